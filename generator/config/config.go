@@ -1,0 +1,317 @@
+// Package config reads site.yaml, the one file that describes a site: who
+// publishes it, how reviews are timed, which cookies it sets and which request
+// form it offers. Decoding is strict: an unknown or misspelt key is an error
+// with its line and column, because a setting silently ignored is worse than
+// no setting at all.
+package config
+
+import (
+	"fmt"
+	"io/fs"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/form"
+	"github.com/policysite/policysite/generator/strictyaml"
+)
+
+// File is the name of the site configuration in the site root.
+const File = "site.yaml"
+
+// A Site is the decoded site.yaml with defaults applied.
+type Site struct {
+	Title        string       `yaml:"title"`
+	Description  string       `yaml:"description"`
+	Organisation Organisation `yaml:"organisation"`
+	// BaseURL is the absolute URL the site is published at, ending in a slash.
+	BaseURL string `yaml:"base_url"`
+	// Language is a BCP 47 tag; it sets <html lang> and how dates read.
+	Language string  `yaml:"language"`
+	DPO      Contact `yaml:"dpo"`
+	Review   Review  `yaml:"review"`
+	// Theme names the folder under themes/ whose files override the default theme.
+	Theme string `yaml:"theme"`
+	// UnsafeHTML lets raw HTML in policies through. Off by default: content is untrusted.
+	UnsafeHTML bool `yaml:"unsafe_html"`
+	// SecurityContact, a mailto: or https: URI, publishes /.well-known/security.txt.
+	SecurityContact string `yaml:"security_contact"`
+	// Cookies declares every cookie the site sets; it drives the cookie notice
+	// and the cookie policy's table.
+	Cookies *Cookies `yaml:"cookies"`
+	// Scripts are extra scripts the site loads, each gated by a cookie category.
+	Scripts []Script `yaml:"scripts"`
+	// Requests is the data-subject request form; absent, no form is published.
+	Requests *form.Spec `yaml:"requests"`
+	// ReviewCalendar publishes reviews.ics, a feed of review due dates.
+	ReviewCalendar bool `yaml:"review_calendar"`
+}
+
+// An Organisation is who publishes the policies.
+type Organisation struct {
+	Name    string `yaml:"name"`
+	Address string `yaml:"address"`
+	Email   string `yaml:"email"`
+	Phone   string `yaml:"phone"`
+	Website string `yaml:"website"`
+}
+
+// A Contact is a person or role to write to.
+type Contact struct {
+	Name    string `yaml:"name"`
+	Email   string `yaml:"email"`
+	Phone   string `yaml:"phone"`
+	Address string `yaml:"address"`
+}
+
+// Review sets when reviews fall due.
+type Review struct {
+	// WarnDays is how many days before its review date a policy is "due soon".
+	WarnDays int `yaml:"warn_days"`
+	// Period is the usual time between reviews, for new and revised policies.
+	Period Period `yaml:"review_period"`
+}
+
+// A Period is a whole number of months, written "12 months", "1 year" or "18".
+type Period struct{ Months int }
+
+func (p Period) String() string {
+	if p.Months%12 == 0 {
+		if p.Months == 12 {
+			return "1 year"
+		}
+		return fmt.Sprintf("%d years", p.Months/12)
+	}
+	if p.Months == 1 {
+		return "1 month"
+	}
+	return fmt.Sprintf("%d months", p.Months)
+}
+
+var periodRE = regexp.MustCompile(`^(\d+)\s*(months?|years?|)$`)
+
+// ParsePeriod reads "12 months", "2 years" or a bare number of months.
+func ParsePeriod(s string) (Period, error) {
+	m := periodRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return Period{}, fmt.Errorf("%q is not a period (want e.g. 12 months or 2 years)", s)
+	}
+	n, _ := strconv.Atoi(m[1])
+	if strings.HasPrefix(m[2], "year") {
+		n *= 12
+	}
+	if n < 1 || n > 120 {
+		return Period{}, fmt.Errorf("%q: a review period is between 1 month and 10 years", s)
+	}
+	return Period{n}, nil
+}
+
+// UnmarshalStrictYAML reads a Period.
+func (p *Period) UnmarshalStrictYAML(n *yaml.Node) error {
+	v, err := ParsePeriod(n.Value)
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// Cookies is the site's cookie declaration.
+type Cookies struct {
+	// Policy is the slug of the cookie policy the notice links to.
+	Policy string `yaml:"policy"`
+	// Revision changes when the declaration changes, so visitors are asked again.
+	Revision string `yaml:"revision"`
+	// Categories other than "necessary" need consent.
+	Categories []CookieCategory `yaml:"categories"`
+}
+
+// A CookieCategory groups cookies set for one purpose.
+type CookieCategory struct {
+	ID          string   `yaml:"id"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	Cookies     []Cookie `yaml:"cookies"`
+}
+
+// A Cookie is one cookie (or similar storage) the site sets.
+type Cookie struct {
+	Name     string `yaml:"name"`
+	Provider string `yaml:"provider"`
+	Purpose  string `yaml:"purpose"`
+	Duration string `yaml:"duration"`
+}
+
+// A Script is a script the site loads only with consent to its category.
+type Script struct {
+	Src      string `yaml:"src"`
+	Category string `yaml:"category"`
+}
+
+// Defaults for settings site.yaml leaves out.
+const (
+	DefaultLanguage = "en-GB"
+	DefaultWarnDays = 30
+	DefaultTheme    = "default"
+)
+
+// DefaultPeriod is the review period when site.yaml names none.
+var DefaultPeriod = Period{Months: 12}
+
+// Load reads and checks site.yaml from the site folder fsys. A missing file
+// is an error: every site has one. The Site is usable (with defaults) even
+// when diagnostics hold errors, so later stages can report their own.
+func Load(fsys fs.FS) (*Site, diag.List) {
+	data, err := fs.ReadFile(fsys, File)
+	if err != nil {
+		var l diag.List
+		l.Errorf(diag.Pos{File: File}, "cannot read site configuration: %v", unwrapPath(err))
+		s := &Site{}
+		s.applyDefaults()
+		return s, l
+	}
+	return Parse(data)
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse decodes site.yaml from data.
+func Parse(data []byte) (*Site, diag.List) {
+	var l diag.List
+	s := &Site{}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l = append(l, SyntaxError(File, 0, data, err))
+		s.applyDefaults()
+		return s, l
+	}
+	for _, p := range strictyaml.Decode(&doc, s) {
+		l.Errorf(NodePos(File, 0, p.Node), "%s", p.Message)
+	}
+	s.applyDefaults()
+	s.validate(&doc, &l)
+	return s, l
+}
+
+func (s *Site) applyDefaults() {
+	if s.Language == "" {
+		s.Language = DefaultLanguage
+	}
+	if s.Review.WarnDays == 0 {
+		s.Review.WarnDays = DefaultWarnDays
+	}
+	if s.Review.Period.Months == 0 {
+		s.Review.Period = DefaultPeriod
+	}
+	if s.Theme == "" {
+		s.Theme = DefaultTheme
+	}
+	if s.Title == "" {
+		s.Title = "Policies"
+		if s.Organisation.Name != "" {
+			s.Title = s.Organisation.Name + " policies"
+		}
+	}
+	if s.BaseURL != "" && !strings.HasSuffix(s.BaseURL, "/") {
+		s.BaseURL += "/"
+	}
+}
+
+var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+var themeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// validate checks values whose types decoded but whose content is wrong.
+func (s *Site) validate(doc *yaml.Node, l *diag.List) {
+	at := func(path ...string) diag.Pos { return NodePos(File, 0, Lookup(doc, path...)) }
+	if s.BaseURL != "" {
+		u, err := url.Parse(s.BaseURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			l.Errorf(at("base_url"), "base_url: %q is not an absolute http(s) URL", s.BaseURL)
+		}
+	}
+	if !langRE.MatchString(s.Language) {
+		l.Errorf(at("language"), "language: %q is not a language tag such as en-GB", s.Language)
+	}
+	if s.Review.WarnDays < 0 {
+		l.Errorf(at("review", "warn_days"), "review.warn_days: must not be negative")
+	}
+	if !themeRE.MatchString(s.Theme) {
+		l.Errorf(at("theme"), "theme: %q is not a theme folder name", s.Theme)
+	}
+	for _, e := range []struct {
+		path []string
+		v    string
+	}{
+		{[]string{"organisation", "email"}, s.Organisation.Email},
+		{[]string{"dpo", "email"}, s.DPO.Email},
+	} {
+		if e.v == "" {
+			continue
+		}
+		if a, err := mail.ParseAddress(e.v); err != nil || a.Name != "" {
+			l.Errorf(at(e.path...), "%s: %q is not an email address", strings.Join(e.path, "."), e.v)
+		}
+	}
+	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
+		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
+	}
+}
+
+// Lookup returns the value node at a path of mapping keys, or the deepest node found.
+func Lookup(n *yaml.Node, path ...string) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return n
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return n
+		}
+		n = next
+	}
+	return n
+}
+
+// NodePos returns the position of a YAML node in file, whose YAML starts
+// lineOffset lines into the file (front matter starts after its --- line).
+func NodePos(file string, lineOffset int, n *yaml.Node) diag.Pos {
+	if n == nil || n.Line == 0 {
+		return diag.Pos{File: file, Line: lineOffset + 1, Col: 1}
+	}
+	return diag.Pos{File: file, Line: n.Line + lineOffset, Col: n.Column}
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// SyntaxError turns a yaml.v3 syntax error into a positioned diagnostic. This is
+// the one place that reads an error's text: yaml.v3 reports syntax errors
+// only as text.
+func SyntaxError(file string, lineOffset int, data []byte, err error) diag.Diagnostic {
+	msg := err.Error()
+	line := 1
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	return diag.Diagnostic{Pos: diag.Pos{File: file, Line: line + lineOffset, Col: 1}, Message: "invalid YAML: " + msg}
+}

@@ -1,0 +1,184 @@
+// Package frontmatter splits a policy file into its YAML front matter and its
+// markdown body, and decodes the front matter into a Meta.
+//
+// Invariants: Split never reads past the data it is given, and every position
+// it or Parse reports lies inside the file.
+package frontmatter
+
+import (
+	"bytes"
+	"errors"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/strictyaml"
+)
+
+// A Meta is a policy's front matter.
+type Meta struct {
+	Title      string    `yaml:"title"`
+	Version    string    `yaml:"version"`
+	Effective  date.Date `yaml:"effective"`
+	NextReview date.Date `yaml:"next_review"`
+	Owner      string    `yaml:"owner"`
+	Summary    string    `yaml:"summary"`
+	// Category groups the index; policies without one go under "Policies".
+	Category string `yaml:"category"`
+	// Weight orders policies within a category, lightest first, then by title.
+	Weight int `yaml:"weight"`
+	// Draft policies are built only with --drafts.
+	Draft bool `yaml:"draft"`
+	// Numbered numbers the sections 1, 1.1, ... as formal policies do.
+	Numbered bool `yaml:"numbered"`
+	// Changes says what changed in this version (for the change history).
+	Changes string `yaml:"changes"`
+	// Reviews logs reviews that changed nothing, newest last.
+	Reviews []ReviewEntry `yaml:"reviews"`
+	// Ignore lists lint rules accepted for this whole policy.
+	Ignore []string `yaml:"check_ignore"`
+
+	// Pos holds the position of each key's value, by key, for later stages'
+	// diagnostics. Start is the position of the opening ---.
+	Pos   map[string]diag.Pos `yaml:"-"`
+	Start diag.Pos            `yaml:"-"`
+}
+
+// A ReviewEntry records one review of a policy.
+type ReviewEntry struct {
+	Date date.Date `yaml:"date"`
+	By   string    `yaml:"by"`
+	Note string    `yaml:"note"`
+}
+
+// Required lists the keys every policy must set.
+var Required = []string{"title", "version", "effective", "next_review", "owner"}
+
+var (
+	// ErrNoFrontMatter is returned by Split for a file that does not start with ---.
+	ErrNoFrontMatter = errors.New("no front matter: a policy starts with a --- line, then title, version, effective, next_review and owner, then ---")
+	// ErrUnclosed is returned by Split when the closing --- is missing.
+	ErrUnclosed = errors.New("front matter has no closing --- line")
+)
+
+// Split separates front matter from body. fm is the YAML between the fences;
+// fmLine is the 1-based line on which it starts; bodyOffset is the byte offset
+// of the body in data. A UTF-8 byte order mark is skipped and CRLF line
+// endings are accepted.
+func Split(data []byte) (fm []byte, fmLine int, body []byte, bodyOffset int, err error) {
+	start := 0
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		start = 3
+	}
+	line, next := lineAt(data, start)
+	if !isFence(line) {
+		return nil, 0, data, 0, ErrNoFrontMatter
+	}
+	fmStart := next
+	for off, n := next, 2; off < len(data); n++ {
+		line, next = lineAt(data, off)
+		if isFence(line) {
+			return data[fmStart:off], 2, data[next:], next, nil
+		}
+		off = next
+	}
+	return nil, 0, nil, 0, ErrUnclosed
+}
+
+// lineAt returns the line starting at off (without its newline) and the offset of the next line.
+func lineAt(data []byte, off int) ([]byte, int) {
+	i := bytes.IndexByte(data[off:], '\n')
+	if i < 0 {
+		return data[off:], len(data)
+	}
+	return data[off : off+i], off + i + 1
+}
+
+func isFence(line []byte) bool {
+	return string(bytes.TrimRight(line, " \t\r")) == "---"
+}
+
+var versionRE = regexp.MustCompile(`^v?\d+(\.\d+)*$`)
+
+// Parse splits and decodes a policy file at path (relative to the site root).
+// It returns the Meta, the body, the body's byte offset and diagnostics:
+// errors for what makes the policy unpublishable, warnings for unknown keys.
+func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
+	var l diag.List
+	m := &Meta{Pos: map[string]diag.Pos{}, Start: diag.Pos{File: path, Line: 1, Col: 1}}
+	if !utf8.Valid(data) {
+		lines := diag.NewLines(path, data)
+		off := invalidUTF8(data)
+		l.Errorf(lines.Pos(off), "invalid UTF-8: save the file as UTF-8")
+		return m, nil, 0, l
+	}
+	fm, fmLine, body, bodyOff, err := Split(data)
+	if err != nil {
+		l.Errorf(m.Start, "%v", err)
+		return m, nil, 0, l
+	}
+	offset := fmLine - 1
+	var doc yaml.Node
+	if err := yaml.Unmarshal(fm, &doc); err != nil {
+		d := config.SyntaxError(path, offset, fm, err)
+		l = append(l, d)
+		return m, body, bodyOff, l
+	}
+	if len(doc.Content) == 0 {
+		l.Errorf(m.Start, "front matter is empty: set %s", strings.Join(Required, ", "))
+		return m, body, bodyOff, l
+	}
+	root := doc.Content[0]
+	for _, p := range strictyaml.Decode(&doc, m) {
+		pos := config.NodePos(path, offset, p.Node)
+		if p.Unknown {
+			l.Warnf(pos, "%s: ignored", p.Message)
+			continue
+		}
+		l.Errorf(pos, "%s", p.Message)
+	}
+	if root.Kind != yaml.MappingNode {
+		return m, body, bodyOff, l
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		m.Pos[root.Content[i].Value] = config.NodePos(path, offset, root.Content[i+1])
+	}
+	for _, k := range Required {
+		if v := config.Lookup(root, k); v == root || isEmpty(v) {
+			l.Errorf(m.Start, "missing required field %q", k)
+		}
+	}
+	if m.Version != "" && !versionRE.MatchString(m.Version) {
+		l.Errorf(m.Pos["version"], "version: %q is not a version number such as 1.08 or 2", m.Version)
+	}
+	if !m.Effective.IsZero() && !m.NextReview.IsZero() && !m.NextReview.After(m.Effective) {
+		l.Errorf(m.Pos["next_review"], "next_review: %s is not after the effective date %s", m.NextReview, m.Effective)
+	}
+	for i, r := range m.Reviews {
+		if r.Date.IsZero() {
+			l.Errorf(m.Pos["reviews"], "reviews[%d]: missing date", i)
+		}
+	}
+	m.Title = strings.TrimSpace(m.Title)
+	return m, body, bodyOff, l
+}
+
+func isEmpty(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || strings.TrimSpace(n.Value) == "")
+}
+
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}

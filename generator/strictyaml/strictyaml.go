@@ -1,0 +1,282 @@
+// Package strictyaml decodes a yaml.Node into a Go struct field by field, so
+// every problem (an unknown key, a value of the wrong type, an impossible date)
+// is reported with the line and column of the node that caused it, and
+// decoding carries on to find the rest.
+//
+// Keys are matched to fields by their `yaml:"name"` tag. Strings keep the
+// literal text of the scalar: `version: 1.10` decodes to "1.10", never 1.1.
+// A field whose type implements Unmarshaler decodes itself.
+package strictyaml
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// A Problem is one thing wrong with the document, at Node.
+type Problem struct {
+	Node    *yaml.Node
+	Message string
+	// Unknown is set when the problem is a key the struct does not have.
+	Unknown bool
+}
+
+// An Unmarshaler decodes its own value from a scalar or other node; the
+// returned error's text becomes the Problem's message.
+type Unmarshaler interface {
+	UnmarshalStrictYAML(n *yaml.Node) error
+}
+
+// Decode fills v, a pointer to a struct, from node (a document or mapping node)
+// and returns every problem found. Fields absent from the node keep their values.
+func Decode(node *yaml.Node, v any) []Problem {
+	d := &decoder{}
+	if node.Kind == yaml.DocumentNode {
+		if len(node.Content) == 0 {
+			return nil
+		}
+		node = node.Content[0]
+	}
+	d.value(node, reflect.ValueOf(v).Elem(), "")
+	return d.problems
+}
+
+type decoder struct{ problems []Problem }
+
+func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
+	d.problems = append(d.problems, Problem{Node: n, Message: fmt.Sprintf(format, args...)})
+}
+
+var unmarshalerType = reflect.TypeFor[Unmarshaler]()
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if v.CanAddr() && v.Addr().Type().Implements(unmarshalerType) {
+		if err := v.Addr().Interface().(Unmarshaler).UnmarshalStrictYAML(n); err != nil {
+			d.fail(n, "%s%s", prefix(name), err.Error())
+		}
+		return
+	}
+	if isNull(n) && v.Kind() != reflect.Struct {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.value(n, v.Elem(), name)
+	case reflect.Struct:
+		if isNull(n) {
+			return
+		}
+		if n.Kind != yaml.MappingNode {
+			d.fail(n, "%sexpected a mapping of keys to values, found %s", prefix(name), kindName(n))
+			return
+		}
+		fields := structFields(v.Type())
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if seen[k.Value] {
+				d.fail(k, "%s is set twice", join(name, k.Value))
+				continue
+			}
+			seen[k.Value] = true
+			idx, ok := fields[k.Value]
+			if !ok {
+				msg := fmt.Sprintf("unknown field %q", join(name, k.Value))
+				if s := suggest(k.Value, fields); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				d.problems = append(d.problems, Problem{Node: k, Message: msg, Unknown: true})
+				continue
+			}
+			d.value(val, v.FieldByIndex(idx), join(name, k.Value))
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			if n.Kind == yaml.ScalarNode && v.Type().Elem().Kind() == reflect.String {
+				// A single string where a list is wanted: a list of one.
+				v.Set(reflect.Append(reflect.MakeSlice(v.Type(), 0, 1), reflect.ValueOf(n.Value).Convert(v.Type().Elem())))
+				return
+			}
+			d.fail(n, "%sexpected a list, found %s", prefix(name), kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.value(item, s.Index(i), fmt.Sprintf("%s[%d]", name, i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.fail(n, "%sexpected a mapping, found %s", prefix(name), kindName(n))
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			e := reflect.New(v.Type().Elem()).Elem()
+			d.value(val, e, join(name, k.Value))
+			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, "%sexpected text, found %s", prefix(name), kindName(n))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		b, ok := parseBool(n)
+		if !ok {
+			d.fail(n, "%sexpected true or false, found %s", prefix(name), kindName(n))
+			return
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 10, 64)
+		if n.Kind != yaml.ScalarNode || err != nil || v.OverflowInt(i) {
+			d.fail(n, "%sexpected a whole number, found %s", prefix(name), kindName(n))
+			return
+		}
+		v.SetInt(i)
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			d.fail(n, "%sexpected a number, found %s", prefix(name), kindName(n))
+			return
+		}
+		v.SetFloat(f)
+	case reflect.Interface:
+		var x any
+		if err := n.Decode(&x); err != nil {
+			d.fail(n, "%s%v", prefix(name), err)
+			return
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
+	default:
+		panic("strictyaml: unsupported field type " + v.Type().String())
+	}
+}
+
+func parseBool(n *yaml.Node) (bool, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return false, false
+	}
+	switch strings.ToLower(n.Value) {
+	case "true", "yes", "on":
+		return true, true
+	case "false", "no", "off":
+		return false, true
+	}
+	return false, false
+}
+
+func prefix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + ": "
+}
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// structFields maps yaml keys to field indexes, following embedded structs.
+func structFields(t reflect.Type) map[string][]int {
+	m := map[string][]int{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && (opts == "inline" || tag == "") && f.Type.Kind() == reflect.Struct {
+			for k, idx := range structFields(f.Type) {
+				m[k] = append([]int{i}, idx...)
+			}
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		m[name] = []int{i}
+	}
+	return m
+}
+
+// Keys returns the yaml keys a struct type accepts, for listing in help.
+func Keys(t reflect.Type) []string {
+	var out []string
+	for k := range structFields(t) {
+		out = append(out, k)
+	}
+	return out
+}
+
+// suggest returns the known key closest to k when it is a likely misspelling.
+func suggest(k string, fields map[string][]int) string {
+	best, bestD := "", 3
+	for f := range fields {
+		if d := distance(strings.ToLower(k), f); d < bestD || (d == bestD && f < best && best != "") {
+			best, bestD = f, d
+		}
+	}
+	if bestD > 2 || (bestD == 2 && len(k) < 5) {
+		return ""
+	}
+	return best
+}
+
+// distance is the Levenshtein edit distance.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
