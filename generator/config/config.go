@@ -54,11 +54,11 @@ type Site struct {
 
 // An Organisation is who publishes the policies.
 type Organisation struct {
-	Name    string `yaml:"name"`
-	Address string `yaml:"address"`
-	Email   string `yaml:"email"`
-	Phone   string `yaml:"phone"`
-	Website string `yaml:"website"`
+	Name    string `yaml:"name" json:"name"`
+	Address string `yaml:"address" json:"address,omitempty"`
+	Email   string `yaml:"email" json:"email,omitempty"`
+	Phone   string `yaml:"phone" json:"phone,omitempty"`
+	Website string `yaml:"website" json:"website,omitempty"`
 }
 
 // A Contact is a person or role to write to.

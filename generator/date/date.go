@@ -179,6 +179,15 @@ func Parse(s string) (Date, error) {
 	return bad()
 }
 
+// MonthOnly reports whether s names a month without a day: 2025-10 or October 2025.
+func MonthOnly(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.Count(s, "-") == 1 && !strings.Contains(s, " ") {
+		return true
+	}
+	return len(strings.Fields(strings.ReplaceAll(s, ",", " "))) == 2
+}
+
 func month(s string) (time.Month, bool) {
 	s = strings.ToLower(strings.TrimSuffix(s, "."))
 	if len(s) < 3 {

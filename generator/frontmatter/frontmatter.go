@@ -148,6 +148,11 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		m.Pos[root.Content[i].Value] = config.NodePos(path, offset, root.Content[i+1])
 	}
+	// A month alone means its last day for a review ("by October 2025") but
+	// its first day for when a policy took effect ("from October 2025").
+	if v := config.Lookup(root, "effective"); v != root && date.MonthOnly(v.Value) && !m.Effective.IsZero() {
+		m.Effective.Day = 1
+	}
 	for _, k := range Required {
 		if v := config.Lookup(root, k); v == root || isEmpty(v) {
 			l.Errorf(m.Start, "missing required field %q", k)

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/diag"
+)
+
+func newBuild() *cobra.Command {
+	var (
+		sf            siteFlags
+		dest, baseURL string
+		drafts, quiet bool
+	)
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Build the site into the destination folder",
+		Long: `Build reads the site folder and writes the policy centre to the destination
+(public/ in the site folder by default). Every content error is reported as
+file:line:col: message and the build exits 1 without touching the destination.
+A successful build replaces the destination in one swap: a removed policy
+leaves no page behind.`,
+		Example: `  policysite build
+  policysite build --source ./site --destination /var/www/policies --now 2026-01-31`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := sf.options()
+			if err != nil {
+				return err
+			}
+			opts.Destination, opts.BaseURL, opts.Drafts = dest, baseURL, drafts
+			start := time.Now()
+			res, err := generator.Build(opts)
+			if res != nil {
+				printDiagnostics(cmd.ErrOrStderr(), res.Diagnostics, !quiet)
+			}
+			if l, ok := err.(diag.List); ok {
+				return contentError{len(l)}
+			}
+			if err != nil {
+				return err
+			}
+			if !quiet {
+				s := res.Site
+				out := generator.DestinationOf(opts)
+				if rel, err := filepath.Rel(".", out); err == nil {
+					out = rel
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Built %d %s (%d overdue, %d due soon) in %d ms -> %s/\n",
+					len(s.Policies), plural(len(s.Policies), "policy", "policies"), s.Overdue, s.DueSoon,
+					time.Since(start).Milliseconds(), filepath.ToSlash(out))
+			}
+			return nil
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().StringVarP(&dest, "destination", "d", "", "output folder (default <source>/public)")
+	cmd.Flags().StringVar(&baseURL, "base-url", "", "absolute URL the site is published at (overrides site.yaml base_url)")
+	cmd.Flags().BoolVarP(&drafts, "drafts", "D", false, "include policies marked draft: true")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print errors only")
+	_ = cmd.MarkFlagDirname("destination")
+	return cmd
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

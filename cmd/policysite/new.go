@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policysite/policysite/generator/config"
+)
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func newNew() *cobra.Command {
+	var (
+		sf           siteFlags
+		title, owner string
+		folder       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "new <slug>",
+		Short: "Start a new policy with valid front matter",
+		Long: `New writes content/<slug>.md with front matter filled in: version 1.0,
+effective today and next review one review period (site.yaml review.review_period)
+from today. The slug becomes the policy's URL.`,
+		Example: `  policysite new acceptable-use --title "Acceptable use policy" --owner "IT manager"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{errors.New("new takes one argument, the slug: policysite new privacy-notice --title \"Privacy notice\"")}
+			}
+			if !slugRE.MatchString(args[0]) {
+				return usageError{fmt.Errorf("slug %q: use lower-case letters, digits and hyphens", args[0])}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := sf.options()
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(title) == "" {
+				return usageError{errors.New("--title is required")}
+			}
+			cfg, l := config.Load(os.DirFS(opts.Source))
+			if l.HasErrors() {
+				printDiagnostics(cmd.ErrOrStderr(), l, false)
+				return contentError{len(l)}
+			}
+			slug := args[0]
+			rel := filepath.Join("content", slug+".md")
+			if folder {
+				rel = filepath.Join("content", slug, "index.md")
+			}
+			for _, p := range []string{filepath.Join("content", slug+".md"), filepath.Join("content", slug, "index.md")} {
+				if _, err := os.Stat(filepath.Join(opts.Source, p)); err == nil {
+					return fmt.Errorf("%s already exists", filepath.ToSlash(p))
+				}
+			}
+			if owner == "" {
+				owner = "Data protection officer"
+			}
+			next := opts.Now.AddMonths(cfg.Review.Period.Months)
+			body := fmt.Sprintf(`---
+title: %s
+version: "1.0"
+effective: %s
+next_review: %s
+owner: %s
+summary: ""
+---
+
+Say in a sentence or two what this policy is for and who it applies to.
+
+## Scope
+
+## Responsibilities
+`, strconv.Quote(title), opts.Now, next, strconv.Quote(owner))
+			path := filepath.Join(opts.Source, rel)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s already exists", filepath.ToSlash(rel))
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := f.WriteString(body); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Created %s (next review %s)\n", filepath.ToSlash(rel), next.Format(cfg.Language))
+			return nil
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().StringVarP(&title, "title", "t", "", "the policy's title (required)")
+	cmd.Flags().StringVar(&owner, "owner", "", "who owns the policy (default \"Data protection officer\")")
+	cmd.Flags().BoolVar(&folder, "folder", false, "create content/<slug>/index.md, which can keep earlier versions")
+	return cmd
+}

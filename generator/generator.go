@@ -1,0 +1,410 @@
+// Package generator builds a policy centre: it reads a site folder (site.yaml,
+// content/, themes/) and produces the pages of the site, then writes them to
+// the destination folder in one atomic swap.
+//
+// Build runs every stage and writes; Render runs every stage but the write,
+// and is what check and serve use. A build with any error writes nothing.
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/generator/source"
+	"github.com/policysite/policysite/generator/theme"
+	"github.com/policysite/policysite/themes"
+)
+
+// Options say what to build and how.
+type Options struct {
+	// Source is the site folder, holding site.yaml and content/.
+	Source string
+	// Destination is where the site is written; relative paths are taken
+	// from the current folder. Default: public/ inside Source.
+	Destination string
+	// Now is the day review status is computed for. Default: Today().
+	Now date.Date
+	// BaseURL overrides site.yaml's base_url.
+	BaseURL string
+	// Drafts includes policies marked draft.
+	Drafts bool
+	// DefaultTheme replaces the embedded default theme (serve uses the files
+	// on disk so theme edits show at once).
+	DefaultTheme fs.FS
+}
+
+// Today returns today's date, or the date of SOURCE_DATE_EPOCH when set, so
+// reproducible builds need no flag.
+func Today() (date.Date, error) {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return date.Date{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
+		}
+		return date.Of(time.Unix(n, 0).UTC()), nil
+	}
+	return date.Of(time.Now()), nil
+}
+
+// A Result is a rendered site, not yet written.
+type Result struct {
+	Site        *site.Site
+	Outputs     []publish.Output
+	Diagnostics diag.List
+}
+
+// Build renders the site and, when there are no errors, writes it to the
+// destination. The returned error is the diagnostics when they hold errors.
+func Build(opts Options) (*Result, error) {
+	res, err := Render(opts)
+	if err != nil {
+		return res, err
+	}
+	if err := publish.MinifyAll(res.Outputs); err != nil {
+		return res, err
+	}
+	if err := publish.Write(DestinationOf(opts), res.Outputs); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// DestinationOf returns where Build writes.
+func DestinationOf(opts Options) string {
+	if opts.Destination != "" {
+		return opts.Destination
+	}
+	return filepath.Join(opts.Source, "public")
+}
+
+// Render runs every stage but the write. Outputs are not minified. The error
+// is non-nil when the site cannot be published: then it is the list of
+// diagnostics (a diag.List), or a failure of the machine.
+func Render(opts Options) (*Result, error) {
+	if opts.Source == "" {
+		opts.Source = "."
+	}
+	if opts.Now.IsZero() {
+		now, err := Today()
+		if err != nil {
+			return nil, err
+		}
+		opts.Now = now
+	}
+	root, err := os.OpenRoot(opts.Source)
+	if err != nil {
+		return nil, fmt.Errorf("site folder: %w", err)
+	}
+	defer root.Close()
+	return render(root.FS(), opts)
+}
+
+func render(fsys fs.FS, opts Options) (*Result, error) {
+	res := &Result{}
+	cfg, l := config.Load(fsys)
+	res.Diagnostics = append(res.Diagnostics, l...)
+	if opts.BaseURL != "" {
+		cfg.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
+	}
+	basePath := "/"
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
+		basePath = u.Path
+	}
+
+	files, l := source.Read(fsys)
+	res.Diagnostics = append(res.Diagnostics, l...)
+	policies := parse(files, cfg, basePath, opts.Drafts, &res.Diagnostics)
+	s := site.New(cfg, opts.Now, policies)
+	res.Site = s
+	checkLinks(s, files, &res.Diagnostics)
+
+	layers, l := themeLayers(fsys, cfg, opts)
+	res.Diagnostics = append(res.Diagnostics, l...)
+	th, l := theme.Load(layers, theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays})
+	res.Diagnostics = append(res.Diagnostics, l...)
+	res.Diagnostics.Sort()
+	if res.Diagnostics.HasErrors() {
+		return res, res.Diagnostics.Errors()
+	}
+	outs, err := pages(th, s)
+	if err != nil {
+		return res, err
+	}
+	res.Outputs = outs
+	return res, nil
+}
+
+// parse splits, decodes and renders every policy, in parallel, keeping file order.
+func parse(files []source.File, cfg *config.Site, basePath string, drafts bool, out *diag.List) []*site.Policy {
+	type result struct {
+		p *site.Policy
+		l diag.List
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				p, l := parseOne(files[i], cfg, basePath)
+				results[i] = result{p, l}
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var policies []*site.Policy
+	for _, r := range results {
+		*out = append(*out, r.l...)
+		if r.p != nil && (drafts || !r.p.Draft) {
+			policies = append(policies, r.p)
+		}
+	}
+	return policies
+}
+
+func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, diag.List) {
+	meta, body, bodyOff, l := frontmatter.Parse(f.Path, f.Data)
+	if l.HasErrors() && body == nil {
+		return nil, l
+	}
+	r := markdown.Render(body, markdown.Options{Path: f.Path, UnsafeHTML: cfg.UnsafeHTML, Numbered: meta.Numbered, BasePath: basePath})
+	lines := diag.NewLines(f.Path, f.Data)
+	for _, p := range r.Problems {
+		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})
+	}
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings}
+	p.Links = make([]site.Link, len(r.Links))
+	for i, k := range r.Links {
+		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
+	}
+	return p, l
+}
+
+// checkLinks reports links to policies or headings that do not exist.
+func checkLinks(s *site.Site, files []source.File, l *diag.List) {
+	bySlug := map[string]*site.Policy{}
+	for _, p := range s.Policies {
+		bySlug[p.Slug] = p
+	}
+	exists := map[string]bool{}
+	for _, f := range files {
+		exists[f.Slug] = true
+	}
+	for _, p := range s.Policies {
+		for _, k := range p.Links {
+			target := p
+			if k.Target != "" {
+				slug := markdown.SlugOf(k.Target)
+				target = bySlug[slug]
+				if target == nil {
+					if exists[slug] {
+						l.Errorf(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
+					} else {
+						l.Errorf(k.Pos, "link to missing policy %s", k.Target)
+					}
+					continue
+				}
+			}
+			if k.Fragment == "" || target.HasAnchor(k.Fragment) {
+				continue
+			}
+			msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
+			if near := target.NearestAnchor(k.Fragment); near != "" {
+				msg += fmt.Sprintf(" (did you mean #%s?)", near)
+			}
+			l.Errorf(k.Pos, "%s", msg)
+		}
+	}
+}
+
+func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, diag.List) {
+	var l diag.List
+	def := opts.DefaultTheme
+	if def == nil {
+		def = themes.Default()
+	}
+	var layers []theme.Layer
+	dir := "themes/" + cfg.Theme
+	if sub, err := fs.Sub(fsys, dir); err == nil {
+		if _, err := fs.Stat(fsys, dir); err == nil {
+			layers = append(layers, theme.Layer{Name: dir, FS: sub})
+		} else if cfg.Theme != config.DefaultTheme {
+			l.Errorf(diag.Pos{File: config.File}, "theme %q: no folder %s/", cfg.Theme, dir)
+		}
+	}
+	layers = append(layers, theme.Layer{Name: "themes/default (built in)", FS: def})
+	return layers, l
+}
+
+// pages renders every output of the site.
+func pages(th *theme.Theme, s *site.Site) ([]publish.Output, error) {
+	cfg := s.Config
+	var cookie *site.Policy
+	if cfg.Cookies != nil {
+		for _, p := range s.Policies {
+			if p.Slug == cfg.Cookies.Policy {
+				cookie = p
+			}
+		}
+	}
+	notice := "This site sets no cookies."
+	if cfg.Cookies != nil {
+		notice = "This site sets only the cookies it needs to work."
+	}
+	page := func(p *site.Policy, canonicalPath string) *theme.Page {
+		pg := &theme.Page{Site: s, Policy: p, CookiePolicy: cookie, CookieNotice: notice}
+		if cfg.BaseURL != "" && canonicalPath != "-" {
+			pg.Canonical = cfg.BaseURL + canonicalPath
+		}
+		if p != nil {
+			pg.Description = p.Summary
+		} else {
+			pg.Description = cfg.Description
+		}
+		return pg
+	}
+	outs := make([]publish.Output, 0, len(s.Policies)+8)
+	add := func(path, layout string, pg *theme.Page) error {
+		b, err := th.Render(layout, pg)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, publish.Output{Path: path, Body: b})
+		return nil
+	}
+	if err := add("index.html", "index.html", page(nil, "")); err != nil {
+		return nil, err
+	}
+	nf := page(nil, "-")
+	nf.NoIndex = true
+	if err := add("404.html", "404.html", nf); err != nil {
+		return nil, err
+	}
+	if cfg.Requests != nil {
+		rq := page(nil, "requests/")
+		rq.Data = cfg.Requests
+		rq.Description = "Ask us to act on your data protection rights."
+		if err := add("requests/index.html", "requests.html", rq); err != nil {
+			return nil, err
+		}
+		th := page(nil, "-")
+		th.NoIndex = true
+		if err := add("requests/thanks/index.html", "thanks.html", th); err != nil {
+			return nil, err
+		}
+	}
+	// Policy pages are the bulk of the work: render them in parallel.
+	pouts := make([]publish.Output, len(s.Policies))
+	errs := make([]error, len(s.Policies))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range s.Policies {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			b, err := th.Render("policy.html", page(p, p.Slug+"/"))
+			pouts[i] = publish.Output{Path: p.Slug + "/index.html", Body: b}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	outs = append(outs, pouts...)
+	outs = append(outs, th.Assets()...)
+	data, err := dataFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	outs = append(outs, data...)
+	sort.Slice(outs, func(i, j int) bool { return outs[i].Path < outs[j].Path })
+	return outs, nil
+}
+
+// dataFiles are the outputs for machines: policies.json, sitemap.xml, robots.txt.
+func dataFiles(s *site.Site) ([]publish.Output, error) {
+	cfg := s.Config
+	type entry struct {
+		Slug       string      `json:"slug"`
+		Title      string      `json:"title"`
+		Version    string      `json:"version"`
+		Effective  date.Date   `json:"effective"`
+		NextReview date.Date   `json:"next_review"`
+		Owner      string      `json:"owner"`
+		Summary    string      `json:"summary,omitempty"`
+		Category   string      `json:"category,omitempty"`
+		Status     site.Status `json:"status"`
+		DaysLeft   int         `json:"days_left"`
+		URL        string      `json:"url"`
+	}
+	doc := struct {
+		Title        string              `json:"title"`
+		Organisation config.Organisation `json:"organisation"`
+		BaseURL      string              `json:"base_url,omitempty"`
+		Generated    date.Date           `json:"status_as_of"`
+		Policies     []entry             `json:"policies"`
+	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}}
+	for _, p := range s.Policies {
+		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft, cfg.BaseURL + p.Slug + "/"})
+	}
+	js, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	outs := []publish.Output{{Path: "policies.json", Body: append(js, '\n')}}
+	robots := "User-agent: *\nAllow: /\n"
+	if cfg.BaseURL != "" {
+		robots += "Sitemap: " + cfg.BaseURL + "sitemap.xml\n"
+		var b bytes.Buffer
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+		latest := date.Date{}
+		for _, p := range s.Policies {
+			if p.Effective.After(latest) {
+				latest = p.Effective
+			}
+		}
+		writeURL := func(loc string, mod date.Date) {
+			b.WriteString("<url><loc>")
+			template.HTMLEscape(&b, []byte(loc))
+			b.WriteString("</loc>")
+			if !mod.IsZero() {
+				b.WriteString("<lastmod>" + mod.String() + "</lastmod>")
+			}
+			b.WriteString("</url>\n")
+		}
+		writeURL(cfg.BaseURL, latest)
+		for _, p := range s.Policies {
+			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
+		}
+		b.WriteString("</urlset>\n")
+		outs = append(outs, publish.Output{Path: "sitemap.xml", Body: b.Bytes()})
+	}
+	outs = append(outs, publish.Output{Path: "robots.txt", Body: []byte(robots), Raw: true})
+	return outs, nil
+}

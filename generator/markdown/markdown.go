@@ -1,0 +1,413 @@
+// Package markdown renders a policy body to HTML with goldmark.
+//
+// Input is the markdown body of one policy (front matter already removed) and
+// the policy's path; output is safe HTML, the headings that make its contents,
+// the links it makes to other policies, and problems found on the way, each
+// with a byte offset into the body.
+//
+// Invariants: heading ids are Unicode-safe and unique within a page; raw HTML
+// is dropped unless Options.UnsafeHTML; link targets other than http, https,
+// mailto, tel, relative paths and fragments are removed, keeping the text.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/policysite/policysite/generator/diag"
+)
+
+// Options control rendering of one body.
+type Options struct {
+	// Path is the policy's file, relative to the site root (content/x.md).
+	Path string
+	// UnsafeHTML passes raw HTML through instead of dropping it.
+	UnsafeHTML bool
+	// Numbered numbers h2 and h3 sections 1, 1.1, ...
+	Numbered bool
+	// BasePath is the URL path the site is served under, "/" by default.
+	BasePath string
+}
+
+// A Heading is a section heading of the policy.
+type Heading struct {
+	Level  int    `json:"level"`
+	Text   string `json:"text"`
+	ID     string `json:"id"`
+	Number string `json:"number,omitempty"`
+	// Offset is the heading's byte offset in the body.
+	Offset int `json:"-"`
+}
+
+// A Link is a link from the policy to a policy file (or to a heading of its own page).
+type Link struct {
+	// Target is the linked file relative to the site root ("content/a.md"),
+	// or "" for a fragment on the same page.
+	Target   string
+	Fragment string
+	Offset   int
+}
+
+// A Problem is something wrong with the body, at a byte offset in it.
+type Problem struct {
+	Offset   int
+	Severity diag.Severity
+	Message  string
+}
+
+// A Result is a rendered body.
+type Result struct {
+	HTML     []byte
+	Headings []Heading
+	Links    []Link
+	Problems []Problem
+	// Doc is the parsed document, for lint rules that read the tree; Source is
+	// the body it points into.
+	Doc    ast.Node
+	Source []byte
+}
+
+var md = goldmark.New(
+	goldmark.WithExtensions(
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.DefinitionList,
+		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
+		extension.NewTypographer(),
+	),
+)
+
+var mdUnsafe = goldmark.New(
+	goldmark.WithExtensions(
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.DefinitionList,
+		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
+		extension.NewTypographer(),
+	),
+	goldmark.WithRendererOptions(html.WithUnsafe()),
+)
+
+// Render parses and renders body.
+func Render(body []byte, opts Options) *Result {
+	if opts.BasePath == "" {
+		opts.BasePath = "/"
+	}
+	g := md
+	if opts.UnsafeHTML {
+		g = mdUnsafe
+	}
+	res := &Result{Source: body}
+	doc := g.Parser().Parse(text.NewReader(body))
+	res.Doc = doc
+	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}}
+	t.walk(doc)
+	var buf bytes.Buffer
+	buf.Grow(len(body) + len(body)/4)
+	if err := g.Renderer().Render(&buf, body, doc); err != nil {
+		// The renderer writes to memory; it fails only on a bug of ours.
+		res.Problems = append(res.Problems, Problem{Message: "cannot render: " + err.Error()})
+	}
+	res.HTML = buf.Bytes()
+	return res
+}
+
+type transformer struct {
+	opts    Options
+	res     *Result
+	src     []byte
+	ids     map[string]int
+	numbers [2]int
+}
+
+func (t *transformer) problem(n ast.Node, sev diag.Severity, format string, args ...any) {
+	t.res.Problems = append(t.res.Problems, Problem{Offset: Offset(n, t.src), Severity: sev, Message: fmt.Sprintf(format, args...)})
+}
+
+// Offset returns a node's byte offset in source, or the nearest one known.
+func Offset(n ast.Node, source []byte) int {
+	for ; n != nil; n = n.Parent() {
+		if p := n.Pos(); p >= 0 {
+			return p
+		}
+		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+			return n.Lines().At(0).Start
+		}
+		if t, ok := n.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	return 0
+}
+
+func (t *transformer) walk(doc ast.Node) {
+	// Collect first, then change: the tree must not change under the walker.
+	var headings []*ast.Heading
+	var links []ast.Node
+	var raw []ast.Node
+	var cells []*east.TableCell
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			headings = append(headings, n)
+		case *ast.Link, *ast.Image, *ast.AutoLink:
+			links = append(links, n)
+		case *ast.RawHTML, *ast.HTMLBlock:
+			raw = append(raw, n)
+		case *east.TableCell:
+			cells = append(cells, n)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, h := range headings {
+		t.heading(h)
+	}
+	for _, n := range links {
+		t.link(n)
+	}
+	if !t.opts.UnsafeHTML {
+		for _, n := range raw {
+			if isComment(n, t.src) {
+				continue
+			}
+			t.problem(n, diag.Warning, "raw HTML is not published (site.yaml unsafe_html: true allows it)")
+		}
+	}
+	for _, c := range cells {
+		switch c.Alignment {
+		case east.AlignRight:
+			c.SetAttributeString("class", []byte("r"))
+		case east.AlignCenter:
+			c.SetAttributeString("class", []byte("c"))
+		}
+	}
+}
+
+func isComment(n ast.Node, src []byte) bool {
+	switch n := n.(type) {
+	case *ast.HTMLBlock:
+		return n.HTMLBlockType == ast.HTMLBlockType2
+	case *ast.RawHTML:
+		if n.Segments.Len() == 0 {
+			return false
+		}
+		seg := n.Segments.At(0)
+		return bytes.HasPrefix(seg.Value(src), []byte("<!--"))
+	}
+	return false
+}
+
+// PlainText returns the text of n's inline children, as a reader sees it.
+func PlainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func (t *transformer) heading(h *ast.Heading) {
+	txt := PlainText(h, t.src)
+	id := t.uniqueID(Slug(txt))
+	h.SetAttributeString("id", []byte(id))
+	hd := Heading{Level: h.Level, Text: txt, ID: id, Offset: Offset(h, t.src)}
+	if t.opts.Numbered && (h.Level == 2 || h.Level == 3) {
+		if h.Level == 2 {
+			t.numbers[0]++
+			t.numbers[1] = 0
+			hd.Number = strconv.Itoa(t.numbers[0])
+		} else {
+			t.numbers[1]++
+			hd.Number = fmt.Sprintf("%d.%d", t.numbers[0], t.numbers[1])
+		}
+		num := ast.NewString([]byte(hd.Number + " "))
+		h.InsertBefore(h, h.FirstChild(), num)
+	}
+	if txt == "" {
+		t.problem(h, diag.Warning, "heading has no text")
+	}
+	t.res.Headings = append(t.res.Headings, hd)
+}
+
+// uniqueID returns id, or id-1, id-2... when it is taken on this page.
+func (t *transformer) uniqueID(id string) string {
+	if id == "" {
+		id = "section"
+	}
+	if strings.HasPrefix(id, "fn") {
+		// Footnotes own fn:N and fnref:N; keep clear of them.
+		id = "s-" + id
+	}
+	base := id
+	for t.ids[id] > 0 {
+		id = fmt.Sprintf("%s-%d", base, t.ids[base])
+		t.ids[base]++
+	}
+	t.ids[id]++
+	if id == base {
+		t.ids[base] = 1
+	}
+	return id
+}
+
+// Slug turns heading text into an id: lower case, Unicode letters and digits
+// kept, runs of spaces, hyphens and underscores made one hyphen, all other
+// punctuation dropped. "Who we are & what we do" is who-we-are-what-we-do.
+func Slug(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '_' || unicode.IsSpace(r):
+			hyphen = true
+		}
+	}
+	return b.String()
+}
+
+// safeSchemes are the URL schemes a policy may link to.
+var safeSchemes = map[string]bool{"http": true, "https": true, "mailto": true, "tel": true}
+
+// scheme returns the lower-cased scheme of dest, or "" for a relative reference.
+func scheme(dest string) string {
+	// Browsers ignore ASCII tab and newline inside a scheme and leading
+	// control characters and spaces: judge what they would see.
+	clean := strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, strings.TrimLeftFunc(dest, func(r rune) bool { return r <= ' ' }))
+	for i, r := range clean {
+		switch {
+		case r == ':':
+			if i == 0 {
+				return ""
+			}
+			return strings.ToLower(clean[:i])
+		case r == '/' || r == '?' || r == '#':
+			return ""
+		}
+	}
+	return ""
+}
+
+func (t *transformer) link(n ast.Node) {
+	var dest string
+	switch n := n.(type) {
+	case *ast.Link:
+		dest = string(n.Destination)
+	case *ast.Image:
+		dest = string(n.Destination)
+	case *ast.AutoLink:
+		dest = string(n.URL(t.src))
+		if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
+			dest = "mailto:" + dest
+		}
+	}
+	if s := scheme(dest); s != "" && !safeSchemes[s] {
+		t.problem(n, diag.Warning, "link to a %s: URL removed; only http, https, mailto and tel links are published", s)
+		unwrap(n, t.src)
+		return
+	}
+	if strings.HasPrefix(strings.TrimSpace(dest), "//") {
+		// Protocol-relative: fine as a link, but say which protocol.
+		return
+	}
+	l, ok := n.(*ast.Link)
+	if !ok || scheme(dest) != "" {
+		return
+	}
+	target, frag, _ := strings.Cut(dest, "#")
+	switch {
+	case target == "" && frag != "":
+		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: Offset(n, t.src)})
+	case strings.HasSuffix(strings.ToLower(target), ".md"):
+		if strings.HasPrefix(target, "/") {
+			target = "content" + target
+		} else {
+			target = path.Join(path.Dir(t.opts.Path), target)
+		}
+		if !strings.HasPrefix(target, "content/") {
+			t.problem(n, diag.Error, "link to %q points outside content/", dest)
+			return
+		}
+		t.res.Links = append(t.res.Links, Link{Target: target, Fragment: frag, Offset: Offset(n, t.src)})
+		href := t.opts.BasePath + SlugOf(target) + "/"
+		if frag != "" {
+			href += "#" + frag
+		}
+		l.Destination = []byte(href)
+	}
+}
+
+// unwrap replaces a link with its text, or an image with its alt text.
+func unwrap(n ast.Node, src []byte) {
+	parent := n.Parent()
+	if parent == nil {
+		return
+	}
+	switch n.(type) {
+	case *ast.Image:
+		parent.ReplaceChild(parent, n, ast.NewString([]byte(PlainText(n, src))))
+		return
+	case *ast.AutoLink:
+		parent.ReplaceChild(parent, n, ast.NewString(n.(*ast.AutoLink).Label(src)))
+		return
+	}
+	for c := n.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		parent.InsertBefore(parent, n, c)
+		c = next
+	}
+	parent.RemoveChild(parent, n)
+}
+
+// SlugOf returns the slug of a policy file: content/a.md and content/a/index.md are both "a".
+func SlugOf(file string) string {
+	s := strings.TrimPrefix(file, "content/")
+	if strings.HasSuffix(s, "/index.md") {
+		return strings.TrimSuffix(s, "/index.md")
+	}
+	return strings.TrimSuffix(s, path.Ext(s))
+}

@@ -1,0 +1,56 @@
+package publish
+
+import (
+	"bytes"
+	"regexp"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+)
+
+// m is the one minifier: building it is costly and it is safe for concurrent use.
+var m = func() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{
+		KeepEndTags:         true,
+		KeepQuotes:          true,
+		KeepDocumentTags:    true,
+		KeepDefaultAttrVals: true,
+	})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`[/+]json$`), json.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`[/+]xml$`), xml.Minify)
+	return m
+}()
+
+// mediaTypes maps file extensions to the media types the minifier knows.
+var mediaTypes = map[string]string{
+	".html": "text/html",
+	".css":  "text/css",
+	".js":   "application/javascript",
+	".json": "application/json",
+	".xml":  "text/xml",
+	".svg":  "image/svg+xml",
+}
+
+// Minify minifies b as the file type of extension ext (".css"); other types
+// are returned unchanged.
+func Minify(ext string, b []byte) ([]byte, error) {
+	mt, ok := mediaTypes[ext]
+	if !ok {
+		return b, nil
+	}
+	var out bytes.Buffer
+	out.Grow(len(b))
+	if err := m.Minify(mt, &out, bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}

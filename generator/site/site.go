@@ -1,0 +1,178 @@
+// Package site builds the model of a policy centre from parsed policies: the
+// index grouped by category, each policy's review status against an injected
+// date, and the contents of each page. It is pure: no I/O, no clock.
+package site
+
+import (
+	"html/template"
+	"sort"
+	"strings"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/markdown"
+)
+
+// A Status is where a policy stands against its review date.
+type Status int
+
+const (
+	Current Status = iota
+	DueSoon
+	Overdue
+)
+
+// String returns the status as a word used in class names and JSON.
+func (s Status) String() string {
+	return [...]string{"current", "due-soon", "overdue"}[s]
+}
+
+// Label returns the status as a reader sees it.
+func (s Status) Label() string {
+	return [...]string{"Current", "Review due soon", "Review overdue"}[s]
+}
+
+// MarshalText writes the status word.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// StatusOf returns the status of a policy due for review by next, seen on day
+// now: overdue from the day after next, due soon from warnDays before it.
+// A policy due today is due soon, not overdue: it may be reviewed today.
+func StatusOf(next, now date.Date, warnDays int) Status {
+	switch left := next.Sub(now); {
+	case left < 0:
+		return Overdue
+	case left <= warnDays:
+		return DueSoon
+	}
+	return Current
+}
+
+// A Policy is one policy page.
+type Policy struct {
+	Slug string
+	// File is the source, relative to the site root.
+	File string
+	*frontmatter.Meta
+	Body     template.HTML
+	Headings []markdown.Heading
+	// Contents is the nested list of h2 and h3 headings.
+	Contents []Entry
+	Status   Status
+	// DaysLeft is days until the review date; negative when overdue.
+	DaysLeft int
+	// Links are the policy's links to policies and headings.
+	Links []Link
+}
+
+// An Entry is a line of a page's contents, with its subsections.
+type Entry struct {
+	markdown.Heading
+	Children []Entry
+}
+
+// A Category is a group of policies on the index.
+type Category struct {
+	Name     string
+	Policies []*Policy
+}
+
+// A Site is the whole policy centre.
+type Site struct {
+	Config     *config.Site
+	Now        date.Date
+	Policies   []*Policy
+	Categories []Category
+	Overdue    int
+	DueSoon    int
+}
+
+// DefaultCategory holds policies that name no category.
+const DefaultCategory = "Policies"
+
+// New builds the model from policies; it sorts them, computes review status
+// and contents, and groups them. It takes ownership of the slice.
+func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
+	s := &Site{Config: cfg, Now: now, Policies: policies}
+	sort.SliceStable(policies, func(i, j int) bool { return Less(policies[i], policies[j]) })
+	byName := map[string]int{}
+	for _, p := range policies {
+		p.Status = StatusOf(p.NextReview, now, cfg.Review.WarnDays)
+		p.DaysLeft = p.NextReview.Sub(now)
+		p.Contents = Contents(p.Headings)
+		switch p.Status {
+		case Overdue:
+			s.Overdue++
+		case DueSoon:
+			s.DueSoon++
+		}
+		name := p.Category
+		if name == "" {
+			name = DefaultCategory
+		}
+		i, ok := byName[name]
+		if !ok {
+			i = len(s.Categories)
+			byName[name] = i
+			s.Categories = append(s.Categories, Category{Name: name})
+		}
+		s.Categories[i].Policies = append(s.Categories[i].Policies, p)
+	}
+	return s
+}
+
+// Less orders policies by weight, then title, then slug: the index order.
+// A category's place is that of its first policy in this order.
+func Less(a, b *Policy) bool {
+	if a.Weight != b.Weight {
+		return a.Weight < b.Weight
+	}
+	if a.Title != b.Title {
+		return a.Title < b.Title
+	}
+	return a.Slug < b.Slug
+}
+
+// Contents nests h2 and h3 headings into a contents list. An h3 before any h2
+// stands at the top level; deeper headings are left out.
+func Contents(hs []markdown.Heading) []Entry {
+	var out []Entry
+	for _, h := range hs {
+		switch {
+		case h.Level == 2 || (h.Level == 3 && len(out) == 0):
+			out = append(out, Entry{Heading: h})
+		case h.Level == 3:
+			last := &out[len(out)-1]
+			last.Children = append(last.Children, Entry{Heading: h})
+		}
+	}
+	return out
+}
+
+// A Link is a link in a policy to a policy or heading, with its position.
+type Link struct {
+	markdown.Link
+	Pos diag.Pos
+}
+
+// HasAnchor reports whether the policy's page has an element with id frag.
+func (p *Policy) HasAnchor(frag string) bool {
+	for _, h := range p.Headings {
+		if h.ID == frag {
+			return true
+		}
+	}
+	return strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
+}
+
+// NearestAnchor returns the heading id most like frag, if one is close.
+func (p *Policy) NearestAnchor(frag string) string {
+	for _, h := range p.Headings {
+		if strings.Contains(h.ID, frag) || strings.Contains(frag, h.ID) {
+			return h.ID
+		}
+	}
+	return ""
+}

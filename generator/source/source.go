@@ -1,0 +1,137 @@
+// Package source finds a site's policy files. It reads through an fs.FS
+// rooted at the site folder (os.Root in production), so nothing outside the
+// site folder can be read, even through a symbolic link.
+package source
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/policysite/policysite/generator/diag"
+)
+
+// Dir is the folder of a site that holds its policies.
+const Dir = "content"
+
+// MaxSize is the largest policy file read, far beyond any real policy.
+const MaxSize = 16 << 20
+
+// A File is a policy source file.
+type File struct {
+	// Path is relative to the site root: content/privacy.md.
+	Path string
+	// Slug is the policy's URL name: privacy.
+	Slug string
+	Data []byte
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Reserved are slugs the generator uses for its own pages.
+var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}
+
+// Read returns the policies in content/ of fsys, sorted by path: every
+// content/<slug>.md and content/<slug>/index.md. It reports files it cannot
+// read, names that cannot be URLs, and two files claiming one slug.
+func Read(fsys fs.FS) ([]File, diag.List) {
+	var l diag.List
+	var files []File
+	bySlug := map[string]string{}
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == Dir && errors.Is(err, fs.ErrNotExist) {
+				l.Errorf(diag.Pos{File: Dir}, "no content folder: policies go in content/<slug>.md")
+				return fs.SkipAll
+			}
+			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
+			if d.IsDir() && p != Dir {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		slug, ok := policySlug(p)
+		if !ok {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
+			return nil
+		}
+		if !slugRE.MatchString(slug) {
+			l.Errorf(diag.Pos{File: p}, "%q cannot be a policy's URL: name policy files in lower-case letters, digits and hyphens (privacy-notice.md)", slug)
+			return nil
+		}
+		if Reserved[slug] {
+			l.Errorf(diag.Pos{File: p}, "%q is reserved for the site's own pages: rename the policy", slug)
+			return nil
+		}
+		info, err := fs.Stat(fsys, p)
+		if err != nil {
+			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
+			return nil
+		}
+		if !info.Mode().IsRegular() {
+			return nil
+		}
+		if info.Size() > MaxSize {
+			l.Errorf(diag.Pos{File: p}, "file is %d MiB; a policy may be at most %d MiB", info.Size()>>20, MaxSize>>20)
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
+			return nil
+		}
+		if other, dup := bySlug[slug]; dup {
+			l.Errorf(diag.Pos{File: p}, "policy %q is also %s: keep one of them", slug, other)
+			return nil
+		}
+		bySlug[slug] = p
+		files = append(files, File{Path: p, Slug: slug, Data: data})
+		return nil
+	})
+	if err != nil {
+		l.Errorf(diag.Pos{File: Dir}, "%v", explain(err))
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, l
+}
+
+// policySlug returns the slug of a policy path, or false for files that are
+// not policies (earlier versions under history/, images, notes).
+func policySlug(p string) (string, bool) {
+	rel := strings.TrimPrefix(p, Dir+"/")
+	if path.Ext(rel) != ".md" {
+		return "", false
+	}
+	parts := strings.Split(rel, "/")
+	switch {
+	case len(parts) == 1:
+		return strings.TrimSuffix(parts[0], ".md"), true
+	case len(parts) == 2 && parts[1] == "index.md":
+		return parts[0], true
+	}
+	return "", false
+}
+
+// explain turns low-level file errors into what a user can act on.
+func explain(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if strings.Contains(pe.Err.Error(), "escapes") {
+			return errors.New("links outside the site folder: policies must live inside it")
+		}
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,269 @@
+// Package theme turns the site model into pages with html/template.
+//
+// A theme is a stack of file systems, the site's own themes/<name>/ over the
+// embedded default, looked up file by file. Templates are layouts/base.html
+// plus one layout per page kind; assets/* are fingerprinted by content and
+// minified. Output is deterministic: the same model gives the same bytes.
+package theme
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/site"
+)
+
+// A Layer is one file system of a theme stack, named for messages.
+type Layer struct {
+	// Name is where the files live, as a user would find them: "themes/acme".
+	Name string
+	FS   fs.FS
+}
+
+// A Theme is a parsed theme, ready to render any number of sites.
+type Theme struct {
+	layers []Layer
+	pages  map[string]*template.Template // by layout name: "index.html"
+	assets map[string]publish.Output     // by logical name: "site.css"
+	opts   Options
+}
+
+// Options are the site settings templates need while parsing.
+type Options struct {
+	// BasePath is the URL path the site lives under, "/" by default.
+	BasePath string
+	// Language is the site's language tag; dates are written in it.
+	Language string
+	// WarnDays is how long before its review a policy is due soon.
+	WarnDays int
+}
+
+// Pages are the page layouts a theme must have, besides layouts/base.html.
+var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html"}
+
+// Load parses the theme from layers, the first layer winning for each file.
+func Load(layers []Layer, opts Options) (*Theme, diag.List) {
+	if opts.BasePath == "" {
+		opts.BasePath = "/"
+	}
+	t := &Theme{layers: layers, pages: map[string]*template.Template{}, assets: map[string]publish.Output{}, opts: opts}
+	var l diag.List
+	if err := t.loadAssets(); err != nil {
+		l.Errorf(diag.Pos{File: "themes"}, "%v", err)
+	}
+	base, baseName, err := t.read("layouts/base.html")
+	if err != nil {
+		l.Errorf(diag.Pos{File: baseName}, "%v", err)
+		return t, l
+	}
+	for _, page := range Pages {
+		text, name, err := t.read("layouts/" + page)
+		if err != nil {
+			l.Errorf(diag.Pos{File: name}, "%v", err)
+			continue
+		}
+		tpl := template.New(baseName).Funcs(t.funcs())
+		if _, err := tpl.Parse(string(base)); err != nil {
+			l = append(l, templateError(baseName, err))
+			return t, l
+		}
+		if _, err := tpl.New(name).Parse(string(text)); err != nil {
+			l = append(l, templateError(name, err))
+			continue
+		}
+		t.pages[page] = tpl
+	}
+	return t, l
+}
+
+// read returns a file from the first layer that has it, and that file's display name.
+func (t *Theme) read(p string) ([]byte, string, error) {
+	for _, layer := range t.layers {
+		b, err := fs.ReadFile(layer.FS, p)
+		if err == nil {
+			return b, layer.Name + "/" + p, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, layer.Name + "/" + p, err
+		}
+	}
+	name := p
+	if len(t.layers) > 0 {
+		name = t.layers[len(t.layers)-1].Name + "/" + p
+	}
+	return nil, name, fmt.Errorf("theme file missing")
+}
+
+// templateError positions a template parse error. html/template reports
+// "template: NAME:LINE: message"; the name is ours, so the line is reliable.
+func templateError(name string, err error) diag.Diagnostic {
+	msg := err.Error()
+	pos := diag.Pos{File: name}
+	if rest, ok := strings.CutPrefix(msg, "template: "+name+":"); ok {
+		var line int
+		if n, _ := fmt.Sscanf(rest, "%d:", &line); n == 1 {
+			pos.Line = line
+			_, msg, _ = strings.Cut(rest, ": ")
+		}
+	}
+	return diag.Diagnostic{Pos: pos, Message: msg}
+}
+
+// loadAssets reads every file under assets/ of every layer, minifies it and
+// names it by a hash of its content.
+func (t *Theme) loadAssets() error {
+	seen := map[string]bool{}
+	for _, layer := range t.layers {
+		entries, err := fs.ReadDir(layer.FS, "assets")
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() || seen[e.Name()] || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			seen[e.Name()] = true
+			b, err := fs.ReadFile(layer.FS, "assets/"+e.Name())
+			if err != nil {
+				return fmt.Errorf("%s/assets/%s: %w", layer.Name, e.Name(), err)
+			}
+			ext := path.Ext(e.Name())
+			min, err := publish.Minify(ext, b)
+			if err != nil {
+				return fmt.Errorf("%s/assets/%s: %w", layer.Name, e.Name(), err)
+			}
+			sum := sha256.Sum256(min)
+			name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:5]) + ext
+			t.assets[e.Name()] = publish.Output{Path: "assets/" + name, Body: min, Raw: true}
+		}
+	}
+	return nil
+}
+
+// Assets returns the fingerprinted assets, sorted by path.
+func (t *Theme) Assets() []publish.Output {
+	out := make([]publish.Output, 0, len(t.assets))
+	for _, a := range t.assets {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// AssetURL returns the URL of a fingerprinted asset by its logical name.
+func (t *Theme) AssetURL(name string) (string, error) {
+	a, ok := t.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in the theme", name)
+	}
+	return t.opts.BasePath + a.Path, nil
+}
+
+// A Page is what a page template is executed with.
+type Page struct {
+	Site *site.Site
+	// Policy is the policy shown, on policy pages.
+	Policy *site.Policy
+	// Canonical is the page's absolute URL when the site has a base_url.
+	Canonical   string
+	Description string
+	NoIndex     bool
+	// CookiePolicy is the site's cookie policy, if it has one.
+	CookiePolicy *site.Policy
+	CookieNotice string
+	// Data carries extra values for a page kind (the request form, the thanks page).
+	Data any
+}
+
+// StatusView is what the status and notice templates show for one policy:
+// the text for its status at build time, and the text for every status, for
+// the script that re-evaluates the status when the page is viewed.
+type StatusView struct {
+	Policy *site.Policy
+	Status string
+	Class  string
+	Warn   int
+	Text   string
+	// Current, DueSoon and Overdue are the texts for each status.
+	Current, DueSoon, Overdue string
+}
+
+func (t *Theme) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":      t.AssetURL,
+		"url":        func(p string) string { return t.opts.BasePath + p },
+		"date":       func(d date.Date) string { return d.Format(t.opts.Language) },
+		"tel":        Tel,
+		"summary":    Summary,
+		"statusData": t.statusView,
+	}
+}
+
+// statusView says what a status badge or a review notice shows for p.
+func (t *Theme) statusView(p *site.Policy, kind string) StatusView {
+	v := StatusView{Policy: p, Status: p.Status.String(), Class: kind, Warn: t.opts.WarnDays}
+	if kind == "badge" {
+		v.Current, v.DueSoon, v.Overdue = site.Current.Label(), site.DueSoon.Label(), site.Overdue.Label()
+	} else {
+		due := p.NextReview.Format(t.opts.Language)
+		v.DueSoon = "Review due soon: this policy is due for review by " + due + "."
+		v.Overdue = "Review overdue: this policy was due for review by " + due + " and may be out of date."
+	}
+	v.Text = [...]string{v.Current, v.DueSoon, v.Overdue}[p.Status]
+	return v
+}
+
+// Render executes layout (one of Pages) for data and returns the HTML.
+func (t *Theme) Render(layout string, data *Page) ([]byte, error) {
+	tpl, ok := t.pages[layout]
+	if !ok {
+		return nil, fmt.Errorf("theme has no layouts/%s", layout)
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "base", data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Tel turns a phone number as written into a tel: URI body.
+func Tel(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Summary is the index's summary line: "7 policies · 1 overdue · 1 due soon".
+func Summary(s *site.Site) string {
+	n := len(s.Policies)
+	parts := []string{fmt.Sprintf("%d %s", n, plural(n, "policy", "policies"))}
+	if s.Overdue > 0 {
+		parts = append(parts, fmt.Sprintf("%d overdue", s.Overdue))
+	}
+	if s.DueSoon > 0 {
+		parts = append(parts, fmt.Sprintf("%d due soon", s.DueSoon))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
