@@ -1,0 +1,50 @@
+# policysite: the two commands a newcomer needs are `make run` and `make test`.
+GO       ?= go
+BIN      := bin
+ADDR     ?= 127.0.0.1
+PORT     ?= 1313
+# Tests that need Chromium, Java or the npm tools fail (never skip) under make.
+export POLICYSITE_REQUIRE_TOOLS := 1
+
+.PHONY: all run build test test-go deps vet fuzz bench clean
+
+all: build
+
+$(BIN)/policysite: FORCE
+	$(GO) build -o $@ ./cmd/policysite
+$(BIN)/formrelay: FORCE
+	@if [ -d cmd/formrelay ] && ls cmd/formrelay/*.go >/dev/null 2>&1; then $(GO) build -o $@ ./cmd/formrelay; fi
+FORCE:
+
+build: $(BIN)/policysite $(BIN)/formrelay
+
+## run: build the bundled example site into public/ and serve it
+run: $(BIN)/policysite
+	$(BIN)/policysite build
+	$(BIN)/policysite serve --bind $(ADDR) --port $(PORT)
+
+## test: install test tools if missing, then run every test
+test: deps vet
+	$(GO) test -count=1 ./...
+
+deps:
+	@scripts/deps.sh
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
+
+## fuzz: run each fuzz target for a short while
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test ./generator/frontmatter -run '^$$' -fuzz FuzzSplit -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/frontmatter -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+## bench: run the benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN) public/*.html public/*/ tools/node_modules
