@@ -45,7 +45,14 @@ func Decode(node *yaml.Node, v any) []Problem {
 	return d.problems
 }
 
-type decoder struct{ problems []Problem }
+type decoder struct {
+	problems []Problem
+	aliases  int
+}
+
+// maxAliases bounds alias expansion, so a few lines of YAML cannot expand
+// into millions of values (the "billion laughs").
+const maxAliases = 1000
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
 	d.problems = append(d.problems, Problem{Node: n, Message: fmt.Sprintf(format, args...)})
@@ -71,6 +78,12 @@ func kindName(n *yaml.Node) string {
 
 func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		if d.aliases++; d.aliases > maxAliases {
+			if d.aliases == maxAliases+1 {
+				d.fail(n, "%stoo many aliases", prefix(name))
+			}
+			return
+		}
 		n = n.Alias
 	}
 	if v.CanAddr() && v.Addr().Type().Implements(unmarshalerType) {

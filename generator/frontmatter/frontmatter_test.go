@@ -1,0 +1,149 @@
+package frontmatter
+
+import (
+	"strings"
+	"testing"
+)
+
+const good = `---
+title: Privacy notice
+version: 1.10
+effective: 2025-10-01
+next_review: October 2026
+owner: Data protection officer
+---
+Body text.
+`
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		name, in, fm, body string
+		err                error
+	}{
+		{"plain", "---\na: 1\n---\nbody\n", "a: 1\n", "body\n", nil},
+		{"crlf", "---\r\na: 1\r\n---\r\nbody", "a: 1\r\n", "body", nil},
+		{"bom", "\xef\xbb\xbf---\na: 1\n---\n", "a: 1\n", "", nil},
+		{"trailing space on fence", "--- \na: 1\n---\t\nb", "a: 1\n", "b", nil},
+		{"empty", "---\n---\nbody", "", "body", nil},
+		{"no closing", "---\na: 1\nbody\n", "", "", ErrUnclosed},
+		{"closing at EOF without newline", "---\na: 1\n---", "a: 1\n", "", nil},
+		{"no front matter", "# Title\n", "", "", ErrNoFrontMatter},
+		{"dashes inside", "---\na: '---'\n---\n", "a: '---'\n", "", nil},
+		{"four dashes is not a fence", "----\na: 1\n---\n", "", "", ErrNoFrontMatter},
+		{"empty file", "", "", "", ErrNoFrontMatter},
+	}
+	for _, tt := range tests {
+		fm, line, body, off, err := Split([]byte(tt.in))
+		if err != tt.err {
+			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if string(fm) != tt.fm || string(body) != tt.body || line != 2 || tt.in[off:] != tt.body {
+			t.Errorf("%s: Split = %q, line %d, %q, off %d", tt.name, fm, line, body, off)
+		}
+	}
+}
+
+func TestParseGood(t *testing.T) {
+	m, body, off, l := Parse("content/p.md", []byte(good))
+	if len(l) != 0 {
+		t.Fatalf("diagnostics: %v", l)
+	}
+	if m.Version != "1.10" {
+		t.Errorf("version %q: a version keeps its literal text", m.Version)
+	}
+	if m.NextReview.String() != "2026-10-31" || m.Effective.String() != "2025-10-01" {
+		t.Errorf("dates %v %v", m.Effective, m.NextReview)
+	}
+	if string(body) != "Body text.\n" || good[off:] != "Body text.\n" {
+		t.Errorf("body %q at %d", body, off)
+	}
+	if p := m.Pos["owner"]; p.Line != 6 || p.Col != 8 {
+		t.Errorf("owner at %v, want 6:8", p)
+	}
+}
+
+func TestParseEffectiveMonth(t *testing.T) {
+	m, _, _, l := Parse("p.md", []byte(strings.Replace(good, "effective: 2025-10-01", "effective: March 2025", 1)))
+	if len(l) != 0 || m.Effective.String() != "2025-03-01" {
+		t.Errorf("effective month: %v %v (a policy takes effect from the start of a month)", m.Effective, l)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string // exact diagnostics
+	}{
+		{"impossible date", strings.Replace(good, "October 2026", "2025-13-45", 1),
+			[]string{`p.md:5:14: next_review: "2025-13-45" is not a date (want 2025-10-31, 2025-10 or October 2025)`}},
+		{"missing owner", strings.Replace(good, "owner: Data protection officer\n", "", 1),
+			[]string{`p.md:1:1: missing required field "owner"`}},
+		{"empty title", strings.Replace(good, "title: Privacy notice", "title: ", 1),
+			[]string{`p.md:1:1: missing required field "title"`}},
+		{"unknown field is a warning", strings.Replace(good, "owner:", "aliases: [a]\nowner:", 1),
+			[]string{`p.md:6:1: warning: unknown field "aliases": ignored`}},
+		{"misspelt field", strings.Replace(good, "next_review:", "next_reveiw:", 1),
+			[]string{`p.md:1:1: missing required field "next_review"`, `p.md:5:1: warning: unknown field "next_reveiw" (did you mean "next_review"?): ignored`}},
+		{"bad version", strings.Replace(good, "1.10", "draft", 1),
+			[]string{`p.md:3:10: version: "draft" is not a version number such as 1.08 or 2`}},
+		{"review before effective", strings.Replace(good, "October 2026", "2024-01-01", 1),
+			[]string{`p.md:5:14: next_review: 2024-01-01 is not after the effective date 2025-10-01`}},
+		{"weight not a number", strings.Replace(good, "owner:", "weight: heavy\nowner:", 1),
+			[]string{`p.md:6:9: weight: expected a whole number, found "heavy"`}},
+		{"title a list", strings.Replace(good, "title: Privacy notice", "title: [a, b]", 1),
+			[]string{`p.md:2:8: title: expected text, found a list`}},
+		{"malformed yaml", "---\ntitle: a\n  b: : c\n---\n",
+			[]string{`p.md:3:1: invalid YAML: mapping values are not allowed in this context`}},
+		{"unclosed", "---\ntitle: a\n", []string{`p.md:1:1: front matter has no closing --- line`}},
+		{"invalid utf-8", "---\ntitle: caf\xe9\n---\n", []string{`p.md:2:11: invalid UTF-8: save the file as UTF-8`}},
+		{"front matter not a mapping", "---\n- a\n---\n", []string{`p.md:2:1: expected a mapping of keys to values, found a list`}},
+		{"duplicate key", strings.Replace(good, "owner:", "title: Again\nowner:", 1),
+			[]string{`p.md:6:1: title is set twice`}},
+	}
+	for _, tt := range tests {
+		_, _, _, l := Parse("p.md", []byte(tt.in))
+		l.Sort()
+		var got []string
+		for _, d := range l {
+			got = append(got, d.Error())
+		}
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("%s:\ngot  %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func FuzzSplit(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("---\r\na: 1\r\n---\r\n"))
+	f.Add([]byte("\xef\xbb\xbf---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fm, _, body, off, err := Split(data)
+		if err != nil {
+			return
+		}
+		if off < 0 || off > len(data) || string(data[off:]) != string(body) || len(fm) > len(data) {
+			t.Fatalf("Split: offset %d out of bounds or body mismatch", off)
+		}
+	})
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("---\ntitle: [\n---\n"))
+	f.Add([]byte("---\nreviews:\n  - date: x\n---\n"))
+	f.Add([]byte("---\n*a\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, _, l := Parse("p.md", data)
+		lines := strings.Count(string(data), "\n") + 1
+		for _, d := range l {
+			if d.Line < 1 || d.Line > lines || d.Col < 1 {
+				t.Fatalf("position out of bounds: %v (file has %d lines)", d, lines)
+			}
+		}
+	})
+}

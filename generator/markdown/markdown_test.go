@@ -1,0 +1,159 @@
+package markdown
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSlug(t *testing.T) {
+	tests := map[string]string{
+		"Your rights":                 "your-rights",
+		"Who we are & what we do":     "who-we-are-what-we-do",
+		"1.2 Scope":                   "12-scope",
+		"  Trim -- me_too  ":          "trim-me-too",
+		"Données personnelles":        "données-personnelles",
+		"Ysgol Gymraeg: ein polisi":   "ysgol-gymraeg-ein-polisi",
+		"データ保護":                       "データ保護",
+		"!!!":                         "",
+		"CCTV (closed-circuit) video": "cctv-closed-circuit-video",
+	}
+	for in, want := range tests {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name, in string
+		opts     Options
+		contains []string
+		absent   []string
+		problems []string
+	}{
+		{name: "heading ids unique",
+			in:       "## Rights\n\n## Rights\n\n## Rights\n",
+			contains: []string{`id="rights"`, `id="rights-1"`, `id="rights-2"`}},
+		{name: "heading with markup",
+			in:       "## The *UK* `GDPR`\n",
+			contains: []string{`<h2 id="the-uk-gdpr">`}},
+		{name: "numbered",
+			in:       "## A\n\n### A1\n\n### A2\n\n## B\n\n### B1\n",
+			opts:     Options{Numbered: true},
+			contains: []string{`>1 A</h2>`, `>1.2 A2</h3>`, `>2.1 B1</h3>`}},
+		{name: "raw html dropped",
+			in:       "Hi <script>alert(1)</script>\n\n<iframe src=x></iframe>\n",
+			absent:   []string{"<script", "<iframe"},
+			problems: []string{"3:warning:raw HTML", "19:warning:raw HTML", "30:warning:raw HTML"}},
+		{name: "raw html allowed",
+			in:       "<abbr title=\"x\">X</abbr>\n",
+			opts:     Options{UnsafeHTML: true},
+			contains: []string{"<abbr"}},
+		{name: "comment is quiet",
+			in:     "Text <!-- check: ignore placeholder -->\n\n<!-- note -->\n",
+			absent: []string{"<!-- check"}},
+		{name: "javascript link neutralised",
+			in:       "[click](javascript:alert(1)) and [x](JAVASCRIPT:void) and [y](\tjavascript:x) ![i](data:image/png;base64,AA)",
+			absent:   []string{"javascript", "JAVASCRIPT", "data:"},
+			contains: []string{"click and x and"},
+			problems: []string{"0:warning:link to a javascript:", "33:warning:link to a javascript:", "58:warning:link to a javascript:", "77:warning:link to a data:"}},
+		{name: "vbscript autolink",
+			in:       "<vbscript:msgbox>",
+			absent:   []string{"href"},
+			problems: []string{"0:warning:link to a vbscript:"}},
+		{name: "safe links kept",
+			in:       "[a](https://ico.org.uk/) [b](mailto:dpo@example.org) [c](tel:+441632960000) [d](#top) [e](/requests/)",
+			contains: []string{`href="https://ico.org.uk/"`, `href="mailto:dpo@example.org"`, `href="tel:+441632960000"`, `href="#top"`, `href="/requests/"`}},
+		{name: "policy link rewritten",
+			in:       "[p](privacy-notice.md#your-rights) [q](../cookies/index.md)",
+			opts:     Options{Path: "content/data-protection/index.md", BasePath: "/policies/"},
+			contains: []string{`href="/policies/data-protection/privacy-notice/#your-rights"`, `href="/policies/cookies/"`}},
+		{name: "link out of content",
+			in:       "[p](../../etc/passwd.md)",
+			opts:     Options{Path: "content/x.md"},
+			problems: []string{"0:error:link to \"../../etc/passwd.md\" points outside content/"}},
+		{name: "tables use classes not styles",
+			in:       "| a | b |\n|--:|:-:|\n| 1 | 2 |\n",
+			contains: []string{`<td class="r">1</td>`, `<td class="c">2</td>`},
+			absent:   []string{"style=", "align="}},
+		{name: "definition list and footnote",
+			in:       "Term\n: Meaning\n\nSee note[^1].\n\n[^1]: The note.\n",
+			contains: []string{"<dl>", "<dt>Term</dt>", `role="doc-noteref"`}},
+		{name: "typography",
+			in:       `"Quoted" -- and ... it's`,
+			contains: []string{"&ldquo;Quoted&rdquo;", "&ndash;", "&hellip;", "it&rsquo;s"}},
+	}
+	for _, tt := range tests {
+		if tt.opts.Path == "" {
+			tt.opts.Path = "content/p.md"
+		}
+		r := Render([]byte(tt.in), tt.opts)
+		html := string(r.HTML)
+		for _, c := range tt.contains {
+			if !strings.Contains(html, c) {
+				t.Errorf("%s: output lacks %q:\n%s", tt.name, c, html)
+			}
+		}
+		for _, c := range tt.absent {
+			if strings.Contains(html, c) {
+				t.Errorf("%s: output has %q:\n%s", tt.name, c, html)
+			}
+		}
+		var got []string
+		for _, p := range r.Problems {
+			got = append(got, strings.Join([]string{strconv.Itoa(p.Offset), p.Severity.String(), p.Message}, ":"))
+		}
+		if len(got) != len(tt.problems) {
+			t.Errorf("%s: problems %q, want %q", tt.name, got, tt.problems)
+			continue
+		}
+		for i := range got {
+			if !strings.HasPrefix(got[i], tt.problems[i]) {
+				t.Errorf("%s: problem %q, want prefix %q", tt.name, got[i], tt.problems[i])
+			}
+		}
+	}
+}
+
+func TestLinks(t *testing.T) {
+	r := Render([]byte("Intro.\n\nSee [a](a.md#x) and [b](#local).\n"), Options{Path: "content/p.md"})
+	if len(r.Links) != 2 || r.Links[0].Target != "content/a.md" || r.Links[0].Fragment != "x" || r.Links[0].Offset != 12 ||
+		r.Links[1].Target != "" || r.Links[1].Fragment != "local" {
+		t.Errorf("Links = %+v", r.Links)
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"## A\n\ntext [a](b.md#c)\n", "[x](javascript:y)", "| a |\n|---|\n| b |", "Term\n: def\n\n[^1]\n\n[^1]: n", "<div>\n", "## \n"} {
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, numbered bool) {
+		r := Render(body, Options{Path: "content/p.md", Numbered: numbered})
+		for _, p := range r.Problems {
+			if p.Offset < 0 || p.Offset > len(body) {
+				t.Fatalf("problem offset %d outside body of %d bytes", p.Offset, len(body))
+			}
+		}
+		for _, l := range r.Links {
+			if l.Offset < 0 || l.Offset > len(body) {
+				t.Fatalf("link offset %d out of bounds", l.Offset)
+			}
+		}
+		seen := map[string]bool{}
+		for _, h := range r.Headings {
+			if seen[h.ID] {
+				t.Fatalf("duplicate heading id %q", h.ID)
+			}
+			seen[h.ID] = true
+		}
+		if utf8.Valid(body) && !utf8.Valid(r.HTML) {
+			t.Fatalf("valid UTF-8 in, invalid out")
+		}
+		if strings.Contains(strings.ToLower(string(r.HTML)), "javascript:") && strings.Contains(string(r.HTML), "href=\"javascript") {
+			t.Fatalf("javascript: href in output")
+		}
+	})
+}

@@ -1,0 +1,50 @@
+package site
+
+import (
+	"testing"
+
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/markdown"
+)
+
+func TestStatusOf(t *testing.T) {
+	d := func(s string) date.Date {
+		v, err := date.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name, next, now string
+		warn            int
+		want            Status
+	}{
+		{"due today is not yet overdue", "2026-03-31", "2026-03-31", 30, DueSoon},
+		{"one day late", "2026-03-31", "2026-04-01", 30, Overdue},
+		{"a year late", "2025-03-31", "2026-04-01", 30, Overdue},
+		{"exactly warn days ahead", "2026-03-31", "2026-03-01", 30, DueSoon},
+		{"warn days plus one", "2026-03-31", "2026-02-28", 30, Current},
+		{"month means its end: last day", "2026-02", "2026-02-28", 30, DueSoon},
+		{"month means its end: next day", "2026-02", "2026-03-01", 30, Overdue},
+		{"month means its end, leap year", "2024-02", "2024-02-29", 0, DueSoon},
+		{"no warning window", "2026-03-31", "2026-03-30", 0, Current},
+		{"far ahead", "2027-09-30", "2026-11-23", 30, Current},
+	}
+	for _, tt := range tests {
+		if got := StatusOf(d(tt.next), d(tt.now), tt.warn); got != tt.want {
+			t.Errorf("%s: StatusOf(%s, %s, %d) = %v, want %v", tt.name, tt.next, tt.now, tt.warn, got, tt.want)
+		}
+	}
+}
+
+func TestContents(t *testing.T) {
+	hs := []markdown.Heading{
+		{Level: 3, ID: "early"}, {Level: 2, ID: "a"}, {Level: 3, ID: "a1"}, {Level: 4, ID: "deep"},
+		{Level: 3, ID: "a2"}, {Level: 2, ID: "b"},
+	}
+	got := Contents(hs)
+	if len(got) != 3 || got[0].ID != "early" || got[1].ID != "a" || len(got[1].Children) != 2 || got[1].Children[1].ID != "a2" || got[2].ID != "b" {
+		t.Errorf("Contents = %+v", got)
+	}
+}
