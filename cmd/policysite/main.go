@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.As(err, &ce):
 		return 1
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
+		// cobra reports an unknown command with a plain error; its text is the only sign.
 		fmt.Fprintf(stderr, "policysite: %v\nRun 'policysite --help' for usage.\n", err)
 		return 2
 	}

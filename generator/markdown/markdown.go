@@ -13,6 +13,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	html "html"
 	"path"
 	"strconv"
 	"strings"
@@ -22,7 +23,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/renderer/html"
+	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 
 	"github.com/policysite/policysite/generator/diag"
@@ -100,7 +101,7 @@ var mdUnsafe = goldmark.New(
 		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
 		extension.NewTypographer(),
 	),
-	goldmark.WithRendererOptions(html.WithUnsafe()),
+	goldmark.WithRendererOptions(ghtml.WithUnsafe()),
 )
 
 // Render parses and renders body.
@@ -312,6 +313,9 @@ var safeSchemes = map[string]bool{"http": true, "https": true, "mailto": true, "
 func scheme(dest string) string {
 	// Browsers ignore ASCII tab and newline inside a scheme and leading
 	// control characters and spaces: judge what they would see.
+	// Goldmark keeps character references in destinations and the renderer
+	// decodes them: &#106;avascript: is javascript: to a browser.
+	dest = html.UnescapeString(dest)
 	clean := strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return -1
