@@ -313,5 +313,8 @@ func SyntaxError(file string, lineOffset int, data []byte, err error) diag.Diagn
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	if strings.Contains(msg, "mapping values are not allowed") {
+		msg += ` (put quotes around a value that contains ": ")`
+	}
 	return diag.Diagnostic{Pos: diag.Pos{File: file, Line: line + lineOffset, Col: 1}, Message: "invalid YAML: " + msg}
 }
