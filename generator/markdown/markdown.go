@@ -79,8 +79,11 @@ type Result struct {
 	Source []byte
 }
 
-var md = goldmark.New(
-	goldmark.WithExtensions(
+// extensions are the markdown features policies use: GFM tables (aligned
+// by class, since the site's CSP forbids style attributes), footnotes,
+// definition lists for definition annexes, and typographic punctuation.
+func extensions() goldmark.Option {
+	return goldmark.WithExtensions(
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
 		extension.Strikethrough,
 		extension.Linkify,
@@ -88,20 +91,12 @@ var md = goldmark.New(
 		extension.DefinitionList,
 		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
 		extension.NewTypographer(),
-	),
-)
+	)
+}
 
-var mdUnsafe = goldmark.New(
-	goldmark.WithExtensions(
-		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
-		extension.Strikethrough,
-		extension.Linkify,
-		extension.TaskList,
-		extension.DefinitionList,
-		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
-		extension.NewTypographer(),
-	),
-	goldmark.WithRendererOptions(ghtml.WithUnsafe()),
+var (
+	md       = goldmark.New(extensions())
+	mdUnsafe = goldmark.New(extensions(), goldmark.WithRendererOptions(ghtml.WithUnsafe()))
 )
 
 // Render parses and renders body.
