@@ -253,7 +253,7 @@ func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, dia
 		if _, err := fs.Stat(fsys, dir); err == nil {
 			layers = append(layers, theme.Layer{Name: dir, FS: sub})
 		} else if cfg.Theme != config.DefaultTheme {
-			l.Errorf(diag.Pos{File: config.File}, "theme %q: no folder %s/", cfg.Theme, dir)
+			l.Errorf(cfg.At("theme"), "theme %q: no folder %s/", cfg.Theme, dir)
 		}
 	}
 	layers = append(layers, theme.Layer{Name: "themes/default (built in)", FS: def})

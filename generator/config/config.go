@@ -50,6 +50,18 @@ type Site struct {
 	Requests *form.Spec `yaml:"requests"`
 	// ReviewCalendar publishes reviews.ics, a feed of review due dates.
 	ReviewCalendar bool `yaml:"review_calendar"`
+
+	// Pos holds the position of each top-level key's value, for later
+	// stages' diagnostics.
+	Pos map[string]diag.Pos `yaml:"-"`
+}
+
+// At returns the position of a top-level key's value, or of the file.
+func (s *Site) At(key string) diag.Pos {
+	if p, ok := s.Pos[key]; ok {
+		return p
+	}
+	return diag.Pos{File: File}
 }
 
 // An Organisation is who publishes the policies.
@@ -197,6 +209,12 @@ func Parse(data []byte) (*Site, diag.List) {
 	}
 	for _, p := range strictyaml.Decode(&doc, s) {
 		l.Errorf(NodePos(File, 0, p.Node), "%s", p.Message)
+	}
+	s.Pos = map[string]diag.Pos{}
+	if root := Lookup(&doc); root != nil && root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			s.Pos[root.Content[i].Value] = NodePos(File, 0, root.Content[i+1])
+		}
 	}
 	s.applyDefaults()
 	s.validate(&doc, &l)
