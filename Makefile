@@ -42,9 +42,10 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
-## bench: run the benchmarks
+## bench: Go benchmarks, then whole-process runs at 100, 1,000 and 10,000 policies
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench.sh
 
 clean:
 	rm -rf $(BIN) public/*.html public/*/ tools/node_modules
