@@ -97,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{"title a list", strings.Replace(good, "title: Privacy notice", "title: [a, b]", 1),
 			[]string{`p.md:2:8: title: expected text, found a list`}},
 		{"malformed yaml", "---\ntitle: a\n  b: : c\n---\n",
-			[]string{`p.md:3:1: invalid YAML: mapping values are not allowed in this context`}},
+			[]string{`p.md:3:1: invalid YAML: mapping values are not allowed in this context (put quotes around a value that contains ": ")`}},
 		{"unclosed", "---\ntitle: a\n", []string{`p.md:1:1: front matter has no closing --- line`}},
 		{"invalid utf-8", "---\ntitle: caf\xe9\n---\n", []string{`p.md:2:11: invalid UTF-8: save the file as UTF-8`}},
 		{"front matter not a mapping", "---\n- a\n---\n", []string{`p.md:2:1: expected a mapping of keys to values, found a list`}},
