@@ -243,6 +243,9 @@ func (s *Site) applyDefaults() {
 	if s.BaseURL != "" && !strings.HasSuffix(s.BaseURL, "/") {
 		s.BaseURL += "/"
 	}
+	if s.Requests != nil {
+		s.Requests.ApplyDefaults()
+	}
 }
 
 var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
