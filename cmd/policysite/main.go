@@ -29,7 +29,15 @@ type contentError struct{ n int }
 func (e contentError) Error() string { return fmt.Sprintf("%d errors", e.n) }
 
 // run executes the command line args and returns the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	// Content must never crash the command with a stack trace: a panic is a
+	// bug of ours, reported as one line and exit 1.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "policysite: internal error: %v\nPlease report this, with the file that caused it.\n", r)
+			code = 1
+		}
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -2,7 +2,39 @@
 // generator renders the /requests/ page from a Spec and formrelay validates
 // submissions against the same Spec, so a field changed in site.yaml changes
 // both.
+//
+// Input: a Spec decoded from `requests:` in site.yaml. Call ApplyDefaults, then
+// Check. Output: Validate turns submitted values into a Request or a list of
+// FieldErrors. Invariants: Validate is pure (no I/O, no clock); a Request it
+// returns holds only the declared fields, each valid UTF-8 within its maximum
+// length, with no line breaks in single-line fields.
 package form
+
+// Names the page and the relay agree on besides the declared fields.
+const (
+	// TypeField is the name of the radio group choosing one of Spec.Types.
+	TypeField = "type"
+	// HoneypotField is a text input hidden from people; a value in it marks
+	// the submission as automated. The relay answers as if it had succeeded
+	// and stores nothing.
+	HoneypotField = "website"
+	// CheckboxValue is the value a ticked checkbox submits (and the value
+	// stored for it). Any non-empty value counts as ticked.
+	CheckboxValue = "yes"
+)
+
+// Field kinds.
+const (
+	KindText     = "text"
+	KindEmail    = "email"
+	KindTel      = "tel"
+	KindTextarea = "textarea"
+	KindSelect   = "select"
+	KindCheckbox = "checkbox"
+)
+
+// Kinds lists the field kinds in the order the docs give them.
+var Kinds = []string{KindText, KindEmail, KindTel, KindTextarea, KindSelect, KindCheckbox}
 
 // A Spec is the request form declared under `requests:` in site.yaml.
 type Spec struct {
@@ -23,13 +55,43 @@ type Type struct {
 
 // A Field is one input of the form.
 type Field struct {
+	// Name is the input's name and the key in JSON submissions.
 	Name  string `yaml:"name"`
 	Label string `yaml:"label"`
 	// Kind is text, email, tel, textarea, select or checkbox.
-	Kind         string   `yaml:"kind"`
-	Required     bool     `yaml:"required"`
-	MaxLength    int      `yaml:"max_length"`
-	Help         string   `yaml:"help"`
-	Autocomplete string   `yaml:"autocomplete"`
-	Options      []string `yaml:"options"`
+	Kind     string `yaml:"kind"`
+	Required bool   `yaml:"required"`
+	// MaxLength is the most characters accepted; ApplyDefaults sets it for
+	// every kind but select and checkbox. Render it as maxlength.
+	MaxLength int    `yaml:"max_length"`
+	Help      string `yaml:"help"`
+	// Autocomplete is the HTML autocomplete token, such as name or email.
+	Autocomplete string `yaml:"autocomplete"`
+	// Options are the choices of a select, each submitted as its own text.
+	Options []string `yaml:"options"`
 }
+
+// Type returns the request type with the given id.
+func (s *Spec) Type(id string) (Type, bool) {
+	for _, t := range s.Types {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+// Field returns the field with the given name.
+func (s *Spec) Field(name string) (Field, bool) {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// SingleLine reports whether the field's value must fit on one line (every
+// kind but textarea). Line breaks in such a field are rejected: they are how
+// header injection starts.
+func (f Field) SingleLine() bool { return f.Kind != KindTextarea }
