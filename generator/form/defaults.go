@@ -18,11 +18,12 @@ var DefaultTypes = []Type{
 var DefaultFields = []Field{
 	{Name: "name", Label: "Your full name", Kind: KindText, Required: true, MaxLength: 200, Autocomplete: "name"},
 	{Name: "email", Label: "Your email address", Kind: KindEmail, Required: true, MaxLength: 254, Autocomplete: "email", Help: "We will send your acknowledgement and our reply here."},
-	{Name: "relationship", Label: "Your relationship to us", Kind: KindSelect, Required: true,
+	{Name: "relationship", Label: "Your relationship to us", Kind: KindSelect, Required: true, Error: "Choose your relationship to us",
 		Options: []string{"Pupil", "Parent or carer", "Member of staff", "Former pupil", "Job applicant", "Other"}},
 	{Name: "details", Label: "Tell us about your request", Kind: KindTextarea, Required: true, MaxLength: 5000,
-		Help: "Say what information or which records it is about, and any dates that help us find them."},
-	{Name: "declaration", Label: "The information I have given is true, and I understand you may ask me to prove my identity.", Kind: KindCheckbox, Required: true},
+		Help: "Say what information or which records it is about, and any dates that help us find them.", Error: "Tell us about your request"},
+	{Name: "declaration", Label: "The information I have given is true, and I understand you may ask me to prove my identity.", Kind: KindCheckbox, Required: true,
+		Error: "Tick the box to confirm the declaration"},
 }
 
 // Default maximum lengths, in characters, by kind. An email address is at

@@ -69,6 +69,9 @@ type Field struct {
 	Autocomplete string `yaml:"autocomplete"`
 	// Options are the choices of a select, each submitted as its own text.
 	Options []string `yaml:"options"`
+	// Error is the message shown when a required field is left empty, such
+	// as "Enter your full name". Empty, Validate words one from the label.
+	Error string `yaml:"error"`
 }
 
 // Type returns the request type with the given id.
