@@ -60,7 +60,14 @@ func (d Diagnostic) Error() string {
 	if d.Severity == Warning {
 		s += "warning: "
 	}
-	s += d.Message
+	return s + d.Message
+}
+
+// Lint formats d as policysite check prints it, with the severity always
+// named and the rule after the message:
+// content/privacy.md:57:1: error: review overdue since 31 August 2024 [review-overdue]
+func (d Diagnostic) Lint() string {
+	s := d.Pos.String() + ": " + d.Severity.String() + ": " + d.Message
 	if d.Rule != "" {
 		s += " [" + d.Rule + "]"
 	}

@@ -115,23 +115,23 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 		lines := diag.NewLines(path, data)
 		off := invalidUTF8(data)
 		l.Errorf(lines.Pos(off), "invalid UTF-8: save the file as UTF-8")
-		return m, nil, 0, l
+		return m, nil, 0, tag(l)
 	}
 	fm, fmLine, body, bodyOff, err := Split(data)
 	if err != nil {
 		l.Errorf(m.Start, "%v", err)
-		return m, nil, 0, l
+		return m, nil, 0, tag(l)
 	}
 	offset := fmLine - 1
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
 		d := config.SyntaxError(path, offset, fm, err)
 		l = append(l, d)
-		return m, body, bodyOff, l
+		return m, body, bodyOff, tag(l)
 	}
 	if len(doc.Content) == 0 {
 		l.Errorf(m.Start, "front matter is empty: set %s", strings.Join(Required, ", "))
-		return m, body, bodyOff, l
+		return m, body, bodyOff, tag(l)
 	}
 	root := doc.Content[0]
 	for _, p := range strictyaml.Decode(&doc, m) {
@@ -143,7 +143,7 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 		l.Errorf(pos, "%s", p.Message)
 	}
 	if root.Kind != yaml.MappingNode {
-		return m, body, bodyOff, l
+		return m, body, bodyOff, tag(l)
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		m.Pos[root.Content[i].Value] = config.NodePos(path, offset, root.Content[i+1])
@@ -170,7 +170,19 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 		}
 	}
 	m.Title = strings.TrimSpace(m.Title)
-	return m, body, bodyOff, l
+	return m, body, bodyOff, tag(l)
+}
+
+// tag files front-matter problems under their lint rules.
+func tag(l diag.List) diag.List {
+	for i := range l {
+		if l[i].Severity == diag.Warning {
+			l[i].Rule = "unknown-field"
+		} else {
+			l[i].Rule = "front-matter"
+		}
+	}
+	return l
 }
 
 func isEmpty(n *yaml.Node) bool {

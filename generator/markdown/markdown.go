@@ -65,6 +65,8 @@ type Problem struct {
 	Offset   int
 	Severity diag.Severity
 	Message  string
+	// Rule is the lint rule id the problem is reported under.
+	Rule string
 }
 
 // A Result is a rendered body.
@@ -131,8 +133,8 @@ type transformer struct {
 	numbers [2]int
 }
 
-func (t *transformer) problem(n ast.Node, sev diag.Severity, format string, args ...any) {
-	t.res.Problems = append(t.res.Problems, Problem{Offset: Offset(n, t.src), Severity: sev, Message: fmt.Sprintf(format, args...)})
+func (t *transformer) problem(n ast.Node, rule string, sev diag.Severity, format string, args ...any) {
+	t.res.Problems = append(t.res.Problems, Problem{Offset: Offset(n, t.src), Severity: sev, Message: fmt.Sprintf(format, args...), Rule: rule})
 }
 
 // Offset returns a node's byte offset in source, or the nearest one known.
@@ -184,7 +186,7 @@ func (t *transformer) walk(doc ast.Node) {
 			if isComment(n, t.src) {
 				continue
 			}
-			t.problem(n, diag.Warning, "raw HTML is not published (site.yaml unsafe_html: true allows it)")
+			t.problem(n, "raw-html", diag.Warning, "raw HTML is not published (site.yaml unsafe_html: true allows it)")
 		}
 	}
 	for _, c := range cells {
@@ -254,7 +256,7 @@ func (t *transformer) heading(h *ast.Heading) {
 		h.InsertBefore(h, h.FirstChild(), num)
 	}
 	if txt == "" {
-		t.problem(h, diag.Warning, "heading has no text")
+		t.problem(h, "empty-section", diag.Warning, "heading has no text")
 	}
 	t.res.Headings = append(t.res.Headings, hd)
 }
@@ -345,7 +347,7 @@ func (t *transformer) link(n ast.Node) {
 		}
 	}
 	if s := scheme(dest); s != "" && !safeSchemes[s] {
-		t.problem(n, diag.Warning, "link to a %s: URL removed; only http, https, mailto and tel links are published", s)
+		t.problem(n, "unsafe-link", diag.Warning, "link to a %s: URL removed; only http, https, mailto and tel links are published", s)
 		unwrap(n, t.src)
 		return
 	}
@@ -368,7 +370,7 @@ func (t *transformer) link(n ast.Node) {
 			target = path.Join(path.Dir(t.opts.Path), target)
 		}
 		if !strings.HasPrefix(target, "content/") {
-			t.problem(n, diag.Error, "link to %q points outside content/", dest)
+			t.problem(n, "broken-link", diag.Error, "link to %q points outside content/", dest)
 			return
 		}
 		t.res.Links = append(t.res.Links, Link{Target: target, Fragment: frag, Offset: Offset(n, t.src)})
