@@ -6,6 +6,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/mail"
@@ -283,6 +284,16 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 			l.Errorf(at(e.path...), "%s: %q is not an email address", strings.Join(e.path, "."), e.v)
 		}
 	}
+	if s.Requests != nil {
+		for _, err := range s.Requests.Check() {
+			var ce *form.CheckError
+			if errors.As(err, &ce) {
+				l.Errorf(NodePos(File, 0, LookupPath(doc, ce.Key)), "%s", err)
+			} else {
+				l.Errorf(at("requests"), "%s", err)
+			}
+		}
+	}
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}
@@ -307,6 +318,34 @@ func Lookup(n *yaml.Node, path ...string) *yaml.Node {
 			return n
 		}
 		n = next
+	}
+	return n
+}
+
+// LookupPath is Lookup for a dotted path with list indexes, as
+// "requests.fields[2].kind"; it returns the deepest node found.
+func LookupPath(n *yaml.Node, path string) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, part := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			next := Lookup(n, key)
+			if next == n {
+				return n
+			}
+			n = next
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(idx)
+			if err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return n
+			}
+			n = n.Content[i]
+			rest = strings.TrimPrefix(after, "[")
+		}
 	}
 	return n
 }

@@ -50,3 +50,14 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestsChecked(t *testing.T) {
+	in := "requests:\n  relay_url: https://relay.example.org/requests\n  fields:\n    - name: email\n      label: Email\n      kind: email\n    - name: Bad Name\n      label: x\n      kind: colour\n"
+	_, l := Parse([]byte(in))
+	got := l.Error()
+	for _, want := range []string{"site.yaml:7:13: requests.fields[1].name", "site.yaml:9:13: requests.fields[1].kind"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
+}
