@@ -1,0 +1,337 @@
+package relay
+
+import (
+	"bytes"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/policysite/policysite/cmd/formrelay/internal/deadline"
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/form"
+	"github.com/policysite/policysite/generator/strictyaml"
+)
+
+// A Config is relay.yaml, decoded strictly, with defaults applied and the
+// files it names (the site's site.yaml, the SMTP password, bank holidays)
+// read. Relative paths are relative to relay.yaml's folder.
+type Config struct {
+	// Listen is the address to serve on, such as 127.0.0.1:8025.
+	Listen string `yaml:"listen"`
+	// Spool is the folder requests are kept in until delivered.
+	Spool string `yaml:"spool"`
+	// Site is the site's site.yaml (or its folder): the form declaration,
+	// base URL, organisation and data protection officer.
+	Site string `yaml:"site"`
+	// AllowedOrigins may post to the relay; the origin of the site's
+	// base_url and of the form's relay_url are always allowed.
+	AllowedOrigins []string `yaml:"allowed_origins"`
+	// TrustedProxies are addresses or CIDR prefixes whose X-Forwarded-For
+	// header is believed.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	SMTP           SMTP     `yaml:"smtp"`
+	// From is the sender of both emails, e.g. "Larkfield Trust <dpo-forms@larkfield.example>".
+	From string `yaml:"from"`
+	// DPOEmail receives requests; it defaults to site.yaml's dpo.email. It
+	// comes only from configuration, never from a form: no open relay.
+	DPOEmail string `yaml:"dpo_email"`
+	// RetentionDays is how long a delivered request stays in the spool.
+	RetentionDays int `yaml:"retention_days"`
+	// BankHolidays names a file replacing the built-in England and Wales
+	// list: one ISO date per line, optionally followed by its name.
+	BankHolidays string    `yaml:"bank_holidays"`
+	RateLimit    RateLimit `yaml:"rate_limit"`
+	// LogFormat is text (the default) or json.
+	LogFormat string `yaml:"log_format"`
+
+	// Resolved when loaded.
+	Path           string             `yaml:"-"` // relay.yaml
+	SiteConfig     *config.Site       `yaml:"-"`
+	Spec           *form.Spec         `yaml:"-"`
+	Calendar       *deadline.Calendar `yaml:"-"`
+	Password       string             `yaml:"-"`
+	Origins        map[string]bool    `yaml:"-"`
+	Proxies        []netip.Prefix     `yaml:"-"`
+	FromAddress    *mail.Address      `yaml:"-"`
+	ThanksURL      string             `yaml:"-"`
+	RelayURLOrigin string             `yaml:"-"`
+}
+
+// SMTP is how mail leaves: a submission server with STARTTLS.
+type SMTP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Username string `yaml:"username"`
+	// PasswordFile holds the password (a trailing newline is ignored).
+	// $CREDENTIALS_DIRECTORY and other variables are expanded, for systemd's
+	// LoadCredential=.
+	PasswordFile string `yaml:"password_file"`
+	// PasswordEnv names an environment variable holding the password.
+	PasswordEnv string `yaml:"password_env"`
+	// StartTLS is required (the default) or disabled. Disabled sends
+	// credentials and personal data in clear: only for a server on the
+	// same host.
+	StartTLS string `yaml:"starttls"`
+}
+
+// RateLimit bounds how fast one client may post: a bucket of Burst
+// requests refilled at PerMinute. IPv6 clients are counted by /64.
+type RateLimit struct {
+	PerMinute float64 `yaml:"per_minute"`
+	Burst     int     `yaml:"burst"`
+	// Disabled turns the limit off (for benchmarks; never in production).
+	Disabled bool `yaml:"disabled"`
+}
+
+// Defaults.
+const (
+	DefaultListen        = "127.0.0.1:8025"
+	DefaultPort          = 587
+	DefaultRetentionDays = 30
+	DefaultPerMinute     = 6
+	DefaultBurst         = 20
+)
+
+// LoadConfig reads relay.yaml at path and everything it names. Every
+// problem found is in the list, with file:line:col where there is one; the
+// Config is nil only when the file cannot be read or parsed at all.
+func LoadConfig(path string) (*Config, diag.List) {
+	var l diag.List
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.Errorf(diag.Pos{File: path}, "cannot read relay configuration: %v", err)
+		return nil, l
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig is LoadConfig with the contents of path given.
+func ParseConfig(path string, data []byte) (*Config, diag.List) {
+	var l diag.List
+	c := &Config{Path: path}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l = append(l, config.SyntaxError(path, 0, data, err))
+		return nil, l
+	}
+	for _, p := range strictyaml.Decode(&doc, c) {
+		l.Errorf(config.NodePos(path, 0, p.Node), "%s", p.Message)
+	}
+	at := func(keys ...string) diag.Pos { return config.NodePos(path, 0, config.Lookup(&doc, keys...)) }
+	c.resolve(filepath.Dir(path), at, &l)
+	l.Sort()
+	return c, l
+}
+
+func (c *Config) resolve(base string, at func(...string) diag.Pos, l *diag.List) {
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	c.Origins = map[string]bool{}
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.RetentionDays == 0 {
+		c.RetentionDays = DefaultRetentionDays
+	} else if c.RetentionDays < 1 {
+		l.Errorf(at("retention_days"), "retention_days: must be at least 1")
+	}
+	if c.RateLimit.PerMinute == 0 {
+		c.RateLimit.PerMinute = DefaultPerMinute
+	}
+	if c.RateLimit.Burst == 0 {
+		c.RateLimit.Burst = DefaultBurst
+	}
+	if c.RateLimit.PerMinute < 0 || c.RateLimit.Burst < 0 {
+		l.Errorf(at("rate_limit"), "rate_limit: per_minute and burst must be positive")
+	}
+	switch c.LogFormat {
+	case "":
+		c.LogFormat = "text"
+	case "text", "json":
+	default:
+		l.Errorf(at("log_format"), "log_format: %q is not text or json", c.LogFormat)
+	}
+
+	if c.Spool == "" {
+		l.Errorf(at(), "spool: is required: the folder requests are kept in until delivered")
+	}
+	c.Spool = rel(c.Spool)
+
+	// The site.
+	if c.Site == "" {
+		l.Errorf(at(), "site: is required: the site.yaml that declares the form")
+	} else {
+		c.Site = rel(c.Site)
+		c.loadSite(at, l)
+	}
+
+	// Mail.
+	if c.SMTP.Host == "" {
+		l.Errorf(at("smtp"), "smtp.host: is required")
+	}
+	if c.SMTP.Port == 0 {
+		c.SMTP.Port = DefaultPort
+	} else if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+		l.Errorf(at("smtp", "port"), "smtp.port: %d is not a port", c.SMTP.Port)
+	}
+	switch c.SMTP.StartTLS {
+	case "":
+		c.SMTP.StartTLS = "required"
+	case "required", "disabled":
+	default:
+		l.Errorf(at("smtp", "starttls"), "smtp.starttls: %q is not required or disabled", c.SMTP.StartTLS)
+	}
+	switch {
+	case c.SMTP.PasswordFile != "" && c.SMTP.PasswordEnv != "":
+		l.Errorf(at("smtp", "password_env"), "smtp: give password_file or password_env, not both")
+	case c.SMTP.PasswordFile != "":
+		p := rel(os.ExpandEnv(c.SMTP.PasswordFile))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			l.Errorf(at("smtp", "password_file"), "smtp.password_file: %v", err)
+		}
+		c.Password = strings.TrimRight(string(b), "\r\n")
+	case c.SMTP.PasswordEnv != "":
+		v, ok := os.LookupEnv(c.SMTP.PasswordEnv)
+		if !ok {
+			l.Errorf(at("smtp", "password_env"), "smtp.password_env: $%s is not set", c.SMTP.PasswordEnv)
+		}
+		c.Password = v
+	}
+	if c.SMTP.Username != "" && c.SMTP.PasswordFile == "" && c.SMTP.PasswordEnv == "" {
+		l.Errorf(at("smtp", "username"), "smtp: a username needs password_file or password_env")
+	}
+	if c.From == "" {
+		l.Errorf(at(), "from: is required: the sender of both emails")
+	} else if a, err := mail.ParseAddress(c.From); err != nil || !form.ValidEmail(a.Address) {
+		l.Errorf(at("from"), "from: %q is not an address such as \"Name <forms@example.org>\"", c.From)
+	} else {
+		c.FromAddress = a
+	}
+	dpoAt := at("dpo_email")
+	if c.DPOEmail == "" && c.SiteConfig != nil {
+		c.DPOEmail = c.SiteConfig.DPO.Email
+		dpoAt = at("site")
+	}
+	switch {
+	case c.DPOEmail == "":
+		l.Errorf(at(), "dpo_email: is required (or set dpo.email in site.yaml): where requests are sent")
+	case !form.ValidEmail(c.DPOEmail):
+		l.Errorf(dpoAt, "dpo_email: %q is not an email address", c.DPOEmail)
+	}
+
+	// Bank holidays.
+	if c.BankHolidays == "" {
+		c.Calendar = deadline.EnglandAndWales()
+	} else {
+		b, err := os.ReadFile(rel(c.BankHolidays))
+		if err == nil {
+			c.Calendar, err = deadline.Parse(bytes.NewReader(b))
+		}
+		if err != nil {
+			l.Errorf(at("bank_holidays"), "bank_holidays: %v", err)
+			c.Calendar = deadline.EnglandAndWales()
+		}
+	}
+
+	// Who may post, and whose word on the client's address counts.
+	for i, o := range c.AllowedOrigins {
+		n, ok := origin(o)
+		if !ok {
+			l.Errorf(at("allowed_origins"), "allowed_origins[%d]: %q is not an origin such as https://policies.example.org", i, o)
+			continue
+		}
+		c.Origins[n] = true
+	}
+	for i, p := range c.TrustedProxies {
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				l.Errorf(at("trusted_proxies"), "trusted_proxies[%d]: %q is not an address or CIDR prefix", i, p)
+				continue
+			}
+			pfx = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		c.Proxies = append(c.Proxies, pfx.Masked())
+	}
+}
+
+func (c *Config) loadSite(at func(...string) diag.Pos, l *diag.List) {
+	path := c.Site
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, config.File)
+	}
+	c.Site = path
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.Errorf(at("site"), "site: %v", err)
+		return
+	}
+	site, sl := config.Parse(data)
+	for _, d := range sl {
+		d.File = path
+		*l = append(*l, d)
+	}
+	c.SiteConfig = site
+	if site.Requests == nil {
+		l.Errorf(diag.Pos{File: path}, "requests: the site declares no request form (add `requests:` with relay_url)")
+		return
+	}
+	site.Requests.ApplyDefaults() // idempotent; config.Parse does it too
+	c.Spec = site.Requests
+	if site.BaseURL == "" {
+		l.Errorf(diag.Pos{File: path}, "base_url: is required by formrelay: the thanks page is under it")
+	} else {
+		c.ThanksURL = site.BaseURL + "requests/thanks/"
+		if o, ok := origin(site.BaseURL); ok {
+			c.Origins[o] = true
+		}
+	}
+	if o, ok := origin(c.Spec.RelayURL); ok {
+		// The relay's own error page posts back to it.
+		c.RelayURLOrigin = o
+	}
+}
+
+// origin returns the scheme://host[:port] of an http(s) URL, lower-cased.
+func origin(s string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", false
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), true
+}
+
+// Allowed reports whether a browser's Origin header names an origin that
+// may post.
+func (c *Config) Allowed(o string) bool {
+	n, ok := origin(o)
+	return ok && (c.Origins[n] || n == c.RelayURLOrigin)
+}
+
+// String summarises the configuration for check-config, without secrets.
+func (c *Config) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "listen %s, spool %s\n", c.Listen, c.Spool)
+	if c.Spec != nil {
+		fmt.Fprintf(&b, "form: %d request types, %d fields, posting to %s\n", len(c.Spec.Types), len(c.Spec.Fields), c.Spec.RelayURL)
+	}
+	fmt.Fprintf(&b, "mail: %s:%d (STARTTLS %s) from %s to %s\n", c.SMTP.Host, c.SMTP.Port, c.SMTP.StartTLS, c.From, c.DPOEmail)
+	if c.Calendar != nil {
+		fmt.Fprintf(&b, "bank holidays: %s to %s\n", c.Calendar.First, c.Calendar.Last)
+	}
+	fmt.Fprintf(&b, "rate limit: %g a minute, burst %d; retention %d days\n", c.RateLimit.PerMinute, c.RateLimit.Burst, c.RetentionDays)
+	return b.String()
+}

@@ -1,0 +1,317 @@
+// Package spool keeps requests on disk until they are delivered, in the
+// manner of a maildir: a file per request, its state given by the folder it
+// is in.
+//
+//	tmp/     being written; anything here at start-up is debris and removed
+//	new/     durable and acknowledged, waiting for delivery
+//	cur/     claimed by the delivery worker
+//	sent/    delivered; purged after the retention period
+//	failed/  permanently refused by the mail server; kept for a person
+//
+// Invariant: Put returns nil only once the file's data and its entry in new/
+// are on stable storage (file fsynced, then the folder fsynced), so a request
+// acknowledged after Put survives a crash or power cut. Concurrent Puts share
+// one folder fsync (group commit): a single committer goroutine fsyncs new/
+// once for every Put waiting, so throughput grows with concurrency instead of
+// being capped at one folder fsync per request. Moves between folders are
+// renames, atomic on one file system, followed by fsyncs of both folders.
+package spool
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// States, the folder names.
+const (
+	Tmp    = "tmp"
+	New    = "new"
+	Cur    = "cur"
+	Sent   = "sent"
+	Failed = "failed"
+)
+
+// States lists the folders a request can be in, in the order it passes them.
+var States = []string{New, Cur, Sent, Failed}
+
+// ErrClosed is returned by Put after Close.
+var ErrClosed = errors.New("spool: closed")
+
+// ErrExists is returned by Put when new/ already has a file of that name.
+var ErrExists = errors.New("spool: name already in use")
+
+// A Spool is a folder of request files. Its methods are safe for concurrent use.
+type Spool struct {
+	dir string
+
+	// MaxBatch caps how many Puts one folder fsync covers (default 1024).
+	MaxBatch int
+
+	newDir  *os.File
+	commits chan chan error
+	mu      sync.RWMutex // held for reading while a Put waits on the committer
+	closed  bool
+	stopped chan struct{}
+	syncs   atomic.Int64
+}
+
+// Syncs returns how many times the committer has fsynced new/: fewer than
+// the number of Puts when group commit works.
+func (s *Spool) Syncs() int64 { return s.syncs.Load() }
+
+// Open makes the spool's folders under dir if need be (mode 0700: they hold
+// personal data), removes debris from tmp/ and starts the committer.
+func Open(dir string) (*Spool, error) {
+	for _, sub := range append([]string{Tmp}, States...) {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	debris, err := os.ReadDir(filepath.Join(dir, Tmp))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range debris {
+		// A file here was never acknowledged: its Put had not returned.
+		os.Remove(filepath.Join(dir, Tmp, e.Name()))
+	}
+	nd, err := os.Open(filepath.Join(dir, New))
+	if err != nil {
+		return nil, err
+	}
+	s := &Spool{dir: dir, MaxBatch: 1024, newDir: nd, commits: make(chan chan error, 256), stopped: make(chan struct{})}
+	go s.committer()
+	return s, nil
+}
+
+// View opens an existing spool for reading only, as formrelay list does
+// while serve runs: it makes nothing, cleans nothing, and refuses Put.
+func View(dir string) (*Spool, error) {
+	if _, err := os.Stat(filepath.Join(dir, New)); err != nil {
+		return nil, fmt.Errorf("%s is not a spool: %w", dir, err)
+	}
+	s := &Spool{dir: dir, closed: true, stopped: make(chan struct{})}
+	close(s.stopped)
+	return s, nil
+}
+
+// Dir returns the spool's root folder.
+func (s *Spool) Dir() string { return s.dir }
+
+// Path returns the path of name in state.
+func (s *Spool) Path(state, name string) string { return filepath.Join(s.dir, state, name) }
+
+// Close waits for Puts in progress, then stops the committer.
+func (s *Spool) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil // already closed, or a View
+	}
+	s.closed = true
+	close(s.commits)
+	s.mu.Unlock()
+	<-s.stopped
+	return s.newDir.Close()
+}
+
+// Put writes data as new/name, durably: see the package comment. It fails
+// with ErrExists rather than replace a file already in new/.
+func (s *Spool) Put(name string, data []byte) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	tmp := s.Path(Tmp, name)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	// A hard link, unlike rename, refuses to replace an existing file.
+	err = os.Link(tmp, s.Path(New, name))
+	os.Remove(tmp)
+	if errors.Is(err, fs.ErrExist) {
+		return ErrExists
+	}
+	if err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	s.commits <- done
+	return <-done
+}
+
+// committer fsyncs new/ once for every Put waiting: while one fsync runs the
+// next batch gathers in the channel.
+func (s *Spool) committer() {
+	defer close(s.stopped)
+	batch := make([]chan error, 0, 64)
+	for first := range s.commits {
+		batch = append(batch[:0], first)
+	gather:
+		for len(batch) < s.MaxBatch {
+			select {
+			case c, ok := <-s.commits:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, c)
+			default:
+				break gather
+			}
+		}
+		err := s.newDir.Sync()
+		s.syncs.Add(1)
+		for _, c := range batch {
+			c <- err
+		}
+	}
+}
+
+// Move renames name from one state's folder to another's and fsyncs both
+// folders, the destination first: after a crash the file is in one or the
+// other, never neither.
+func (s *Spool) Move(name, from, to string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if err := os.Rename(s.Path(from, name), s.Path(to, name)); err != nil {
+		return err
+	}
+	if err := syncDir(filepath.Join(s.dir, to)); err != nil {
+		return err
+	}
+	return syncDir(filepath.Join(s.dir, from))
+}
+
+// Replace durably writes data over state/name (via tmp/ and a rename), for
+// adding what happened to a request that is kept.
+func (s *Spool) Replace(state, name string, data []byte) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	tmp := s.Path(Tmp, name+".replace")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, s.Path(state, name))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Join(s.dir, state))
+}
+
+// Read returns the contents of state/name.
+func (s *Spool) Read(state, name string) ([]byte, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(s.Path(state, name))
+}
+
+// Find returns the state name is in, or "" if it is in none.
+func (s *Spool) Find(name string) string {
+	for _, st := range States {
+		if _, err := os.Lstat(s.Path(st, name)); err == nil {
+			return st
+		}
+	}
+	return ""
+}
+
+// List returns the names in a state's folder, sorted.
+func (s *Spool) List(state string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.dir, state))
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// Touch sets the modification time of state/name, which Purge goes by.
+func (s *Spool) Touch(state, name string, t time.Time) error {
+	return os.Chtimes(s.Path(state, name), t, t)
+}
+
+// Purge removes files in state last modified before cutoff and returns their names.
+func (s *Spool) Purge(state string, cutoff time.Time) ([]string, error) {
+	names, err := s.List(state)
+	if err != nil {
+		return nil, err
+	}
+	var gone []string
+	for _, n := range names {
+		fi, err := os.Lstat(s.Path(state, n))
+		if err != nil || !fi.ModTime().Before(cutoff) {
+			continue
+		}
+		if err := os.Remove(s.Path(state, n)); err != nil {
+			return gone, err
+		}
+		gone = append(gone, n)
+	}
+	if len(gone) > 0 {
+		return gone, syncDir(filepath.Join(s.dir, state))
+	}
+	return nil, nil
+}
+
+func checkName(name string) error {
+	if name == "" || name[0] == '.' || strings.ContainsAny(name, `/\`) {
+		return fmt.Errorf("spool: bad name %q", name)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

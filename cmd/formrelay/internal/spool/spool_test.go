@@ -1,0 +1,144 @@
+package spool
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func open(t *testing.T) *Spool {
+	t.Helper()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestLifecycle(t *testing.T) {
+	s := open(t)
+	if err := s.Put("a.json", []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("a.json", []byte("two")); !errors.Is(err, ErrExists) {
+		t.Errorf("second Put = %v, want ErrExists", err)
+	}
+	if b, _ := s.Read(New, "a.json"); string(b) != "one" {
+		t.Errorf("new/a.json = %q, want the first write", b)
+	}
+	for _, step := range []struct{ from, to string }{{New, Cur}, {Cur, Sent}} {
+		if err := s.Move("a.json", step.from, step.to); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Find("a.json"); got != step.to {
+			t.Errorf("after move to %s, Find = %q", step.to, got)
+		}
+	}
+	if err := s.Replace(Sent, "a.json", []byte("three")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := s.Read(Sent, "a.json"); string(b) != "three" {
+		t.Errorf("after Replace: %q", b)
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	if err := s.Touch(Sent, "a.json", old); err != nil {
+		t.Fatal(err)
+	}
+	s.Put("b.json", nil)
+	s.Move("b.json", New, Sent)
+	gone, err := s.Purge(Sent, time.Now().Add(-24*time.Hour))
+	if err != nil || len(gone) != 1 || gone[0] != "a.json" {
+		t.Errorf("Purge = %v, %v; want [a.json]", gone, err)
+	}
+	if names, _ := s.List(Sent); len(names) != 1 || names[0] != "b.json" {
+		t.Errorf("sent/ = %v", names)
+	}
+	if left, _ := s.List(Tmp); len(left) != 0 {
+		t.Errorf("tmp/ not empty: %v", left)
+	}
+	for _, bad := range []string{"", "../x", ".lock", "a/b"} {
+		if err := s.Put(bad, nil); err == nil {
+			t.Errorf("Put(%q) accepted", bad)
+		}
+	}
+}
+
+func TestOpenClearsDebris(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, Tmp), 0o700)
+	os.WriteFile(filepath.Join(dir, Tmp, "half.json"), []byte("{"), 0o600)
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if left, _ := s.List(Tmp); len(left) != 0 {
+		t.Errorf("tmp/ = %v", left)
+	}
+	fi, _ := os.Stat(filepath.Join(dir, New))
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("new/ mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+func TestGroupCommit(t *testing.T) {
+	s := open(t)
+	const n = 200
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.Put(fmt.Sprintf("%03d.json", i), []byte("x"))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if names, _ := s.List(New); len(names) != n {
+		t.Fatalf("%d files in new/, want %d", len(names), n)
+	}
+	if s.Syncs() >= n {
+		t.Errorf("%d folder fsyncs for %d concurrent Puts: no group commit", s.Syncs(), n)
+	}
+	t.Logf("%d Puts, %d folder fsyncs", n, s.Syncs())
+}
+
+func TestClose(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := s.Put("a.json", nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("Put after Close = %v", err)
+	}
+}
+
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(dir); err == nil {
+		t.Error("second Lock succeeded while the first is held")
+	}
+	unlock()
+	unlock2, err := Lock(dir)
+	if err != nil {
+		t.Errorf("Lock after unlock: %v", err)
+	} else {
+		unlock2()
+	}
+}

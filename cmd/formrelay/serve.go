@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policysite/policysite/cmd/formrelay/internal/relay"
+)
+
+func newServe(f *flags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Receive requests and deliver them (SIGTERM or SIGINT drains and stops)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.load(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			log := newLogger(cmd.ErrOrStderr(), cfg.LogFormat)
+			warnCalendar(log, cfg)
+			r, err := relay.New(cfg, relay.NewSMTPSender(cfg), log)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			ln, err := net.Listen("tcp", cfg.Listen)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+			defer stop()
+			return r.Serve(ctx, ln)
+		},
+	}
+}
+
+func newLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
