@@ -97,7 +97,7 @@ func newEnv(t testing.TB, extra string) *env {
 
 func (e *env) start() {
 	e.t.Helper()
-	r, err := New(e.cfg, &SMTPSender{Host: e.smtp.Host(), Port: e.smtp.Port(), Timeout: 5 * time.Second}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r, err := New(e.cfg, &SMTPSender{Host: e.smtp.Host(), Port: e.smtp.Port(), Timeout: 5 * time.Second}, slog.New(slog.NewTextHandler(testWriter{e.t}, nil)))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -177,4 +177,11 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -96,20 +96,18 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 	r.Worker = NewWorker(sp, sender, mailer, log)
 	r.Worker.Now = func() time.Time { return r.Now() }
 	r.Worker.Retention = time.Duration(cfg.RetentionDays) * 24 * time.Hour
-	n, err := r.Worker.Recover()
-	if err != nil {
-		r.Close()
-		return nil, err
-	}
-	if n > 0 {
-		log.Info("resuming delivery of spooled requests", "count", n)
-	}
 	return r, nil
 }
 
-// StartWorker runs the delivery worker until ctx ends; the returned
-// function waits for it to stop.
+// StartWorker queues what the spool holds (left by an earlier run) and
+// runs the delivery worker until ctx ends; the returned function waits for
+// it to stop.
 func (r *Relay) StartWorker(ctx context.Context) (wait func()) {
+	if n, err := r.Worker.Recover(); err != nil {
+		r.Log.Error("cannot read the spool; requests in it wait for a restart", "error", err.Error())
+	} else if n > 0 {
+		r.Log.Info("resuming delivery of spooled requests", "count", n)
+	}
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
@@ -209,7 +207,7 @@ func (r *Relay) submit(w http.ResponseWriter, req *http.Request) {
 	if r.limiter != nil {
 		if ok, wait := r.limiter.allow(clientAddr(req, r.Config.Proxies), r.Now()); !ok {
 			w.Header().Set("Retry-After", retryAfter(wait))
-			r.Log.Info("rate limited")
+			r.Log.Debug("rate limited") // a flood must not flood the log too
 			r.fail(rp, http.StatusTooManyRequests, fmt.Sprintf("Too many requests have come from your network. Please try again in %s.", minutes(wait)))
 			return
 		}
