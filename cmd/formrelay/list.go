@@ -39,9 +39,12 @@ It reads the spool while serve runs.`,
 				return err
 			}
 			defer sp.Close()
-			entries, err := relay.List(sp)
+			entries, bad, err := relay.List(sp)
 			if err != nil {
 				return err
+			}
+			for _, b := range bad {
+				fmt.Fprintf(cmd.ErrOrStderr(), "formrelay: warning: %v\n", b)
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {

@@ -54,22 +54,24 @@ type Entry struct {
 	Record
 }
 
-// List reads every record in the spool, oldest first.
-func List(sp *spool.Spool) ([]Entry, error) {
+// List reads every record in the spool, oldest first. A file that cannot
+// be read or decoded is reported in bad and skipped.
+func List(sp *spool.Spool) (entries []Entry, bad []error, err error) {
 	var out []Entry
 	for _, st := range spool.States {
 		names, err := sp.List(st)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, n := range names {
 			b, err := sp.Read(st, n)
-			if err != nil {
-				return nil, err
-			}
 			var e Entry
-			if err := json.Unmarshal(b, &e.Record); err != nil {
-				return nil, fmt.Errorf("%s/%s: %v", st, n, err)
+			if err == nil {
+				err = json.Unmarshal(b, &e.Record)
+			}
+			if err != nil {
+				bad = append(bad, fmt.Errorf("%s/%s: %v", st, n, err))
+				continue
 			}
 			e.State = st
 			out = append(out, e)
@@ -81,7 +83,7 @@ func List(sp *spool.Spool) ([]Entry, error) {
 		}
 		return strings.Compare(a.Reference, b.Reference)
 	})
-	return out, nil
+	return out, bad, nil
 }
 
 func mailParse(s string) (string, error) {

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/policysite/policysite/cmd/formrelay/internal/relay"
+	"github.com/policysite/policysite/cmd/formrelay/internal/spool"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/form"
+)
+
+const site = `organisation:
+  name: Larkfield Learning Trust
+base_url: https://policies.larkfield.example/
+dpo:
+  name: Priya Halloran
+  email: dpo@larkfield.example
+requests:
+  relay_url: https://forms.larkfield.example/requests
+`
+
+// writeConfig writes site.yaml and relay.yaml into dir and returns the
+// relay.yaml path.
+func writeConfig(t *testing.T, dir, smtpHost string, smtpPort int, extra string) string {
+	t.Helper()
+	must(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(site), 0o600))
+	cfg := fmt.Sprintf(`listen: 127.0.0.1:0
+spool: spool
+site: site.yaml
+smtp:
+  host: %s
+  port: %d
+  starttls: disabled
+from: "Larkfield forms <forms@larkfield.example>"
+%s`, smtpHost, smtpPort, extra)
+	p := filepath.Join(dir, "relay.yaml")
+	must(t, os.WriteFile(p, []byte(cfg), 0o600))
+	return p
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestCLI(t *testing.T) {
+	dir := t.TempDir()
+	good := writeConfig(t, dir, "127.0.0.1", 2525, "")
+	bad := filepath.Join(dir, "bad.yaml")
+	must(t, os.WriteFile(bad, []byte("spool: spool\nsite: site.yaml\nsmtp:\n  host: x\n  starttls: maybe\nfrom: forms@larkfield.example\nlisten_addr: :80\n"), 0o600))
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		out, err string
+		notInOut string
+	}{
+		{[]string{"version"}, 0, "formrelay devel go", "", ""},
+		{[]string{"check-config", "--config", good}, 0, "relay.yaml: ok\nlisten 127.0.0.1:0", "", ""},
+		{[]string{"check-config", "--config", bad}, 1, "", "bad.yaml:5:13: smtp.starttls: \"maybe\" is not required or disabled\n" + bad + ":7:1: unknown field \"listen_addr\"", ""},
+		{[]string{"check-config", "--config", filepath.Join(dir, "missing.yaml")}, 1, "", "cannot read relay configuration", ""},
+		{[]string{"list", "--format", "xml", "--config", good}, 2, "", "--format \"xml\": want table or json", ""},
+		{[]string{"serve", "extra"}, 2, "", "takes no arguments", ""},
+		{[]string{"frobnicate"}, 2, "", "unknown command", ""},
+	} {
+		code, out, errOut := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.err) {
+			t.Errorf("formrelay %s: exit %d\nstdout %s\nstderr %s\nwant exit %d, %q, %q", strings.Join(tc.args, " "), code, out, errOut, tc.code, tc.out, tc.err)
+		}
+	}
+}
+
+func TestList(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := writeConfig(t, dir, "127.0.0.1", 2525, "")
+	sp, err := spool.Open(filepath.Join(dir, "spool"))
+	must(t, err)
+	for i, st := range []string{spool.New, spool.Sent, spool.Failed} {
+		rec := relay.Record{
+			Version: 1, Reference: fmt.Sprintf("DSR-AAAA-BBBB-%d0", i), Received: time.Date(2025, 3, 3+i, 9, 0, 0, 0, time.UTC),
+			Due: date.New(2025, 4, 3+i), Extended: date.New(2025, 6, 3+i),
+			Type: "access", Answers: []form.Answer{{Name: "name", Label: "Your full name", Kind: "text", Value: "Ada Lovelace"}},
+		}
+		if st == spool.Failed {
+			rec.Failure = &relay.Failure{Message: "officer"}
+		}
+		data, _ := json.Marshal(rec)
+		must(t, sp.Put(relay.FileName(rec.Reference), data))
+		if st != spool.New {
+			must(t, sp.Move(relay.FileName(rec.Reference), spool.New, st))
+		}
+	}
+	sp.Close()
+
+	code, out, errOut := runCLI("list", "--config", cfgPath)
+	want := `REFERENCE         TYPE    RECEIVED           DUE         EXTENDED    STATE
+DSR-AAAA-BBBB-00  access  2025-03-03 09:00Z  2025-04-03  2025-06-03  queued
+DSR-AAAA-BBBB-10  access  2025-03-04 09:00Z  2025-04-04  2025-06-04  sent
+DSR-AAAA-BBBB-20  access  2025-03-05 09:00Z  2025-04-05  2025-06-05  failed (officer refused)
+`
+	if code != 0 || out != want {
+		t.Errorf("list: exit %d\n%s%s\nwant\n%s", code, out, errOut, want)
+	}
+	if strings.Contains(out, "Ada") {
+		t.Error("list shows personal data without --show-personal")
+	}
+	_, out, _ = runCLI("list", "--show-personal", "--config", cfgPath)
+	if !strings.Contains(out, `name="Ada Lovelace"`) {
+		t.Errorf("--show-personal:\n%s", out)
+	}
+	_, out, _ = runCLI("list", "--format", "json", "--config", cfgPath)
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 3 || rows[2]["state"] != "failed" || rows[0]["answers"] != nil {
+		t.Errorf("json: %v\n%s", err, out)
+	}
+}
