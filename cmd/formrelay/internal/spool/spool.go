@@ -9,12 +9,17 @@
 //	failed/  permanently refused by the mail server; kept for a person
 //
 // Invariant: Put returns nil only once the file's data and its entry in new/
-// are on stable storage (file fsynced, then the folder fsynced), so a request
-// acknowledged after Put survives a crash or power cut. Concurrent Puts share
-// one folder fsync (group commit): a single committer goroutine fsyncs new/
-// once for every Put waiting, so throughput grows with concurrency instead of
-// being capped at one folder fsync per request. Moves between folders are
-// renames, atomic on one file system, followed by fsyncs of both folders.
+// are on stable storage, so a request acknowledged after Put survives a
+// crash or power cut. The steps are those of a maildir (write into tmp/,
+// make the file durable, move it into new/, make new/ durable) but done for
+// many requests at once (group commit): Puts hand their written tmp/ files
+// to one committer goroutine, which makes a whole batch durable with one
+// syncfs(2) of the spool's file system (Linux; elsewhere, or with
+// PerFileSync, each Put fsyncs its own file), links the batch into new/
+// and fsyncs new/ once. While one batch commits the next gathers, so
+// throughput grows with concurrency instead of being capped by one fsync
+// per request. Moves between folders are renames, atomic on one file
+// system, followed by fsyncs of both folders.
 package spool
 
 import (
@@ -52,19 +57,25 @@ var ErrExists = errors.New("spool: name already in use")
 type Spool struct {
 	dir string
 
-	// MaxBatch caps how many Puts one folder fsync covers (default 1024).
+	// MaxBatch caps how many Puts one commit covers (default 1024).
 	MaxBatch int
+	// PerFileSync makes each Put fsync its own file instead of the
+	// committer syncing the file system once per batch. It is forced where
+	// syncfs(2) is unavailable. Set it when the spool shares a file system
+	// with heavy unrelated writes, which syncfs would also flush.
+	PerFileSync bool
 
 	newDir  *os.File
-	commits chan chan error
+	tmpDir  *os.File
+	commits chan *pending
 	mu      sync.RWMutex // held for reading while a Put waits on the committer
 	closed  bool
 	stopped chan struct{}
 	syncs   atomic.Int64
 }
 
-// Syncs returns how many times the committer has fsynced new/: fewer than
-// the number of Puts when group commit works.
+// Syncs returns how many syncs (syncfs and folder fsyncs) the committer
+// has made: fewer than the number of Puts when group commit works.
 func (s *Spool) Syncs() int64 { return s.syncs.Load() }
 
 // Open makes the spool's folders under dir if need be (mode 0700: they hold
@@ -87,7 +98,13 @@ func Open(dir string) (*Spool, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Spool{dir: dir, MaxBatch: 1024, newDir: nd, commits: make(chan chan error, 256), stopped: make(chan struct{})}
+	td, err := os.Open(filepath.Join(dir, Tmp))
+	if err != nil {
+		nd.Close()
+		return nil, err
+	}
+	s := &Spool{dir: dir, MaxBatch: 1024, PerFileSync: !haveSyncfs, newDir: nd, tmpDir: td,
+		commits: make(chan *pending, 256), stopped: make(chan struct{})}
 	go s.committer()
 	return s, nil
 }
@@ -120,7 +137,14 @@ func (s *Spool) Close() error {
 	close(s.commits)
 	s.mu.Unlock()
 	<-s.stopped
+	s.tmpDir.Close()
 	return s.newDir.Close()
+}
+
+// A pending Put: its file is written in tmp/ and awaits the committer.
+type pending struct {
+	name string
+	done chan error
 }
 
 // Put writes data as new/name, durably: see the package comment. It fails
@@ -140,7 +164,7 @@ func (s *Spool) Put(name string, data []byte) error {
 		return err
 	}
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && s.PerFileSync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -150,44 +174,71 @@ func (s *Spool) Put(name string, data []byte) error {
 		os.Remove(tmp)
 		return err
 	}
-	// A hard link, unlike rename, refuses to replace an existing file.
-	err = os.Link(tmp, s.Path(New, name))
-	os.Remove(tmp)
-	if errors.Is(err, fs.ErrExist) {
-		return ErrExists
-	}
-	if err != nil {
-		return err
-	}
-	done := make(chan error, 1)
-	s.commits <- done
-	return <-done
+	p := &pending{name: name, done: make(chan error, 1)}
+	s.commits <- p
+	return <-p.done
 }
 
-// committer fsyncs new/ once for every Put waiting: while one fsync runs the
-// next batch gathers in the channel.
+// committer commits Puts in batches: everything waiting when it finishes
+// one batch makes the next.
 func (s *Spool) committer() {
 	defer close(s.stopped)
-	batch := make([]chan error, 0, 64)
+	batch := make([]*pending, 0, 64)
 	for first := range s.commits {
 		batch = append(batch[:0], first)
 	gather:
 		for len(batch) < s.MaxBatch {
 			select {
-			case c, ok := <-s.commits:
+			case p, ok := <-s.commits:
 				if !ok {
 					break gather
 				}
-				batch = append(batch, c)
+				batch = append(batch, p)
 			default:
 				break gather
 			}
 		}
-		err := s.newDir.Sync()
-		s.syncs.Add(1)
-		for _, c := range batch {
-			c <- err
+		s.commit(batch)
+	}
+}
+
+// commit makes a batch of written tmp/ files durable in new/.
+func (s *Spool) commit(batch []*pending) {
+	finish := func(p *pending, err error) {
+		if err != nil {
+			os.Remove(s.Path(Tmp, p.name))
 		}
+		p.done <- err
+	}
+	if !s.PerFileSync {
+		// One call makes every file of the batch durable.
+		s.syncs.Add(1)
+		if err := syncfs(s.tmpDir); err != nil {
+			for _, p := range batch {
+				finish(p, err)
+			}
+			return
+		}
+	}
+	linked := batch[:0:0]
+	for _, p := range batch {
+		err := renameNoReplace(s.Path(Tmp, p.name), s.Path(New, p.name))
+		if errors.Is(err, fs.ErrExist) {
+			err = ErrExists
+		}
+		if err != nil {
+			finish(p, err)
+			continue
+		}
+		linked = append(linked, p)
+	}
+	if len(linked) == 0 {
+		return
+	}
+	s.syncs.Add(1)
+	err := s.newDir.Sync()
+	for _, p := range linked {
+		finish(p, err)
 	}
 }
 
@@ -295,6 +346,15 @@ func (s *Spool) Purge(state string, cutoff time.Time) ([]string, error) {
 		return gone, syncDir(filepath.Join(s.dir, state))
 	}
 	return nil, nil
+}
+
+// linkRemove moves a file without replacing one at newpath: a hard link
+// refuses to, where rename would not.
+func linkRemove(oldpath, newpath string) error {
+	if err := os.Link(oldpath, newpath); err != nil {
+		return err
+	}
+	return os.Remove(oldpath)
 }
 
 func checkName(name string) error {

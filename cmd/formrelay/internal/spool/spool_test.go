@@ -10,18 +10,27 @@ import (
 	"time"
 )
 
-func open(t *testing.T) *Spool {
+func open(t *testing.T, perFile bool) *Spool {
 	t.Helper()
 	s, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.PerFileSync = s.PerFileSync || perFile
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
-func TestLifecycle(t *testing.T) {
-	s := open(t)
+// modes runs a test with group commit by syncfs and by per-file fsync.
+func modes(t *testing.T, f func(t *testing.T, perFile bool)) {
+	t.Run("syncfs", func(t *testing.T) { f(t, false) })
+	t.Run("per-file", func(t *testing.T) { f(t, true) })
+}
+
+func TestLifecycle(t *testing.T) { modes(t, testLifecycle) }
+
+func testLifecycle(t *testing.T, perFile bool) {
+	s := open(t, perFile)
 	if err := s.Put("a.json", []byte("one")); err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +95,10 @@ func TestOpenClearsDebris(t *testing.T) {
 	}
 }
 
-func TestGroupCommit(t *testing.T) {
-	s := open(t)
+func TestGroupCommit(t *testing.T) { modes(t, testGroupCommit) }
+
+func testGroupCommit(t *testing.T, perFile bool) {
+	s := open(t, perFile)
 	const n = 200
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -108,10 +119,11 @@ func TestGroupCommit(t *testing.T) {
 	if names, _ := s.List(New); len(names) != n {
 		t.Fatalf("%d files in new/, want %d", len(names), n)
 	}
-	if s.Syncs() >= n {
-		t.Errorf("%d folder fsyncs for %d concurrent Puts: no group commit", s.Syncs(), n)
+	// Per-file fsyncs pace the arrivals, so only syncfs batching is certain.
+	if !s.PerFileSync && s.Syncs() >= n {
+		t.Errorf("%d syncs for %d concurrent Puts: no group commit", s.Syncs(), n)
 	}
-	t.Logf("%d Puts, %d folder fsyncs", n, s.Syncs())
+	t.Logf("%d Puts, %d syncs", n, s.Syncs())
 }
 
 func TestClose(t *testing.T) {
