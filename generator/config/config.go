@@ -162,8 +162,49 @@ type Cookie struct {
 
 // A Script is a script the site loads only with consent to its category.
 type Script struct {
-	Src      string `yaml:"src"`
+	// Src is an https URL, or a path on the site starting with "/".
+	Src string `yaml:"src"`
+	// Category is the id of the cookie category whose consent runs it.
 	Category string `yaml:"category"`
+	// ID is the element id some scripts look for; optional.
+	ID string `yaml:"id"`
+	// Async runs the script as soon as it loads, out of order.
+	Async bool `yaml:"async"`
+	// Integrity is a subresource-integrity hash ("sha384-..."); recommended
+	// for scripts from other origins.
+	Integrity string `yaml:"integrity"`
+	// Data are data-* attributes the script reads (data-domain: example.org).
+	Data map[string]string `yaml:"data"`
+}
+
+// ConsentCookie is the cookie that stores a visitor's cookie choice. It is
+// strictly necessary, and must be declared like any other cookie.
+const ConsentCookie = "policysite_consent"
+
+// Necessary is the id of the category that needs no consent.
+const Necessary = "necessary"
+
+// Optional returns the categories that need consent.
+func (c *Cookies) Optional() []CookieCategory {
+	var out []CookieCategory
+	for _, cat := range c.Categories {
+		if cat.ID != Necessary {
+			out = append(out, cat)
+		}
+	}
+	return out
+}
+
+// Declares reports whether the necessary category declares the cookie name.
+func (c *Cookies) Declares(name string) bool {
+	for _, cat := range c.Categories {
+		for _, k := range cat.Cookies {
+			if cat.ID == Necessary && k.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Defaults for settings site.yaml leaves out.
@@ -294,9 +335,124 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 			}
 		}
 	}
+	s.validateCookies(doc, l)
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}
+}
+
+var (
+	idRE         = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+	cookieNameRE = regexp.MustCompile(`^[!#$%&'*+\-.^_|~0-9A-Za-z]+$`)
+	elemIDRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	dataKeyRE    = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	integrityRE  = regexp.MustCompile(`^(sha256|sha384|sha512)-[A-Za-z0-9+/]+=*( (sha256|sha384|sha512)-[A-Za-z0-9+/]+=*)*$`)
+)
+
+// validateCookies checks the cookies: and scripts: declarations.
+func (s *Site) validateCookies(doc *yaml.Node, l *diag.List) {
+	seq := func(n *yaml.Node, i int) *yaml.Node {
+		if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+			return n.Content[i]
+		}
+		return n
+	}
+	pos := func(n *yaml.Node, path ...string) diag.Pos { return NodePos(File, 0, Lookup(n, path...)) }
+	ids := map[string]bool{}
+	if c := s.Cookies; c != nil {
+		cn := Lookup(doc, "cookies")
+		if c.Policy == "" {
+			l.Errorf(pos(cn), "cookies.policy: name the slug of the cookie policy the notice links to")
+		}
+		optional := len(c.Optional()) > 0
+		if c.Revision == "" && optional {
+			l.Errorf(pos(cn), "cookies.revision: set a revision (such as \"1\") and change it when the cookies change, so visitors are asked again")
+		}
+		cats := Lookup(doc, "cookies", "categories")
+		for i, cat := range c.Categories {
+			cnode := seq(cats, i)
+			where := fmt.Sprintf("cookies.categories[%d]", i)
+			switch {
+			case !idRE.MatchString(cat.ID):
+				l.Errorf(pos(cnode, "id"), "%s.id: %q is not an id (lower-case letters, digits, - and _)", where, cat.ID)
+			case ids[cat.ID]:
+				l.Errorf(pos(cnode, "id"), "%s.id: category %q is declared twice", where, cat.ID)
+			}
+			ids[cat.ID] = true
+			if cat.Title == "" && cat.ID != Necessary {
+				l.Errorf(pos(cnode), "%s.title: a category needs a title visitors understand", where)
+			}
+			knodes := Lookup(cnode, "cookies")
+			for j, k := range cat.Cookies {
+				kn := seq(knodes, j)
+				kw := fmt.Sprintf("%s.cookies[%d]", where, j)
+				if !cookieNameRE.MatchString(k.Name) || strings.Contains(k.Name[:len(k.Name)-1], "*") {
+					l.Errorf(pos(kn, "name"), "%s.name: %q is not a cookie name (a trailing * stands for any ending)", kw, k.Name)
+				}
+				for _, f := range []struct{ key, v string }{{"provider", k.Provider}, {"purpose", k.Purpose}, {"duration", k.Duration}} {
+					if strings.TrimSpace(f.v) == "" {
+						l.Errorf(pos(kn), "%s.%s: missing; the cookie policy's table shows it", kw, f.key)
+					}
+				}
+			}
+		}
+		if optional && !c.Declares(ConsentCookie) {
+			l.Errorf(pos(cn, "categories"), "cookies: the visitor's choice is stored in the cookie %s; declare it in the %s category so the cookie policy lists it", ConsentCookie, Necessary)
+		}
+	}
+	sn := Lookup(doc, "scripts")
+	for i, sc := range s.Scripts {
+		n := seq(sn, i)
+		where := fmt.Sprintf("scripts[%d]", i)
+		if err := checkScriptSrc(sc.Src); err != nil {
+			l.Errorf(pos(n, "src"), "%s.src: %v", where, err)
+		}
+		switch {
+		case s.Cookies == nil:
+			l.Errorf(pos(n, "category"), "%s.category: declare cookies: with the category %q first", where, sc.Category)
+		case !ids[sc.Category]:
+			l.Errorf(pos(n, "category"), "%s.category: %q is not a category declared under cookies.categories", where, sc.Category)
+		}
+		if sc.ID != "" && !elemIDRE.MatchString(sc.ID) {
+			l.Errorf(pos(n, "id"), "%s.id: %q is not an element id", where, sc.ID)
+		}
+		if sc.Integrity != "" && !integrityRE.MatchString(sc.Integrity) {
+			l.Errorf(pos(n, "integrity"), "%s.integrity: %q is not a hash such as sha384-...", where, sc.Integrity)
+		}
+		for k := range sc.Data {
+			if !dataKeyRE.MatchString(k) {
+				l.Errorf(pos(n, "data", k), "%s.data: %q is not a data attribute name (lower-case letters, digits and -)", where, k)
+			}
+		}
+	}
+}
+
+// checkScriptSrc accepts https URLs, http only on the loopback (for local
+// testing), and paths on the site.
+func checkScriptSrc(src string) error {
+	if strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") {
+		return nil
+	}
+	u, err := url.Parse(src)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an https URL or a path starting with /", src)
+	}
+	switch h := u.Hostname(); {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && (h == "localhost" || h == "127.0.0.1" || h == "::1"):
+	default:
+		return fmt.Errorf("%q: scripts from other sites must use https", src)
+	}
+	return nil
+}
+
+// ScriptOrigin returns the origin a script loads from, or "" for the site itself.
+func ScriptOrigin(src string) string {
+	u, err := url.Parse(src)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Lookup returns the value node at a path of mapping keys, or the deepest node found.

@@ -61,3 +61,41 @@ func TestRequestsChecked(t *testing.T) {
 		}
 	}
 }
+
+const consentOK = "cookies:\n  policy: cookies\n  revision: \"2\"\n  categories:\n    - id: necessary\n      cookies:\n        - {name: policysite_consent, provider: us, purpose: choice, duration: 6 months}\n    - id: analytics\n      title: Analytics\n      cookies:\n        - {name: _pk_id.*, provider: Matomo, purpose: counts visits, duration: 13 months}\n"
+
+func TestCookies(t *testing.T) {
+	s, l := Parse([]byte(consentOK + "scripts:\n  - src: https://stats.example.org/a.js\n    category: analytics\n    data: {domain: example.org}\n"))
+	if len(l) != 0 {
+		t.Fatal(l)
+	}
+	if got := s.Cookies.Optional(); len(got) != 1 || got[0].ID != "analytics" || s.Scripts[0].Data["domain"] != "example.org" {
+		t.Errorf("optional categories %+v, scripts %+v", got, s.Scripts)
+	}
+	if o := ScriptOrigin(s.Scripts[0].Src); o != "https://stats.example.org" {
+		t.Errorf("origin %q", o)
+	}
+}
+
+func TestCookieErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"cookies:\n  policy: c\n  categories:\n    - id: stats\n      title: Stats\n", `site.yaml:2:3: cookies.revision: set a revision`},
+		{"cookies:\n  policy: c\n  revision: \"1\"\n  categories:\n    - id: stats\n      title: Stats\n", `site.yaml:5:5: cookies: the visitor's choice is stored in the cookie policysite_consent`},
+		{"cookies:\n  policy: c\n  categories:\n    - id: Bad Id\n      title: B\n      cookies: [{name: policysite_consent}]\n", `site.yaml:4:11: cookies.categories[0].id: "Bad Id" is not an id`},
+		{"cookies:\n  policy: c\n  categories:\n    - id: necessary\n    - id: necessary\n", `site.yaml:5:11: cookies.categories[1].id: category "necessary" is declared twice`},
+		{"cookies:\n  policy: c\n  categories:\n    - id: necessary\n      cookies:\n        - name: a b\n          provider: x\n          purpose: y\n          duration: z\n", `site.yaml:6:17: cookies.categories[0].cookies[0].name: "a b" is not a cookie name`},
+		{"cookies:\n  policy: c\n  categories:\n    - id: necessary\n      cookies:\n        - name: ab\n", `site.yaml:6:11: cookies.categories[0].cookies[0].provider: missing`},
+		{"cookies:\n  categories: []\n", `site.yaml:2:3: cookies.policy: name the slug`},
+		{"scripts:\n  - src: https://x.org/a.js\n    category: analytics\n", `site.yaml:3:15: scripts[0].category: declare cookies: with the category "analytics" first`},
+		{consentOK + "scripts:\n  - src: http://x.org/a.js\n    category: analytics\n", `site.yaml:13:10: scripts[0].src: "http://x.org/a.js": scripts from other sites must use https`},
+		{consentOK + "scripts:\n  - src: /a.js\n    category: marketing\n", `site.yaml:14:15: scripts[0].category: "marketing" is not a category declared`},
+		{consentOK + "scripts:\n  - src: /a.js\n    category: analytics\n    integrity: md5-x\n", `site.yaml:15:16: scripts[0].integrity: "md5-x" is not a hash`},
+		{consentOK + "scripts:\n  - src: /a.js\n    category: analytics\n    data: {Bad: x}\n", `site.yaml:15:17: scripts[0].data: "Bad" is not a data attribute name`},
+	}
+	for _, tt := range tests {
+		_, l := Parse([]byte(tt.in))
+		if got := l.Error(); !strings.Contains("\n"+got, "\n"+tt.want) {
+			t.Errorf("Parse(%q):\ngot  %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
