@@ -137,6 +137,7 @@ func render(fsys fs.FS, opts Options) (*Result, error) {
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
 	checkLinks(s, files, &res.Diagnostics)
+	checkCookies(s, &res.Diagnostics)
 
 	layers, l := themeLayers(fsys, cfg, opts)
 	res.Diagnostics = append(res.Diagnostics, l...)
@@ -263,20 +264,22 @@ func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, dia
 // pages renders every output of the site.
 func pages(th *theme.Theme, s *site.Site) ([]publish.Output, error) {
 	cfg := s.Config
-	var cookie *site.Policy
-	if cfg.Cookies != nil {
-		for _, p := range s.Policies {
-			if p.Slug == cfg.Cookies.Policy {
-				cookie = p
-			}
-		}
+	basePath := "/"
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
+		basePath = u.Path
 	}
+	con, cookie := consent(s, basePath)
 	notice := "This site sets no cookies."
-	if cfg.Cookies != nil {
+	if con != nil && len(con.Optional) > 0 {
+		notice = "This site sets optional cookies only with your consent."
+	} else if con != nil {
 		notice = "This site sets only the cookies it needs to work."
 	}
 	page := func(p *site.Policy, canonicalPath string) *theme.Page {
-		pg := &theme.Page{Site: s, Policy: p, CookiePolicy: cookie, CookieNotice: notice}
+		if cookie != nil && p != nil && p.Slug == cookie.Slug {
+			p = cookie
+		}
+		pg := &theme.Page{Site: s, Policy: p, CookiePolicy: cookie, CookieNotice: notice, Consent: con}
 		if cfg.BaseURL != "" && canonicalPath != "-" {
 			pg.Canonical = cfg.BaseURL + canonicalPath
 		}
@@ -406,5 +409,7 @@ func dataFiles(s *site.Site) ([]publish.Output, error) {
 		outs = append(outs, publish.Output{Path: "sitemap.xml", Body: b.Bytes()})
 	}
 	outs = append(outs, publish.Output{Path: "robots.txt", Body: []byte(robots), Raw: true})
+	outs = append(outs, headersFile(cfg))
+	outs = append(outs, securityTxt(s)...)
 	return outs, nil
 }

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/publish"
@@ -182,8 +183,28 @@ type Page struct {
 	// CookiePolicy is the site's cookie policy, if it has one.
 	CookiePolicy *site.Policy
 	CookieNotice string
+	// Consent is the cookie notice, on sites that declare their cookies.
+	Consent *Consent
 	// Data carries extra values for a page kind (the request form, the thanks page).
 	Data any
+}
+
+// A Consent is what the cookie notice offers: built from site.yaml's
+// cookies: and scripts:, the single source of truth.
+type Consent struct {
+	// Policy is the URL of the cookie policy.
+	Policy string
+	// Revision is the declaration's revision; a stored choice for another
+	// revision is no choice.
+	Revision string
+	// Cookie stores the visitor's choice; "" when the site does not declare
+	// it, and then a dismissal is not remembered.
+	Cookie    string
+	Necessary config.CookieCategory
+	// Optional are the categories that need consent; none gives a plain notice.
+	Optional []config.CookieCategory
+	// Scripts are emitted inert, to run once their category is consented to.
+	Scripts []config.Script
 }
 
 // StatusView is what the status and notice templates show for one policy:
@@ -207,6 +228,13 @@ func (t *Theme) funcs() template.FuncMap {
 		"tel":        Tel,
 		"summary":    Summary,
 		"statusData": t.statusView,
+		"cookieNames": func(c config.CookieCategory) string {
+			names := make([]string, len(c.Cookies))
+			for i, k := range c.Cookies {
+				names[i] = k.Name
+			}
+			return strings.Join(names, " ")
+		},
 	}
 }
 
