@@ -27,6 +27,11 @@ type File struct {
 	// Slug is the policy's URL name: privacy.
 	Slug string
 	Data []byte
+	// History holds the earlier versions of a folder-form policy,
+	// content/<slug>/history/<version>.md, sorted by path. Version is set
+	// on those files (from the file name), empty on current policies.
+	History []File
+	Version string
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -41,6 +46,7 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 	var l diag.List
 	var files []File
 	bySlug := map[string]string{}
+	history := map[string][]File{}
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == Dir && errors.Is(err, fs.ErrNotExist) {
@@ -61,8 +67,12 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 			return nil
 		}
 		slug, ok := policySlug(p)
-		if !ok {
+		version, isHistory := historyVersion(p)
+		if !ok && !isHistory {
 			return nil
+		}
+		if isHistory {
+			slug = strings.Split(strings.TrimPrefix(p, Dir+"/"), "/")[0]
 		}
 		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
 			return nil
@@ -92,6 +102,10 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
 			return nil
 		}
+		if isHistory {
+			history[slug] = append(history[slug], File{Path: p, Slug: slug, Data: data, Version: version})
+			return nil
+		}
 		if other, dup := bySlug[slug]; dup {
 			l.Errorf(diag.Pos{File: p}, "policy %q is also %s: keep one of them", slug, other)
 			return nil
@@ -104,7 +118,26 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 		l.Errorf(diag.Pos{File: Dir}, "%v", explain(err))
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	for i := range files {
+		files[i].History = history[files[i].Slug]
+		delete(history, files[i].Slug)
+	}
+	for slug, hs := range history {
+		for _, h := range hs {
+			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", slug, Dir, slug)
+		}
+	}
 	return files, l
+}
+
+// historyVersion returns the version of an earlier version's path,
+// content/<slug>/history/<version>.md.
+func historyVersion(p string) (string, bool) {
+	parts := strings.Split(strings.TrimPrefix(p, Dir+"/"), "/")
+	if len(parts) != 3 || parts[1] != "history" || path.Ext(parts[2]) != ".md" {
+		return "", false
+	}
+	return strings.TrimSuffix(parts[2], ".md"), true
 }
 
 // policySlug returns the slug of a policy path, or false for files that are
