@@ -12,6 +12,7 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
 )
 
@@ -65,6 +66,63 @@ type Policy struct {
 	DaysLeft int
 	// Links are the policy's links to policies and headings.
 	Links []Link
+	// History holds the earlier versions, newest first.
+	History []*Version
+	// Diff is what changed from the newest earlier version; nil without history.
+	Diff *history.Comparison
+	// LastReview is the latest entry of the reviews log, if any.
+	LastReview *frontmatter.ReviewEntry
+}
+
+// A Version is an earlier, superseded version of a policy.
+type Version struct {
+	// File is the source, relative to the site root.
+	File string
+	*frontmatter.Meta
+	Body     template.HTML
+	Contents []Entry
+	// Diff is what changed from the version before; nil for the first.
+	Diff *history.Comparison
+	// Previous is the version before, "" for the first.
+	Previous string
+}
+
+// A Change is one version of one policy in the site's list of changes.
+type Change struct {
+	Policy    *Policy
+	Version   string
+	Effective date.Date
+	Note      string
+	// Current is true for a policy's version in force.
+	Current bool
+	// Compare is true when there is an earlier version to compare with.
+	Compare bool
+}
+
+// Changes lists every version of every policy, newest first: by effective
+// date, then title, then version (newest first).
+func (s *Site) Changes() []Change {
+	var out []Change
+	for _, p := range s.Policies {
+		out = append(out, Change{Policy: p, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil})
+		for _, v := range p.History {
+			out = append(out, Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Compare: v.Diff != nil})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if c := a.Effective.Compare(b.Effective); c != 0 {
+			return c > 0
+		}
+		if a.Policy.Title != b.Policy.Title {
+			return a.Policy.Title < b.Policy.Title
+		}
+		if a.Policy != b.Policy {
+			return a.Policy.Slug < b.Policy.Slug
+		}
+		return history.CompareVersions(a.Version, b.Version) > 0
+	})
+	return out
 }
 
 // An Entry is a line of a page's contents, with its subsections.
@@ -102,6 +160,12 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		p.Status = StatusOf(p.NextReview, now, cfg.Review.WarnDays)
 		p.DaysLeft = p.NextReview.Sub(now)
 		p.Contents = Contents(p.Headings)
+		p.LastReview = nil
+		for i := range p.Reviews {
+			if r := &p.Reviews[i]; p.LastReview == nil || !r.Date.Before(p.LastReview.Date) {
+				p.LastReview = r
+			}
+		}
 		switch p.Status {
 		case Overdue:
 			s.Overdue++
