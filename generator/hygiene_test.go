@@ -53,7 +53,9 @@ func TestSecurityTxt(t *testing.T) {
 
 func TestCookieTablePlacement(t *testing.T) {
 	c := &config.Cookies{Categories: []config.CookieCategory{{ID: "necessary", Cookies: []config.Cookie{{Name: "a<b", Provider: "us", Purpose: "p", Duration: "d"}}}}}
-	h := func(level int, text, id string) markdown.Heading { return markdown.Heading{Level: level, Text: text, ID: id} }
+	h := func(level int, text, id string) markdown.Heading {
+		return markdown.Heading{Level: level, Text: text, ID: id}
+	}
 	tests := []struct {
 		name, body string
 		heads      []markdown.Heading
