@@ -168,6 +168,7 @@ func parse(files []source.File, cfg *config.Site, basePath string, drafts bool, 
 		wg.Go(func() {
 			for i := range next {
 				p, l := parseOne(files[i], cfg, basePath)
+				l = append(l, attachHistory(p, files[i], cfg, basePath)...)
 				results[i] = result{p, l}
 			}
 		})
@@ -340,6 +341,11 @@ func pages(th *theme.Theme, s *site.Site) ([]publish.Output, error) {
 		return nil, err
 	}
 	outs = append(outs, pouts...)
+	vouts, err := versionPages(th, s, page)
+	if err != nil {
+		return nil, err
+	}
+	outs = append(outs, vouts...)
 	outs = append(outs, th.Assets()...)
 	data, err := dataFiles(s)
 	if err != nil {

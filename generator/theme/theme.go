@@ -51,7 +51,7 @@ type Options struct {
 }
 
 // Pages are the page layouts a theme must have, besides layouts/base.html.
-var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html"}
+var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html", "history.html", "version.html", "compare.html", "changes.html"}
 
 // Load parses the theme from layers, the first layer winning for each file.
 func Load(layers []Layer, opts Options) (*Theme, diag.List) {

@@ -1,0 +1,271 @@
+package generator
+
+import (
+	"encoding/xml"
+	"fmt"
+	"sort"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/generator/source"
+	"github.com/policysite/policysite/generator/theme"
+)
+
+// attachHistory parses the earlier versions of the policy p read from f,
+// checks that versions increase with their effective dates, and compares
+// each version with the one before.
+func attachHistory(p *site.Policy, f source.File, cfg *config.Site, basePath string) diag.List {
+	var l diag.List
+	if p == nil || len(f.History) == 0 {
+		return l
+	}
+	type parsed struct {
+		v    *site.Version
+		body string
+	}
+	var vs []parsed
+	for _, h := range f.History {
+		hp, hl := parseOne(h, cfg, basePath)
+		l = append(l, hl...)
+		if hp == nil {
+			continue
+		}
+		at := hp.Meta.Pos["version"]
+		if at.File == "" {
+			at = hp.Meta.Start
+		}
+		if _, err := history.ParseVersion(h.Version); err != nil {
+			l.Errorf(diag.Pos{File: h.Path}, "file name: %v", err)
+			continue
+		}
+		if hp.Version == "" {
+			continue // frontmatter reports the missing key
+		}
+		if _, err := history.ParseVersion(hp.Version); err != nil {
+			l.Errorf(at, "%v", err)
+			continue
+		}
+		if hp.Version != h.Version {
+			l.Errorf(at, "version %q disagrees with the file name %s.md: rename the file or fix the version", hp.Version, h.Version)
+			continue
+		}
+		vs = append(vs, parsed{&site.Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: site.Contents(hp.Headings)}, bodyOf(h.Data)})
+	}
+	sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
+	// The current version comes last; check the whole chain in order.
+	cur := parsed{&site.Version{File: p.File, Meta: p.Meta}, bodyOf(f.Data)}
+	if _, err := history.ParseVersion(p.Version); err != nil {
+		l.Errorf(p.Meta.Pos["version"], "%v", err)
+		return l
+	}
+	chain := append(vs, cur)
+	ok := true
+	for i := 1; i < len(chain); i++ {
+		prev, next := chain[i-1].v, chain[i].v
+		if history.CompareVersions(prev.Version, next.Version) == 0 {
+			l.Errorf(next.Meta.Pos["version"], "version %s is also %s: each version needs its own number", next.Version, pos(prev.Meta.Pos["version"]))
+			ok = false
+			continue
+		}
+		if i == len(chain)-1 && history.CompareVersions(prev.Version, next.Version) > 0 {
+			l.Errorf(next.Meta.Pos["version"], "the current version %s is older than %s in %s: the current version must be the newest", next.Version, prev.Version, prev.File)
+			ok = false
+			continue
+		}
+		if !next.Effective.After(prev.Effective) {
+			l.Errorf(next.Meta.Pos["effective"], "version %s takes effect %s, not after version %s (%s, %s): versions must take effect in order",
+				next.Version, next.Effective, prev.Version, prev.Effective, pos(prev.Meta.Pos["effective"]))
+			ok = false
+		}
+	}
+	if !ok {
+		return l
+	}
+	for i := 1; i < len(chain); i++ {
+		d := history.Compare(chain[i-1].body, chain[i].body)
+		chain[i].v.Diff = &d
+		chain[i].v.Previous = chain[i-1].v.Version
+	}
+	p.Diff = cur.v.Diff
+	for i := len(vs) - 1; i >= 0; i-- {
+		p.History = append(p.History, vs[i].v)
+	}
+	return l
+}
+
+func pos(p diag.Pos) string {
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// bodyOf returns the markdown body of a policy file, for comparisons.
+func bodyOf(data []byte) string {
+	_, _, body, _, err := frontmatter.Split(data)
+	if err != nil {
+		return ""
+	}
+	return string(body)
+}
+
+// A VersionView is what the history, version and compare layouts show.
+type VersionView struct {
+	// Policy is the current version.
+	Policy *site.Policy
+	// Version is the version shown or compared; nil for the current one.
+	Version *site.Version
+	// Number, Effective and Note describe the version shown or compared.
+	Number   string
+	Previous string
+	Note     string
+	Diff     *history.Comparison
+	// Changes are the policy's versions, newest first (history page) or
+	// every policy's (changes page).
+	Changes []site.Change
+	// Feed is the URL of the Atom feed, if the site has one.
+	Feed string
+}
+
+// versionPages renders the history pages of each policy, the site's list of
+// changes and the Atom feed.
+func versionPages(th *theme.Theme, s *site.Site, page func(*site.Policy, string) *theme.Page) ([]publish.Output, error) {
+	var outs []publish.Output
+	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) error {
+		pg := page(nil, canonical)
+		pg.Description, pg.NoIndex, pg.Data = desc, noIndex, v
+		b, err := th.Render(layout, pg)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, publish.Output{Path: path, Body: b})
+		return nil
+	}
+	all := s.Changes()
+	feed := ""
+	if s.Config.BaseURL != "" {
+		feed = s.Config.BaseURL + "feed.xml"
+	}
+	for _, p := range s.Policies {
+		var mine []site.Change
+		for _, c := range all {
+			if c.Policy == p {
+				mine = append(mine, c)
+			}
+		}
+		dir := p.Slug + "/history/"
+		if err := add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: feed}); err != nil {
+			return nil, err
+		}
+		if p.Diff != nil && len(p.History) > 0 {
+			dir := p.Slug + "/compare/" + p.Version + "/"
+			if err := add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
+				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}); err != nil {
+				return nil, err
+			}
+		}
+		for _, v := range p.History {
+			dir := p.Slug + "/v/" + v.Version + "/"
+			if err := add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", superseded.", true,
+				&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}); err != nil {
+				return nil, err
+			}
+			if v.Diff != nil {
+				dir := p.Slug + "/compare/" + v.Version + "/"
+				if err := add(dir+"index.html", "compare.html", dir, "What changed in version "+v.Version+" of "+p.Title+".", false,
+					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if err := add("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: feed}); err != nil {
+		return nil, err
+	}
+	if feed != "" {
+		b, err := Feed(s, all)
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, publish.Output{Path: "feed.xml", Body: b, Raw: true})
+	}
+	return outs, nil
+}
+
+// atomFeed and atomEntry are the parts of RFC 4287 the feed uses.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomPerson struct {
+	Name  string `xml:"name"`
+	Email string `xml:"email,omitempty"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomEntry struct {
+	ID      string   `xml:"id"`
+	Title   string   `xml:"title"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+}
+
+// Feed returns the Atom feed of changes, newest first. Ids are URLs under
+// base_url that never change once a version exists, and every time comes
+// from an effective date, so the same site gives the same bytes.
+func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
+	cfg := s.Config
+	base := cfg.BaseURL
+	author := cfg.Organisation.Name
+	if author == "" {
+		author = cfg.Title
+	}
+	f := atomFeed{
+		ID:     base + "feed.xml",
+		Title:  "Policy changes: " + cfg.Title,
+		Author: atomPerson{Name: author, Email: cfg.Organisation.Email},
+		Links:  []atomLink{{Rel: "self", Href: base + "feed.xml"}, {Rel: "alternate", Href: base + "changes/"}},
+	}
+	stamp := func(c site.Change) string { return c.Effective.String() + "T00:00:00Z" }
+	f.Updated = "1970-01-01T00:00:00Z"
+	if len(changes) > 0 {
+		f.Updated = stamp(changes[0])
+	}
+	for _, c := range changes {
+		link := base + c.Policy.Slug + "/v/" + c.Version + "/"
+		if c.Current {
+			link = base + c.Policy.Slug + "/"
+		}
+		if c.Compare {
+			link = base + c.Policy.Slug + "/compare/" + c.Version + "/"
+		}
+		note := c.Note
+		if note == "" {
+			note = fmt.Sprintf("Version %s takes effect on %s.", c.Version, c.Effective.Format(cfg.Language))
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			ID:      base + c.Policy.Slug + "/v/" + c.Version + "/",
+			Title:   fmt.Sprintf("%s: version %s", c.Policy.Title, c.Version),
+			Updated: stamp(c),
+			Link:    atomLink{Rel: "alternate", Href: link},
+			Summary: note,
+		})
+	}
+	b, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(b, '\n')...), nil
+}
