@@ -309,6 +309,13 @@ func TestKeyboardOnly(t *testing.T) {
 	if tb.visible(t, "#consent") {
 		t.Error("saving from the keyboard should close the banner")
 	}
+	if id := eval[string](t, tb, `document.activeElement.id`); id != "consent-said" {
+		t.Errorf("after saving, focus is on %q; want the confirmation, where the banner was", id)
+	}
+	tb.do(t, chromedp.KeyEvent(kb.Tab))
+	if f := focused(); f != "page:"+eval[string](t, tb, `document.querySelector(".brand a").textContent`) {
+		t.Errorf("the next Tab after saving reaches %q, want the site's name link", f)
+	}
 }
 
 // A page built while its policy was current warns when viewed after the

@@ -76,8 +76,10 @@
           ";max-age=15811200;samesite=lax" + (location.protocol === "https:" ? ";secure" : "");
       }
       var less = was && was.c.some(function (c) { return cats.indexOf(c) < 0; });
+      var inside = box.contains(d.activeElement);
       sync();
       h.classList.add("consented");
+      if (inside) said.focus(); // the banner is gone: keep the keyboard's place
       said.textContent = less ? "Saved. Optional scripts already running stop when you next open a page." : "Your cookie choice is saved.";
       run();
     }
