@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
+)
+
+func newReview() *cobra.Command {
+	var (
+		sf             siteFlags
+		by, when, note string
+	)
+	cmd := &cobra.Command{
+		Use:   "review <slug>",
+		Short: "Record a review that changed nothing",
+		Long: `Review appends an entry (date, reviewer, note) to the policy's reviews log in
+its front matter and moves next_review one review period on from the review
+date. The version and the text stay as they are. To change the text, use revise.`,
+		Example: `  policysite review data-protection --by "the Board" --note "no changes"`,
+		Args:    slugArg("review"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := sf.options()
+			if err != nil {
+				return err
+			}
+			day := opts.Now
+			if when != "" {
+				if day, err = date.Parse(when); err != nil {
+					return usageError{fmt.Errorf("--date: %v", err)}
+				}
+			}
+			cfg, l := config.Load(os.DirFS(opts.Source))
+			if l.HasErrors() {
+				printDiagnostics(cmd.ErrOrStderr(), l, false)
+				return contentError{len(l)}
+			}
+			rel, _, err := policyFile(opts.Source, args[0])
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(opts.Source, rel)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			meta, _, _, ml := frontmatter.Parse(filepath.ToSlash(rel), data)
+			if ml.HasErrors() {
+				printDiagnostics(cmd.ErrOrStderr(), ml, false)
+				return contentError{len(ml)}
+			}
+			if day.Before(meta.Effective) {
+				return usageError{fmt.Errorf("review date %s is before version %s took effect (%s)", day, meta.Version, meta.Effective)}
+			}
+			fm, err := parseFrontText(data)
+			if err != nil {
+				return fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
+			}
+			next := day.AddMonths(cfg.Review.Period.Months)
+			fields := [][2]string{{"date", day.String()}}
+			if by != "" {
+				fields = append(fields, [2]string{"by", yamlScalar(by)})
+			}
+			if note != "" {
+				fields = append(fields, [2]string{"note", yamlScalar(note)})
+			}
+			fm.appendItem("reviews", fields)
+			fm.set("next_review", next.String())
+			if err := writeFileAtomic(path, fm.bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Recorded the review of %s on %s; next review %s (version %s unchanged)\n",
+				filepath.ToSlash(rel), day.Format(cfg.Language), next.Format(cfg.Language), meta.Version)
+			return nil
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().StringVar(&by, "by", "", "who reviewed the policy, e.g. \"the Board\"")
+	cmd.Flags().StringVar(&when, "date", "", "when it was reviewed, e.g. 2026-03-03 (default today, or --now)")
+	cmd.Flags().StringVar(&note, "note", "", "what the review found, e.g. \"no changes\"")
+	return cmd
+}

@@ -1,0 +1,376 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/history"
+)
+
+func newRevise() *cobra.Command {
+	var (
+		sf                       siteFlags
+		version, effective, note string
+	)
+	cmd := &cobra.Command{
+		Use:   "revise <slug>",
+		Short: "Archive a policy's current text and start its next version",
+		Long: `Revise copies content/<slug>/index.md, unchanged, to
+content/<slug>/history/<version>.md, then sets the current file's version (the
+next minor version by default: 1.08 -> 1.09, 2 -> 3), its effective date (today
+by default), its next review (one review period later) and its change note.
+A flat content/<slug>.md is first moved to content/<slug>/index.md.
+Edit the text afterwards; the front matter keeps its comments and layout.`,
+		Example: `  policysite revise data-protection --note "Retention periods updated for the new schedule"`,
+		Args: slugArg("revise"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := sf.options()
+			if err != nil {
+				return err
+			}
+			eff := opts.Now
+			if effective != "" {
+				if eff, err = date.Parse(effective); err != nil {
+					return usageError{fmt.Errorf("--effective: %v", err)}
+				}
+			}
+			cfg, l := config.Load(os.DirFS(opts.Source))
+			if l.HasErrors() {
+				printDiagnostics(cmd.ErrOrStderr(), l, false)
+				return contentError{len(l)}
+			}
+			slug := args[0]
+			out := cmd.OutOrStdout()
+			rel, err := folderForm(opts.Source, slug, out)
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(opts.Source, rel)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			meta, _, _, ml := frontmatter.Parse(filepath.ToSlash(rel), data)
+			if ml.HasErrors() {
+				printDiagnostics(cmd.ErrOrStderr(), ml, false)
+				return contentError{len(ml)}
+			}
+			if version == "" {
+				if version, err = history.NextVersion(meta.Version); err != nil {
+					return fmt.Errorf("%s: %v; give the new one with --version", pos(meta, "version"), err)
+				}
+			} else if _, err := history.ParseVersion(version); err != nil {
+				return usageError{fmt.Errorf("--version: %v", err)}
+			}
+			if history.CompareVersions(version, meta.Version) <= 0 {
+				return usageError{fmt.Errorf("--version %s is not after the current version %s", version, meta.Version)}
+			}
+			if !eff.After(meta.Effective) {
+				return usageError{fmt.Errorf("effective date %s is not after the current version's, %s: give a later one with --effective", eff, meta.Effective)}
+			}
+			if strings.ContainsAny(meta.Version, `/\`) {
+				return fmt.Errorf("%s: version %q cannot name a file", pos(meta, "version"), meta.Version)
+			}
+			archive := filepath.Join(filepath.Dir(rel), "history", meta.Version+".md")
+			next := eff.AddMonths(cfg.Review.Period.Months)
+			fm, err := parseFrontText(data)
+			if err != nil {
+				return fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
+			}
+			fm.set("version", yamlScalar(version))
+			fm.set("effective", eff.String())
+			fm.set("next_review", next.String())
+			if note != "" {
+				fm.set("changes", yamlScalar(note))
+			} else {
+				fm.remove("changes") // the old note describes the old version
+			}
+			if err := os.MkdirAll(filepath.Join(opts.Source, filepath.Dir(archive)), 0o755); err != nil {
+				return err
+			}
+			if err := writeNew(filepath.Join(opts.Source, archive), data); err != nil {
+				return fmt.Errorf("%s: %w", filepath.ToSlash(archive), err)
+			}
+			if err := writeFileAtomic(path, fm.bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "Archived version %s as %s\n", meta.Version, filepath.ToSlash(archive))
+			fmt.Fprintf(out, "%s is now version %s, effective %s, next review %s: edit its text, then build\n",
+				filepath.ToSlash(rel), version, eff.Format(cfg.Language), next.Format(cfg.Language))
+			return nil
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().StringVar(&version, "version", "", "the new version (default: the next minor version, 1.08 -> 1.09)")
+	cmd.Flags().StringVar(&effective, "effective", "", "when the new version takes effect, e.g. 2026-09-01 (default today, or --now)")
+	cmd.Flags().StringVar(&note, "note", "", "what changed, for the history page and the feed")
+	return cmd
+}
+
+// slugArg checks a command's one argument is a policy slug.
+func slugArg(name string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usageError{fmt.Errorf("%s takes one argument, the policy's slug: policysite %s data-protection", name, name)}
+		}
+		if !slugRE.MatchString(args[0]) {
+			return usageError{fmt.Errorf("slug %q: use lower-case letters, digits and hyphens", args[0])}
+		}
+		return nil
+	}
+}
+
+// policyFile returns the path of a policy's current file relative to the
+// site root, and whether it is flat (content/<slug>.md).
+func policyFile(root, slug string) (string, bool, error) {
+	folder := filepath.Join("content", slug, "index.md")
+	flat := filepath.Join("content", slug+".md")
+	_, errF := os.Stat(filepath.Join(root, folder))
+	_, errL := os.Stat(filepath.Join(root, flat))
+	switch {
+	case errF == nil && errL == nil:
+		return "", false, fmt.Errorf("both %s and %s exist: keep one of them", filepath.ToSlash(flat), filepath.ToSlash(folder))
+	case errF == nil:
+		return folder, false, nil
+	case errL == nil:
+		return flat, true, nil
+	}
+	return "", false, fmt.Errorf("no policy %q: neither %s nor %s exists", slug, filepath.ToSlash(flat), filepath.ToSlash(folder))
+}
+
+// folderForm moves a flat content/<slug>.md to content/<slug>/index.md and
+// returns the folder-form path relative to root.
+func folderForm(root, slug string, out interface{ Write([]byte) (int, error) }) (string, error) {
+	rel, flat, err := policyFile(root, slug)
+	if err != nil || !flat {
+		return rel, err
+	}
+	folder := filepath.Join("content", slug, "index.md")
+	if err := os.MkdirAll(filepath.Join(root, "content", slug), 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Rename(filepath.Join(root, rel), filepath.Join(root, folder)); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(out, "Moved %s to %s, which keeps earlier versions\n", filepath.ToSlash(rel), filepath.ToSlash(folder))
+	return folder, nil
+}
+
+func pos(m *frontmatter.Meta, key string) string {
+	p := m.Pos[key]
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// writeNew writes a file that must not exist yet.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return errors.New("already exists: that version was archived before; give a new --version or remove the file")
+		}
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// writeFileAtomic replaces a file through a temporary file and a rename, so
+// an interrupted write never leaves half a policy.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".policysite-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil {
+		_ = os.Chmod(tmp.Name(), fi.Mode().Perm())
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// frontText is a policy file's front matter as lines of text, edited key by
+// key so that the author's comments, order and layout survive.
+type frontText struct {
+	head  []string // the opening fence line (and a BOM, if any)
+	lines []string // front matter lines, each with its line ending
+	tail  []byte   // the closing fence and the body, untouched
+	nl    string
+}
+
+func parseFrontText(data []byte) (*frontText, error) {
+	_, _, _, bodyOff, err := frontmatter.Split(data)
+	if err != nil {
+		return nil, err
+	}
+	nl := "\n"
+	if bytes.Contains(data, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	all := strings.SplitAfter(string(data[:bodyOff]), "\n")
+	if all[len(all)-1] == "" {
+		all = all[:len(all)-1]
+	}
+	// all[0] is the opening fence; the closing fence is the last fence line.
+	end := len(all) - 1
+	for end > 0 && strings.TrimRight(all[end], "\r\n") != "---" {
+		end--
+	}
+	if end <= 0 {
+		return nil, errors.New("front matter has no closing --- line")
+	}
+	return &frontText{head: all[:1], lines: append([]string(nil), all[1:end]...), tail: append([]byte(strings.Join(all[end:], "")), data[bodyOff:]...), nl: nl}, nil
+}
+
+// span returns the lines [start, end) holding top-level key and its value:
+// the key's line and the indented, list or blank lines after it. Blank and
+// comment lines at the end are left to what follows.
+func (f *frontText) span(key string) (int, int, bool) {
+	for i, line := range f.lines {
+		if !strings.HasPrefix(line, key+":") {
+			continue
+		}
+		end := i + 1
+		for end < len(f.lines) {
+			l := f.lines[end]
+			t := strings.TrimRight(l, "\r\n")
+			if t == "" || strings.HasPrefix(t, " ") || strings.HasPrefix(t, "\t") || strings.HasPrefix(t, "- ") || t == "-" {
+				end++
+				continue
+			}
+			break
+		}
+		for end > i+1 && strings.TrimSpace(f.lines[end-1]) == "" {
+			end--
+		}
+		return i, end, true
+	}
+	return 0, 0, false
+}
+
+// set gives a top-level key a one-line value, keeping a trailing comment
+// on its line; a missing key is added at the end.
+func (f *frontText) set(key, value string) {
+	i, end, ok := f.span(key)
+	if !ok {
+		f.lines = append(f.lines, key+": "+value+f.nl)
+		return
+	}
+	comment := trailingComment(strings.TrimRight(f.lines[i][len(key)+1:], "\r\n"))
+	repl := key + ": " + value + comment + f.nl
+	f.lines = append(f.lines[:i], append([]string{repl}, f.lines[end:]...)...)
+}
+
+// remove deletes a top-level key and its value.
+func (f *frontText) remove(key string) {
+	if i, end, ok := f.span(key); ok {
+		f.lines = append(f.lines[:i], f.lines[end:]...)
+	}
+}
+
+// appendItem adds a mapping to the end of a top-level list, in the
+// indentation the list already uses.
+func (f *frontText) appendItem(key string, fields [][2]string) {
+	i, end, ok := f.span(key)
+	indent := "  "
+	if ok {
+		rest := strings.TrimSpace(strings.TrimRight(f.lines[i][len(key)+1:], "\r\n"))
+		if rest != "" && !strings.HasPrefix(rest, "#") {
+			// A flow list such as [] on the key's line: rewrite as a block
+			// only when empty; anything else is beyond a text edit.
+			f.lines[i] = key + ":" + trailingComment(rest) + f.nl
+		}
+		for _, l := range f.lines[i+1 : end] {
+			if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "- ") {
+				indent = l[:len(l)-len(t)]
+				break
+			}
+		}
+	}
+	var item []string
+	for j, kv := range fields {
+		lead := indent + "  "
+		if j == 0 {
+			lead = indent + "- "
+		}
+		item = append(item, lead+kv[0]+": "+kv[1]+f.nl)
+	}
+	if !ok {
+		f.lines = append(f.lines, key+":"+f.nl)
+		f.lines = append(f.lines, item...)
+		return
+	}
+	f.lines = append(f.lines[:end], append(item, f.lines[end:]...)...)
+}
+
+func (f *frontText) bytes() []byte {
+	return append([]byte(strings.Join(f.head, "")+strings.Join(f.lines, "")), f.tail...)
+}
+
+// trailingComment returns " # ..." after a plain or quoted scalar, or "".
+func trailingComment(s string) string {
+	t := strings.TrimSpace(s)
+	quote := byte(0)
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || t[i-1] == ' ' || t[i-1] == '\t'):
+			return "  " + t[i:]
+		}
+	}
+	return ""
+}
+
+// yamlScalar writes s as a one-line YAML scalar, quoted when it must be.
+func yamlScalar(s string) string {
+	n := yaml.Node{Kind: yaml.ScalarNode, Value: s}
+	if strings.ContainsAny(s, "\n\r") {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	b, err := yaml.Marshal(&n)
+	if err != nil {
+		return fmt.Sprintf("%q", s)
+	}
+	out := strings.TrimSuffix(string(b), "\n")
+	// Versions must stay strings: "2" not 2.
+	if out == s && looksNumeric(s) {
+		return `"` + s + `"`
+	}
+	return out
+}
+
+func looksNumeric(s string) bool {
+	_, err := history.ParseVersion(s)
+	return err == nil
+}
