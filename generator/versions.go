@@ -59,20 +59,27 @@ func attachHistory(p *site.Policy, f source.File, cfg *config.Site, basePath str
 	// The current version comes last; check the whole chain in order.
 	cur := parsed{&site.Version{File: p.File, Meta: p.Meta}, bodyOf(f.Data)}
 	if _, err := history.ParseVersion(p.Version); err != nil {
-		l.Errorf(p.Meta.Pos["version"], "%v", err)
+		return l // frontmatter reports a malformed version
+	}
+	ok := true
+	for _, h := range vs {
+		switch c := history.CompareVersions(h.v.Version, p.Version); {
+		case c == 0:
+			l.Errorf(p.Meta.Pos["version"], "version %s is also %s: each version needs its own number", p.Version, pos(h.v.Meta.Pos["version"]))
+			ok = false
+		case c > 0:
+			l.Errorf(p.Meta.Pos["version"], "the current version %s is older than %s in %s: the current version must be the newest", p.Version, h.v.Version, h.v.File)
+			ok = false
+		}
+	}
+	if !ok {
 		return l
 	}
 	chain := append(vs, cur)
-	ok := true
 	for i := 1; i < len(chain); i++ {
 		prev, next := chain[i-1].v, chain[i].v
 		if history.CompareVersions(prev.Version, next.Version) == 0 {
 			l.Errorf(next.Meta.Pos["version"], "version %s is also %s: each version needs its own number", next.Version, pos(prev.Meta.Pos["version"]))
-			ok = false
-			continue
-		}
-		if i == len(chain)-1 && history.CompareVersions(prev.Version, next.Version) > 0 {
-			l.Errorf(next.Meta.Pos["version"], "the current version %s is older than %s in %s: the current version must be the newest", next.Version, prev.Version, prev.File)
 			ok = false
 			continue
 		}

@@ -32,7 +32,7 @@ by default), its next review (one review period later) and its change note.
 A flat content/<slug>.md is first moved to content/<slug>/index.md.
 Edit the text afterwards; the front matter keeps its comments and layout.`,
 		Example: `  policysite revise data-protection --note "Retention periods updated for the new schedule"`,
-		Args: slugArg("revise"),
+		Args:    slugArg("revise"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := sf.options()
 			if err != nil {
