@@ -1,0 +1,168 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const reviseSite = "title: Test\nbase_url: https://example.org/\nreview:\n  review_period: 6 months\n"
+
+const flatPolicy = `---
+# Agreed by the board each spring.
+title: Visitors
+version: "1.9"   # the board's numbering
+effective: 2025-01-10
+next_review: 2026-01-10
+owner: Office manager
+changes: |
+  Signing in
+  moved to reception.
+reviews: []
+---
+
+Visitors sign in at reception.
+`
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func readFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRevise moves a flat policy into folder form, archives it, starts the
+// next version keeping the front matter's comments, then builds the site.
+func TestRevise(t *testing.T) {
+	dir := writeTree(t, map[string]string{"site.yaml": reviseSite, "content/visitors.md": flatPolicy})
+	out, stderr, code := runBin(t, dir, "revise", "visitors", "--now", "2026-02-01", "--note", "Badges: visitors now wear one")
+	if code != 0 {
+		t.Fatalf("revise: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"Moved content/visitors.md to content/visitors/index.md", "Archived version 1.9 as content/visitors/history/1.9.md", "now version 1.10"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content", "visitors.md")); !os.IsNotExist(err) {
+		t.Errorf("flat file still there: %v", err)
+	}
+	if got := readFile(t, dir, "content/visitors/history/1.9.md"); got != flatPolicy {
+		t.Errorf("archived text changed:\n%s", got)
+	}
+	want := `---
+# Agreed by the board each spring.
+title: Visitors
+version: "1.10"  # the board's numbering
+effective: 2026-02-01
+next_review: 2026-08-01
+owner: Office manager
+changes: 'Badges: visitors now wear one'
+reviews: []
+---
+
+Visitors sign in at reception.
+`
+	if got := readFile(t, dir, "content/visitors/index.md"); got != want {
+		t.Errorf("revised file:\n%s\nwant:\n%s", got, want)
+	}
+	// A second revision with an explicit version and date, and no note.
+	if _, stderr, code := runBin(t, dir, "revise", "visitors", "--version", "2", "--effective", "2026-09-01", "--now", "2026-03-01"); code != 0 {
+		t.Fatalf("second revise: exit %d\n%s", code, stderr)
+	}
+	cur := readFile(t, dir, "content/visitors/index.md")
+	if !strings.Contains(cur, "version: \"2\"  # the board's numbering\neffective: 2026-09-01\nnext_review: 2027-03-01\n") || strings.Contains(cur, "changes:") {
+		t.Errorf("second revision:\n%s", cur)
+	}
+	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-10-01"); code != 0 {
+		t.Fatalf("build after revise: exit %d\n%s", code, stderr)
+	}
+	for _, p := range []string{"public/visitors/history/index.html", "public/visitors/v/1.9/index.html", "public/visitors/v/1.10/index.html", "public/visitors/compare/2/index.html", "public/feed.xml"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("after revise: %v", err)
+		}
+	}
+}
+
+func TestReviseRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"older version", []string{"--version", "1.2"}, 2, "--version 1.2 is not after the current version 1.9"},
+		{"same date", []string{"--effective", "2025-01-10"}, 2, "effective date 2025-01-10 is not after the current version's"},
+		{"unknown flag", []string{"--slug-is-next"}, 2, "unknown flag"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"site.yaml": reviseSite, "content/visitors/index.md": flatPolicy})
+			_, stderr, code := runBin(t, dir, append([]string{"revise", "visitors", "--now", "2026-02-01"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.want)
+			}
+			if got := readFile(t, dir, "content/visitors/index.md"); got != flatPolicy {
+				t.Errorf("refused revise changed the file:\n%s", got)
+			}
+		})
+	}
+	dir := writeTree(t, map[string]string{"site.yaml": reviseSite, "content/visitors/index.md": flatPolicy, "content/visitors/history/1.9.md": "kept"})
+	if _, stderr, code := runBin(t, dir, "revise", "visitors", "--now", "2026-02-01"); code == 0 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("revise over an archived version: exit %d, %s", code, stderr)
+	}
+	if got := readFile(t, dir, "content/visitors/history/1.9.md"); got != "kept" {
+		t.Errorf("archived version overwritten: %q", got)
+	}
+}
+
+// TestReview records two reviews, leaves the version alone and shows the
+// last review on the page.
+func TestReview(t *testing.T) {
+	dir := writeTree(t, map[string]string{"site.yaml": reviseSite, "content/visitors.md": flatPolicy})
+	if _, stderr, code := runBin(t, dir, "review", "visitors", "--by", "the Board", "--date", "2026-03-03", "--note", "no changes"); code != 0 {
+		t.Fatalf("review: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := runBin(t, dir, "review", "visitors", "--now", "2026-04-03"); code != 0 {
+		t.Fatalf("second review: exit %d\n%s", code, stderr)
+	}
+	want := strings.Replace(flatPolicy, "next_review: 2026-01-10\n", "next_review: 2026-10-03\n", 1)
+	want = strings.Replace(want, "reviews: []\n", "reviews:\n  - date: 2026-03-03\n    by: the Board\n    note: no changes\n  - date: 2026-04-03\n", 1)
+	if got := readFile(t, dir, "content/visitors.md"); got != want {
+		t.Errorf("reviewed file:\n%s\nwant:\n%s", got, want)
+	}
+	// A third review appends in the list's own indentation.
+	if _, stderr, code := runBin(t, dir, "review", "visitors", "--date", "2026-05-01", "--by", "DPO"); code != 0 {
+		t.Fatalf("third review: exit %d\n%s", code, stderr)
+	}
+	if got := readFile(t, dir, "content/visitors.md"); !strings.Contains(got, "  - date: 2026-04-03\n  - date: 2026-05-01\n    by: DPO\n---\n") {
+		t.Errorf("third review:\n%s", got)
+	}
+	if _, stderr, code := runBin(t, dir, "review", "visitors", "--date", "2024-01-01"); code != 2 || !strings.Contains(stderr, "before version 1.9 took effect") {
+		t.Errorf("review before effective: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-06-01"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	page := readFile(t, dir, "public/visitors/index.html")
+	if !strings.Contains(page, `Last reviewed <time datetime="2026-05-01">1 May 2026</time> by DPO</p>`) || !strings.Contains(page, "Version 1.9") {
+		t.Errorf("page lacks the last review or the unchanged version")
+	}
+}
