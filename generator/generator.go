@@ -408,8 +408,18 @@ func dataFiles(s *site.Site) ([]publish.Output, error) {
 			b.WriteString("</url>\n")
 		}
 		writeURL(cfg.BaseURL, latest)
+		writeURL(cfg.BaseURL+"changes/", latest)
 		for _, p := range s.Policies {
 			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
+			writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
+			if p.Diff != nil {
+				writeURL(cfg.BaseURL+p.Slug+"/compare/"+p.Version+"/", p.Effective)
+			}
+			for _, v := range p.History {
+				if v.Diff != nil {
+					writeURL(cfg.BaseURL+p.Slug+"/compare/"+v.Version+"/", v.Effective)
+				}
+			}
 		}
 		b.WriteString("</urlset>\n")
 		outs = append(outs, publish.Output{Path: "sitemap.xml", Body: b.Bytes()})
