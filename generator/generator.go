@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
@@ -136,8 +137,21 @@ func render(fsys fs.FS, opts Options) (*Result, error) {
 	policies := parse(files, cfg, basePath, opts.Drafts, &res.Diagnostics)
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
+	n := len(res.Diagnostics)
 	checkLinks(s, files, &res.Diagnostics)
+	tagRule(res.Diagnostics[n:], "broken-link")
+	n = len(res.Diagnostics)
 	checkCookies(s, &res.Diagnostics)
+	tagRule(res.Diagnostics[n:], "missing-cookie-policy")
+	// Lint findings inform a build but never stop it: only invalid front
+	// matter and broken links would publish a broken site.
+	// Review status is not repeated: the build's summary counts it and every
+	// page shows it.
+	for _, d := range check.Site(s, cfg.Review.WarnDays) {
+		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
+			res.Diagnostics = append(res.Diagnostics, lintWarnings(diag.List{d})...)
+		}
+	}
 
 	layers, l := themeLayers(fsys, cfg, opts)
 	res.Diagnostics = append(res.Diagnostics, l...)
@@ -190,6 +204,7 @@ func parse(files []source.File, cfg *config.Site, basePath string, drafts bool, 
 
 func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, diag.List) {
 	meta, body, bodyOff, l := frontmatter.Parse(f.Path, f.Data)
+	tagRule(l, "front-matter")
 	if l.HasErrors() && body == nil {
 		return nil, l
 	}
@@ -198,12 +213,33 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	for _, p := range r.Problems {
 		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})
 	}
+	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
+		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
+	}
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
 		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
 	}
 	return p, l
+}
+
+// tagRule names the lint rule of diagnostics that have none.
+func tagRule(l diag.List, rule string) {
+	for i := range l {
+		if l[i].Rule == "" {
+			l[i].Rule = rule
+		}
+	}
+}
+
+// lintWarnings downgrades lint findings to warnings, for build; check
+// restores each rule's own severity (check.SeverityOf).
+func lintWarnings(l diag.List) diag.List {
+	for i := range l {
+		l[i].Severity = diag.Warning
+	}
+	return l
 }
 
 // checkLinks reports links to policies or headings that do not exist.

@@ -1,0 +1,318 @@
+package check
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+)
+
+// text is the prose of one block: its text nodes joined, with the source
+// offset of each byte. Code, links and raw HTML become a \x00 separator, so
+// nothing in them is flagged and no word pairs across them.
+type text struct {
+	s   []byte
+	off []int
+}
+
+func (t *text) add(b []byte, off int, contiguous bool) {
+	for i, c := range b {
+		t.s = append(t.s, c)
+		if contiguous {
+			t.off = append(t.off, off+i)
+		} else {
+			t.off = append(t.off, off)
+		}
+	}
+}
+
+// collect gathers the prose under inline container n.
+func collect(n ast.Node, src []byte, t *text) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			t.add(c.Segment.Value(src), c.Segment.Start, true)
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				t.add([]byte{' '}, c.Segment.Stop, false)
+			}
+		case *ast.String:
+			t.add(c.Value, lastOff(t), false)
+		case *ast.CodeSpan, *ast.Link, *ast.AutoLink, *ast.RawHTML, *ast.Image, *east.FootnoteLink, *east.TaskCheckBox:
+			t.add([]byte{0}, lastOff(t), false)
+		default:
+			collect(c, src, t)
+		}
+	}
+}
+
+func lastOff(t *text) int {
+	if len(t.off) == 0 {
+		return 0
+	}
+	return t.off[len(t.off)-1]
+}
+
+// prose reports whether n is a block whose inline text is prose.
+func prose(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.Paragraph, *ast.TextBlock, *ast.Heading, *east.TableCell, *east.DefinitionTerm:
+		return true
+	}
+	return false
+}
+
+var (
+	bracket = regexp.MustCompile(`\[([^\[\]\x00]*)\]`)
+	// citation matches numeric citations: [1], [2, 3], [4-6].
+	citation = regexp.MustCompile(`^[0-9]+(\s*[,–-]\s*[0-9]+)*$`)
+)
+
+// body runs the rules that read the markdown tree.
+func (k *linter) body() {
+	src := k.in.Result.Source
+	doc := k.in.Result.Doc
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || !prose(n) {
+			return ast.WalkContinue, nil
+		}
+		var t text
+		collect(n, src, &t)
+		k.placeholders(&t, src)
+		k.repeated(&t)
+		if p, ok := n.(*ast.Paragraph); ok {
+			k.dangling(p, &t)
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	k.sections(doc, src)
+}
+
+func (k *linter) placeholders(t *text, src []byte) {
+	for _, m := range bracket.FindAllSubmatchIndex(t.s, -1) {
+		inner := strings.TrimSpace(string(t.s[m[2]:m[3]]))
+		start := t.off[m[0]]
+		if start > 0 && src[start-1] == '\\' {
+			continue // \[ is a deliberate bracket
+		}
+		low := strings.ToLower(inner)
+		if !strings.ContainsFunc(inner, unicode.IsLetter) || citation.MatchString(inner) || low == "sic" || low == "x" || strings.HasPrefix(inner, "^") {
+			continue
+		}
+		k.add("placeholder", start, "unfilled placeholder [%s]", inner)
+	}
+}
+
+// legitDoubles are words English repeats on purpose.
+var legitDoubles = map[string]bool{"had": true, "that": true}
+
+func (k *linter) repeated(t *text) {
+	type word struct {
+		w   string
+		off int
+	}
+	var prev word
+	i := 0
+	for i < len(t.s) {
+		r, n := utf8.DecodeRune(t.s[i:])
+		if !unicode.IsLetter(r) {
+			if !unicode.IsSpace(r) {
+				prev = word{}
+			}
+			i += n
+			continue
+		}
+		j := i
+		for j < len(t.s) {
+			r, n := utf8.DecodeRune(t.s[j:])
+			if !unicode.IsLetter(r) && r != '\'' && r != '’' {
+				break
+			}
+			j += n
+		}
+		w := strings.ToLower(string(t.s[i:j]))
+		if w == prev.w && !legitDoubles[w] {
+			k.add("repeated-word", t.off[i], "repeated word %q", string(t.s[i:j]))
+		}
+		prev = word{w, t.off[i]}
+		i = j
+	}
+}
+
+func (k *linter) dangling(p *ast.Paragraph, t *text) {
+	s := strings.TrimRightFunc(string(t.s), unicode.IsSpace)
+	if !strings.HasSuffix(s, ":") {
+		return
+	}
+	switch p.NextSibling().(type) {
+	case *ast.List, *east.Table, *east.DefinitionList, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.Blockquote:
+		return
+	}
+	if _, ok := p.Parent().(*ast.ListItem); ok && p.NextSibling() != nil {
+		return
+	}
+	k.add("dangling-list-intro", t.off[len(s)-1], "the paragraph ends with a colon but no list or table follows")
+}
+
+// sections reports empty sections and repeated or near-repeated headings.
+func (k *linter) sections(doc ast.Node, src []byte) {
+	type seen struct {
+		text string
+		line int
+	}
+	byLevel := map[int][]seen{}
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		off := headingStart(h, src)
+		next := n.NextSibling()
+		if nh, ok := next.(*ast.Heading); next == nil || ok && nh.Level <= h.Level {
+			k.add("empty-section", off, "section %q has no content", headingText(h, src))
+		}
+		var t text
+		collect(h, src, &t)
+		title := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(string(t.s), "\x00", " "))), " ")
+		for lv := range byLevel {
+			if lv > h.Level {
+				delete(byLevel, lv) // a new parent section: its children start afresh
+			}
+		}
+		pos := k.lines.Pos(k.in.BodyOff + off)
+		for _, e := range byLevel[h.Level] {
+			if e.text == title {
+				k.add("duplicate-heading", off, "heading %q repeats the one on line %d", headingText(h, src), e.line)
+				break
+			}
+			if len(title) >= 6 && distance(e.text, title) <= 2 {
+				k.add("duplicate-heading", off, "heading %q nearly repeats the one on line %d (a typo?)", headingText(h, src), e.line)
+				break
+			}
+		}
+		byLevel[h.Level] = append(byLevel[h.Level], seen{title, pos.Line})
+	}
+}
+
+// headingStart is the offset of the start of the heading's line.
+func headingStart(h *ast.Heading, src []byte) int {
+	if h.Lines().Len() == 0 {
+		return 0
+	}
+	off := h.Lines().At(0).Start
+	for off > 0 && src[off-1] != '\n' {
+		off--
+	}
+	return off
+}
+
+func headingText(h *ast.Heading, src []byte) string {
+	var t text
+	collect(h, src, &t)
+	return strings.TrimSpace(strings.ReplaceAll(string(t.s), "\x00", ""))
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+var ignoreComment = regexp.MustCompile(`<!--\s*check:\s*ignore\s+([a-z0-9 ,-]+?)\s*-->`)
+
+// ignores gathers the policy's ignores: front matter, and comments in the
+// markdown (an HTML block covers its lines and the next block's; an inline
+// comment its own line).
+func (k *linter) ignores() []Ignore {
+	out := FrontMatterIgnores(k.in.Path, k.in.Meta)
+	if k.in.Result == nil || k.in.Result.Doc == nil {
+		return out
+	}
+	src := k.in.Result.Source
+	lineOf := func(off int) int { return k.lines.Pos(k.in.BodyOff + off).Line }
+	addAll := func(raw []byte, off, from, to int) {
+		for _, m := range ignoreComment.FindAllSubmatchIndex(raw, -1) {
+			pos := k.lines.Pos(k.in.BodyOff + off + m[0])
+			for _, r := range strings.FieldsFunc(string(raw[m[2]:m[3]]), func(r rune) bool { return r == ' ' || r == ',' }) {
+				out = append(out, Ignore{Pos: pos, Rule: r, From: from, To: to})
+			}
+		}
+	}
+	_ = ast.Walk(k.in.Result.Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			if n.Lines().Len() == 0 {
+				return ast.WalkContinue, nil
+			}
+			first := n.Lines().At(0)
+			var raw []byte
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				raw = append(raw, seg.Value(src)...)
+			}
+			from := lineOf(first.Start)
+			to := lineOf(n.Lines().At(n.Lines().Len() - 1).Start)
+			if next := n.NextSibling(); next != nil {
+				if _, e := span(next); e >= 0 {
+					to = max(to, lineOf(e))
+				}
+			}
+			addAll(raw, first.Start, from, to)
+		case *ast.RawHTML:
+			if n.Segments.Len() == 0 {
+				return ast.WalkContinue, nil
+			}
+			s := n.Segments.At(0)
+			var raw []byte
+			for i := 0; i < n.Segments.Len(); i++ {
+				seg := n.Segments.At(i)
+				raw = append(raw, seg.Value(src)...)
+			}
+			l := lineOf(s.Start)
+			addAll(raw, s.Start, l, l)
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// span returns the first and last source offsets of block n's lines (-1 if none).
+func span(n ast.Node) (int, int) {
+	start, end := -1, -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || c.Type() != ast.TypeBlock {
+			return ast.WalkContinue, nil
+		}
+		if ls := c.Lines(); ls != nil && ls.Len() > 0 {
+			if s := ls.At(0).Start; start < 0 || s < start {
+				start = s
+			}
+			if e := ls.At(ls.Len() - 1).Start; e > end {
+				end = e
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return start, end
+}
