@@ -2,21 +2,34 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 )
 
 func newCheck() *cobra.Command {
 	var sf siteFlags
+	var format string
+	warnDays := -1
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Report problems in the policies without building",
+		Short: "Lint the policies without building",
 		Long: `Check reads the site as build does and reports every problem as
-file:line:col: message, then a summary. It exits 1 if any is an error.`,
+file:line:col: severity: message [rule], sorted by file and line, then a
+summary. It exits 1 if any finding is an error, 0 otherwise.
+
+Rules: ` + ruleList() + `
+
+Accept a finding per policy in front matter (check_ignore: [placeholder]) or
+on its line with <!-- check: ignore placeholder -->. See docs/check.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validFormat(format, check.Formats) {
+				return usageError{fmt.Errorf("--format: %q is not one of %s", format, strings.Join(check.Formats, ", "))}
+			}
 			opts, err := sf.options()
 			if err != nil {
 				return err
@@ -25,18 +38,72 @@ file:line:col: message, then a summary. It exits 1 if any is an error.`,
 			if res == nil {
 				return err
 			}
-			l := res.Diagnostics
-			printDiagnostics(cmd.OutOrStdout(), l, true)
-			fmt.Fprintf(cmd.OutOrStdout(), "%d %s, %d %s\n", l.Count(diag.Error), plural(l.Count(diag.Error), "error", "errors"), l.Count(diag.Warning), plural(l.Count(diag.Warning), "warning", "warnings"))
-			if l.HasErrors() {
-				return contentError{l.Count(diag.Error)}
-			}
 			if _, ok := err.(diag.List); !ok && err != nil {
 				return err
+			}
+			l := lint(res, warnDays)
+			if err := check.Write(cmd.OutOrStdout(), format, l); err != nil {
+				return err
+			}
+			if l.HasErrors() {
+				return contentError{l.Count(diag.Error)}
 			}
 			return nil
 		},
 	}
 	sf.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
+	cmd.Flags().IntVar(&warnDays, "warn-days", -1, "days before a review date that review-due-soon warns (default review.warn_days in site.yaml)")
 	return cmd
+}
+
+// lint turns a render's diagnostics into check findings: each lint rule gets
+// back its own severity (build shows them all as warnings), and the review
+// rules, which build leaves to its summary, are run against --warn-days.
+func lint(res *generator.Result, warnDays int) diag.List {
+	var l diag.List
+	for _, d := range res.Diagnostics {
+		if sev, ok := check.SeverityOf(d.Rule); ok {
+			d.Severity = sev
+		}
+		if isReview(d) {
+			continue // rerun below with --warn-days
+		}
+		l = append(l, d)
+	}
+	if s := res.Site; s != nil {
+		if warnDays < 0 {
+			warnDays = s.Config.Review.WarnDays
+		}
+		for _, d := range check.Site(s, warnDays) {
+			if isReview(d) {
+				l = append(l, d)
+			}
+		}
+	}
+	l.Sort()
+	return l
+}
+
+// isReview reports whether d comes from a review rule, or is an unused
+// ignore of one.
+func isReview(d diag.Diagnostic) bool {
+	return strings.HasPrefix(d.Rule, "review-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
+}
+
+func ruleList() string {
+	var b strings.Builder
+	for _, r := range check.Rules {
+		fmt.Fprintf(&b, "\n  %-22s %-7s %s", r.ID, r.Severity, r.Doc)
+	}
+	return b.String()
+}
+
+func validFormat(f string, formats []string) bool {
+	for _, x := range formats {
+		if f == x {
+			return true
+		}
+	}
+	return false
 }
