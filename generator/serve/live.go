@@ -1,0 +1,231 @@
+package serve
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/publish"
+)
+
+// Paths the live server adds to the site. They sit under /__policysite/ so
+// they cannot clash with a policy's slug.
+const (
+	EventsPath = "/__policysite/events"
+	ScriptPath = "/__policysite/reload.js"
+	// OverlayPath styles the error overlay: the site's CSP forbids inline
+	// styles as well as inline scripts.
+	OverlayPath = "/__policysite/overlay.css"
+)
+
+// Live serves a site that changes: Set swaps in a new build, Fail records a
+// bad one. Every HTML page gets a script tag for ScriptPath (an external file,
+// as the site's CSP forbids inline script), which listens on EventsPath and
+// reloads the page, or only swaps the stylesheet when only CSS changed. While
+// the last build failed, every page also shows an overlay with the errors.
+// Built bytes are never changed: the injection happens per response.
+type Live struct {
+	mu      sync.RWMutex
+	h       http.Handler
+	bodies  map[string][]byte
+	errs    diag.List
+	gen     int
+	clients map[chan string]bool
+}
+
+// NewLive returns a live server for outs.
+func NewLive(outs []publish.Output) *Live {
+	l := &Live{clients: map[chan string]bool{}}
+	l.Set(outs)
+	return l
+}
+
+// Set serves outs from now on, clears any error and tells open pages which
+// paths changed. It returns the changed paths.
+func (l *Live) Set(outs []publish.Output) []string {
+	bodies := make(map[string][]byte, len(outs))
+	for _, o := range outs {
+		bodies[o.Path] = o.Body
+	}
+	l.mu.Lock()
+	var changed []string
+	for p, b := range bodies {
+		if old, ok := l.bodies[p]; !ok || !bytes.Equal(old, b) {
+			changed = append(changed, p)
+		}
+	}
+	for p := range l.bodies {
+		if _, ok := bodies[p]; !ok {
+			changed = append(changed, p)
+		}
+	}
+	hadErr := len(l.errs) > 0
+	ev := eventFor(changed, l.bodies, bodies, hadErr)
+	l.bodies, l.h, l.errs = bodies, Handler(outs), nil
+	l.mu.Unlock()
+	if len(changed) > 0 || hadErr {
+		l.broadcast(ev)
+	}
+	return changed
+}
+
+// Fail keeps the last good site and shows errs on every page.
+func (l *Live) Fail(errs diag.List) {
+	l.mu.Lock()
+	l.errs = errs
+	l.mu.Unlock()
+	l.broadcast("reload")
+}
+
+// eventFor is "css" when only stylesheets changed, so the page swaps them
+// and keeps its scroll position, else "reload". A fingerprinted stylesheet
+// changes its URL in every page, so pages whose only change is a stylesheet
+// href count as CSS changes too.
+func eventFor(changed []string, old, cur map[string][]byte, hadErr bool) string {
+	if hadErr || len(changed) == 0 {
+		return "reload"
+	}
+	for _, p := range changed {
+		switch {
+		case strings.HasSuffix(p, ".css"):
+		case strings.HasSuffix(p, ".html") && old[p] != nil && cur[p] != nil &&
+			bytes.Equal(cssHref.ReplaceAll(old[p], nil), cssHref.ReplaceAll(cur[p], nil)):
+		default:
+			return "reload"
+		}
+	}
+	return "css"
+}
+
+var cssHref = regexp.MustCompile(`href="[^"]*\.css"`)
+
+func (l *Live) broadcast(ev string) {
+	l.mu.Lock()
+	l.gen++
+	for c := range l.clients {
+		select {
+		case c <- ev:
+		default:
+		}
+	}
+	l.mu.Unlock()
+}
+
+func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case EventsPath:
+		l.events(w, r)
+		return
+	case ScriptPath:
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Write([]byte(reloadJS))
+		return
+	case OverlayPath:
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Write([]byte(overlayCSS))
+		return
+	}
+	l.mu.RLock()
+	h, errs := l.h, l.errs
+	l.mu.RUnlock()
+	rec := &buffered{header: http.Header{}, code: http.StatusOK}
+	h.ServeHTTP(rec, r)
+	body := rec.buf.Bytes()
+	if strings.HasPrefix(rec.header.Get("Content-Type"), "text/html") {
+		body = inject(body, errs)
+		rec.header.Del("Content-Length")
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.code)
+	w.Write(body)
+}
+
+func (l *Live) events(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	c := make(chan string, 4)
+	l.mu.Lock()
+	l.clients[c] = true
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		delete(l.clients, c)
+		l.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	fmt.Fprint(w, ": connected\n\n")
+	fl.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case ev := <-c:
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev, ev)
+			fl.Flush()
+		}
+	}
+}
+
+// inject adds the reload script, and the error overlay when there are
+// errors, before </body> (or at the end).
+func inject(page []byte, errs diag.List) []byte {
+	var b bytes.Buffer
+	if len(errs) > 0 {
+		b.WriteString(`<link rel="stylesheet" href="` + OverlayPath + `"><div id="policysite-errors" role="alert"><h2>The last save did not build</h2><p>The page below is the last good version. Fix the file and save again.</p><ul>`)
+		for _, d := range errs {
+			fmt.Fprintf(&b, "<li>%s</li>", html.EscapeString(d.Pos.String()+": "+d.Severity.String()+": "+d.Message))
+		}
+		b.WriteString(`</ul></div>`)
+	}
+	b.WriteString(`<script src="` + ScriptPath + `" defer></script>`)
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return append(append([]byte{}, page...), b.Bytes()...)
+	}
+	out := make([]byte, 0, len(page)+b.Len())
+	out = append(out, page[:i]...)
+	out = append(out, b.Bytes()...)
+	return append(out, page[i:]...)
+}
+
+type buffered struct {
+	header http.Header
+	code   int
+	buf    bytes.Buffer
+}
+
+func (b *buffered) Header() http.Header         { return b.header }
+func (b *buffered) WriteHeader(code int)        { b.code = code }
+func (b *buffered) Write(p []byte) (int, error) { return b.buf.Write(p) }
+
+const reloadJS = `// policysite serve: reload this page when the site is rebuilt.
+(function () {
+  var es = new EventSource("` + EventsPath + `");
+  es.addEventListener("reload", function () { location.reload(); });
+  es.addEventListener("css", function () {
+    fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (t) {
+      var doc = new DOMParser().parseFromString(t, "text/html");
+      var fresh = doc.querySelectorAll('link[rel="stylesheet"]');
+      var old = document.querySelectorAll('link[rel="stylesheet"]');
+      if (fresh.length !== old.length) { location.reload(); return; }
+      for (var i = 0; i < old.length; i++) { old[i].href = fresh[i].href; }
+    });
+  });
+})();
+`
+
+const overlayCSS = `#policysite-errors{position:fixed;inset:0;overflow:auto;z-index:2147483647;background:#fff;color:#000;border:6px solid #b00020;padding:1.5rem;font:1rem/1.5 ui-monospace,monospace}
+#policysite-errors h2{color:#b00020;margin-top:0}
+`

@@ -1,0 +1,156 @@
+// Package watch reports changes to a site's sources: site.yaml, content/ and
+// themes/, recursively, new folders included. Editors save in bursts (write
+// in place, write a temporary file then rename it, backup and swap files), so
+// events are filtered for editor junk and coalesced by a trailing debounce
+// into one batch of changed paths.
+package watch
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Debounce is how long the watcher waits after the last event of a burst.
+const Debounce = 120 * time.Millisecond
+
+// Junk reports whether name (a base name) is an editor's temporary, swap or
+// backup file rather than a source.
+func Junk(name string) bool {
+	switch {
+	case name == "4913", // vim's probe file
+		strings.HasPrefix(name, ".#"),                                // emacs lock
+		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"), // emacs autosave
+		strings.HasSuffix(name, "~"),
+		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
+		strings.HasPrefix(name, ".goutputstream-"),
+		name == ".DS_Store":
+		return true
+	}
+	return false
+}
+
+// Watch watches site.yaml, content/ and themes/ under root and sends each
+// debounced batch of changed paths (relative to root, sorted) on the returned
+// channel until ctx ends; then the channel is closed.
+func Watch(ctx context.Context, root string) (<-chan []string, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Add(root); err != nil {
+		w.Close()
+		return nil, err
+	}
+	for _, d := range []string{"content", "themes"} {
+		addTree(w, filepath.Join(root, d))
+	}
+	out := make(chan []string)
+	go loop(ctx, w, root, out)
+	return out, nil
+}
+
+// addTree watches dir and every folder below it.
+func addTree(w *fsnotify.Watcher, dir string) {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if err := w.Add(p); err != nil {
+			slog.Warn("cannot watch folder", "dir", p, "err", err)
+		}
+		return nil
+	})
+}
+
+// relevant reports whether rel (slash-separated, relative to the root) is a
+// source the site is built from.
+func relevant(rel string) bool {
+	if rel == "site.yaml" {
+		return true
+	}
+	if !strings.HasPrefix(rel, "content/") && !strings.HasPrefix(rel, "themes/") && rel != "content" && rel != "themes" {
+		return false
+	}
+	for _, part := range strings.Split(rel, "/") {
+		if Junk(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// loop owns the debounce timer: one goroutine, no locks.
+func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []string) {
+	defer close(out)
+	defer w.Close()
+	pending := map[string]bool{}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			slog.Warn("watching the site", "err", err)
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			rel, err := filepath.Rel(root, ev.Name)
+			if err != nil {
+				continue
+			}
+			rel = filepath.ToSlash(rel)
+			if !relevant(rel) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					// A new folder: watch it and report what is already in it
+					// (files can land before the watch is in place).
+					addTree(w, ev.Name)
+					filepath.WalkDir(ev.Name, func(p string, d fs.DirEntry, err error) error {
+						if err == nil && !d.IsDir() {
+							if r, err := filepath.Rel(root, p); err == nil && relevant(filepath.ToSlash(r)) {
+								pending[filepath.ToSlash(r)] = true
+							}
+						}
+						return nil
+					})
+				}
+			}
+			if ev.Op == fsnotify.Chmod {
+				continue
+			}
+			pending[rel] = true
+			timer.Reset(Debounce)
+		case <-timer.C:
+			if len(pending) == 0 {
+				continue
+			}
+			batch := make([]string, 0, len(pending))
+			for p := range pending {
+				batch = append(batch, p)
+			}
+			sort.Strings(batch)
+			pending = map[string]bool{}
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
