@@ -1,0 +1,266 @@
+package serve
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/date"
+)
+
+func policy(title, body string) string {
+	return "---\ntitle: " + title + "\nversion: \"1\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: DPO\n---\n\n" + body + "\n"
+}
+
+func write(t testing.TB, dir, rel, s string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// devServer is a running Dev on a free port with one open event stream.
+type devServer struct {
+	t      testing.TB
+	dir    string
+	base   string
+	events chan string
+}
+
+func newSite(t testing.TB) string {
+	dir := t.TempDir()
+	write(t, dir, "site.yaml", "title: Test School\nbase_url: https://example.org/\n")
+	write(t, dir, "content/privacy.md", policy("Privacy notice", "First words."))
+	write(t, dir, "content/safeguarding.md", policy("Safeguarding", "Keep children safe."))
+	return dir
+}
+
+func start(t testing.TB, dir string) *devServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	opts := generator.Options{Source: dir, Now: date.New(2026, 3, 1), BaseURL: "http://" + ln.Addr().String() + "/"}
+	go func() {
+		done <- Dev(ctx, ln, opts, DevOptions{Watch: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Dev: %v", err)
+		}
+	})
+	s := &devServer{t: t, dir: dir, base: "http://" + ln.Addr().String(), events: make(chan string, 16)}
+	resp, err := http.Get(s.base + EventsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	sc := bufio.NewScanner(resp.Body)
+	sc.Scan() // ": connected"
+	go func() {
+		for sc.Scan() {
+			if ev, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+				s.events <- ev
+			}
+		}
+	}()
+	return s
+}
+
+// next waits for the next reload event. The deadline only stops a broken
+// test from hanging; it is not a performance assertion.
+func (s *devServer) next() string {
+	s.t.Helper()
+	select {
+	case ev := <-s.events:
+		return ev
+	case <-time.After(10 * time.Second):
+		s.t.Fatal("no reload event after the change")
+		return ""
+	}
+}
+
+func (s *devServer) get(p string) (int, string) {
+	s.t.Helper()
+	resp, err := http.Get(s.base + p)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func (s *devServer) want(p string, code int, has ...string) string {
+	s.t.Helper()
+	c, body := s.get(p)
+	if c != code {
+		s.t.Errorf("GET %s: status %d, want %d", p, c, code)
+	}
+	for _, h := range has {
+		if !strings.Contains(body, h) {
+			s.t.Errorf("GET %s: no %q in the page", p, h)
+		}
+	}
+	return body
+}
+
+func TestEditorSaves(t *testing.T) {
+	s := start(t, newSite(t))
+	s.want("/privacy/", 200, "First words.", `<script src="`+ScriptPath+`" defer></script>`)
+
+	// Write in place, twice in a burst: one rebuild.
+	write(t, s.dir, "content/privacy.md", policy("Privacy notice", "Half"))
+	write(t, s.dir, "content/privacy.md", policy("Privacy notice", "Second words."))
+	if ev := s.next(); ev != "reload" {
+		t.Errorf("event %q, want reload", ev)
+	}
+	s.want("/privacy/", 200, "Second words.")
+
+	// Write a temporary file, then rename it over the policy.
+	write(t, s.dir, "content/.privacy.md.tmp", policy("Privacy notice", "Third words."))
+	if err := os.Rename(filepath.Join(s.dir, "content/.privacy.md.tmp"), filepath.Join(s.dir, "content/privacy.md")); err != nil {
+		t.Fatal(err)
+	}
+	s.next()
+	s.want("/privacy/", 200, "Third words.")
+
+	// Vim: probe file 4913, swap file, backup by rename, new file, backup removed.
+	write(t, s.dir, "content/4913", "")
+	os.Remove(filepath.Join(s.dir, "content/4913"))
+	write(t, s.dir, "content/.privacy.md.swp", "swap")
+	if err := os.Rename(filepath.Join(s.dir, "content/privacy.md"), filepath.Join(s.dir, "content/privacy.md~")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, s.dir, "content/privacy.md", policy("Privacy notice", "Fourth words."))
+	os.Remove(filepath.Join(s.dir, "content/privacy.md~"))
+	s.next()
+	s.want("/privacy/", 200, "Fourth words.")
+	os.Remove(filepath.Join(s.dir, "content/.privacy.md.swp"))
+
+	// Rename a policy: the old page goes, the new one comes, the index follows.
+	if err := os.Rename(filepath.Join(s.dir, "content/safeguarding.md"), filepath.Join(s.dir, "content/child-protection.md")); err != nil {
+		t.Fatal(err)
+	}
+	s.next()
+	s.want("/safeguarding/", 404)
+	s.want("/child-protection/", 200, "Keep children safe.")
+	s.want("/", 200, "/child-protection/")
+
+	// Create a policy in a new folder.
+	write(t, s.dir, "content/behaviour/index.md", policy("Behaviour", "Be kind."))
+	s.next()
+	s.want("/behaviour/", 200, "Be kind.")
+	s.want("/policies.json", 200, "Behaviour")
+
+	// Delete a policy.
+	os.Remove(filepath.Join(s.dir, "content/child-protection.md"))
+	s.next()
+	s.want("/child-protection/", 404)
+	if _, body := s.get("/sitemap.xml"); strings.Contains(body, "child-protection") {
+		t.Error("sitemap still lists a deleted policy")
+	}
+	if _, body := s.get("/policies.json"); strings.Contains(body, "swp") || strings.Contains(body, "4913") {
+		t.Error("an editor's junk file became a policy")
+	}
+}
+
+func TestBrokenSaveKeepsLastGoodSite(t *testing.T) {
+	tests := []struct{ name, content, at string }{
+		{"broken YAML", "---\ntitle: [broken\n---\nx\n", "content/privacy.md:2:"},
+		{"no closing ---", "---\ntitle: Privacy notice\nversion: \"1\"\n\nNo end.\n", "content/privacy.md:1:"},
+		{"impossible date", strings.Replace(policy("Privacy notice", "x"), "2026-01-01", "2026-02-30", 1), "content/privacy.md:4:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := start(t, newSite(t))
+			write(t, s.dir, "content/privacy.md", tt.content)
+			s.next()
+			body := s.want("/privacy/", 200, "First words.", `id="policysite-errors"`, tt.at)
+			if !strings.Contains(body, OverlayPath) {
+				t.Error("overlay without its stylesheet")
+			}
+			// Every page shows it, the 404 page too.
+			s.want("/safeguarding/", 200, `id="policysite-errors"`)
+			s.want("/nothing/", 404, `id="policysite-errors"`)
+
+			write(t, s.dir, "content/privacy.md", policy("Privacy notice", "Fixed words."))
+			s.next()
+			body = s.want("/privacy/", 200, "Fixed words.")
+			if strings.Contains(body, "policysite-errors") {
+				t.Error("overlay still shown after a good save")
+			}
+		})
+	}
+}
+
+func TestThemeEdits(t *testing.T) {
+	dir := newSite(t)
+	for _, f := range []string{"layouts/policy.html", "assets/site.css"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "themes", "default", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, dir, "themes/default/"+f, string(b))
+	}
+	s := start(t, dir)
+
+	// A stylesheet change swaps the stylesheet: no full reload.
+	css, _ := os.ReadFile(filepath.Join(dir, "themes/default/assets/site.css"))
+	write(t, dir, "themes/default/assets/site.css", string(css)+"\n.policysite-test-rule{color:red}\n")
+	if ev := s.next(); ev != "css" {
+		t.Errorf("CSS edit: event %q, want css", ev)
+	}
+	// A template change reloads.
+	tpl, _ := os.ReadFile(filepath.Join(dir, "themes/default/layouts/policy.html"))
+	write(t, dir, "themes/default/layouts/policy.html", strings.Replace(string(tpl), `{{define "main" -}}`, `{{define "main" -}}<p>Template marker</p>`, 1))
+	if ev := s.next(); ev != "reload" {
+		t.Errorf("template edit: event %q, want reload", ev)
+	}
+	s.want("/privacy/", 200, "Template marker")
+}
+
+// Served bytes of non-HTML outputs are the built bytes; HTML differs only by
+// the injected script.
+func TestServedMatchesBuilt(t *testing.T) {
+	dir := newSite(t)
+	s := start(t, dir)
+	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 3, 1), BaseURL: s.base + "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inj := `<script src="` + ScriptPath + `" defer></script>`
+	for _, o := range res.Outputs {
+		p := "/" + strings.TrimSuffix(o.Path, "index.html")
+		_, body := s.get(p)
+		if strings.HasSuffix(o.Path, ".html") {
+			body = strings.Replace(body, inj, "", 1)
+		}
+		if body != string(o.Body) {
+			t.Errorf("%s: served bytes differ from the build", o.Path)
+		}
+		if strings.Contains(string(o.Body), "__policysite") {
+			t.Errorf("%s: the build holds dev-server code", o.Path)
+		}
+	}
+}
