@@ -41,7 +41,7 @@ on its line with <!-- check: ignore placeholder -->. See docs/check.md.`,
 			if _, ok := err.(diag.List); !ok && err != nil {
 				return err
 			}
-			l := lint(res, warnDays)
+			l := check.Findings(res.Diagnostics, res.Site, warnDays)
 			if err := check.Write(cmd.OutOrStdout(), format, l); err != nil {
 				return err
 			}
@@ -55,40 +55,6 @@ on its line with <!-- check: ignore placeholder -->. See docs/check.md.`,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
 	cmd.Flags().IntVar(&warnDays, "warn-days", -1, "days before a review date that review-due-soon warns (default review.warn_days in site.yaml)")
 	return cmd
-}
-
-// lint turns a render's diagnostics into check findings: each lint rule gets
-// back its own severity (build shows them all as warnings), and the review
-// rules, which build leaves to its summary, are run against --warn-days.
-func lint(res *generator.Result, warnDays int) diag.List {
-	var l diag.List
-	for _, d := range res.Diagnostics {
-		if sev, ok := check.SeverityOf(d.Rule); ok {
-			d.Severity = sev
-		}
-		if isReview(d) {
-			continue // rerun below with --warn-days
-		}
-		l = append(l, d)
-	}
-	if s := res.Site; s != nil {
-		if warnDays < 0 {
-			warnDays = s.Config.Review.WarnDays
-		}
-		for _, d := range check.Site(s, warnDays) {
-			if isReview(d) {
-				l = append(l, d)
-			}
-		}
-	}
-	l.Sort()
-	return l
-}
-
-// isReview reports whether d comes from a review rule, or is an unused
-// ignore of one.
-func isReview(d diag.Diagnostic) bool {
-	return strings.HasPrefix(d.Rule, "review-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
 }
 
 func ruleList() string {

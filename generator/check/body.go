@@ -101,7 +101,7 @@ func (k *linter) placeholders(t *text, src []byte) {
 		if !strings.ContainsFunc(inner, unicode.IsLetter) || citation.MatchString(inner) || low == "sic" || low == "x" || strings.HasPrefix(inner, "^") {
 			continue
 		}
-		k.add("placeholder", start, "unfilled placeholder [%s]", inner)
+		k.add("placeholder", start, "unfilled placeholder %s", src[start:t.off[m[1]-1]+1])
 	}
 }
 
@@ -187,7 +187,9 @@ func (k *linter) sections(doc ast.Node, src []byte) {
 				k.add("duplicate-heading", off, "heading %q repeats the one on line %d", headingText(h, src), e.line)
 				break
 			}
-			if len(title) >= 6 && distance(e.text, title) <= 2 {
+			// A typo: one or two edits in a long heading. Short headings
+			// one letter apart (Rights, Lights) are different words.
+			if d := distance(e.text, title); len(title) >= 8 && d <= 2 && d <= len(title)/6 {
 				k.add("duplicate-heading", off, "heading %q nearly repeats the one on line %d (a typo?)", headingText(h, src), e.line)
 				break
 			}

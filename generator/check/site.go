@@ -10,11 +10,11 @@ import (
 )
 
 // siteRules are the rules Site runs.
-var siteRules = map[string]bool{"review-overdue": true, "review-due-soon": true, "duplicate-title": true, "missing-cookie-policy": true}
+var siteRules = map[string]bool{"review-overdue": true, "review-due-soon": true, "duplicate-title": true}
 
 // Site runs the rules that read the site model: review-overdue and
 // review-due-soon (against s.Now, due soon within warnDays),
-// duplicate-title and missing-cookie-policy. Front matter ignores of these
+// and duplicate-title. Front matter ignores of these
 // rules apply, and are reported when unused.
 func Site(s *site.Site, warnDays int) diag.List {
 	var l diag.List
@@ -50,21 +50,9 @@ func Site(s *site.Site, warnDays int) diag.List {
 				Message: fmt.Sprintf("title %q is also the title of %s: visitors cannot tell them apart", p.Title, ps[0].File)})
 		}
 	}
-	// A named cookie policy that does not exist stops the build
-	// (generator.checkCookies reports it under this rule); without a name,
-	// some policy should at least look like one.
-	if c := s.Config.Cookies; c != nil && c.Policy == "" {
-		found := false
-		for _, p := range s.Policies {
-			if p.Meta != nil && (strings.Contains(strings.ToLower(p.Title), "cookie") || strings.Contains(p.Slug, "cookie")) {
-				found = true
-			}
-		}
-		if !found {
-			l = append(l, diag.Diagnostic{Pos: s.Config.At("cookies"), Severity: diag.Error, Rule: "missing-cookie-policy",
-				Message: "site.yaml declares cookies but no policy is a cookie policy: add one and name it in cookies.policy"})
-		}
-	}
+	// A cookie declaration must name its policy (config checks that) and
+	// generator.checkCookies reports a named policy that does not exist,
+	// under this rule, because it stops the build.
 	var ign []Ignore
 	for _, p := range s.Policies {
 		for _, g := range FrontMatterIgnores(p.File, p.Meta) {
@@ -86,4 +74,39 @@ func at(p *site.Policy, key string) diag.Pos {
 		return p.Meta.Start
 	}
 	return diag.Pos{File: p.File, Line: 1, Col: 1}
+}
+
+// Findings turns a render's diagnostics (generator.Result) into check's
+// findings: each lint rule gets back its own severity, since build shows
+// them all as warnings, and the review rules, which build leaves to its
+// summary, run against warnDays (negative: site.yaml's review.warn_days).
+// The list is sorted.
+func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
+	var out diag.List
+	for _, d := range l {
+		if sev, ok := SeverityOf(d.Rule); ok {
+			d.Severity = sev
+		}
+		if !isReview(d) {
+			out = append(out, d)
+		}
+	}
+	if s != nil {
+		if warnDays < 0 {
+			warnDays = s.Config.Review.WarnDays
+		}
+		for _, d := range Site(s, warnDays) {
+			if isReview(d) {
+				out = append(out, d)
+			}
+		}
+	}
+	out.Sort()
+	return out
+}
+
+// isReview reports whether d comes from a review rule, or is an unused
+// ignore of one.
+func isReview(d diag.Diagnostic) bool {
+	return strings.HasPrefix(d.Rule, "review-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
 }

@@ -1,0 +1,139 @@
+package check_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/check"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
+)
+
+var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
+
+const defaultSite = "title: Test School\norganisation:\n  name: Test School\n"
+
+// lint writes the case's files (all but want) into a site folder and returns
+// check's findings, as policysite check computes them, on 15 January 2026.
+func lint(t *testing.T, a *txtar.Archive) diag.List {
+	t.Helper()
+	dir := t.TempDir()
+	hasSite := false
+	for _, f := range a.Files {
+		if f.Name == "want" {
+			continue
+		}
+		hasSite = hasSite || f.Name == "site.yaml"
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !hasSite {
+		if err := os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(defaultSite), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+	if res == nil {
+		t.Fatal(err)
+	}
+	return check.Findings(res.Diagnostics, res.Site, -1)
+}
+
+// TestRules runs every testdata case: the findings must be exactly the want
+// lines. Each case holds findings that must be reported and near misses
+// that must not.
+func TestRules(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			for _, d := range lint(t, a) {
+				got.WriteString(d.Lint() + "\n")
+			}
+			for i, f := range a.Files {
+				if f.Name != "want" {
+					continue
+				}
+				if *update {
+					a.Files[i].Data = got.Bytes()
+					if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				if g, w := got.String(), string(f.Data); g != w {
+					t.Errorf("findings:\n%s\nwant:\n%s", g, w)
+				}
+				return
+			}
+			t.Fatal("case has no want section")
+		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	l := diag.List{
+		{Pos: diag.Pos{File: "content/a,b.md", Line: 5, Col: 14}, Severity: diag.Error, Rule: "review-overdue", Message: "review overdue since 31 August 2024"},
+		{Pos: diag.Pos{File: "content/b.md", Line: 7, Col: 3}, Severity: diag.Warning, Rule: "placeholder", Message: "unfilled placeholder [50%\nx]"},
+	}
+	for _, tc := range []struct{ format, want string }{
+		{"text", "content/a,b.md:5:14: error: review overdue since 31 August 2024 [review-overdue]\ncontent/b.md:7:3: warning: unfilled placeholder [50%\nx] [placeholder]\n1 error, 1 warning\n"},
+		{"github", "::error file=content/a%2Cb.md,line=5,col=14,title=review-overdue::review overdue since 31 August 2024\n::warning file=content/b.md,line=7,col=3,title=placeholder::unfilled placeholder [50%25%0Ax]\n1 error, 1 warning\n"},
+	} {
+		var b bytes.Buffer
+		if err := check.Write(&b, tc.format, l); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tc.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tc.format, b.String(), tc.want)
+		}
+	}
+	var b bytes.Buffer
+	if err := check.Write(&b, "json", l); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Findings []struct {
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Col      int    `json:"col"`
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+			Rule     string `json:"rule"`
+		} `json:"findings"`
+		Summary check.Summary `json:"summary"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 2 || doc.Findings[0].Severity != "error" || doc.Findings[0].Line != 5 || doc.Findings[0].Col != 14 || doc.Findings[1].Rule != "placeholder" || doc.Summary != (check.Summary{Errors: 1, Warnings: 1}) {
+		t.Errorf("json: %s", b.String())
+	}
+	b.Reset()
+	if err := check.Write(&b, "json", nil); err != nil || !strings.Contains(b.String(), `"findings": []`) {
+		t.Errorf("json of no findings: %s %v", b.String(), err)
+	}
+	if err := check.Write(&b, "xml", l); err == nil {
+		t.Error("unknown format: no error")
+	}
+}
