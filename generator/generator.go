@@ -423,6 +423,9 @@ func dataFiles(s *site.Site) ([]publish.Output, error) {
 		return nil, err
 	}
 	outs := []publish.Output{{Path: "policies.json", Body: append(js, '\n')}}
+	if cfg.ReviewCalendar {
+		outs = append(outs, publish.Output{Path: "reviews.ics", Body: check.Calendar(s)})
+	}
 	robots := "User-agent: *\nAllow: /\n"
 	if cfg.BaseURL != "" {
 		robots += "Sitemap: " + cfg.BaseURL + "sitemap.xml\n"
