@@ -78,7 +78,7 @@ func TestCalendar(t *testing.T) {
 	dir := t.TempDir()
 	long := strings.Repeat("Safeguarding, child protection; and “early help” ", 3)
 	files := map[string]string{
-		"site.yaml": "title: Test School\nbase_url: https://policies.example.org/\nreview_calendar: true\norganisation:\n  name: Test School\n",
+		"site.yaml":    "title: Test School\nbase_url: https://policies.example.org/\nreview_calendar: true\norganisation:\n  name: Test School\n",
 		"content/b.md": "---\ntitle: " + long + "\nversion: \"2.1\"\neffective: 2025-09-01\nnext_review: 2026-09-01\nowner: Designated safeguarding lead\n---\nText.\n",
 		"content/a.md": "---\ntitle: Data protection\nversion: \"1.0\"\neffective: 2023-09-01\nnext_review: 2024-08-31\nowner: DPO\n---\nText.\n",
 	}
