@@ -73,7 +73,7 @@ optionally, themes/<name>/ files that override the built-in theme.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newBuild(), newServe(), newNew(), newCheck(), newVersion(), newRevise(), newReview())
+	root.AddCommand(newBuild(), newServe(), newNew(), newCheck(), newReviews(), newVersion(), newRevise(), newReview())
 	for _, c := range root.Commands() {
 		c.SilenceUsage = true
 		if c.Args == nil {
