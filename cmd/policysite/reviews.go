@@ -22,13 +22,13 @@ var reviewFormats = []string{"table", "json", "csv"}
 
 // A reviewRow is one policy in the reviews listing.
 type reviewRow struct {
-	Slug       string      `json:"slug"`
-	Title      string      `json:"title"`
-	Owner      string      `json:"owner"`
-	Version    string      `json:"version"`
-	Effective  date.Date   `json:"effective"`
-	NextReview date.Date   `json:"next_review"`
-	DaysLeft   int         `json:"days_left"`
+	Slug       string           `json:"slug"`
+	Title      string           `json:"title"`
+	Owner      string           `json:"owner"`
+	Version    string           `json:"version"`
+	Effective  date.Date        `json:"effective"`
+	NextReview date.Date        `json:"next_review"`
+	DaysLeft   int              `json:"days_left"`
 	Status     sitemodel.Status `json:"status"`
 }
 
