@@ -16,7 +16,7 @@ func lintSite(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"site.yaml": "title: Test School\norganisation:\n  name: Test School\n",
+		"site.yaml":                  "title: Test School\norganisation:\n  name: Test School\n",
 		"content/data-protection.md": "---\ntitle: Data protection\nversion: \"1.0\"\neffective: 2023-09-01\nnext_review: 2024-08-31\nowner: DPO\n---\nAsk [insert name].\n",
 		"content/safeguarding.md":    "---\ntitle: Safeguarding\nversion: \"2.0\"\neffective: 2025-02-20\nnext_review: 2026-02-20\nowner: DSL\n---\nText.\n",
 	}
