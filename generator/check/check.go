@@ -138,12 +138,22 @@ outer:
 			out = append(out, diag.Diagnostic{Pos: g.Pos, Severity: diag.Warning, Rule: "unused-ignore", Message: fmt.Sprintf("ignore names unknown rule %q (rules: %s)", g.Rule, ruleIDs())})
 			continue
 		}
+		if !ignorable(g.Rule) {
+			out = append(out, diag.Diagnostic{Pos: g.Pos, Severity: diag.Warning, Rule: "unused-ignore", Message: fmt.Sprintf("%s cannot be ignored: it would publish a broken site", g.Rule)})
+			continue
+		}
 		if ran != nil && !ran[g.Rule] {
 			continue
 		}
 		out = append(out, diag.Diagnostic{Pos: g.Pos, Severity: diag.Warning, Rule: "unused-ignore", Message: fmt.Sprintf("ignore %s matches nothing: remove it", g.Rule)})
 	}
 	return out
+}
+
+// ignorable reports whether findings of rule can be accepted: not those
+// that stop a build, nor unused-ignore itself.
+func ignorable(rule string) bool {
+	return rule != "front-matter" && rule != "broken-link" && rule != "unused-ignore"
 }
 
 func ruleIDs() string {
