@@ -88,6 +88,79 @@ func (k *linter) body() {
 		return ast.WalkSkipChildren, nil
 	})
 	k.sections(doc, src)
+	k.contents(doc, src)
+}
+
+var leadingNumber = regexp.MustCompile(`^\s*[0-9]+(\.[0-9]+)*\.?\s+`)
+
+// normHeading is a heading's or contents entry's text for comparison:
+// lower case, single spaces, without a leading section number.
+func normHeading(s string) string {
+	s = strings.ReplaceAll(s, "\x00", " ")
+	s = leadingNumber.ReplaceAllString(s, "")
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// contents reports entries of a hand-written contents list (a list under a
+// heading titled "Contents") that name no heading of the policy: the list
+// was copied from another document or not updated, or a title has a typo.
+// Entries that are links are left to broken-link.
+func (k *linter) contents(doc ast.Node, src []byte) {
+	headings := map[string]bool{}
+	var titles [][2]string // normalised, as written
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok {
+			title := normHeading(headingText(h, src))
+			headings[title] = true
+			titles = append(titles, [2]string{title, headingText(h, src)})
+		}
+	}
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		if t := normHeading(headingText(h, src)); t != "contents" && t != "table of contents" {
+			continue
+		}
+		list, ok := n.NextSibling().(*ast.List)
+		if !ok {
+			continue
+		}
+		_ = ast.Walk(list, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering || !prose(c) {
+				return ast.WalkContinue, nil
+			}
+			hasLink := false
+			_ = ast.Walk(c, func(x ast.Node, entering bool) (ast.WalkStatus, error) {
+				if _, ok := x.(*ast.Link); ok {
+					hasLink = true
+				}
+				return ast.WalkContinue, nil
+			})
+			var t text
+			collect(c, src, &t)
+			entry := normHeading(string(t.s))
+			if hasLink || entry == "" || headings[entry] || len(t.off) == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			msg := "the contents list names %q, but no heading has that title"
+			best, bd := "", 3
+			for _, title := range titles {
+				if d := distance(entry, title[0]); d < bd {
+					best, bd = title[1], d
+				}
+			}
+			start := strings.IndexFunc(string(t.s), func(r rune) bool { return !unicode.IsSpace(r) })
+			name := strings.TrimSpace(string(t.s))
+			if best != "" {
+				k.add("stale-contents", t.off[start], msg+" (a typo for %q?)", name, best)
+			} else {
+				k.add("stale-contents", t.off[start], msg, name)
+			}
+			return ast.WalkSkipChildren, nil
+		})
+	}
 }
 
 func (k *linter) placeholders(t *text, src []byte) {

@@ -41,6 +41,7 @@ var Rules = []Rule{
 	{"empty-section", diag.Warning, "a heading with no content before the next heading of the same or a higher level"},
 	{"repeated-word", diag.Warning, "the same word twice in a row"},
 	{"duplicate-heading", diag.Warning, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
+	{"stale-contents", diag.Warning, "a hand-written contents list naming a section that no heading has"},
 	{"duplicate-title", diag.Error, "two policies with the same title"},
 	{"missing-cookie-policy", diag.Error, "site.yaml declares cookies but no policy is the cookie policy"},
 	{"unused-ignore", diag.Warning, "an ignore that matches no finding"},
@@ -89,7 +90,7 @@ func (k *linter) addPos(rule string, pos diag.Pos, format string, args ...any) {
 func Policy(in Input) diag.List {
 	k := &linter{in: in, lines: diag.NewLines(in.Path, in.Data), ran: map[string]bool{}}
 	if in.Result != nil && in.Result.Doc != nil {
-		for _, id := range []string{"placeholder", "dangling-list-intro", "empty-section", "repeated-word", "duplicate-heading"} {
+		for _, id := range []string{"placeholder", "dangling-list-intro", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
 			k.ran[id] = true
 		}
 		k.body()
