@@ -213,6 +213,7 @@ func (b *buffered) Write(p []byte) (int, error) { return b.buf.Write(p) }
 const reloadJS = `// policysite serve: reload this page when the site is rebuilt.
 (function () {
   var es = new EventSource("` + EventsPath + `");
+  es.addEventListener("open", function () { document.documentElement.setAttribute("data-policysite-live", ""); });
   es.addEventListener("reload", function () { location.reload(); });
   es.addEventListener("css", function () {
     fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (t) {
