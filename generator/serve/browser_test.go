@@ -85,4 +85,3 @@ func jsString(s string) string {
 	}
 	return string(append(b, '"'))
 }
-
