@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"regexp"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/publish"
-	"github.com/policysite/policysite/generator/serve"
 	"github.com/policysite/policysite/internal/testtools"
 )
 
@@ -41,7 +41,11 @@ func TestReviewStatusReevaluatedInBrowser(t *testing.T) {
 	if err := publish.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(serve.Handler(res.Outputs))
+	dir := t.TempDir()
+	if err := publish.Write(dir+"/site", res.Outputs); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir + "/site")))
 	defer srv.Close()
 
 	notice := regexp.MustCompile(`<p class="notice[^"]*"[^>]*>[^<]*</p>`)
