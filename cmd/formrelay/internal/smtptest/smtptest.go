@@ -45,6 +45,7 @@ type Server struct {
 	mu     sync.Mutex
 	msgs   []Message
 	srv    *smtp.Server
+	ln     net.Listener
 	notify chan struct{}
 }
 
@@ -80,7 +81,7 @@ func (s *Server) Start() error {
 		return err
 	}
 	s.mu.Lock()
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
 	go srv.Serve(ln)
 	return nil
@@ -89,9 +90,15 @@ func (s *Server) Start() error {
 // Stop closes the server: connections are refused until Start.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
+	// Close the listener ourselves: srv.Close only closes listeners that
+	// Serve has registered, and Serve runs in its own goroutine, so a Stop
+	// right after Start could leave the port accepting.
+	if ln != nil {
+		ln.Close()
+	}
 	if srv != nil {
 		srv.Close()
 	}
