@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +18,7 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/markdown"
 )
 
 func newRevise() *cobra.Command {
@@ -156,14 +160,68 @@ func folderForm(root, slug string, out interface{ Write([]byte) (int, error) }) 
 		return rel, err
 	}
 	folder := filepath.Join("content", slug, "index.md")
+	data, err := os.ReadFile(filepath.Join(root, rel))
+	if err != nil {
+		return "", err
+	}
+	// Links are relative to the file: one folder deeper, they need a "../"
+	// to reach the same policies.
+	moved, err := relink(data, filepath.ToSlash(rel), filepath.ToSlash(folder))
+	if err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(filepath.Join(root, "content", slug), 0o755); err != nil {
 		return "", err
 	}
-	if err := os.Rename(filepath.Join(root, rel), filepath.Join(root, folder)); err != nil {
+	if err := writeNew(filepath.Join(root, folder), moved); err != nil {
+		return "", fmt.Errorf("%s: %w", filepath.ToSlash(folder), err)
+	}
+	if err := os.Remove(filepath.Join(root, rel)); err != nil {
 		return "", err
 	}
 	fmt.Fprintf(out, "Moved %s to %s, which keeps earlier versions\n", filepath.ToSlash(rel), filepath.ToSlash(folder))
 	return folder, nil
+}
+
+// Relative link destinations to markdown files, in inline links and in
+// reference definitions. Absolute paths and URLs do not match.
+var (
+	inlineMD = regexp.MustCompile(`(\]\(\s*<?)([^)\s<>#:/][^)\s<>#:]*\.md)([#)\s>])`)
+	refDefMD = regexp.MustCompile(`(?m)^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s<>#:/][^\s<>#:]*\.md)([#\s>]|$)`)
+)
+
+// relink returns a policy's text with its relative links to other policies
+// rewritten for the file's new place, and checks the result: every link
+// must lead exactly where it led before, else the move is refused rather
+// than publishing broken links.
+func relink(data []byte, from, to string) ([]byte, error) {
+	rel, err := filepath.Rel(path.Dir(to), path.Dir(from))
+	if err != nil {
+		return nil, err
+	}
+	prefix := filepath.ToSlash(rel) + "/"
+	fm, _, body, off, err := frontmatter.Split(data)
+	if err != nil || fm == nil {
+		off = 0
+		body = data
+	}
+	fix := func(m []byte, re *regexp.Regexp) []byte {
+		sub := re.FindSubmatch(m)
+		return slices.Concat(sub[1], []byte(prefix), sub[2], sub[3])
+	}
+	out := inlineMD.ReplaceAllFunc(body, func(m []byte) []byte { return fix(m, inlineMD) })
+	out = refDefMD.ReplaceAllFunc(out, func(m []byte) []byte { return fix(m, refDefMD) })
+	targets := func(body []byte, path string) []string {
+		var t []string
+		for _, l := range markdown.Render(body, markdown.Options{Path: path}).Links {
+			t = append(t, l.Target+"#"+l.Fragment)
+		}
+		return t
+	}
+	if before, after := targets(body, from), targets(out, to); !slices.Equal(before, after) {
+		return nil, fmt.Errorf("%s: cannot move it into folder form without changing where its links lead (%v became %v): move it and fix its links by hand", from, before, after)
+	}
+	return slices.Concat(data[:off], out), nil
 }
 
 func pos(m *frontmatter.Meta, key string) string {

@@ -166,3 +166,26 @@ func TestReview(t *testing.T) {
 		t.Errorf("page lacks the last review or the unchanged version")
 	}
 }
+
+// TestRelink: moving a flat policy one folder down keeps every relative
+// link leading where it led; absolute paths, URLs and fragments stay.
+func TestRelink(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"See [b](b.md).\n", "See [b](../b.md).\n"},
+		{"See [b](b.md#scope \"B\") and [c](<c.md>).\n", "See [b](../b.md#scope \"B\") and [c](<../c.md>).\n"},
+		{"See [b][1].\n\n[1]: b.md#x\n", "See [b][1].\n\n[1]: ../b.md#x\n"},
+		{"[b](/b.md) [w](https://example.org/a.md) [h](#here) [m](mailto:a@b.md)\n", "[b](/b.md) [w](https://example.org/a.md) [h](#here) [m](mailto:a@b.md)\n"},
+		{"[s](sub/b.md)\n", "[s](../sub/b.md)\n"},
+		{"[b](b.md\n  )\n", "[b](../b.md\n  )\n"},
+	} {
+		doc := "---\ntitle: A\n---\n" + tc.in
+		got, err := relink([]byte(doc), "content/a.md", "content/a/index.md")
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if want := "---\ntitle: A\n---\n" + tc.want; string(got) != want {
+			t.Errorf("relink(%q) =\n%q\nwant\n%q", tc.in, got, want)
+		}
+	}
+}

@@ -33,6 +33,10 @@ import (
 type Options struct {
 	// Path is the policy's file, relative to the site root (content/x.md).
 	Path string
+	// LinkBase, when set, is the file relative links are resolved from
+	// instead of Path: an archived version (content/x/history/1.0.md) is a
+	// copy of content/x/index.md, and its links mean what they meant there.
+	LinkBase string
 	// UnsafeHTML passes raw HTML through instead of dropping it.
 	UnsafeHTML bool
 	// Numbered numbers h2 and h3 sections 1, 1.1, ...
@@ -367,7 +371,11 @@ func (t *transformer) link(n ast.Node) {
 		if strings.HasPrefix(target, "/") {
 			target = "content" + target
 		} else {
-			target = path.Join(path.Dir(t.opts.Path), target)
+			base := t.opts.Path
+			if t.opts.LinkBase != "" {
+				base = t.opts.LinkBase
+			}
+			target = path.Join(path.Dir(base), target)
 		}
 		if !strings.HasPrefix(target, "content/") {
 			t.problem(n, "broken-link", diag.Error, "link to %q points outside content/", dest)

@@ -126,6 +126,14 @@ func TestLinks(t *testing.T) {
 	}
 }
 
+// An archived version resolves links from its policy's index.md.
+func TestLinkBase(t *testing.T) {
+	r := Render([]byte("[a](../a.md#x)\n"), Options{Path: "content/p/history/1.0.md", LinkBase: "content/p/index.md"})
+	if len(r.Links) != 1 || r.Links[0].Target != "content/a.md" || !strings.Contains(string(r.HTML), `href="/a/#x"`) {
+		t.Errorf("Links = %+v, HTML %s", r.Links, r.HTML)
+	}
+}
+
 func FuzzRender(f *testing.F) {
 	for _, s := range []string{"## A\n\ntext [a](b.md#c)\n", "[x](javascript:y)", "| a |\n|---|\n| b |", "Term\n: def\n\n[^1]\n\n[^1]: n", "<div>\n", "## \n"} {
 		f.Add([]byte(s), true)
