@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -19,8 +20,8 @@ type text struct {
 }
 
 func (t *text) add(b []byte, off int, contiguous bool) {
-	for i, c := range b {
-		t.s = append(t.s, c)
+	t.s = append(t.s, b...)
+	for i := range b {
 		if contiguous {
 			t.off = append(t.off, off+i)
 		} else {
@@ -28,6 +29,9 @@ func (t *text) add(b []byte, off int, contiguous bool) {
 		}
 	}
 }
+
+// reset empties t, keeping its memory for the next block.
+func (t *text) reset() { t.s, t.off = t.s[:0], t.off[:0] }
 
 // collect gathers the prose under inline container n.
 func collect(n ast.Node, src []byte, t *text) {
@@ -74,11 +78,12 @@ var (
 func (k *linter) body() {
 	src := k.in.Result.Source
 	doc := k.in.Result.Doc
+	var t text // one buffer for every block: the linter runs on every build
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering || !prose(n) {
 			return ast.WalkContinue, nil
 		}
-		var t text
+		t.reset()
 		collect(n, src, &t)
 		k.placeholders(&t, src)
 		k.repeated(&t)
@@ -182,17 +187,13 @@ func (k *linter) placeholders(t *text, src []byte) {
 var legitDoubles = map[string]bool{"had": true, "that": true}
 
 func (k *linter) repeated(t *text) {
-	type word struct {
-		w   string
-		off int
-	}
-	var prev word
+	var prev []byte // the previous word, when only spaces came between
 	i := 0
 	for i < len(t.s) {
 		r, n := utf8.DecodeRune(t.s[i:])
 		if !unicode.IsLetter(r) {
 			if !unicode.IsSpace(r) {
-				prev = word{}
+				prev = nil
 			}
 			i += n
 			continue
@@ -205,11 +206,11 @@ func (k *linter) repeated(t *text) {
 			}
 			j += n
 		}
-		w := strings.ToLower(string(t.s[i:j]))
-		if w == prev.w && !legitDoubles[w] {
-			k.add("repeated-word", t.off[i], "repeated word %q", string(t.s[i:j]))
+		w := t.s[i:j]
+		if prev != nil && bytes.EqualFold(w, prev) && !legitDoubles[strings.ToLower(string(w))] {
+			k.add("repeated-word", t.off[i], "repeated word %q", string(w))
 		}
-		prev = word{w, t.off[i]}
+		prev = w
 		i = j
 	}
 }
