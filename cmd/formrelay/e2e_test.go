@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policysite/policysite/cmd/formrelay/internal/smtptest"
+	"github.com/policysite/policysite/cmd/formrelay/smtptest"
 )
 
 // process is a running formrelay binary and what it has logged.

@@ -66,7 +66,7 @@ type Config struct {
 	Origins        map[string]bool    `yaml:"-"`
 	Proxies        []netip.Prefix     `yaml:"-"`
 	FromAddress    *mail.Address      `yaml:"-"`
-	ThanksURL      string             `yaml:"-"`
+	ThanksURL      string             `yaml:"-"` // requests.relay_url + "/thanks"
 	RelayURLOrigin string             `yaml:"-"`
 }
 
@@ -305,16 +305,20 @@ func (c *Config) loadSite(at func(...string) diag.Pos, l *diag.List) {
 	site.Requests.ApplyDefaults() // idempotent; config.Parse does it too
 	c.Spec = site.Requests
 	if site.BaseURL == "" {
-		l.Errorf(diag.Pos{File: path}, "base_url: is required by formrelay: the thanks page is under it")
-	} else {
-		c.ThanksURL = site.BaseURL + "requests/thanks/"
-		if o, ok := origin(site.BaseURL); ok {
-			c.Origins[o] = true
-		}
+		l.Errorf(diag.Pos{File: path}, "base_url: is required by formrelay: the site's form posts from it")
+	} else if o, ok := origin(site.BaseURL); ok {
+		c.Origins[o] = true
 	}
-	if o, ok := origin(c.Spec.RelayURL); ok {
-		// The relay's own error page posts back to it.
-		c.RelayURLOrigin = o
+	if u, err := url.Parse(c.Spec.RelayURL); err == nil {
+		if o, ok := origin(c.Spec.RelayURL); ok {
+			// The relay's own error page posts back to it.
+			c.RelayURLOrigin = o
+		}
+		// The thanks page is beside the form's target, so whatever proxy
+		// passes the one on passes the other (GET /requests/thanks here).
+		u.Path = strings.TrimSuffix(u.Path, "/") + "/thanks"
+		u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+		c.ThanksURL = u.String()
 	}
 }
 

@@ -25,8 +25,8 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/wneessen/go-mail"
 
-	"github.com/policysite/policysite/cmd/formrelay/internal/smtptest"
 	"github.com/policysite/policysite/cmd/formrelay/internal/spool"
+	"github.com/policysite/policysite/cmd/formrelay/smtptest"
 )
 
 func refOf(t testing.TB, resp *http.Response) string {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policysite/policysite/cmd/formrelay/internal/smtptest"
+	"github.com/policysite/policysite/cmd/formrelay/smtptest"
 )
 
 const testSite = `title: Larkfield policies

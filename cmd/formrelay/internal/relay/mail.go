@@ -151,22 +151,33 @@ type mailData struct {
 	Name, Email                    string
 	ReceivedText, DueText, ExtText string
 	Org, DPOEmail, DPO, DPOPhone   string
+	// QuoteReference and Steps are in the words every confirmation uses.
+	QuoteReference string
+	Steps          []form.Step
 }
 
 func (m *Mailer) data(r *Record) mailData {
 	req := r.Request()
-	long := func(d date.Date) string { return d.Time().Weekday().String() + " " + d.Format(m.Lang) }
 	rec := r.Received.In(m.Zone)
-	return mailData{
+	d := mailData{
 		Record: r, Name: req.Value("name"), Email: req.Email(),
-		ReceivedText: long(date.Of(rec)) + " at " + rec.Format("15:04"),
-		DueText:      long(r.Due), ExtText: long(r.Extended),
+		ReceivedText: longDate(date.Of(rec), m.Lang) + " at " + rec.Format("15:04"),
+		DueText:      longDate(r.Due, m.Lang), ExtText: longDate(r.Extended, m.Lang),
 		Org: m.Org, DPOEmail: m.DPOEmail, DPO: m.DPO, DPOPhone: m.DPOPhone,
 	}
+	d.QuoteReference, d.Steps = form.QuoteReference, form.NextSteps(d.DueText, d.ExtText)
+	return d
 }
 
 var tmplFuncs = template.FuncMap{
 	"indent": func(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") },
+	"bullet": func(s form.Step) string {
+		text := s.Text
+		if s.URL != "" {
+			text += " " + s.URL
+		}
+		return "- " + strings.Join(wrap(text, 70), "\n  ")
+	},
 	"multiline": func(a form.Answer) bool {
 		return a.Kind == form.KindTextarea
 	},
@@ -205,20 +216,13 @@ var ackTmpl = template.Must(template.New("ack").Funcs(tmplFuncs).Parse(`{{if .Na
 Thank you for your data protection request, which {{if .Org}}{{.Org}}{{else}}we{{end}} received on {{.ReceivedText}}.
 
 Your reference is {{.Reference}}
-Please quote it whenever you contact us about this request.
+{{.QuoteReference}}
 
 You asked us to: {{.TypeLabel}}
 
 What happens next
-- We may ask you for proof of your identity, so that we never give your
-  information to someone else. If we do, our time to reply starts when
-  we receive it.
-- We will reply by {{.DueText}}. If your request is complex, we may
-  extend this by up to two further months, to {{.ExtText}};
-  if we do, we will tell you why within the first month.
-- If you are unhappy with how we handle your request, you can complain
-  to the Information Commissioner's Office: https://ico.org.uk/make-a-complaint/
-
+{{range .Steps}}{{bullet .}}
+{{end}}
 If you did not make this request, please tell us at {{.DPOEmail}}.
 
 {{if .DPO}}{{.DPO}}, data protection officer{{else}}Data protection officer{{end}}{{if .Org}}
@@ -287,4 +291,26 @@ func (m *Mailer) body(msg *mail.Msg, t *template.Template, d mailData) error {
 	}
 	msg.SetBodyString(mail.TypeTextPlain, b.String())
 	return nil
+}
+
+// wrap breaks text into lines of at most width bytes at spaces (a longer
+// word, such as an address, gets a line of its own).
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/policysite/policysite/cmd/formrelay/internal/smtptest"
+	"github.com/policysite/policysite/cmd/formrelay/smtptest"
 )
 
 func TestReference(t *testing.T) {

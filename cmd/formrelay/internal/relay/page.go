@@ -2,17 +2,53 @@ package relay
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"html/template"
 	"net/http"
+	"strings"
 
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/form"
 )
 
-// The form page again, for a browser without JavaScript whose submission
-// had mistakes: the errors summarised at the top and linked to their
-// fields, each field showing its own error and what was typed. It is
-// generated from the same Spec as the site's /requests/ page and uses the
-// same ids, so links and labels match. html/template escapes every value.
+// pageCSS styles the relay's pages. It is the only style they have, and
+// their Content-Security-Policy allows exactly it, by its hash.
+const pageCSS = `body{font:1.1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#0b0c0c;background:#fff}
+a{color:#1d4ed8}.summary{border:4px solid #b91c1c;padding:1rem;margin:1rem 0}.summary:focus{outline:3px solid #fd0}
+.error{color:#b91c1c;font-weight:bold;margin:.25rem 0}.field,.choice{margin:1rem 0}.invalid{border-left:4px solid #b91c1c;padding-left:.75rem}
+label{display:block;font-weight:bold}.choice label{display:inline;font-weight:normal}.hint{color:#505a5f;margin:.25rem 0}
+input[type=text],input[type=email],input[type=tel],select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.4rem;border:2px solid #0b0c0c}
+[aria-invalid=true]{border-color:#b91c1c}fieldset{border:0;padding:0}legend{font-weight:bold;font-size:1.2rem}
+button{font:inherit;padding:.5rem 1rem;background:#00703c;color:#fff;border:0;cursor:pointer}.hp{position:absolute;left:-10000px}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.reference strong{font-size:1.3rem;letter-spacing:.05em}
+@media (prefers-color-scheme:dark){body{background:#111;color:#eee}.hint{color:#bbb}a{color:#8ab4f8}input,select,textarea{background:#222;color:#eee;border-color:#eee}
+.error{color:#ff8a80}.summary{border-color:#ff8a80}.invalid{border-left-color:#ff8a80}[aria-invalid=true]{border-color:#ff8a80}}
+`
+
+// pageCSP is the policy of every page the relay serves: nothing loads, the
+// one style block applies, and forms post only back here (the origin of
+// requests.relay_url is added per page).
+var pageCSP = func() string {
+	sum := sha256.Sum256([]byte(pageCSS))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+}()
+
+// The relay's pages, for browsers without JavaScript (with it, the site's
+// form shows errors and the confirmation itself):
+//
+//   - the form again when a submission had mistakes: the errors summarised
+//     at the top and linked to their fields, each field showing its own
+//     error and what was typed. It is generated from the same Spec as the
+//     site's /requests/ page and uses the same ids, so links and labels
+//     match;
+//   - the thanks page a successful post is redirected to, showing the
+//     reference and the reply-by dates, in the words of form.NextSteps;
+//   - a message, for a refusal that is not about a field.
+//
+// html/template escapes every value.
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="{{.Lang}}">
 <head>
@@ -20,16 +56,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{{if .Errors}}Error: {{end}}{{.Title}}{{with .Org}} · {{.}}{{end}}</title>
-<style>
-body{font:1.1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#0b0c0c;background:#fff}
-a{color:#1d4ed8}.summary{border:4px solid #b91c1c;padding:1rem;margin:1rem 0}.summary:focus{outline:3px solid #fd0}
-.error{color:#b91c1c;font-weight:bold;margin:.25rem 0}.field,.choice{margin:1rem 0}.invalid{border-left:4px solid #b91c1c;padding-left:.75rem}
-label{display:block;font-weight:bold}.choice label{display:inline;font-weight:normal}.hint{color:#505a5f;margin:.25rem 0}
-input[type=text],input[type=email],input[type=tel],select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.4rem;border:2px solid #0b0c0c}
-[aria-invalid=true]{border-color:#b91c1c}fieldset{border:0;padding:0}legend{font-weight:bold;font-size:1.2rem}
-button{font:inherit;padding:.5rem 1rem;background:#00703c;color:#fff;border:0;cursor:pointer}.hp{position:absolute;left:-10000px}
-@media (prefers-color-scheme:dark){body{background:#111;color:#eee}.hint{color:#bbb}a{color:#8ab4f8}input,select,textarea{background:#222;color:#eee;border-color:#eee}}
-</style>
+<style>` + pageCSS + `</style>
 </head>
 <body>
 <main>
@@ -46,6 +73,18 @@ button{font:inherit;padding:.5rem 1rem;background:#00703c;color:#fff;border:0;cu
 {{- end}}
 {{- with .Message}}
 <p>{{.}}</p>
+{{- end}}
+{{- with .Thanks}}
+{{- if .Reference}}
+<p class="reference">Your reference is <strong>{{.Reference}}</strong>. {{.QuoteReference}}</p>
+{{- end}}
+<h2>What happens next</h2>
+<ol>
+{{- range .Steps}}
+<li>{{.Text}}{{with .URL}} <a href="{{.}}">{{.}}</a>{{end}}</li>
+{{- end}}
+</ol>
+<p>{{.AckNote}}</p>
 {{- end}}
 {{- if .Form}}
 <form method="post" action="{{.Action}}" novalidate>
@@ -107,7 +146,7 @@ button{font:inherit;padding:.5rem 1rem;background:#00703c;color:#fff;border:0;cu
 </form>
 {{- end}}
 {{- if .DPOEmail}}
-<p>You can also make your request by writing to our data protection officer at <a href="mailto:{{.DPOEmail}}">{{.DPOEmail}}</a>{{with .DPOPhone}} or by phoning {{.}}{{end}}.</p>
+<p>{{if .Thanks}}If you have a question about your request, write to our data protection officer{{else}}You can also make your request by writing to our data protection officer{{end}} at <a href="mailto:{{.DPOEmail}}">{{.DPOEmail}}</a>{{with .DPOPhone}} or by phoning {{.}}{{end}}.</p>
 {{- end}}
 {{- with .Back}}
 <p><a href="{{.}}">Back to the website</a></p>
@@ -127,8 +166,19 @@ type pageData struct {
 	TypeError          string
 	Types              []pageType
 	Fields             []pageField
+	Thanks             *pageThanks
 	DPOEmail, DPOPhone string
 	Back               string
+}
+
+// pageThanks is what the thanks page says: the reference ("" when the link
+// held none we could read) and the next steps, dated when the request is
+// still in the spool.
+type pageThanks struct {
+	Reference      string
+	QuoteReference string
+	Steps          []form.Step
+	AckNote        string
 }
 
 type pageError struct{ Anchor, Message string }
@@ -175,7 +225,6 @@ func (r *Relay) formPage(values form.Values, errs []form.FieldError) pageData {
 	}
 	d := r.basePage("Make a data protection request")
 	d.Form, d.Action, d.TypeError = true, spec.RelayURL, byField[form.TypeField]
-	d.ActionOrigin = r.Config.RelayURLOrigin
 	for _, t := range spec.Types {
 		d.Types = append(d.Types, pageType{Type: t, Checked: first(form.TypeField) == t.ID})
 	}
@@ -196,12 +245,73 @@ func (r *Relay) basePage(title string) pageData {
 	site := r.Config.SiteConfig
 	return pageData{
 		Lang: site.Language, Title: title, Org: site.Organisation.Name,
-		DPOEmail: r.Config.DPOEmail, DPOPhone: site.DPO.Phone, Back: site.BaseURL,
+		ActionOrigin: r.Config.RelayURLOrigin,
+		DPOEmail:     r.Config.DPOEmail, DPOPhone: site.DPO.Phone, Back: site.BaseURL,
 	}
 }
 
+// thanks serves GET /requests/thanks?ref=DSR-…, where a form posted
+// without JavaScript is sent once its request is safe. It shows the
+// reference and, while the request is still in the spool, the dates it
+// must be answered by: nothing the person wrote. The reference is read as
+// NormalizeReference reads one, so only a well-formed reference is ever
+// shown. One that is not in the spool still gets the page, without dates:
+// it may have been purged after retention_days, or be a honeypot's, which
+// must look accepted; and references cannot be guessed, so the page tells
+// nobody anything about anyone else.
+func (r *Relay) thanks(w http.ResponseWriter, req *http.Request) {
+	ref := ""
+	if q := req.URL.Query().Get("ref"); len(q) <= 32 {
+		ref = NormalizeReference(q)
+	}
+	if ref == "" {
+		d := r.basePage("We cannot find that request reference")
+		d.Message = "The link you followed does not hold a request reference. If you have made a request, its reference is in the acknowledgement we emailed you."
+		writePage(w, http.StatusNotFound, d)
+		return
+	}
+	due, ext := "", ""
+	if rec, ok := r.dates(ref); ok {
+		due, ext = longDate(rec.Due, r.Config.SiteConfig.Language), longDate(rec.Extended, r.Config.SiteConfig.Language)
+	}
+	d := r.basePage(form.ReceivedTitle)
+	d.Thanks = &pageThanks{Reference: ref, QuoteReference: form.QuoteReference, Steps: form.NextSteps(due, ext), AckNote: form.AckNote}
+	writePage(w, http.StatusOK, d)
+}
+
+// dates reads the due dates of the request ref from the spool. Only the
+// dates are decoded: the answers in the file are skipped.
+func (r *Relay) dates(ref string) (rec struct {
+	Due      date.Date `json:"due"`
+	Extended date.Date `json:"extended_due"`
+}, ok bool) {
+	// The worker may move the file between Find and Read: look twice.
+	for range 2 {
+		st := r.Spool.Find(FileName(ref))
+		if st == "" {
+			return rec, false
+		}
+		b, err := r.Spool.Read(st, FileName(ref))
+		if err == nil {
+			return rec, json.Unmarshal(b, &rec) == nil && !rec.Due.IsZero()
+		}
+	}
+	return rec, false
+}
+
+// longDate is a date as the emails and pages give a deadline: "Friday 28
+// February 2025", or "Friday, February 28, 2025" in en-US.
+func longDate(d date.Date, lang string) string {
+	day := d.Time().Weekday().String()
+	if strings.HasPrefix(strings.ToLower(lang), "en-us") {
+		return day + ", " + d.Format(lang)
+	}
+	return day + " " + d.Format(lang)
+}
+
 // writePage renders d with status. The page may hold what the person
-// typed: it must not be cached anywhere.
+// typed, or their reference: it must not be cached anywhere, nor its
+// address (which holds the reference) sent on to sites it links to.
 func writePage(w http.ResponseWriter, status int, d pageData) {
 	var b bytes.Buffer
 	if err := pageTmpl.Execute(&b, d); err != nil {
@@ -211,8 +321,11 @@ func writePage(w http.ResponseWriter, status int, d pageData) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' "+d.ActionOrigin+"; base-uri 'none'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", strings.TrimSpace(pageCSP+" "+d.ActionOrigin))
+	// same-origin, not no-referrer: under no-referrer a browser sends
+	// "Origin: null" with the post of the form on this page, and the origin
+	// check refuses it.
+	h.Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }

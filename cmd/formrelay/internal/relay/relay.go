@@ -158,6 +158,7 @@ func (r *Relay) Close() error {
 func (r *Relay) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /requests", r.submit)
+	mux.HandleFunc("GET /requests/thanks", r.thanks)
 	mux.HandleFunc("OPTIONS /requests", r.preflight)
 	mux.HandleFunc("GET /healthz", r.health)
 	return mux
@@ -309,12 +310,17 @@ func (r *Relay) store(req *form.Request) (*Record, error) {
 
 func (r *Relay) accepted(rp *reply, rec *Record) {
 	if rp.json {
-		writeJSON(rp.w, http.StatusCreated, map[string]string{
+		lang := r.Config.SiteConfig.Language
+		writeJSON(rp.w, http.StatusCreated, map[string]any{
 			"reference": rec.Reference, "received": rec.Received.Format(time.RFC3339),
 			"due": rec.Due.String(), "extended_due": rec.Extended.String(),
+			// What the site's form shows in its confirmation, worded once.
+			"next_steps": form.NextSteps(longDate(rec.Due, lang), longDate(rec.Extended, lang)),
 		})
 		return
 	}
+	// Without JavaScript the browser follows this to the relay's own thanks
+	// page, which can show the reference where a static page could not.
 	rp.w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(rp.w, rp.req, r.Config.ThanksURL+"?ref="+url.QueryEscape(rec.Reference), http.StatusSeeOther)
 }

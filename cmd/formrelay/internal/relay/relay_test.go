@@ -6,13 +6,15 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/policysite/policysite/cmd/formrelay/internal/smtptest"
 	"github.com/policysite/policysite/cmd/formrelay/internal/spool"
+	"github.com/policysite/policysite/cmd/formrelay/smtptest"
+	"github.com/policysite/policysite/generator/form"
 )
 
 var refRE = regexp.MustCompile(`^DSR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$`)
@@ -29,7 +31,8 @@ func TestFormPostDelivers(t *testing.T) {
 	}
 	loc, _ := url.Parse(resp.Header.Get("Location"))
 	ref := loc.Query().Get("ref")
-	if loc.Scheme+"://"+loc.Host+loc.Path != "https://policies.larkfield.example/requests/thanks/" || !refRE.MatchString(ref) {
+	// The relay's own thanks page, beside requests.relay_url.
+	if loc.Scheme+"://"+loc.Host+loc.Path != "https://forms.larkfield.example/requests/thanks" || !refRE.MatchString(ref) {
 		t.Fatalf("Location %s", loc)
 	}
 	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "https://policies.larkfield.example" {
@@ -83,8 +86,10 @@ func TestFormPostDelivers(t *testing.T) {
 		"to Wednesday 30 April 2025",
 		"proof of your identity",
 		"Priya Halloran, data protection officer",
+		"Please quote it if you contact us about this request.",
 	} {
-		if !strings.Contains(ack.Body, want) {
+		// Paragraphs are wrapped: compare with the line breaks as spaces.
+		if !strings.Contains(strings.Join(strings.Fields(ack.Body), " "), want) {
 			t.Errorf("acknowledgement lacks %q:\n%s", want, ack.Body)
 		}
 	}
@@ -101,13 +106,23 @@ func TestJSON(t *testing.T) {
 	e := newEnv(t, "")
 	body := `{"type":"access","name":"Ada Lovelace","email":"ada@example.org","relationship":"Pupil","details":"All of it","declaration":true}`
 	resp := e.do("POST", "/requests", "application/json", body)
-	var got map[string]string
-	json.Unmarshal([]byte(readBody(t, resp)), &got)
-	if resp.StatusCode != http.StatusCreated || !refRE.MatchString(got["reference"]) ||
-		got["due"] != "2025-02-28" || got["extended_due"] != "2025-04-30" {
-		t.Fatalf("%d %v", resp.StatusCode, got)
+	var got struct {
+		Reference, Due, Received string
+		Extended                 string      `json:"extended_due"`
+		Steps                    []form.Step `json:"next_steps"`
 	}
-	if e.relay.Spool.Find(FileName(got["reference"])) == "" {
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusCreated || !refRE.MatchString(got.Reference) ||
+		got.Due != "2025-02-28" || got.Extended != "2025-04-30" || got.Received != "2025-01-31T14:05:00Z" {
+		t.Fatalf("%d %+v", resp.StatusCode, got)
+	}
+	// The confirmation the site's script shows, dated, in the shared words.
+	if want := form.NextSteps("Friday 28 February 2025", "Wednesday 30 April 2025"); !reflect.DeepEqual(got.Steps, want) {
+		t.Errorf("next_steps %+v\nwant %+v", got.Steps, want)
+	}
+	if e.relay.Spool.Find(FileName(got.Reference)) == "" {
 		t.Error("acknowledged reference is not in the spool")
 	}
 
@@ -249,6 +264,78 @@ func TestErrorPage(t *testing.T) {
 	}
 	if names, _ := e.relay.Spool.List(spool.New); len(names) != 0 {
 		t.Error("invalid request stored")
+	}
+}
+
+// TestThanksPage: the page a plain form post is redirected to shows the
+// reference and the reply-by dates, and nothing the person wrote; a
+// reference read back loosely is shown canonically, and anything that is
+// not a reference is never echoed.
+func TestThanksPage(t *testing.T) {
+	e := newEnv(t, "")
+	resp := e.post(goodForm())
+	readBody(t, resp)
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := loc.Query().Get("ref")
+	get := func(query string) (*http.Response, string) {
+		t.Helper()
+		resp := e.do("GET", "/requests/thanks"+query, "", "")
+		return resp, readBody(t, resp)
+	}
+	resp, page := get("?" + loc.RawQuery)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		"<title>We have received your request · Larkfield Learning Trust</title>",
+		`<p class="reference">Your reference is <strong>` + ref + `</strong>. Please quote it if you contact us about this request.</p>`,
+		"<li>We will reply by Friday 28 February 2025. If your request is complex, we may extend this by up to two further months, to Wednesday 30 April 2025; if we do,",
+		`<a href="https://ico.org.uk/make-a-complaint/">`,
+		`<a href="mailto:dpo@larkfield.example">`,
+		`<a href="https://policies.larkfield.example/">Back to the website</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("thanks page lacks %s\n%s", want, page)
+		}
+	}
+	for _, personal := range []string{"Ada", "ada@example.org", "sports day", "Parent or carer"} {
+		if strings.Contains(page, personal) {
+			t.Errorf("thanks page shows personal data %q", personal)
+		}
+	}
+	for h, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "same-origin"} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s: %q, want %q", h, got, want)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'sha256-") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+
+	for _, tc := range []struct {
+		query  string
+		status int
+		want   string
+	}{
+		// As a person might type it back: lower case, spaces, O for 0.
+		{"?ref=" + url.QueryEscape(strings.ToLower(strings.ReplaceAll(ref, "-", " "))), 200, "<strong>" + ref + "</strong>"},
+		// Well formed but not in the spool (purged, or a honeypot's): no dates.
+		{"?ref=DSR-7KQ4-M9XT-2B", 200, "<li>We will reply within one month of receiving your request."},
+		{"", 404, "does not hold a request reference"},
+		{"?ref=" + url.QueryEscape(`<script>alert(1)</script>`), 404, "does not hold a request reference"},
+		{"?ref=DSR-7KQ4-M9XT-2U", 404, "does not hold a request reference"},
+		{"?ref=" + strings.Repeat("0", 5000), 404, "does not hold a request reference"},
+	} {
+		resp, page := get(tc.query)
+		if resp.StatusCode != tc.status || !strings.Contains(page, tc.want) {
+			t.Errorf("%.40s: %d, want %d with %q", tc.query, resp.StatusCode, tc.status, tc.want)
+		}
+		if strings.Contains(page, "<script") || strings.Contains(page, "2U") {
+			t.Errorf("%.40s: echoed what is not a reference", tc.query)
+		}
 	}
 }
 

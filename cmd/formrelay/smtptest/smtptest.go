@@ -1,6 +1,8 @@
 // Package smtptest runs a real SMTP server (emersion/go-smtp) in the test
 // process and keeps what it receives, so tests check the emails formrelay
-// actually sends rather than calls to a fake.
+// actually sends rather than calls to a fake. It is outside formrelay's
+// internal/ so that the browser tests (generator/browsertest), which run
+// the built formrelay against the generated form, can receive its mail too.
 package smtptest
 
 import (
