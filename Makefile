@@ -41,6 +41,9 @@ fuzz:
 	$(GO) test ./generator/frontmatter -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/check -run '^$$' -fuzz FuzzPolicy -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/form -run '^$$' -fuzz FuzzValidate -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/formrelay/internal/relay -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 
 ## bench: Go benchmarks, then whole-process runs at 100, 1,000 and 10,000 policies
 bench:
