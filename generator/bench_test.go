@@ -1,8 +1,10 @@
 package generator
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -56,3 +58,52 @@ func BenchmarkFloor100(b *testing.B)  { benchFloor(b, 100) }
 func BenchmarkBuild100(b *testing.B)  { benchBuild(b, 100) }
 func BenchmarkFloor1000(b *testing.B) { benchFloor(b, 1000) }
 func BenchmarkBuild1000(b *testing.B) { benchBuild(b, 1000) }
+
+// benchIncremental measures a watched Builder's render after one policy of
+// n is saved: edit changes the policy's text for iteration i. The first
+// render is not timed.
+func benchIncremental(b *testing.B, n int, edit func(text string, i int) string) {
+	src := b.TempDir()
+	if err := corpus.Write(src, n, 1, exampleNow); err != nil {
+		b.Fatal(err)
+	}
+	rel := "content/" + corpus.Slug(n/2) + ".md"
+	orig, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(rel)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bd := NewBuilder(Options{Source: src, Now: exampleNow})
+	bd.Watched()
+	if _, err := bd.Render(); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		if err := os.WriteFile(filepath.Join(src, filepath.FromSlash(rel)), []byte(edit(string(orig), i)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		bd.Changed(rel)
+		res, err := bd.Render()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Changed) == 0 {
+			b.Fatal("nothing changed")
+		}
+	}
+}
+
+// BenchmarkIncremental1000 is serve's rebuild after a save, at 1,000
+// policies: of the text of a policy (its page alone is rendered again),
+// and of its title (the index, the changes page and the feeds too).
+func BenchmarkIncremental1000(b *testing.B) {
+	b.Run("text", func(b *testing.B) {
+		benchIncremental(b, 1000, func(text string, i int) string { return fmt.Sprintf("%s\nEdit number %d.\n", text, i) })
+	})
+	b.Run("title", func(b *testing.B) {
+		benchIncremental(b, 1000, func(text string, i int) string {
+			return strings.Replace(text, "title: ", fmt.Sprintf("title: Edit %d of ", i), 1)
+		})
+	})
+}

@@ -3,24 +3,22 @@
 // the destination folder in one atomic swap.
 //
 // Build runs every stage and writes; Render runs every stage but the write,
-// and is what check and serve use. A build with any error writes nothing.
+// and is what check uses. A Builder renders the same site again and again,
+// redoing only what changed: serve uses one. A build with any error writes
+// nothing.
 package generator
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/policysite/policysite/generator/check"
@@ -72,6 +70,9 @@ type Result struct {
 	Site        *site.Site
 	Outputs     []publish.Output
 	Diagnostics diag.List
+	// Changed are the paths of outputs that are new, differ or are gone
+	// since the Builder's last good render (every path, for the first).
+	Changed []string
 }
 
 // Build renders the site and, when there are no errors, writes it to the
@@ -100,106 +101,10 @@ func DestinationOf(opts Options) string {
 
 // Render runs every stage but the write. Outputs are not minified. The error
 // is non-nil when the site cannot be published: then it is the list of
-// diagnostics (a diag.List), or a failure of the machine.
+// diagnostics (a diag.List), or a failure of the machine. It is a Builder
+// used once.
 func Render(opts Options) (*Result, error) {
-	if opts.Source == "" {
-		opts.Source = "."
-	}
-	if opts.Now.IsZero() {
-		now, err := Today()
-		if err != nil {
-			return nil, err
-		}
-		opts.Now = now
-	}
-	root, err := os.OpenRoot(opts.Source)
-	if err != nil {
-		return nil, fmt.Errorf("site folder: %w", err)
-	}
-	defer root.Close()
-	return render(root.FS(), opts)
-}
-
-func render(fsys fs.FS, opts Options) (*Result, error) {
-	res := &Result{}
-	cfg, l := config.Load(fsys)
-	res.Diagnostics = append(res.Diagnostics, l...)
-	if opts.BaseURL != "" {
-		cfg.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
-	}
-	basePath := "/"
-	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
-		basePath = u.Path
-	}
-
-	files, l := source.Read(fsys)
-	res.Diagnostics = append(res.Diagnostics, l...)
-	policies := parse(files, cfg, basePath, opts.Drafts, &res.Diagnostics)
-	s := site.New(cfg, opts.Now, policies)
-	res.Site = s
-	n := len(res.Diagnostics)
-	checkLinks(s, files, &res.Diagnostics)
-	tagRule(res.Diagnostics[n:], "broken-link")
-	n = len(res.Diagnostics)
-	checkCookies(s, &res.Diagnostics)
-	tagRule(res.Diagnostics[n:], "missing-cookie-policy")
-	// Lint findings inform a build but never stop it: only invalid front
-	// matter and broken links would publish a broken site.
-	// Review status is not repeated: the build's summary counts it and every
-	// page shows it.
-	for _, d := range check.Site(s, cfg.Review.WarnDays) {
-		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
-			res.Diagnostics = append(res.Diagnostics, lintWarnings(diag.List{d})...)
-		}
-	}
-
-	layers, l := themeLayers(fsys, cfg, opts)
-	res.Diagnostics = append(res.Diagnostics, l...)
-	th, l := theme.Load(layers, theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays})
-	res.Diagnostics = append(res.Diagnostics, l...)
-	res.Diagnostics.Sort()
-	if res.Diagnostics.HasErrors() {
-		return res, res.Diagnostics.Errors()
-	}
-	outs, err := pages(th, s)
-	if err != nil {
-		return res, err
-	}
-	res.Outputs = outs
-	return res, nil
-}
-
-// parse splits, decodes and renders every policy, in parallel, keeping file order.
-func parse(files []source.File, cfg *config.Site, basePath string, drafts bool, out *diag.List) []*site.Policy {
-	type result struct {
-		p *site.Policy
-		l diag.List
-	}
-	results := make([]result, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				p, l := parseOne(files[i], cfg, basePath)
-				l = append(l, attachHistory(p, files[i], cfg, basePath)...)
-				results[i] = result{p, l}
-			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var policies []*site.Policy
-	for _, r := range results {
-		*out = append(*out, r.l...)
-		if r.p != nil && (drafts || !r.p.Draft) {
-			policies = append(policies, r.p)
-		}
-	}
-	return policies
+	return NewBuilder(opts).Render()
 }
 
 func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, diag.List) {
@@ -244,39 +149,57 @@ func lintWarnings(l diag.List) diag.List {
 
 // checkLinks reports links to policies or headings that do not exist.
 func checkLinks(s *site.Site, files []source.File, l *diag.List) {
-	bySlug := map[string]*site.Policy{}
+	t := newLinkTargets(s, files)
 	for _, p := range s.Policies {
-		bySlug[p.Slug] = p
+		*l = append(*l, t.check(p)...)
 	}
-	exists := map[string]bool{}
+}
+
+// linkTargets are what links may lead to: the published policies, and the
+// slugs of every policy file, published or not.
+type linkTargets struct {
+	bySlug map[string]*site.Policy
+	exists map[string]bool
+}
+
+func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
+	t := &linkTargets{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(files))}
+	for _, p := range s.Policies {
+		t.bySlug[p.Slug] = p
+	}
 	for _, f := range files {
-		exists[f.Slug] = true
+		t.exists[f.Slug] = true
 	}
-	for _, p := range s.Policies {
-		for _, k := range p.Links {
-			target := p
-			if k.Target != "" {
-				slug := markdown.SlugOf(k.Target)
-				target = bySlug[slug]
-				if target == nil {
-					if exists[slug] {
-						l.Errorf(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
-					} else {
-						l.Errorf(k.Pos, "link to missing policy %s", k.Target)
-					}
-					continue
+	return t
+}
+
+// check reports p's links to policies or headings that do not exist.
+func (t *linkTargets) check(p *site.Policy) diag.List {
+	var l diag.List
+	for _, k := range p.Links {
+		target := p
+		if k.Target != "" {
+			slug := markdown.SlugOf(k.Target)
+			target = t.bySlug[slug]
+			if target == nil {
+				if t.exists[slug] {
+					l.Errorf(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
+				} else {
+					l.Errorf(k.Pos, "link to missing policy %s", k.Target)
 				}
-			}
-			if k.Fragment == "" || target.HasAnchor(k.Fragment) {
 				continue
 			}
-			msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-			if near := target.NearestAnchor(k.Fragment); near != "" {
-				msg += fmt.Sprintf(" (did you mean #%s?)", near)
-			}
-			l.Errorf(k.Pos, "%s", msg)
 		}
+		if k.Fragment == "" || target.HasAnchor(k.Fragment) {
+			continue
+		}
+		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
+		if near := target.NearestAnchor(k.Fragment); near != "" {
+			msg += fmt.Sprintf(" (did you mean #%s?)", near)
+		}
+		l.Errorf(k.Pos, "%s", msg)
 	}
+	return l
 }
 
 func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, diag.List) {
@@ -298,98 +221,106 @@ func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, dia
 	return layers, l
 }
 
-// pages renders every output of the site.
-func pages(th *theme.Theme, s *site.Site) ([]publish.Output, error) {
-	cfg := s.Config
-	basePath := "/"
+// basePathOf returns the URL path the site lives under: that of base_url, or "/".
+func basePathOf(cfg *config.Site) string {
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
-		basePath = u.Path
+		return u.Path
 	}
-	con, cookie := consent(s, basePath)
-	notice := "This site sets no cookies."
-	if con != nil && len(con.Optional) > 0 {
-		notice = "This site sets optional cookies only with your consent."
-	} else if con != nil {
-		notice = "This site sets only the cookies it needs to work."
+	return "/"
+}
+
+// A pageSet renders the pages of one site with one theme.
+type pageSet struct {
+	theme  *theme.Theme
+	site   *site.Site
+	cookie *site.Policy // the cookie policy with its table of cookies, if any
+	con    *theme.Consent
+	notice string
+	feed   string // the Atom feed's URL, if the site has one
+}
+
+func newPageSet(th *theme.Theme, s *site.Site) *pageSet {
+	ps := &pageSet{theme: th, site: s}
+	ps.con, ps.cookie = consent(s, basePathOf(s.Config))
+	ps.notice = "This site sets no cookies."
+	if ps.con != nil && len(ps.con.Optional) > 0 {
+		ps.notice = "This site sets optional cookies only with your consent."
+	} else if ps.con != nil {
+		ps.notice = "This site sets only the cookies it needs to work."
 	}
-	page := func(p *site.Policy, canonicalPath string) *theme.Page {
-		if cookie != nil && p != nil && p.Slug == cookie.Slug {
-			p = cookie
-		}
-		pg := &theme.Page{Site: s, Policy: p, CookiePolicy: cookie, CookieNotice: notice, Consent: con}
-		if cfg.BaseURL != "" && canonicalPath != "-" {
-			pg.Canonical = cfg.BaseURL + canonicalPath
-		}
-		if p != nil {
-			pg.Description = p.Summary
-		} else {
-			pg.Description = cfg.Description
-		}
-		return pg
+	if s.Config.BaseURL != "" {
+		ps.feed = s.Config.BaseURL + "feed.xml"
 	}
-	outs := make([]publish.Output, 0, len(s.Policies)+8)
+	return ps
+}
+
+// page is what a layout is executed with: for p's page, or a page of the
+// site when p is nil. canonicalPath "-" means the page has no canonical URL.
+func (ps *pageSet) page(p *site.Policy, canonicalPath string) *theme.Page {
+	cfg := ps.site.Config
+	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
+		p = ps.cookie
+	}
+	pg := &theme.Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con}
+	if cfg.BaseURL != "" && canonicalPath != "-" {
+		pg.Canonical = cfg.BaseURL + canonicalPath
+	}
+	if p != nil {
+		pg.Description = p.Summary
+	} else {
+		pg.Description = cfg.Description
+	}
+	return pg
+}
+
+// sitePages renders the pages that are no one policy's: the index, 404 and
+// the request form.
+func (ps *pageSet) sitePages() ([]publish.Output, error) {
+	var outs []publish.Output
 	add := func(path, layout string, pg *theme.Page) error {
-		b, err := th.Render(layout, pg)
+		b, err := ps.theme.Render(layout, pg)
 		if err != nil {
 			return err
 		}
 		outs = append(outs, publish.Output{Path: path, Body: b})
 		return nil
 	}
-	if err := add("index.html", "index.html", page(nil, "")); err != nil {
+	if err := add("index.html", "index.html", ps.page(nil, "")); err != nil {
 		return nil, err
 	}
-	nf := page(nil, "-")
+	nf := ps.page(nil, "-")
 	nf.NoIndex = true
 	if err := add("404.html", "404.html", nf); err != nil {
 		return nil, err
 	}
-	if cfg.Requests != nil {
-		rq := page(nil, "requests/")
-		rq.Data = cfg.Requests
+	if rqs := ps.site.Config.Requests; rqs != nil {
+		rq := ps.page(nil, "requests/")
+		rq.Data = rqs
 		rq.Description = "Ask us to act on your data protection rights."
 		if err := add("requests/index.html", "requests.html", rq); err != nil {
 			return nil, err
 		}
-		th := page(nil, "-")
+		th := ps.page(nil, "-")
 		th.NoIndex = true
 		if err := add("requests/thanks/index.html", "thanks.html", th); err != nil {
 			return nil, err
 		}
 	}
-	// Policy pages are the bulk of the work: render them in parallel.
-	pouts := make([]publish.Output, len(s.Policies))
-	errs := make([]error, len(s.Policies))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, p := range s.Policies {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			b, err := th.Render("policy.html", page(p, p.Slug+"/"))
-			pouts[i] = publish.Output{Path: p.Slug + "/index.html", Body: b}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	outs = append(outs, pouts...)
-	vouts, err := versionPages(th, s, page)
-	if err != nil {
-		return nil, err
-	}
-	outs = append(outs, vouts...)
-	outs = append(outs, th.Assets()...)
-	data, err := dataFiles(s)
-	if err != nil {
-		return nil, err
-	}
-	outs = append(outs, data...)
-	sort.Slice(outs, func(i, j int) bool { return outs[i].Path < outs[j].Path })
 	return outs, nil
+}
+
+// policyPages renders p's page, then its history pages; mine are p's
+// changes, newest first.
+func (ps *pageSet) policyPages(p *site.Policy, mine []site.Change) ([]publish.Output, error) {
+	b, err := ps.theme.Render("policy.html", ps.page(p, p.Slug+"/"))
+	if err != nil {
+		return nil, err
+	}
+	hs, err := ps.historyPages(p, mine)
+	if err != nil {
+		return nil, err
+	}
+	return append([]publish.Output{{Path: p.Slug + "/index.html", Body: b}}, hs...), nil
 }
 
 // dataFiles are the outputs for machines: policies.json, sitemap.xml, robots.txt.

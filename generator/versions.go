@@ -5,32 +5,31 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
-	"github.com/policysite/policysite/generator/theme"
 )
 
-// attachHistory parses the earlier versions of the policy p read from f,
-// checks that versions increase with their effective dates, and compares
-// each version with the one before.
-func attachHistory(p *site.Policy, f source.File, cfg *config.Site, basePath string) diag.List {
+// attachHistory gives the policy p, read from f, its earlier versions:
+// hist are those files parsed, in f.History order. It checks that versions
+// increase with their effective dates and compares each version with the
+// one before through compare, which takes the two files.
+func attachHistory(p *site.Policy, cur *parsedFile, f source.File, hist []*parsedFile, compare func(prev, next *parsedFile) *history.Comparison) diag.List {
 	var l diag.List
 	if p == nil || len(f.History) == 0 {
 		return l
 	}
 	type parsed struct {
 		v    *site.Version
-		body string
+		file *parsedFile
 	}
 	var vs []parsed
-	for _, h := range f.History {
-		hp, hl := parseOne(h, cfg, basePath)
-		l = append(l, hl...)
+	for i, h := range f.History {
+		hp := hist[i].p
+		l = append(l, hist[i].l...)
 		if hp == nil {
 			continue
 		}
@@ -53,11 +52,11 @@ func attachHistory(p *site.Policy, f source.File, cfg *config.Site, basePath str
 			l.Errorf(at, "version %q disagrees with the file name %s.md: rename the file or fix the version", hp.Version, h.Version)
 			continue
 		}
-		vs = append(vs, parsed{&site.Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: site.Contents(hp.Headings)}, bodyOf(h.Data)})
+		vs = append(vs, parsed{&site.Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: site.Contents(hp.Headings)}, hist[i]})
 	}
 	sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
 	// The current version comes last; check the whole chain in order.
-	cur := parsed{&site.Version{File: p.File, Meta: p.Meta}, bodyOf(f.Data)}
+	last := parsed{&site.Version{File: p.File, Meta: p.Meta}, cur}
 	if _, err := history.ParseVersion(p.Version); err != nil {
 		return l // frontmatter reports a malformed version
 	}
@@ -75,7 +74,7 @@ func attachHistory(p *site.Policy, f source.File, cfg *config.Site, basePath str
 	if !ok {
 		return l
 	}
-	chain := append(vs, cur)
+	chain := append(vs, last)
 	for i := 1; i < len(chain); i++ {
 		prev, next := chain[i-1].v, chain[i].v
 		if history.CompareVersions(prev.Version, next.Version) == 0 {
@@ -93,11 +92,10 @@ func attachHistory(p *site.Policy, f source.File, cfg *config.Site, basePath str
 		return l
 	}
 	for i := 1; i < len(chain); i++ {
-		d := history.Compare(chain[i-1].body, chain[i].body)
-		chain[i].v.Diff = &d
+		chain[i].v.Diff = compare(chain[i-1].file, chain[i].file)
 		chain[i].v.Previous = chain[i-1].v.Version
 	}
-	p.Diff = cur.v.Diff
+	p.Diff = last.v.Diff
 	for i := len(vs) - 1; i >= 0; i-- {
 		p.History = append(p.History, vs[i].v)
 	}
@@ -135,69 +133,65 @@ type VersionView struct {
 	Feed string
 }
 
-// versionPages renders the history pages of each policy, the site's list of
-// changes and the Atom feed.
-func versionPages(th *theme.Theme, s *site.Site, page func(*site.Policy, string) *theme.Page) ([]publish.Output, error) {
+// historyPages renders the history page of p, each earlier version and
+// each comparison; mine are p's changes, newest first.
+func (ps *pageSet) historyPages(p *site.Policy, mine []site.Change) ([]publish.Output, error) {
 	var outs []publish.Output
 	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) error {
-		pg := page(nil, canonical)
-		pg.Description, pg.NoIndex, pg.Data = desc, noIndex, v
-		b, err := th.Render(layout, pg)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, publish.Output{Path: path, Body: b})
-		return nil
+		o, err := ps.versionPage(path, layout, canonical, desc, noIndex, v)
+		outs = append(outs, o)
+		return err
 	}
-	all := s.Changes()
-	feed := ""
-	if s.Config.BaseURL != "" {
-		feed = s.Config.BaseURL + "feed.xml"
-	}
-	for _, p := range s.Policies {
-		var mine []site.Change
-		for _, c := range all {
-			if c.Policy == p {
-				mine = append(mine, c)
-			}
-		}
-		dir := p.Slug + "/history/"
-		if err := add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: feed}); err != nil {
-			return nil, err
-		}
-		if p.Diff != nil && len(p.History) > 0 {
-			dir := p.Slug + "/compare/" + p.Version + "/"
-			if err := add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
-				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}); err != nil {
-				return nil, err
-			}
-		}
-		for _, v := range p.History {
-			dir := p.Slug + "/v/" + v.Version + "/"
-			if err := add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", superseded.", true,
-				&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}); err != nil {
-				return nil, err
-			}
-			if v.Diff != nil {
-				dir := p.Slug + "/compare/" + v.Version + "/"
-				if err := add(dir+"index.html", "compare.html", dir, "What changed in version "+v.Version+" of "+p.Title+".", false,
-					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	if err := add("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: feed}); err != nil {
+	dir := p.Slug + "/history/"
+	if err := add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.feed}); err != nil {
 		return nil, err
 	}
-	if feed != "" {
-		b, err := Feed(s, all)
+	if p.Diff != nil && len(p.History) > 0 {
+		dir := p.Slug + "/compare/" + p.Version + "/"
+		if err := add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
+			&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range p.History {
+		dir := p.Slug + "/v/" + v.Version + "/"
+		if err := add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", superseded.", true,
+			&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}); err != nil {
+			return nil, err
+		}
+		if v.Diff != nil {
+			dir := p.Slug + "/compare/" + v.Version + "/"
+			if err := add(dir+"index.html", "compare.html", dir, "What changed in version "+v.Version+" of "+p.Title+".", false,
+				&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return outs, nil
+}
+
+// changesPages renders the site's list of changes and the Atom feed.
+func (ps *pageSet) changesPages(all []site.Change) ([]publish.Output, error) {
+	o, err := ps.versionPage("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.feed})
+	if err != nil {
+		return nil, err
+	}
+	outs := []publish.Output{o}
+	if ps.feed != "" {
+		b, err := Feed(ps.site, all)
 		if err != nil {
 			return nil, err
 		}
 		outs = append(outs, publish.Output{Path: "feed.xml", Body: b, Raw: true})
 	}
 	return outs, nil
+}
+
+func (ps *pageSet) versionPage(path, layout, canonical, desc string, noIndex bool, v *VersionView) (publish.Output, error) {
+	pg := ps.page(nil, canonical)
+	pg.Description, pg.NoIndex, pg.Data = desc, noIndex, v
+	b, err := ps.theme.Render(layout, pg)
+	return publish.Output{Path: path, Body: b}, err
 }
 
 // atomFeed and atomEntry are the parts of RFC 4287 the feed uses.

@@ -1,0 +1,389 @@
+package generator
+
+import (
+	"bytes"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/policysite/policysite/generator/theme"
+	"github.com/policysite/policysite/internal/testtools"
+	"github.com/policysite/policysite/themes"
+)
+
+// copySite copies the example site (site.yaml, content/) and the built-in
+// theme's policy layout and stylesheet, as a site's own themes/default/,
+// into a temporary folder.
+func copySite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	root := testtools.Root()
+	copyFile := func(from, to string) {
+		b, err := os.ReadFile(filepath.Join(root, from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, to, string(b))
+	}
+	copyFile("site.yaml", "site.yaml")
+	filepath.WalkDir(filepath.Join(root, "content"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			copyFile(rel, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	copyFile("themes/default/layouts/policy.html", "themes/default/layouts/policy.html")
+	copyFile("themes/default/assets/site.css", "themes/default/assets/site.css")
+	return dir
+}
+
+func writeFile(t *testing.T, dir, rel, s string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, dir, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// edit replaces old with new in a file, which must hold old.
+func edit(t *testing.T, dir, rel, old, new string) {
+	t.Helper()
+	s := readFile(t, dir, rel)
+	if !strings.Contains(s, old) {
+		t.Fatalf("%s has no %q", rel, old)
+	}
+	writeFile(t, dir, rel, strings.Replace(s, old, new, 1))
+}
+
+func rename(t *testing.T, dir, from, to string) {
+	t.Helper()
+	if err := os.Rename(filepath.Join(dir, from), filepath.Join(dir, to)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func remove(t *testing.T, dir, rel string) {
+	t.Helper()
+	if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const newPolicy = "---\ntitle: Visitors\nversion: \"1\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: Office manager\n---\n\nSign in at the office.\n\n## Parking\n\nPark on the road.\n"
+
+// A Builder's result after every kind of change is the same, byte for byte,
+// as a fresh Render's: outputs, diagnostics and errors. Its Changed lists
+// exactly the outputs that differ from the last good render, and pages of
+// policies a change does not touch are reused, not rendered again.
+func TestBuilderIncremental(t *testing.T) {
+	dir := copySite(t)
+	steps := []struct {
+		name string
+		// do changes the site and returns the paths a watcher reports.
+		do func() []string
+		// err is in the error when the step must not build.
+		err string
+		// only, when set, are the only outputs that may change.
+		only []string
+	}{
+		{"first render", func() []string { return nil }, "", nil},
+		{"nothing changed", func() []string { return nil }, "", []string{}},
+		{"edit a policy's body", func() []string {
+			edit(t, dir, "content/safeguarding.md", "feel safe", "feel secure")
+			return []string{"content/safeguarding.md"}
+		}, "", []string{"safeguarding/index.html"}},
+		{"edit a policy's title", func() []string {
+			edit(t, dir, "content/complaints.md", "title: Complaints procedure", "title: Complaints and concerns")
+			return []string{"content/complaints.md"}
+		}, "", nil},
+		{"add a policy", func() []string {
+			writeFile(t, dir, "content/visitors.md", newPolicy)
+			return []string{"content/visitors.md"}
+		}, "", nil},
+		{"rename a policy", func() []string {
+			rename(t, dir, "content/visitors.md", "content/visiting.md")
+			return []string{"content/visitors.md", "content/visiting.md"}
+		}, "", nil},
+		{"move a policy into a new folder", func() []string {
+			writeFile(t, dir, "content/visiting/index.md", readFile(t, dir, "content/visiting.md"))
+			remove(t, dir, "content/visiting.md")
+			return []string{"content/visiting", "content/visiting.md"}
+		}, "", nil},
+		{"delete a policy", func() []string {
+			remove(t, dir, "content/service-statement.md")
+			return []string{"content/service-statement.md"}
+		}, "", nil},
+		{"make a policy a draft", func() []string {
+			edit(t, dir, "content/visiting/index.md", "owner:", "draft: true\nowner:")
+			return []string{"content/visiting/index.md"}
+		}, "", nil},
+		{"publish the draft", func() []string {
+			edit(t, dir, "content/visiting/index.md", "draft: true\n", "")
+			return []string{"content/visiting/index.md"}
+		}, "", nil},
+		{"add a version", func() []string {
+			cur := readFile(t, dir, "content/data-protection/index.md")
+			writeFile(t, dir, "content/data-protection/history/1.08.md", cur)
+			cur = strings.Replace(cur, `version: "1.08"`, `version: "1.09"`, 1)
+			cur = strings.Replace(cur, "effective: 2024-07-01", "effective: 2025-06-01", 1)
+			cur = strings.Replace(cur, "## Scope", "## Who this covers", 1)
+			writeFile(t, dir, "content/data-protection/index.md", cur)
+			return []string{"content/data-protection/history/1.08.md", "content/data-protection/index.md"}
+		}, "", nil},
+		{"edit an earlier version", func() []string {
+			edit(t, dir, "content/data-protection/history/1.06.md", "## ", "## Background\n\nAdded later.\n\n## ")
+			return []string{"content/data-protection/history/1.06.md"}
+		}, "", nil},
+		{"versions out of order", func() []string {
+			edit(t, dir, "content/data-protection/index.md", "effective: 2025-06-01", "effective: 2024-01-01")
+			return []string{"content/data-protection/index.md"}
+		}, "not after version 1.08", nil},
+		{"versions in order again", func() []string {
+			edit(t, dir, "content/data-protection/index.md", "effective: 2024-01-01", "effective: 2025-06-01")
+			return []string{"content/data-protection/index.md"}
+		}, "", nil},
+		{"edit the cookie policy", func() []string {
+			edit(t, dir, "content/cookie-policy.md", "It explains", "This page explains")
+			return []string{"content/cookie-policy.md"}
+		}, "", nil},
+		{"a layout showing the cookie policy's title", func() []string {
+			base, err := fs.ReadFile(themes.Default(), "layouts/base.html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, dir, "themes/default/layouts/base.html", strings.Replace(string(base), `>Cookie policy</a>`, `>{{.Title}}</a>`, 1))
+			return []string{"themes/default/layouts/base.html"}
+		}, "", nil},
+		{"retitle the cookie policy", func() []string {
+			edit(t, dir, "content/cookie-policy.md", "title: Cookie policy", "title: Cookies")
+			return []string{"content/cookie-policy.md"}
+		}, "", nil},
+		{"edit a template", func() []string {
+			edit(t, dir, "themes/default/layouts/policy.html", `{{define "main" -}}`, `{{define "main" -}}<p>Template marker</p>`)
+			return []string{"themes/default/layouts/policy.html"}
+		}, "", nil},
+		{"edit the stylesheet", func() []string {
+			writeFile(t, dir, "themes/default/assets/site.css", readFile(t, dir, "themes/default/assets/site.css")+"\n.marker{color:red}\n")
+			return []string{"themes/default/assets/site.css"}
+		}, "", nil},
+		{"a template that lists every policy", func() []string {
+			edit(t, dir, "themes/default/layouts/policy.html", `<p>Template marker</p>`, `<p>{{range .Site.Policies}}{{.Title}};{{end}}</p>`)
+			return []string{"themes/default/layouts/policy.html"}
+		}, "", nil},
+		{"edit a title it lists", func() []string {
+			edit(t, dir, "content/complaints.md", "title: Complaints and concerns", "title: Raising a concern")
+			return []string{"content/complaints.md"}
+		}, "", nil},
+		{"an index that shows every policy's text", func() []string {
+			index, err := fs.ReadFile(themes.Default(), "layouts/index.html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, dir, "themes/default/layouts/index.html", strings.Replace(string(index), `{{- with .Summary}}`, `{{.Body}}{{- with .Summary}}`, 1))
+			return []string{"themes/default/layouts/index.html"}
+		}, "", nil},
+		{"edit a policy's text it shows", func() []string {
+			edit(t, dir, "content/safeguarding.md", "feel secure", "feel safe")
+			return []string{"content/safeguarding.md"}
+		}, "", nil},
+		{"remove the site's template", func() []string {
+			remove(t, dir, "themes/default/layouts")
+			return []string{"themes/default/layouts"}
+		}, "", nil},
+		{"edit site.yaml", func() []string {
+			edit(t, dir, "site.yaml", "title: Larkfield Learning Trust policy centre", "title: Larkfield policies")
+			return []string{"site.yaml"}
+		}, "", nil},
+		{"broken save", func() []string {
+			edit(t, dir, "content/privacy-notice.md", "---\ntitle:", "---\ntitle: [broken\n")
+			return []string{"content/privacy-notice.md"}
+		}, "content/privacy-notice.md:3:1: invalid YAML", nil},
+		{"fixed", func() []string {
+			edit(t, dir, "content/privacy-notice.md", "---\ntitle: [broken\n", "---\ntitle:")
+			return []string{"content/privacy-notice.md"}
+		}, "", nil},
+		{"remove a heading a link leads to", func() []string {
+			edit(t, dir, "content/privacy-notice.md", "## Complaints\n", "## Concerns\n")
+			return []string{"content/privacy-notice.md"}
+		}, "link to missing heading #complaints in content/privacy-notice.md", nil},
+		{"put it back", func() []string {
+			edit(t, dir, "content/privacy-notice.md", "## Concerns\n", "## Complaints\n")
+			return []string{"content/privacy-notice.md"}
+		}, "", nil},
+		{"delete site.yaml", func() []string {
+			rename(t, dir, "site.yaml", "site.yaml.old")
+			return []string{"site.yaml"}
+		}, "cannot read site configuration", nil},
+		{"restore site.yaml", func() []string {
+			rename(t, dir, "site.yaml.old", "site.yaml")
+			return []string{"site.yaml"}
+		}, "", nil},
+	}
+
+	opts := Options{Source: dir, Now: exampleNow}
+	watched := NewBuilder(opts)
+	watched.Watched()
+	unwatched := NewBuilder(opts)
+	var last *Result // the last good fresh render
+	for _, st := range steps {
+		changed := st.do()
+		watched.Changed(changed...)
+		want, wantErr := Render(opts)
+		if (wantErr == nil) != (st.err == "") || (wantErr != nil && !strings.Contains(wantErr.Error(), st.err)) {
+			t.Fatalf("%s: fresh render: error %v, want %q", st.name, wantErr, st.err)
+		}
+		for _, bd := range []struct {
+			name string
+			b    *Builder
+		}{{"watched", watched}, {"unwatched", unwatched}} {
+			var before map[string][]byte
+			if bd.b.last != nil {
+				before = maps.Clone(bd.b.last)
+			}
+			got, err := bd.b.Render()
+			if errString(err) != errString(wantErr) {
+				t.Errorf("%s, %s builder: error\n%v\nwant\n%v", st.name, bd.name, err, wantErr)
+			}
+			if !slices.Equal(got.Diagnostics, want.Diagnostics) {
+				t.Errorf("%s, %s builder: diagnostics\n%v\nwant\n%v", st.name, bd.name, got.Diagnostics, want.Diagnostics)
+			}
+			if len(got.Outputs) != len(want.Outputs) {
+				t.Errorf("%s, %s builder: %d outputs, want %d", st.name, bd.name, len(got.Outputs), len(want.Outputs))
+			}
+			for i := range min(len(got.Outputs), len(want.Outputs)) {
+				g, w := got.Outputs[i], want.Outputs[i]
+				if g.Path != w.Path || !bytes.Equal(g.Body, w.Body) || g.Raw != w.Raw {
+					t.Errorf("%s, %s builder: %s differs from a fresh render's %s:\n%s", st.name, bd.name, g.Path, w.Path, firstDiff(string(w.Body), string(g.Body)))
+				}
+			}
+			if wantErr != nil {
+				continue
+			}
+			if wantChanged := diffOutputs(last, want); !slices.Equal(got.Changed, wantChanged) {
+				t.Errorf("%s, %s builder: changed %q, want %q", st.name, bd.name, got.Changed, wantChanged)
+			}
+			if st.only != nil && !slices.Equal(got.Changed, st.only) {
+				t.Errorf("%s, %s builder: changed %q, want only %q", st.name, bd.name, got.Changed, st.only)
+			}
+			// Pages of untouched policies are the kept ones, not rendered again.
+			if st.only != nil && before != nil {
+				touched := map[string]bool{}
+				for _, p := range st.only {
+					touched[strings.Split(p, "/")[0]] = true
+				}
+				for _, o := range got.Outputs {
+					old := before[o.Path]
+					if !touched[strings.Split(o.Path, "/")[0]] && len(old) > 0 && &old[0] != &o.Body[0] {
+						t.Errorf("%s, %s builder: %s rendered again", st.name, bd.name, o.Path)
+					}
+				}
+			}
+		}
+		if wantErr == nil {
+			last = want
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// diffOutputs returns the paths that are new, differ or are gone from a to b.
+func diffOutputs(a, b *Result) []string {
+	old := map[string][]byte{}
+	if a != nil {
+		for _, o := range a.Outputs {
+			old[o.Path] = o.Body
+		}
+	}
+	var out []string
+	for _, o := range b.Outputs {
+		if ob, ok := old[o.Path]; !ok || !bytes.Equal(ob, o.Body) {
+			out = append(out, o.Path)
+		}
+		delete(old, o.Path)
+	}
+	for p := range old {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestReadsSite(t *testing.T) {
+	tests := []struct {
+		layout string
+		want   bool
+	}{
+		{`{{.Site.Config.Title}} {{date .Site.Now}}`, false},
+		{`{{with .Site.Config}}{{.Title}}{{end}}`, false},
+		{`{{$.Site.Config.Language}}`, false},
+		{`{{define "x"}}{{.Policy.Title}}{{end}}{{template "x" .}}`, false},
+		{`{{range .Site.Policies}}{{.Title}}{{end}}`, true},
+		{`{{summary .Site}}`, true},
+		{`{{with .Site}}{{.Config.Title}}{{end}}`, true},
+		{`{{$s := .Site}}`, true},
+		{`{{$.Site.Categories}}`, true},
+		{`{{(.Site).Policies}}`, true},
+		{`{{define "x"}}{{.Site.Overdue}}{{end}}`, true},
+		{`{{if .Policy}}{{else}}{{len .Site.Policies}}{{end}}`, true},
+		{`{{.Site.Changes}}`, true},
+		{`{{.Site.Config.Title`, true}, // does not parse
+	}
+	for _, tt := range tests {
+		if got := readsSite(map[string]string{"policy.html": tt.layout}); got != tt.want {
+			t.Errorf("readsSite(%s) = %v, want %v", tt.layout, got, tt.want)
+		}
+	}
+	// The built-in theme reads only Config and Now of the site.
+	_, layouts := themeDigest([]theme.Layer{{Name: "built in", FS: themes.Default()}}, theme.Options{})
+	if readsSite(layouts) {
+		t.Error("the built-in theme reads the whole site: no policy page can be kept")
+	}
+}
+
+func TestReadsText(t *testing.T) {
+	tests := []struct {
+		layout string
+		want   bool
+	}{
+		{`{{range .Site.Policies}}{{.Title}} {{.Version}} {{date .NextReview}}{{end}}`, false},
+		{`{{range .Site.Policies}}{{.Body}}{{end}}`, true},
+		{`{{range .Site.Categories}}{{range .Policies}}{{len .Headings}}{{end}}{{end}}`, true},
+		{`{{with .CookiePolicy}}{{.Contents}}{{end}}`, true},
+		{`{{range $p := .Site.Policies}}{{if $p.HasAnchor "x"}}x{{end}}{{end}}`, true},
+		{`{{range .Data.Changes}}{{.Policy.Diff}}{{end}}`, true},
+		{`{{range .Site.Policies}}{{range .History}}{{.Version}}{{end}}{{end}}`, false},
+		{`{{(index .Site.Policies 0).Links}}`, true},
+	}
+	for _, tt := range tests {
+		if got := readsText(map[string]string{"index.html": tt.layout}); got != tt.want {
+			t.Errorf("readsText(%s) = %v, want %v", tt.layout, got, tt.want)
+		}
+	}
+	_, layouts := themeDigest([]theme.Layer{{Name: "built in", FS: themes.Default()}}, theme.Options{})
+	if readsText(layouts) {
+		t.Error("the built-in theme's index reads policies' text: it is rendered again on every save")
+	}
+}
