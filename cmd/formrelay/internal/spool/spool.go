@@ -18,8 +18,11 @@
 // PerFileSync, each Put fsyncs its own file), links the batch into new/
 // and fsyncs new/ once. While one batch commits the next gathers, so
 // throughput grows with concurrency instead of being capped by one fsync
-// per request. Moves between folders are renames, atomic on one file
-// system, followed by fsyncs of both folders.
+// per request. With syncfs the committer also writes the batch's files,
+// one after another, while the previous batch is being synced: creating
+// files in one folder from many goroutines at once makes them contend for
+// the folder's lock, which cost more CPU than the writes themselves. Moves between folders are renames, atomic on one
+// file system, followed by fsyncs of both folders.
 package spool
 
 import (
@@ -67,6 +70,7 @@ type Spool struct {
 
 	newDir  *os.File
 	tmpDir  *os.File
+	dirs    map[string]*os.File // every state's folder, for Find
 	commits chan *pending
 	mu      sync.RWMutex // held for reading while a Put waits on the committer
 	closed  bool
@@ -94,16 +98,18 @@ func Open(dir string) (*Spool, error) {
 		// A file here was never acknowledged: its Put had not returned.
 		os.Remove(filepath.Join(dir, Tmp, e.Name()))
 	}
-	nd, err := os.Open(filepath.Join(dir, New))
-	if err != nil {
-		return nil, err
+	dirs := map[string]*os.File{}
+	for _, sub := range append([]string{Tmp}, States...) {
+		d, err := os.Open(filepath.Join(dir, sub))
+		if err != nil {
+			for _, d := range dirs {
+				d.Close()
+			}
+			return nil, err
+		}
+		dirs[sub] = d
 	}
-	td, err := os.Open(filepath.Join(dir, Tmp))
-	if err != nil {
-		nd.Close()
-		return nil, err
-	}
-	s := &Spool{dir: dir, MaxBatch: 1024, PerFileSync: !haveSyncfs, newDir: nd, tmpDir: td,
+	s := &Spool{dir: dir, MaxBatch: 1024, PerFileSync: !haveSyncfs, newDir: dirs[New], tmpDir: dirs[Tmp], dirs: dirs,
 		commits: make(chan *pending, 256), stopped: make(chan struct{})}
 	go s.committer()
 	return s, nil
@@ -137,14 +143,22 @@ func (s *Spool) Close() error {
 	close(s.commits)
 	s.mu.Unlock()
 	<-s.stopped
-	s.tmpDir.Close()
-	return s.newDir.Close()
+	var err error
+	for _, d := range s.dirs {
+		if cerr := d.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
-// A pending Put: its file is written in tmp/ and awaits the committer.
+// A pending Put awaiting the committer: its file is written in tmp/, or,
+// with write set, is to be written from data.
 type pending struct {
-	name string
-	done chan error
+	name  string
+	data  []byte
+	write bool
+	done  chan error
 }
 
 // Put writes data as new/name, durably: see the package comment. It fails
@@ -158,34 +172,47 @@ func (s *Spool) Put(name string, data []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
-	tmp := s.Path(Tmp, name)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil && s.PerFileSync {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
 	p := &pending{name: name, done: make(chan error, 1)}
+	if s.PerFileSync {
+		// Each Put makes its own file durable, in parallel with the others.
+		if err := writeNew(s.tmpDir, name, data, true); err != nil {
+			return existsErr(err)
+		}
+	} else {
+		p.data, p.write = data, true
+	}
 	s.commits <- p
 	return <-p.done
 }
 
-// committer commits Puts in batches: everything waiting when it finishes
-// one batch makes the next.
+// existsErr is ErrExists for a name already in use, or err.
+func existsErr(err error) error {
+	if errors.Is(err, fs.ErrExist) {
+		return ErrExists
+	}
+	return err
+}
+
+// committer gathers Puts into batches (everything waiting when the last
+// batch was handed on makes the next) and, with syncfs, writes their
+// files; a second goroutine makes each written batch durable. The two
+// overlap: while one batch waits for the disk, the next is written.
 func (s *Spool) committer() {
-	defer close(s.stopped)
-	batch := make([]*pending, 0, 64)
+	written := make(chan []*pending) // unbuffered: a batch grows while the disk is busy
+	synced := make(chan struct{})
+	go func() {
+		defer close(synced)
+		for batch := range written {
+			s.commit(batch)
+		}
+	}()
+	defer func() {
+		close(written)
+		<-synced
+		close(s.stopped)
+	}()
 	for first := range s.commits {
-		batch = append(batch[:0], first)
+		batch := append(make([]*pending, 0, 64), first)
 	gather:
 		for len(batch) < s.MaxBatch {
 			select {
@@ -198,8 +225,28 @@ func (s *Spool) committer() {
 				break gather
 			}
 		}
-		s.commit(batch)
+		if batch = s.write(batch); len(batch) > 0 {
+			written <- batch
+		}
 	}
+}
+
+// write writes the files of a batch that Put left to the committer, and
+// returns the Puts still to commit.
+func (s *Spool) write(batch []*pending) []*pending {
+	ok := batch[:0]
+	for _, p := range batch {
+		if p.write {
+			if err := writeNew(s.tmpDir, p.name, p.data, false); err != nil {
+				// Not removed: a tmp/ file of that name is another Put's.
+				p.done <- existsErr(err)
+				continue
+			}
+			p.data = nil
+		}
+		ok = append(ok, p)
+	}
+	return ok
 }
 
 // commit makes a batch of written tmp/ files durable in new/.
@@ -222,10 +269,7 @@ func (s *Spool) commit(batch []*pending) {
 	}
 	linked := batch[:0:0]
 	for _, p := range batch {
-		err := renameNoReplace(s.Path(Tmp, p.name), s.Path(New, p.name))
-		if errors.Is(err, fs.ErrExist) {
-			err = ErrExists
-		}
+		err := existsErr(renameNoReplace(s.tmpDir, s.newDir, p.name))
 		if err != nil {
 			finish(p, err)
 			continue
@@ -296,9 +340,16 @@ func (s *Spool) Read(state, name string) ([]byte, error) {
 
 // Find returns the state name is in, or "" if it is in none.
 func (s *Spool) Find(name string) string {
+	if checkName(name) != nil {
+		return ""
+	}
 	for _, st := range States {
-		if _, err := os.Lstat(s.Path(st, name)); err == nil {
-			return st
+		if d := s.dirs[st]; d != nil {
+			if existsIn(d, name) {
+				return st
+			}
+		} else if _, err := os.Lstat(s.Path(st, name)); err == nil {
+			return st // a View
 		}
 	}
 	return ""

@@ -126,6 +126,44 @@ func testGroupCommit(t *testing.T, perFile bool) {
 	t.Logf("%d Puts, %d syncs", n, s.Syncs())
 }
 
+func TestConcurrentSameName(t *testing.T) { modes(t, testConcurrentSameName) }
+
+// Puts of one name at once, as a batch: one wins, the others are told the
+// name is taken, and no debris is left in tmp/.
+func testConcurrentSameName(t *testing.T, perFile bool) {
+	s := open(t, perFile)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.Put("same.json", []byte(fmt.Sprint(i)))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	won := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, ErrExists):
+			t.Errorf("Put = %v, want nil or ErrExists", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d Puts of one name succeeded, want 1", won)
+	}
+	if left, _ := s.List(Tmp); len(left) != 0 {
+		t.Errorf("tmp/ not empty: %v", left)
+	}
+	if got := s.Find("same.json"); got != New {
+		t.Errorf("Find = %q", got)
+	}
+}
+
 func TestClose(t *testing.T) {
 	s, err := Open(t.TempDir())
 	if err != nil {

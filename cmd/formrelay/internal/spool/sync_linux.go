@@ -2,6 +2,7 @@ package spool
 
 import (
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,17 +14,64 @@ const haveSyncfs = true
 // descriptor was opened, as fsync does.
 func syncfs(f *os.File) error { return unix.Syncfs(int(f.Fd())) }
 
-// renameNoReplace moves oldpath to newpath in one step, failing with
-// EEXIST rather than replace a file there (renameat2 RENAME_NOREPLACE,
-// Linux 3.15 and ext4, xfs, btrfs, tmpfs). Unlike link and unlink it frees
-// no inode, so creating the next file stays cheap.
-func renameNoReplace(oldpath, newpath string) error {
-	err := unix.Renameat2(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, unix.RENAME_NOREPLACE)
-	if err == unix.EINVAL || err == unix.ENOSYS {
-		return linkRemove(oldpath, newpath) // file system without it
+// writeNew creates name in the folder dir, failing if it exists, writes
+// data and, with sync, fsyncs it. It works relative to the folder's
+// descriptor and without an *os.File: the request path creates one file
+// per request, and walking the spool's path and registering a file with
+// the runtime each time showed in the profile.
+func writeNew(dir *os.File, name string, data []byte, sync bool) error {
+	dfd := int(dir.Fd())
+	fd, err := ignoringEINTR(func() (int, error) {
+		return unix.Openat(dfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+	})
+	if err != nil {
+		return &os.PathError{Op: "create", Path: filepath.Join(dir.Name(), name), Err: err}
+	}
+	for len(data) > 0 && err == nil {
+		var n int
+		n, err = ignoringEINTR(func() (int, error) { return unix.Write(fd, data) })
+		data = data[n:]
+	}
+	if err == nil && sync {
+		_, err = ignoringEINTR(func() (int, error) { return 0, unix.Fsync(fd) })
+	}
+	if cerr := unix.Close(fd); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+		unix.Unlinkat(dfd, name, 0)
+		return &os.PathError{Op: "write", Path: filepath.Join(dir.Name(), name), Err: err}
 	}
 	return nil
+}
+
+// renameNoReplace moves name from the folder from to the folder to in one
+// step, failing with EEXIST rather than replace a file there (renameat2
+// RENAME_NOREPLACE, Linux 3.15 and ext4, xfs, btrfs, tmpfs). Unlike link
+// and unlink it frees no inode, so creating the next file stays cheap.
+func renameNoReplace(from, to *os.File, name string) error {
+	err := unix.Renameat2(int(from.Fd()), name, int(to.Fd()), name, unix.RENAME_NOREPLACE)
+	if err == unix.EINVAL || err == unix.ENOSYS {
+		// A file system without it.
+		return linkRemove(filepath.Join(from.Name(), name), filepath.Join(to.Name(), name))
+	}
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: filepath.Join(from.Name(), name), New: filepath.Join(to.Name(), name), Err: err}
+	}
+	return nil
+}
+
+// existsIn reports whether the folder dir has an entry name.
+func existsIn(dir *os.File, name string) bool {
+	var st unix.Stat_t
+	return unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil
+}
+
+func ignoringEINTR(f func() (int, error)) (int, error) {
+	for {
+		n, err := f()
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
 }

@@ -5,10 +5,37 @@ package spool
 import (
 	"errors"
 	"os"
+	"path/filepath"
 )
 
 const haveSyncfs = false
 
 func syncfs(*os.File) error { return errors.New("syncfs: not supported") }
 
-func renameNoReplace(oldpath, newpath string) error { return linkRemove(oldpath, newpath) }
+func writeNew(dir *os.File, name string, data []byte, sync bool) error {
+	path := filepath.Join(dir.Name(), name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
+}
+
+func renameNoReplace(from, to *os.File, name string) error {
+	return linkRemove(filepath.Join(from.Name(), name), filepath.Join(to.Name(), name))
+}
+
+func existsIn(dir *os.File, name string) bool {
+	_, err := os.Lstat(filepath.Join(dir.Name(), name))
+	return err == nil
+}
