@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -209,7 +210,23 @@ func (c *Config) resolve(base string, at func(...string) diag.Pos, l *diag.List)
 	case c.SMTP.PasswordFile != "" && c.SMTP.PasswordEnv != "":
 		l.Errorf(at("smtp", "password_env"), "smtp: give password_file or password_env, not both")
 	case c.SMTP.PasswordFile != "":
-		p := rel(os.ExpandEnv(c.SMTP.PasswordFile))
+		var unset []string
+		p := rel(os.Expand(c.SMTP.PasswordFile, func(name string) string {
+			v, ok := os.LookupEnv(name)
+			if !ok {
+				unset = append(unset, "$"+name)
+			}
+			return v
+		}))
+		if len(unset) > 0 {
+			// Not "open /smtp-password": say which variable is missing.
+			why := ""
+			if slices.Contains(unset, "$CREDENTIALS_DIRECTORY") {
+				why = " (systemd sets it for a unit with LoadCredential=)"
+			}
+			l.Errorf(at("smtp", "password_file"), "smtp.password_file: %s is not set%s", strings.Join(unset, ", "), why)
+			break
+		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			l.Errorf(at("smtp", "password_file"), "smtp.password_file: %v", err)

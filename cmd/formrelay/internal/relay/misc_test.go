@@ -84,6 +84,7 @@ func TestConfigPasswords(t *testing.T) {
 		{"  password_file: $CREDENTIALS_DIRECTORY/pw\n", "s3cret", ""},
 		{"  password_env: RELAY_PW\n", "from-env", ""},
 		{"  password_env: NOT_SET_ANYWHERE\n", "", "$NOT_SET_ANYWHERE is not set"},
+		{"  password_file: $NOT_SET_ANYWHERE/pw\n", "", "smtp.password_file: $NOT_SET_ANYWHERE is not set"},
 		{"", "", "a username needs password_file or password_env"},
 		{"  password_file: pw\n  password_env: RELAY_PW\n", "", "not both"},
 	} {
@@ -113,6 +114,22 @@ func TestExampleConfig(t *testing.T) {
 		if strings.Contains(d.Message, "unknown field") || strings.Contains(d.Message, "YAML") || strings.Contains(d.Message, "expected") {
 			t.Errorf("%s", d)
 		}
+	}
+}
+
+// The config for trying the relay with the bundled example site loads
+// with no error and posts where the example site's form does, from where
+// `make run` serves it.
+func TestLocalConfig(t *testing.T) {
+	cfg, l := LoadConfig("../../relay.local.yaml")
+	if len(l) > 0 {
+		t.Fatalf("relay.local.yaml: %v", l)
+	}
+	if got := "http://" + cfg.Listen + "/requests"; got != cfg.Spec.RelayURL {
+		t.Errorf("listens at %s, the example site posts to %s", got, cfg.Spec.RelayURL)
+	}
+	if !cfg.Allowed("http://127.0.0.1:1313") {
+		t.Error("make run's origin is not allowed to post")
 	}
 }
 

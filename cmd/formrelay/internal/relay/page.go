@@ -146,7 +146,11 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 </form>
 {{- end}}
 {{- if .DPOEmail}}
-<p>{{if .Thanks}}If you have a question about your request, write to our data protection officer{{else}}You can also make your request by writing to our data protection officer{{end}} at <a href="mailto:{{.DPOEmail}}">{{.DPOEmail}}</a>{{with .DPOPhone}} or by phoning {{.}}{{end}}.</p>
+{{- if .Thanks}}
+<p>If you have a question about your request, write to our data protection officer at <a href="mailto:{{.DPOEmail}}">{{.DPOEmail}}</a>{{with .DPOPhone}} or phone {{.}}{{end}}.</p>
+{{- else}}
+<p>You can also make your request by writing to our data protection officer at <a href="mailto:{{.DPOEmail}}">{{.DPOEmail}}</a>{{with .DPOPhone}} or by phoning {{.}}{{end}}.</p>
+{{- end}}
 {{- end}}
 {{- with .Back}}
 <p><a href="{{.}}">Back to the website</a></p>
