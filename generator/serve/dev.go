@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/policysite/policysite/generator"
@@ -34,47 +36,65 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 	if log == nil {
 		log = slog.Default()
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	live := NewLive(nil)
+	b := generator.NewBuilder(opts)
+	var batches <-chan []string
+	if do.Watch {
+		// Watch before the first build, so that nothing saved during it is
+		// missed: the builder keeps every file it read until told otherwise.
+		var err error
+		if batches, err = watch.Watch(ctx, opts.Source); err != nil {
+			return err
+		}
+		b.Watched()
+	}
+	// Warnings already shown are not shown again on every save: a large
+	// site can have thousands.
+	var warned diag.List
 	build := func() ([]string, error) {
 		start := time.Now()
-		res, err := generator.Render(opts)
-		if res != nil {
-			for _, d := range res.Diagnostics {
-				if d.Severity == diag.Warning {
-					log.Warn(d.Message, "at", d.Pos.String())
-				}
-			}
-		}
+		res, err := b.Render()
 		var l diag.List
-		if errors.As(err, &l) {
+		switch {
+		case errors.As(err, &l):
+			live.Fail(l)
+		case err != nil:
+			live.Fail(diag.List{{Severity: diag.Error, Message: err.Error()}})
+		default:
+			live.Update(res.Outputs, res.Changed)
+		}
+		took := time.Since(start).Round(time.Millisecond)
+		// The terminal hears after the browser, so that thousands of
+		// warnings never delay the page.
+		if res != nil {
+			for _, d := range fresh(warned, res.Diagnostics) {
+				log.Warn(d.Message, "at", d.Pos.String())
+			}
+			warned = res.Diagnostics
+		}
+		switch {
+		case l != nil:
 			for _, d := range l {
 				log.Error(d.Message, "at", d.Pos.String())
 			}
-			live.Fail(l)
 			return nil, err
-		}
-		if err != nil {
+		case err != nil:
 			log.Error("build failed", "err", err)
-			live.Fail(diag.List{{Severity: diag.Error, Message: err.Error()}})
 			return nil, err
 		}
-		changed := live.Set(res.Outputs)
-		log.Info("built", "policies", len(res.Site.Policies), "changed", len(changed), "took", time.Since(start).Round(time.Millisecond))
-		return changed, nil
+		log.Info("built", "policies", len(res.Site.Policies), "changed", len(res.Changed), "took", took)
+		return res.Changed, nil
 	}
 	build()
 
 	srv := &http.Server{Handler: live, ReadHeaderTimeout: 10 * time.Second}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if do.Watch {
-		batches, err := watch.Watch(ctx, opts.Source)
-		if err != nil {
-			return err
-		}
+	if batches != nil {
 		go func() {
 			for batch := range batches {
 				log.Info("changed", "files", batch)
+				b.Changed(batch...)
 				changed, err := build()
 				if do.Rebuilt != nil {
 					do.Rebuilt(changed, err)
@@ -95,4 +115,30 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 		return err
 	}
 	return nil
+}
+
+// fresh returns the warnings of cur that are not in last. Both are sorted
+// as diag.List.Sort sorts.
+func fresh(last, cur diag.List) diag.List {
+	key := func(a, b diag.Diagnostic) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), strings.Compare(a.Message, b.Message))
+	}
+	var out diag.List
+	j := 0
+	for _, d := range cur {
+		if d.Severity != diag.Warning {
+			continue
+		}
+		for j < len(last) && key(last[j], d) < 0 {
+			j++
+		}
+		seen := false
+		for k := j; k < len(last) && key(last[k], d) == 0; k++ {
+			seen = seen || last[k] == d
+		}
+		if !seen {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"maps"
 	"net/http"
 	"regexp"
 	"strings"
@@ -32,7 +33,7 @@ const (
 type Live struct {
 	mu      sync.RWMutex
 	h       http.Handler
-	bodies  map[string][]byte
+	files   map[string][]byte // by URL path of the file: "/privacy/index.html"
 	errs    diag.List
 	gen     int
 	clients map[chan string]bool
@@ -48,30 +49,61 @@ func NewLive(outs []publish.Output) *Live {
 // Set serves outs from now on, clears any error and tells open pages which
 // paths changed. It returns the changed paths.
 func (l *Live) Set(outs []publish.Output) []string {
-	bodies := make(map[string][]byte, len(outs))
-	for _, o := range outs {
-		bodies[o.Path] = o.Body
-	}
-	l.mu.Lock()
+	l.mu.RLock()
+	old := l.files
+	l.mu.RUnlock()
+	seen := make(map[string]bool, len(outs))
 	var changed []string
-	for p, b := range bodies {
-		if old, ok := l.bodies[p]; !ok || !bytes.Equal(old, b) {
-			changed = append(changed, p)
+	for _, o := range outs {
+		seen["/"+o.Path] = true
+		if b, ok := old["/"+o.Path]; !ok || !bytes.Equal(b, o.Body) {
+			changed = append(changed, o.Path)
 		}
 	}
-	for p := range l.bodies {
-		if _, ok := bodies[p]; !ok {
-			changed = append(changed, p)
+	for p := range old {
+		if !seen[p] {
+			changed = append(changed, p[1:])
 		}
 	}
+	l.Update(outs, changed)
+	return changed
+}
+
+// Update is Set for a caller that knows which paths changed since the last
+// Set or Update (generator.Result.Changed): it compares no bodies, and
+// copies the last site's table of files rather than building it again.
+func (l *Live) Update(outs []publish.Output, changed []string) {
+	l.mu.RLock()
+	old := l.files
+	l.mu.RUnlock()
+	var files map[string][]byte
+	if old == nil || len(changed) > len(outs)/4 {
+		files = make(map[string][]byte, len(outs))
+		for _, o := range outs {
+			files["/"+o.Path] = o.Body
+		}
+	} else {
+		files = maps.Clone(old)
+		ch := make(map[string]bool, len(changed))
+		for _, p := range changed {
+			ch[p] = true
+			delete(files, "/"+p)
+		}
+		for _, o := range outs {
+			if ch[o.Path] {
+				files["/"+o.Path] = o.Body
+			}
+		}
+	}
+	h := handler(files)
+	l.mu.Lock()
 	hadErr := len(l.errs) > 0
-	ev := eventFor(changed, l.bodies, bodies, hadErr)
-	l.bodies, l.h, l.errs = bodies, Handler(outs), nil
+	ev := eventFor(changed, old, files, hadErr)
+	l.files, l.h, l.errs = files, h, nil
 	l.mu.Unlock()
 	if len(changed) > 0 || hadErr {
 		l.broadcast(ev)
 	}
-	return changed
 }
 
 // Fail keeps the last good site and shows errs on every page.
@@ -91,10 +123,11 @@ func eventFor(changed []string, old, cur map[string][]byte, hadErr bool) string 
 		return "reload"
 	}
 	for _, p := range changed {
+		o, c := old["/"+p], cur["/"+p]
 		switch {
 		case strings.HasSuffix(p, ".css"):
-		case strings.HasSuffix(p, ".html") && old[p] != nil && cur[p] != nil &&
-			bytes.Equal(cssHref.ReplaceAll(old[p], nil), cssHref.ReplaceAll(cur[p], nil)):
+		case strings.HasSuffix(p, ".html") && o != nil && c != nil &&
+			bytes.Equal(cssHref.ReplaceAll(o, nil), cssHref.ReplaceAll(c, nil)):
 		default:
 			return "reload"
 		}

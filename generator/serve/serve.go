@@ -19,6 +19,12 @@ func Handler(outs []publish.Output) http.Handler {
 	for _, o := range outs {
 		files["/"+o.Path] = o.Body
 	}
+	return handler(files)
+}
+
+// handler serves files, by URL path ("/privacy/index.html"); it never
+// changes them.
+func handler(files map[string][]byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {

@@ -1,12 +1,15 @@
 // Package watch reports changes to a site's sources: site.yaml, content/ and
 // themes/, recursively, new folders included. Editors save in bursts (write
 // in place, write a temporary file then rename it, backup and swap files), so
-// events are filtered for editor junk and coalesced by a trailing debounce
-// into one batch of changed paths.
+// events are filtered for editor junk and coalesced into batches of changed
+// paths: a batch is ready once no event has come for Debounce, and while the
+// receiver is busy (rebuilding) events keep gathering into the next batch, so
+// no change is missed and a slow rebuild is followed by one more, not many.
 package watch
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -19,7 +22,13 @@ import (
 )
 
 // Debounce is how long the watcher waits after the last event of a burst.
-const Debounce = 120 * time.Millisecond
+// An editor's save is a burst of events within a millisecond or two; a
+// longer wait would be most of the time from a save to the page reloaded.
+const Debounce = 5 * time.Millisecond
+
+// All in a batch means events were lost (the system's queue overflowed):
+// anything may have changed.
+const All = "."
 
 // Junk reports whether name (a base name) is an editor's temporary, swap or
 // backup file rather than a source.
@@ -95,13 +104,36 @@ func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []st
 	pending := map[string]bool{}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	var (
+		quiet bool     // Debounce has passed since the last event
+		batch []string // pending, sorted, once quiet
+	)
 	for {
+		// Offer the batch only when it is ready; until the receiver takes
+		// it, events keep joining it.
+		var send chan<- []string
+		if quiet && len(pending) > 0 {
+			if batch == nil {
+				batch = make([]string, 0, len(pending))
+				for p := range pending {
+					batch = append(batch, p)
+				}
+				sort.Strings(batch)
+			}
+			send = out
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case err, ok := <-w.Errors:
 			if !ok {
 				return
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				pending[All] = true
+				quiet, batch = false, nil
+				timer.Reset(Debounce)
+				continue
 			}
 			slog.Warn("watching the site", "err", err)
 		case ev, ok := <-w.Events:
@@ -135,22 +167,12 @@ func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []st
 				continue
 			}
 			pending[rel] = true
+			quiet, batch = false, nil
 			timer.Reset(Debounce)
 		case <-timer.C:
-			if len(pending) == 0 {
-				continue
-			}
-			batch := make([]string, 0, len(pending))
-			for p := range pending {
-				batch = append(batch, p)
-			}
-			sort.Strings(batch)
-			pending = map[string]bool{}
-			select {
-			case out <- batch:
-			case <-ctx.Done():
-				return
-			}
+			quiet = true
+		case send <- batch:
+			pending, batch = map[string]bool{}, nil
 		}
 	}
 }
