@@ -344,3 +344,24 @@ func TestFresh(t *testing.T) {
 		}
 	}
 }
+
+// A folder-form policy renamed, then an earlier version in it edited: the
+// edit shows (the watcher reports it by its new path, so the builder reads
+// it again).
+func TestRenamedFolder(t *testing.T) {
+	dir := newSite(t)
+	version := func(v, effective, body string) string {
+		return strings.NewReplacer(`version: "1"`, `version: "`+v+`"`, "effective: 2026-01-01", "effective: "+effective).Replace(policy("Retention", body))
+	}
+	write(t, dir, "content/retention/index.md", version("2", "2026-01-01", "Keep it two years."))
+	write(t, dir, "content/retention/history/1.md", version("1", "2025-01-01", "Keep it one year."))
+	s := start(t, dir)
+	s.want("/retention/v/1/", 200, "Keep it one year.")
+	if err := os.Rename(filepath.Join(dir, "content/retention"), filepath.Join(dir, "content/records")); err != nil {
+		t.Fatal(err)
+	}
+	s.until(s.shows("/records/v/1/", 200, "Keep it one year."))
+	s.want("/retention/", 404)
+	write(t, dir, "content/records/history/1.md", version("1", "2025-01-01", "Keep it eighteen months."))
+	s.until(s.shows("/records/v/1/", 200, "Keep it eighteen months."))
+}

@@ -80,6 +80,18 @@ func addTree(w *fsnotify.Watcher, dir string) {
 	})
 }
 
+// unwatchTree stops watching dir, a folder moved or removed, and every
+// folder below it. inotify goes on watching a moved folder's subfolders
+// under their old names, so their files would be reported by paths that no
+// longer exist; the new name is watched afresh when its Create arrives.
+func unwatchTree(w *fsnotify.Watcher, dir string) {
+	for _, p := range w.WatchList() {
+		if p == dir || strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			w.Remove(p)
+		}
+	}
+}
+
 // relevant reports whether rel (slash-separated, relative to the root) is a
 // source the site is built from.
 func relevant(rel string) bool {
@@ -147,6 +159,9 @@ func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []st
 			rel = filepath.ToSlash(rel)
 			if !relevant(rel) {
 				continue
+			}
+			if ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove) {
+				unwatchTree(w, ev.Name)
 			}
 			if ev.Has(fsnotify.Create) {
 				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {

@@ -137,3 +137,25 @@ func TestWatchBusyReceiver(t *testing.T) {
 	}
 	collect(t, c, paths, paths...)
 }
+
+// A folder renamed with a folder in it: files in the subfolder are reported
+// by their new paths afterwards, never by the old ones.
+func TestWatchRenamedFolder(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "content", "a", "history"), 0o755)
+	os.WriteFile(filepath.Join(dir, "content", "a", "index.md"), []byte("a"), 0o644)
+	os.WriteFile(filepath.Join(dir, "content", "a", "history", "1.md"), []byte("1"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c, err := Watch(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "content", "a"), filepath.Join(dir, "content", "b")); err != nil {
+		t.Fatal(err)
+	}
+	moved := []string{"content/a", "content/b", "content/b/index.md", "content/b/history/1.md"}
+	collect(t, c, moved, "content/a", "content/b/index.md", "content/b/history/1.md")
+	os.WriteFile(filepath.Join(dir, "content", "b", "history", "1.md"), []byte("1, edited"), 0o644)
+	collect(t, c, moved[1:], "content/b/history/1.md")
+}
