@@ -9,7 +9,6 @@ package watch
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -26,8 +25,8 @@ import (
 // longer wait would be most of the time from a save to the page reloaded.
 const Debounce = 5 * time.Millisecond
 
-// All in a batch means events were lost (the system's queue overflowed):
-// anything may have changed.
+// All in a batch means events may have been lost (the system's queue
+// overflowed, or a folder could not be watched): anything may have changed.
 const All = "."
 
 // Junk reports whether name (a base name) is an editor's temporary, swap or
@@ -59,25 +58,30 @@ func Watch(ctx context.Context, root string) (<-chan []string, error) {
 		w.Close()
 		return nil, err
 	}
+	blind := false
 	for _, d := range []string{"content", "themes"} {
-		addTree(w, filepath.Join(root, d))
+		blind = !addTree(w, filepath.Join(root, d)) || blind
 	}
 	out := make(chan []string)
-	go loop(ctx, w, root, out)
+	go loop(ctx, w, root, out, blind)
 	return out, nil
 }
 
-// addTree watches dir and every folder below it.
-func addTree(w *fsnotify.Watcher, dir string) {
+// addTree watches dir and every folder below it, and reports whether it
+// could watch them all.
+func addTree(w *fsnotify.Watcher, dir string) bool {
+	ok := true
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return nil
 		}
 		if err := w.Add(p); err != nil {
-			slog.Warn("cannot watch folder", "dir", p, "err", err)
+			slog.Warn("cannot watch folder: every save will read the whole site", "dir", p, "err", err)
+			ok = false
 		}
 		return nil
 	})
+	return ok
 }
 
 // unwatchTree stops watching dir, a folder moved or removed, and every
@@ -109,8 +113,10 @@ func relevant(rel string) bool {
 	return true
 }
 
-// loop owns the debounce timer: one goroutine, no locks.
-func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []string) {
+// loop owns the debounce timer: one goroutine, no locks. Once a folder
+// could not be watched (blind), changes in it go unseen, so every batch
+// also holds All.
+func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []string, blind bool) {
 	defer close(out)
 	defer w.Close()
 	pending := map[string]bool{}
@@ -130,6 +136,9 @@ func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []st
 				for p := range pending {
 					batch = append(batch, p)
 				}
+				if blind && !pending[All] {
+					batch = append(batch, All)
+				}
 				sort.Strings(batch)
 			}
 			send = out
@@ -141,13 +150,12 @@ func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []st
 			if !ok {
 				return
 			}
-			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				pending[All] = true
-				quiet, batch = false, nil
-				timer.Reset(Debounce)
-				continue
-			}
-			slog.Warn("watching the site", "err", err)
+			// Events may have been lost (the system's queue overflowed, or
+			// worse): anything may have changed.
+			slog.Warn("watching the site: reading it all again", "err", err)
+			pending[All] = true
+			quiet, batch = false, nil
+			timer.Reset(Debounce)
 		case ev, ok := <-w.Events:
 			if !ok {
 				return
@@ -167,7 +175,7 @@ func loop(ctx context.Context, w *fsnotify.Watcher, root string, out chan<- []st
 				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
 					// A new folder: watch it and report what is already in it
 					// (files can land before the watch is in place).
-					addTree(w, ev.Name)
+					blind = !addTree(w, ev.Name) || blind
 					filepath.WalkDir(ev.Name, func(p string, d fs.DirEntry, err error) error {
 						if err == nil && !d.IsDir() {
 							if r, err := filepath.Rel(root, p); err == nil && relevant(filepath.ToSlash(r)) {
