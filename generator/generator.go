@@ -113,7 +113,13 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	if l.HasErrors() && body == nil {
 		return nil, l
 	}
-	r := markdown.Render(body, markdown.Options{Path: f.Path, UnsafeHTML: cfg.UnsafeHTML, Numbered: meta.Numbered, BasePath: basePath})
+	opts := markdown.Options{Path: f.Path, UnsafeHTML: cfg.UnsafeHTML, Numbered: meta.Numbered, BasePath: basePath}
+	if f.Version != "" {
+		// An archived version is a copy of index.md: its links mean what
+		// they meant there.
+		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
+	}
+	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, f.Data)
 	for _, p := range r.Problems {
 		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})

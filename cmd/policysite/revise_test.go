@@ -189,3 +189,25 @@ func TestRelink(t *testing.T) {
 		}
 	}
 }
+
+// TestReviseKeepsLinks: after revise moves a flat policy that links to
+// another, the build passes and both the current page and the archived
+// version link to the other policy's page.
+func TestReviseKeepsLinks(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"site.yaml":           reviseSite,
+		"content/visitors.md": strings.Replace(flatPolicy, "at reception.\n", "at reception, as the [rules](rules.md#signing-in) say.\n", 1),
+		"content/rules.md":    "---\ntitle: Rules\nversion: \"1\"\neffective: 2025-01-01\nnext_review: 2027-01-01\nowner: Head\n---\n\n## Signing in\n\nSign in.\n",
+	})
+	if _, stderr, code := runBin(t, dir, "revise", "visitors", "--now", "2026-02-01"); code != 0 {
+		t.Fatalf("revise: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-02-01"); code != 0 {
+		t.Fatalf("build after revise: exit %d\n%s", code, stderr)
+	}
+	for _, page := range []string{"public/visitors/index.html", "public/visitors/v/1.9/index.html"} {
+		if got := readFile(t, dir, page); !strings.Contains(got, `href=/rules/#signing-in`) && !strings.Contains(got, `href="/rules/#signing-in"`) {
+			t.Errorf("%s does not link to /rules/#signing-in", page)
+		}
+	}
+}
