@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -84,11 +85,41 @@ requests:
 func newRelayRig(t *testing.T) *relayRig {
 	t.Helper()
 	bin := formrelayBinary(t)
-	rg := &relayRig{}
-	// The relay's port is chosen first: the site's form names it.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	var mail *smtptest.Server
+	var err error
+	for range 5 { // New picks a free port; another test may take it before Start
+		if mail, err = smtptest.New(); err == nil {
+			if err = mail.Start(); err == nil {
+				break
+			}
+		}
+	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(mail.Stop)
+	for attempt := 1; ; attempt++ {
+		rg, err := startRelayRig(t, bin, mail)
+		if err == nil {
+			return rg
+		}
+		if attempt == 5 || !errors.Is(err, errPortTaken) {
+			t.Fatal(err)
+		}
+	}
+}
+
+var errPortTaken = errors.New("the relay's port was taken")
+
+// startRelayRig makes one attempt: the relay's port has to be chosen before
+// the site is built (the form names it), so another process may take it
+// before the relay listens.
+func startRelayRig(t *testing.T, bin string, mail *smtptest.Server) (*relayRig, error) {
+	t.Helper()
+	rg := &relayRig{mail: mail}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
 	}
 	rg.relay = "http://" + ln.Addr().String()
 	ln.Close()
@@ -97,15 +128,6 @@ func newRelayRig(t *testing.T) *relayRig {
 		"site.yaml":           siteYAML,
 		"content/handbook.md": "---\ntitle: Staff handbook\nversion: \"1.0\"\neffective: 2026-01-01\nnext_review: 2027-06-30\nowner: Head teacher\n---\n\n## Scope\n\nEveryone.\n",
 	}, buildDay)
-
-	rg.mail, err = smtptest.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rg.mail.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(rg.mail.Stop)
 
 	dir := t.TempDir()
 	write := func(name, body string) {
@@ -123,19 +145,20 @@ smtp:
   port: %d
   starttls: disabled
 from: "Test School <forms@example.org>"
-`, strings.TrimPrefix(rg.relay, "http://"), rg.site.URL, rg.mail.Host(), rg.mail.Port()))
+`, strings.TrimPrefix(rg.relay, "http://"), rg.site.URL, mail.Host(), mail.Port()))
 
 	cmd := exec.Command(bin, "serve", "--config", filepath.Join(dir, "relay.yaml"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	ready := make(chan bool, 1)
+	ready, exited := make(chan bool, 1), make(chan bool)
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			rg.mu.Lock()
@@ -148,10 +171,15 @@ from: "Test School <forms@example.org>"
 	}()
 	select {
 	case <-ready:
+		return rg, nil
+	case <-exited:
+		if strings.Contains(rg.logs(), "address already in use") {
+			return nil, errPortTaken
+		}
+		return nil, fmt.Errorf("formrelay exited:\n%s", rg.logs())
 	case <-time.After(20 * time.Second):
-		t.Fatalf("formrelay did not start:\n%s", rg.logs())
+		return nil, fmt.Errorf("formrelay did not start:\n%s", rg.logs())
 	}
-	return rg
 }
 
 func (rg *relayRig) logs() string {
