@@ -558,12 +558,24 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 	if keep != nil && (te.readsText || keep.key != sk || !sameSummaries(keep.sums, sums)) {
 		keep = nil
 	}
-	var head []publish.Output
+	// The lists are rendered beside the rest: at 1,000 policies the index
+	// and the changes page take tens of milliseconds each.
+	var (
+		head, tail []publish.Output
+		tailErr    error
+		tailDone   = make(chan struct{})
+	)
 	if keep != nil {
-		head = keep.head
+		head, tail = keep.head, keep.tail
+		close(tailDone)
 	} else {
+		go func() {
+			defer close(tailDone)
+			tail, tailErr = ps.tail(s, te.theme)
+		}()
 		var err error
 		if head, err = ps.sitePages(); err != nil {
+			<-tailDone
 			return nil, err
 		}
 	}
@@ -604,6 +616,7 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 		pouts[i], errs[i] = ps.policyPages(p, mine)
 		slices.SortFunc(pouts[i], byPath)
 	})
+	<-tailDone
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -612,21 +625,29 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 	}
 	b.bundles = bundles
 
-	tail := keep.tailOrNil()
 	if keep == nil {
-		var err error
-		if tail, err = ps.changesPages(s.Changes()); err != nil {
-			return nil, err
+		if tailErr != nil {
+			return nil, tailErr
 		}
-		tail = append(tail, te.theme.Assets()...)
-		data, err := dataFiles(s)
-		if err != nil {
-			return nil, err
-		}
-		tail = append(tail, data...)
 		b.site = &siteEntry{key: sk, sums: sums, head: head, tail: tail}
 	}
 	return sortedOutputs(head, tail, s.Policies, pouts), nil
+}
+
+// tail renders the outputs that list every policy and come after the
+// policies' pages: the changes page and feed, the theme's assets,
+// policies.json, sitemap.xml and the other files for machines.
+func (ps *pageSet) tail(s *site.Site, th *theme.Theme) ([]publish.Output, error) {
+	tail, err := ps.changesPages(s.Changes())
+	if err != nil {
+		return nil, err
+	}
+	tail = append(tail, th.Assets()...)
+	data, err := dataFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	return append(tail, data...), nil
 }
 
 // sortedOutputs returns the site's outputs sorted by path: the pages of
@@ -731,13 +752,6 @@ type siteEntry struct {
 	key        siteKey
 	sums       []summary
 	head, tail []publish.Output
-}
-
-func (e *siteEntry) tailOrNil() []publish.Output {
-	if e == nil {
-		return nil
-	}
-	return e.tail
 }
 
 // A siteKey is what the pages listing every policy read besides the
