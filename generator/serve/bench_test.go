@@ -58,8 +58,9 @@ func BenchmarkSaveToServedCorpus(b *testing.B) {
 func benchSaveToServed(b *testing.B, dir, rel, page string, edit func(i int) (text, want string)) {
 	s := start(b, dir)
 	var took []time.Duration
-	b.ResetTimer()
-	for i := range b.N {
+	i := 0
+	for b.Loop() {
+		i++
 		text, want := edit(i)
 		t0 := time.Now()
 		write(b, dir, rel, text)
@@ -77,7 +78,6 @@ func benchSaveToServed(b *testing.B, dir, rel, page string, edit func(i int) (te
 		}
 		took = append(took, time.Since(t0))
 	}
-	b.StopTimer()
 	slices.Sort(took)
 	at := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1)+0.5)].Microseconds()) / 1000 }
 	b.ReportMetric(at(0), "min-ms")
