@@ -387,3 +387,38 @@ func TestReadsText(t *testing.T) {
 		t.Error("the built-in theme's index reads policies' text: it is rendered again on every save")
 	}
 }
+
+// A policy that is a symbolic link is read again at every render: the
+// watcher reports a change by the path written, not by the link's.
+func TestBuilderSymlink(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "site.yaml", "title: Links\n")
+	writeFile(t, dir, "content/shared/text.txt", newPolicy)
+	if err := os.Symlink("shared/text.txt", filepath.Join(dir, "content", "visitors.md")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	b := NewBuilder(Options{Source: dir, Now: exampleNow})
+	b.Watched()
+	page := func() string {
+		t.Helper()
+		res, err := b.Render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Outputs {
+			if o.Path == "visitors/index.html" {
+				return string(o.Body)
+			}
+		}
+		t.Fatal("no visitors/index.html")
+		return ""
+	}
+	if !strings.Contains(page(), "Sign in at the office.") {
+		t.Fatal("first render: no text")
+	}
+	edit(t, dir, "content/shared/text.txt", "Sign in at the office.", "Sign in at reception.")
+	b.Changed("content/shared/text.txt")
+	if !strings.Contains(page(), "Sign in at reception.") {
+		t.Error("the linked policy's change did not show")
+	}
+}
