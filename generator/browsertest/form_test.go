@@ -39,32 +39,17 @@ type relayRig struct {
 	log   strings.Builder
 }
 
-var (
-	relayBinOnce sync.Once
-	relayBin     string
-	relayBinErr  error
-)
-
-// formrelayBinary builds cmd/formrelay once per test binary.
+// formrelayBinary builds cmd/formrelay into the test's temporary folder
+// (the build cache makes the second build quick).
 func formrelayBinary(t *testing.T) string {
 	t.Helper()
-	relayBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "policysite-formrelay-")
-		if err != nil {
-			relayBinErr = err
-			return
-		}
-		relayBin = filepath.Join(dir, "formrelay")
-		cmd := exec.Command("go", "build", "-o", relayBin, "./cmd/formrelay")
-		cmd.Dir = testtools.Root()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			relayBinErr = fmt.Errorf("go build ./cmd/formrelay: %v\n%s", err, out)
-		}
-	})
-	if relayBinErr != nil {
-		t.Fatal(relayBinErr)
+	bin := filepath.Join(t.TempDir(), "formrelay")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/formrelay")
+	cmd.Dir = testtools.Root()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/formrelay: %v\n%s", err, out)
 	}
-	return relayBin
+	return bin
 }
 
 const formSiteYAML = `title: Test policies
