@@ -127,7 +127,7 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
 		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
 	}
-	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings}
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
 		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}

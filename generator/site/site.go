@@ -159,7 +159,9 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	for _, p := range policies {
 		p.Status = StatusOf(p.NextReview, now, cfg.Review.WarnDays)
 		p.DaysLeft = p.NextReview.Sub(now)
-		p.Contents = Contents(p.Headings)
+		if p.Contents == nil { // a Builder's kept policies bring theirs
+			p.Contents = Contents(p.Headings)
+		}
 		p.LastReview = nil
 		for i := range p.Reviews {
 			if r := &p.Reviews[i]; p.LastReview == nil || !r.Date.Before(p.LastReview.Date) {
