@@ -10,7 +10,14 @@ SIZES=${SIZES:-"100 1000 10000"}
 RUNS=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
+if ! command -v /usr/bin/time >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "bench: installing GNU time (peak memory per process)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+  else
+    echo "bench: /usr/bin/time is missing: sudo apt-get install -y time" >&2; exit 1
+  fi
+fi
 
 go build -o "$work/policysite" ./cmd/policysite
 go build -o "$work/floor" ./internal/cmd/floor
