@@ -21,6 +21,7 @@ import (
 
 	"github.com/policysite/policysite/cmd/formrelay/internal/relay"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/internal/buildinfo"
 )
 
 func main() {
@@ -75,7 +76,7 @@ down is retried, for days if need be; nothing acknowledged is dropped.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&f.config, "config", "c", "relay.yaml", "the relay configuration")
-	root.AddCommand(newServe(f), newCheck(f), newList(f), newVersion())
+	root.AddCommand(newServe(f), newCheck(f), newList(f), buildinfo.Command("formrelay"))
 	for _, c := range root.Commands() {
 		c.SilenceUsage = true
 		c.Args = func(cmd *cobra.Command, args []string) error {
