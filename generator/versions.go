@@ -52,7 +52,7 @@ func attachHistory(p *site.Policy, cur *parsedFile, f source.File, hist []*parse
 			l.Errorf(at, "version %q disagrees with the file name %s.md: rename the file or fix the version", hp.Version, h.Version)
 			continue
 		}
-		vs = append(vs, parsed{&site.Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: site.Contents(hp.Headings)}, hist[i]})
+		vs = append(vs, parsed{&site.Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: hp.Contents}, hist[i]})
 	}
 	sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
 	// The current version comes last; check the whole chain in order.

@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 )
 
@@ -38,4 +41,16 @@ func (f *siteFlags) options() (generator.Options, error) {
 		opts.Now = d
 	}
 	return opts, nil
+}
+
+// siteConfig loads the site.yaml of opts.Source for the commands that edit
+// policies (new, revise, review); its errors are printed to w and end the
+// command as content errors.
+func siteConfig(w io.Writer, opts generator.Options) (*config.Site, error) {
+	cfg, l := config.Load(os.DirFS(opts.Source))
+	if l.HasErrors() {
+		printDiagnostics(w, l, false)
+		return nil, contentError{len(l)}
+	}
+	return cfg, nil
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/policysite/policysite/generator/config"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -47,10 +45,9 @@ from today. The slug becomes the policy's URL.`,
 			if strings.TrimSpace(title) == "" {
 				return usageError{errors.New("--title is required")}
 			}
-			cfg, l := config.Load(os.DirFS(opts.Source))
-			if l.HasErrors() {
-				printDiagnostics(cmd.ErrOrStderr(), l, false)
-				return contentError{len(l)}
+			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			if err != nil {
+				return err
 			}
 			slug := args[0]
 			rel := filepath.Join("content", slug+".md")

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/frontmatter"
 )
@@ -36,10 +35,9 @@ date. The version and the text stay as they are. To change the text, use revise.
 					return usageError{fmt.Errorf("--date: %v", err)}
 				}
 			}
-			cfg, l := config.Load(os.DirFS(opts.Source))
-			if l.HasErrors() {
-				printDiagnostics(cmd.ErrOrStderr(), l, false)
-				return contentError{len(l)}
+			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			if err != nil {
+				return err
 			}
 			rel, _, err := policyFile(opts.Source, args[0])
 			if err != nil {

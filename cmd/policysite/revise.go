@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
-	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
@@ -48,10 +47,9 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 					return usageError{fmt.Errorf("--effective: %v", err)}
 				}
 			}
-			cfg, l := config.Load(os.DirFS(opts.Source))
-			if l.HasErrors() {
-				printDiagnostics(cmd.ErrOrStderr(), l, false)
-				return contentError{len(l)}
+			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			if err != nil {
+				return err
 			}
 			slug := args[0]
 			out := cmd.OutOrStdout()
