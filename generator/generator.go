@@ -16,9 +16,12 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/policysite/policysite/generator/check"
@@ -26,6 +29,7 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/generator/site"
@@ -77,7 +81,119 @@ type Result struct {
 
 // Build renders the site and, when there are no errors, writes it to the
 // destination. The returned error is the diagnostics when they hold errors.
+//
+// It streams: one worker reads, parses, renders, minifies and writes each
+// policy, then keeps only what the pages listing every policy and the link
+// checks read (its front matter, headings and links), so a build holds one
+// policy's text per core rather than every policy's. Pages are written
+// into a folder beside the destination that replaces it only when the
+// whole site built without errors. The Result has no Outputs.
+//
+// A theme whose policy pages read other policies, or whose pages listing
+// every policy read their text, needs every policy before those pages:
+// then Build renders as Render does, and writes after.
 func Build(opts Options) (*Result, error) {
+	if opts.Source == "" {
+		opts.Source = "."
+	}
+	if opts.Now.IsZero() {
+		now, err := Today()
+		if err != nil {
+			return nil, err
+		}
+		opts.Now = now
+	}
+	root, err := os.OpenRoot(opts.Source)
+	if err != nil {
+		return nil, fmt.Errorf("site folder: %w", err)
+	}
+	defer root.Close()
+	fsys := root.FS()
+	b := NewBuilder(opts)
+	cfg, l := b.loadConfig(fsys)
+	basePath := basePathOf(cfg)
+	te, tl := b.loadTheme(fsys, cfg, basePath)
+	if l = append(l, tl...); l.HasErrors() || te.readsSite || te.readsText {
+		return buildWhole(opts)
+	}
+	res := &Result{Diagnostics: l}
+	files, l := source.List(fsys)
+	res.Diagnostics = append(res.Diagnostics, l...)
+
+	tree, err := publish.Create(DestinationOf(opts))
+	if err != nil {
+		return res, err
+	}
+	st := &stream{opts: opts, fsys: fsys, cfg: cfg, basePath: basePath, tree: tree, results: make([]streamed, len(files))}
+	// Every page names the cookie policy and its notice: it comes first.
+	cookie := -1
+	if c := cfg.Cookies; c != nil {
+		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
+	}
+	var published []*site.Policy
+	if cookie >= 0 {
+		if p := st.parse(cookie, files[cookie]); p != nil {
+			published = []*site.Policy{p}
+		}
+	}
+	st.ps = newPageSet(te.theme, &site.Site{Config: cfg, Now: opts.Now, Policies: published})
+	parallel(len(files), func(i int) {
+		if i != cookie {
+			st.parse(i, files[i])
+		}
+		st.write(i)
+	})
+
+	var policies []*site.Policy
+	for _, r := range st.results {
+		res.Diagnostics = append(res.Diagnostics, r.l...)
+		if r.p != nil {
+			policies = append(policies, r.p)
+		}
+	}
+	s := site.New(cfg, opts.Now, policies)
+	res.Site = s
+	n := len(res.Diagnostics)
+	checkLinks(s, files, &res.Diagnostics)
+	tagRule(res.Diagnostics[n:], "broken-link")
+	n = len(res.Diagnostics)
+	checkCookies(s, &res.Diagnostics)
+	tagRule(res.Diagnostics[n:], "missing-cookie-policy")
+	for _, d := range check.Site(s, cfg.Review.WarnDays) {
+		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
+			res.Diagnostics = append(res.Diagnostics, lintWarnings(diag.List{d})...)
+		}
+	}
+	res.Diagnostics.Sort()
+	if res.Diagnostics.HasErrors() || st.err != nil {
+		tree.Abort()
+		if st.err != nil {
+			return res, st.err
+		}
+		return res, res.Diagnostics.Errors()
+	}
+	ps := newPageSet(te.theme, s)
+	head, err := ps.sitePages()
+	if err == nil {
+		var tail []publish.Output
+		tail, err = ps.tail(s, te.theme)
+		head = append(head, tail...)
+	}
+	if err == nil {
+		err = publish.MinifyAll(head)
+	}
+	if err == nil {
+		err = tree.Add(head...)
+	}
+	if err != nil {
+		tree.Abort()
+		return res, err
+	}
+	return res, tree.Commit()
+}
+
+// buildWhole renders the whole site, then writes it.
+func buildWhole(opts Options) (*Result, error) {
 	res, err := Render(opts)
 	if err != nil {
 		return res, err
@@ -89,6 +205,129 @@ func Build(opts Options) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// A stream is a build in progress: the state its workers share.
+type stream struct {
+	opts     Options
+	fsys     fs.FS
+	cfg      *config.Site
+	basePath string
+	tree     *publish.Tree
+	ps       *pageSet // for policy pages: the site's settings, the day and the cookie policy
+	results  []streamed
+
+	mu  sync.Mutex
+	err error // the first failure to render or write
+}
+
+// streamed is what a build keeps of one policy file: the policy, when
+// published, without its text; and the file's diagnostics.
+type streamed struct {
+	p *site.Policy
+	l diag.List
+}
+
+// parse reads and parses files[i] with its earlier versions and keeps the
+// result; it returns the policy when it is to be published.
+func (st *stream) parse(i int, f source.File) *site.Policy {
+	r := &st.results[i]
+	if r.l = source.Load(st.fsys, &f); len(r.l) > 0 {
+		return nil
+	}
+	p, l := parsePolicy(f, st.cfg, st.basePath)
+	r.l = l
+	if p == nil || p.Draft && !st.opts.Drafts {
+		return nil
+	}
+	p.Prepare(st.opts.Now, st.cfg.Review.WarnDays)
+	r.p = p
+	return p
+}
+
+// write renders, minifies and writes the pages of results[i], then drops
+// its text. Once anything has failed it does nothing: the build will not
+// be published.
+func (st *stream) write(i int) {
+	p := st.results[i].p
+	st.mu.Lock()
+	failed := st.err != nil
+	st.mu.Unlock()
+	if p == nil || failed {
+		return
+	}
+	outs, err := st.ps.policyPages(p, (&site.Site{Policies: []*site.Policy{p}}).Changes())
+	for j := 0; err == nil && j < len(outs); j++ {
+		if !outs[j].Raw {
+			outs[j].Body, err = publish.Minify(path.Ext(outs[j].Path), outs[j].Body)
+			if err != nil {
+				err = fmt.Errorf("minify %s: %w", outs[j].Path, err)
+			}
+		}
+	}
+	if err == nil {
+		err = st.tree.Add(outs...)
+	}
+	if err != nil {
+		st.mu.Lock()
+		if st.err == nil {
+			st.err = err
+		}
+		st.mu.Unlock()
+	}
+	st.results[i].p = withoutText(p)
+}
+
+// textless stands for a comparison that was made but is no longer kept.
+var textless = &history.Comparison{}
+
+// withoutText returns a copy of p and its versions without what only its
+// own pages show: its text, contents, headings but their ids, and the
+// comparisons of its versions. Pages that list every policy (when the
+// theme's do not name the text) and link checks read only the rest.
+func withoutText(p *site.Policy) *site.Policy {
+	q := *p
+	q.Body, q.Contents = "", nil
+	// Link checks read the headings' ids alone.
+	q.Headings = make([]markdown.Heading, len(p.Headings))
+	for i, h := range p.Headings {
+		q.Headings[i] = markdown.Heading{Level: h.Level, ID: h.ID}
+	}
+	if q.Diff != nil {
+		q.Diff = textless
+	}
+	q.History = make([]*site.Version, len(p.History))
+	for i, v := range p.History {
+		w := *v
+		w.Body, w.Contents = "", nil
+		if w.Diff != nil {
+			w.Diff = textless
+		}
+		q.History[i] = &w
+	}
+	return &q
+}
+
+// parsePolicy parses a policy file with its earlier versions, as a
+// Builder does without keeping anything.
+func parsePolicy(f source.File, cfg *config.Site, basePath string) (*site.Policy, diag.List) {
+	one := func(f source.File) *parsedFile {
+		p, l := parseOne(f, cfg, basePath)
+		return &parsedFile{data: f.Data, p: p, l: l}
+	}
+	cur := one(f)
+	if cur.p == nil || len(f.History) == 0 {
+		return cur.p, cur.l
+	}
+	hist := make([]*parsedFile, len(f.History))
+	for j, h := range f.History {
+		hist[j] = one(h)
+	}
+	l := append(cur.l, attachHistory(cur.p, cur, f, hist, func(prev, next *parsedFile) *history.Comparison {
+		c := history.Compare(bodyOf(prev.data), bodyOf(next.data))
+		return &c
+	})...)
+	return cur.p, l
 }
 
 // DestinationOf returns where Build writes.

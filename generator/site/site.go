@@ -151,23 +151,13 @@ type Site struct {
 const DefaultCategory = "Policies"
 
 // New builds the model from policies; it sorts them, computes review status
-// and contents, and groups them. It takes ownership of the slice.
+// and groups them. It takes ownership of the slice.
 func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
 	sort.SliceStable(policies, func(i, j int) bool { return Less(policies[i], policies[j]) })
 	byName := map[string]int{}
 	for _, p := range policies {
-		p.Status = StatusOf(p.NextReview, now, cfg.Review.WarnDays)
-		p.DaysLeft = p.NextReview.Sub(now)
-		if p.Contents == nil { // a Builder's kept policies bring theirs
-			p.Contents = Contents(p.Headings)
-		}
-		p.LastReview = nil
-		for i := range p.Reviews {
-			if r := &p.Reviews[i]; p.LastReview == nil || !r.Date.Before(p.LastReview.Date) {
-				p.LastReview = r
-			}
-		}
+		p.Prepare(now, cfg.Review.WarnDays)
 		switch p.Status {
 		case Overdue:
 			s.Overdue++
@@ -187,6 +177,20 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		s.Categories[i].Policies = append(s.Categories[i].Policies, p)
 	}
 	return s
+}
+
+// Prepare computes what New does for p alone: its review status on now
+// and its last review. A build that writes each policy's
+// pages before it has read every policy calls it first.
+func (p *Policy) Prepare(now date.Date, warnDays int) {
+	p.Status = StatusOf(p.NextReview, now, warnDays)
+	p.DaysLeft = p.NextReview.Sub(now)
+	p.LastReview = nil
+	for i := range p.Reviews {
+		if r := &p.Reviews[i]; p.LastReview == nil || !r.Date.Before(p.LastReview.Date) {
+			p.LastReview = r
+		}
+	}
 }
 
 // Less orders policies by weight, then title, then slug: the index order.

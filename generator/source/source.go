@@ -41,8 +41,26 @@ var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true
 
 // Read returns the policies in content/ of fsys, sorted by path: every
 // content/<slug>.md and content/<slug>/index.md. It reports files it cannot
-// read, names that cannot be URLs, and two files claiming one slug.
+// read, names that cannot be URLs, and two files claiming one slug. Files
+// that cannot be read are left out.
 func Read(fsys fs.FS) ([]File, diag.List) {
+	files, l := List(fsys)
+	kept := files[:0]
+	for i := range files {
+		if fl := Load(fsys, &files[i]); len(fl) > 0 {
+			l = append(l, fl...)
+			continue
+		}
+		kept = append(kept, files[i])
+	}
+	return kept, l
+}
+
+// List is Read without the reading: it finds the policies and their
+// earlier versions and reports what Read reports but unreadable files,
+// leaving Data nil. Load reads them, so a build can hold one policy's text
+// at a time.
+func List(fsys fs.FS) ([]File, diag.List) {
 	var l diag.List
 	var files []File
 	bySlug := map[string]string{}
@@ -97,13 +115,8 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 			l.Errorf(diag.Pos{File: p}, "file is %d MiB; a policy may be at most %d MiB", info.Size()>>20, MaxSize>>20)
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
-			return nil
-		}
 		if isHistory {
-			history[slug] = append(history[slug], File{Path: p, Slug: slug, Data: data, Version: version})
+			history[slug] = append(history[slug], File{Path: p, Slug: slug, Version: version})
 			return nil
 		}
 		if other, dup := bySlug[slug]; dup {
@@ -111,7 +124,7 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 			return nil
 		}
 		bySlug[slug] = p
-		files = append(files, File{Path: p, Slug: slug, Data: data})
+		files = append(files, File{Path: p, Slug: slug})
 		return nil
 	})
 	if err != nil {
@@ -128,6 +141,35 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 		}
 	}
 	return files, l
+}
+
+// Load reads the data of f and of its earlier versions. It reports the
+// files it cannot read; an earlier version that cannot be read is dropped
+// from f.History.
+func Load(fsys fs.FS, f *File) diag.List {
+	var l diag.List
+	read := func(g *File) bool {
+		data, err := fs.ReadFile(fsys, g.Path)
+		if err != nil {
+			l.Errorf(diag.Pos{File: g.Path}, "%v", explain(err))
+			return false
+		}
+		g.Data = data
+		return true
+	}
+	if !read(f) {
+		return l
+	}
+	if len(f.History) > 0 {
+		hs := make([]File, 0, len(f.History)) // f.History may be shared with a listing
+		for _, h := range f.History {
+			if read(&h) {
+				hs = append(hs, h)
+			}
+		}
+		f.History = hs
+	}
+	return l
 }
 
 // historyVersion returns the version of an earlier version's path,

@@ -1,0 +1,144 @@
+package generator
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policysite/policysite/generator/corpus"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/internal/testtools"
+)
+
+// TestBuildWritesWhatRenderRenders: Build streams each policy's pages to
+// disk and keeps only summaries; Render keeps everything. Both must give
+// the same bytes, for the example site, the versions fixture, a site of
+// awkward content, a generated corpus and a theme that makes Build render
+// the whole site first.
+func TestBuildWritesWhatRenderRenders(t *testing.T) {
+	gen := t.TempDir()
+	if err := corpus.Write(gen, 40, 7, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	// A policy page that counts every policy reads the whole site.
+	whole := copySite(t)
+	edit(t, whole, "themes/default/layouts/policy.html", `{{define "main" -}}`, `{{define "main" -}}<p>{{len .Site.Policies}} policies</p>`)
+	for _, tc := range []struct{ name, dir string }{
+		{"example", testtools.Root()},
+		{"history", filepath.Join("testdata", "history", "site")},
+		{"awkward", filepath.Join("testdata", "awkward")},
+		{"corpus", gen},
+		{"reads-site", whole},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := Options{Source: tc.dir, Now: exampleNow, BaseURL: "https://policies.example.org/"}
+			want, err := Render(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := publish.MinifyAll(want.Outputs); err != nil {
+				t.Fatal(err)
+			}
+			opts.Destination = filepath.Join(t.TempDir(), "public")
+			got, err := Build(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Site.Policies) != len(want.Site.Policies) || got.Site.Overdue != want.Site.Overdue || got.Site.DueSoon != want.Site.DueSoon {
+				t.Errorf("Build's site has %d policies (%d overdue, %d due soon), Render's %d (%d, %d)",
+					len(got.Site.Policies), got.Site.Overdue, got.Site.DueSoon, len(want.Site.Policies), want.Site.Overdue, want.Site.DueSoon)
+			}
+			if g, w := diagText(got.Diagnostics), diagText(want.Diagnostics); g != w {
+				t.Errorf("Build reports\n%s\nRender reports\n%s", g, w)
+			}
+			files := readTree(t, opts.Destination)
+			for _, o := range want.Outputs {
+				b, ok := files[o.Path]
+				delete(files, o.Path)
+				if !ok {
+					t.Errorf("%s: rendered, not written", o.Path)
+				} else if !bytes.Equal(b, o.Body) {
+					t.Errorf("%s: written differs from rendered:\n%s", o.Path, firstDiff(string(o.Body), string(b)))
+				}
+			}
+			for p := range files {
+				t.Errorf("%s: written, not rendered", p)
+			}
+		})
+	}
+}
+
+// TestBuildFailureWritesNothing: a site with an error found only after
+// every policy's pages were written leaves the destination as it was and
+// no folder beside it.
+func TestBuildFailureWritesNothing(t *testing.T) {
+	site := t.TempDir()
+	if err := corpus.Write(site, 20, 3, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	opts := Options{Source: site, Destination: dest, Now: exampleNow}
+	if _, err := Build(opts); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dest)
+	p := filepath.Join(site, "content", corpus.Slug(19)+".md")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append(b, "\nSee [the missing part](#no-such-heading).\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(opts)
+	if err == nil || !strings.Contains(err.Error(), "no-such-heading") {
+		t.Fatalf("Build = %v, want the broken link", err)
+	}
+	after := readTree(t, dest)
+	if len(after) != len(before) {
+		t.Errorf("destination has %d files after the failed build, %d before", len(after), len(before))
+	}
+	for p, b := range before {
+		if !bytes.Equal(after[p], b) {
+			t.Errorf("%s changed by the failed build", p)
+		}
+	}
+	entries, _ := os.ReadDir(parent)
+	for _, e := range entries {
+		if e.Name() != "public" {
+			t.Errorf("%s left beside the destination", e.Name())
+		}
+	}
+}
+
+func diagText(l diag.List) string {
+	var b strings.Builder
+	for _, d := range l {
+		b.WriteString(d.Error() + " [" + d.Rule + "]\n")
+	}
+	return b.String()
+}
+
+// readTree returns every file under dir by slash-separated relative path.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
