@@ -571,7 +571,10 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 	} else {
 		go func() {
 			defer close(tailDone)
-			tail, tailErr = ps.tail(s, te.theme)
+			tailErr = ps.tail(s, te.theme, func(outs []publish.Output) error {
+				tail = append(tail, outs...)
+				return nil
+			})
 		}()
 		var err error
 		if head, err = ps.sitePages(); err != nil {
@@ -637,17 +640,23 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 // tail renders the outputs that list every policy and come after the
 // policies' pages: the changes page and feed, the theme's assets,
 // policies.json, sitemap.xml and the other files for machines.
-func (ps *pageSet) tail(s *site.Site, th *theme.Theme) ([]publish.Output, error) {
-	tail, err := ps.changesPages(s.Changes())
-	if err != nil {
-		return nil, err
+// They are handed to emit a few at a time, so a build can write each
+// before the next is made.
+func (ps *pageSet) tail(s *site.Site, th *theme.Theme, emit func([]publish.Output) error) error {
+	outs, err := ps.changesPages(s.Changes())
+	if err == nil {
+		err = emit(outs)
 	}
-	tail = append(tail, th.Assets()...)
-	data, err := dataFiles(s)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = emit(th.Assets())
 	}
-	return append(tail, data...), nil
+	if err == nil {
+		outs, err = dataFiles(s)
+	}
+	if err == nil {
+		err = emit(outs)
+	}
+	return err
 }
 
 // sortedOutputs returns the site's outputs sorted by path: the pages of

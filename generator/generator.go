@@ -16,7 +16,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -145,16 +144,18 @@ func Build(opts Options) (*Result, error) {
 	})
 
 	var policies []*site.Policy
+	ids := make(map[string][]string, len(files))
 	for _, r := range st.results {
 		res.Diagnostics = append(res.Diagnostics, r.l...)
 		if r.p != nil {
 			policies = append(policies, r.p)
+			ids[r.p.Slug] = r.ids
 		}
 	}
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
 	n := len(res.Diagnostics)
-	checkLinks(s, files, &res.Diagnostics)
+	checkLinks(s, files, ids, &res.Diagnostics)
 	tagRule(res.Diagnostics[n:], "broken-link")
 	n = len(res.Diagnostics)
 	checkCookies(s, &res.Diagnostics)
@@ -172,18 +173,27 @@ func Build(opts Options) (*Result, error) {
 		}
 		return res, res.Diagnostics.Errors()
 	}
+	// The pages listing every policy are written a few at a time, each
+	// dropped once written: at 10,000 policies they are tens of megabytes.
+	write := func(outs []publish.Output) error {
+		for i := range outs {
+			if err := publish.MinifyOne(&outs[i]); err != nil {
+				return err
+			}
+			if err := tree.Add(outs[i]); err != nil {
+				return err
+			}
+			outs[i].Body = nil
+		}
+		return nil
+	}
 	ps := newPageSet(te.theme, s)
 	head, err := ps.sitePages()
 	if err == nil {
-		var tail []publish.Output
-		tail, err = ps.tail(s, te.theme)
-		head = append(head, tail...)
+		err = write(head)
 	}
 	if err == nil {
-		err = publish.MinifyAll(head)
-	}
-	if err == nil {
-		err = tree.Add(head...)
+		err = ps.tail(s, te.theme, write)
 	}
 	if err != nil {
 		tree.Abort()
@@ -224,8 +234,9 @@ type stream struct {
 // streamed is what a build keeps of one policy file: the policy, when
 // published, without its text; and the file's diagnostics.
 type streamed struct {
-	p *site.Policy
-	l diag.List
+	p   *site.Policy
+	ids []string // p's heading ids, for link checks
+	l   diag.List
 }
 
 // parse reads and parses files[i] with its earlier versions and keeps the
@@ -258,12 +269,7 @@ func (st *stream) write(i int) {
 	}
 	outs, err := st.ps.policyPages(p, (&site.Site{Policies: []*site.Policy{p}}).Changes())
 	for j := 0; err == nil && j < len(outs); j++ {
-		if !outs[j].Raw {
-			outs[j].Body, err = publish.Minify(path.Ext(outs[j].Path), outs[j].Body)
-			if err != nil {
-				err = fmt.Errorf("minify %s: %w", outs[j].Path, err)
-			}
-		}
+		err = publish.MinifyOne(&outs[j])
 	}
 	if err == nil {
 		err = st.tree.Add(outs...)
@@ -275,24 +281,19 @@ func (st *stream) write(i int) {
 		}
 		st.mu.Unlock()
 	}
-	st.results[i].p = withoutText(p)
+	st.results[i].p, st.results[i].ids = withoutText(p), p.IDs()
 }
 
 // textless stands for a comparison that was made but is no longer kept.
 var textless = &history.Comparison{}
 
 // withoutText returns a copy of p and its versions without what only its
-// own pages show: its text, contents, headings but their ids, and the
-// comparisons of its versions. Pages that list every policy (when the
+// own pages show: its text, contents, headings and the comparisons of its
+// versions. Pages that list every policy (when the
 // theme's do not name the text) and link checks read only the rest.
 func withoutText(p *site.Policy) *site.Policy {
 	q := *p
-	q.Body, q.Contents = "", nil
-	// Link checks read the headings' ids alone.
-	q.Headings = make([]markdown.Heading, len(p.Headings))
-	for i, h := range p.Headings {
-		q.Headings[i] = markdown.Heading{Level: h.Level, ID: h.ID}
-	}
+	q.Body, q.Contents, q.Headings = "", nil, nil
 	if q.Diff != nil {
 		q.Diff = textless
 	}
@@ -392,9 +393,11 @@ func lintWarnings(l diag.List) diag.List {
 	return l
 }
 
-// checkLinks reports links to policies or headings that do not exist.
-func checkLinks(s *site.Site, files []source.File, l *diag.List) {
+// checkLinks reports links to policies or headings that do not exist. ids
+// are the policies' heading ids by slug, or nil to read their headings.
+func checkLinks(s *site.Site, files []source.File, ids map[string][]string, l *diag.List) {
 	t := newLinkTargets(s, files)
+	t.ids = ids
 	for _, p := range s.Policies {
 		*l = append(*l, t.check(p)...)
 	}
@@ -405,6 +408,9 @@ func checkLinks(s *site.Site, files []source.File, l *diag.List) {
 type linkTargets struct {
 	bySlug map[string]*site.Policy
 	exists map[string]bool
+	// ids are the heading ids of each policy by slug, when the policies
+	// no longer hold their headings (Build's); otherwise nil.
+	ids map[string][]string
 }
 
 func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
@@ -435,11 +441,18 @@ func (t *linkTargets) check(p *site.Policy) diag.List {
 				continue
 			}
 		}
-		if k.Fragment == "" || target.HasAnchor(k.Fragment) {
+		if k.Fragment == "" {
+			continue
+		}
+		ids := t.ids[target.Slug]
+		if t.ids == nil {
+			ids = target.IDs()
+		}
+		if site.HasAnchor(ids, k.Fragment) {
 			continue
 		}
 		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if near := target.NearestAnchor(k.Fragment); near != "" {
+		if near := site.NearestAnchor(ids, k.Fragment); near != "" {
 			msg += fmt.Sprintf(" (did you mean #%s?)", near)
 		}
 		l.Errorf(k.Pos, "%s", msg)

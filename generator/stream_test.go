@@ -92,12 +92,12 @@ func TestBuildFailureWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p, append(b, "\nSee [the missing part](#no-such-heading).\n"...), 0o644); err != nil {
+	if err := os.WriteFile(p, append(b, "\nSee [the summary](#in-brie).\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = Build(opts)
-	if err == nil || !strings.Contains(err.Error(), "no-such-heading") {
-		t.Fatalf("Build = %v, want the broken link", err)
+	if want := "link to missing heading #in-brie in content/" + corpus.Slug(19) + ".md (did you mean #in-brief?)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Build = %v, want %q", err, want)
 	}
 	after := readTree(t, dest)
 	if len(after) != len(before) {

@@ -29,6 +29,19 @@ type Output struct {
 	Raw bool
 }
 
+// MinifyOne minifies o in place unless it is Raw.
+func MinifyOne(o *Output) error {
+	if o.Raw {
+		return nil
+	}
+	b, err := Minify(path.Ext(o.Path), o.Body)
+	if err != nil {
+		return fmt.Errorf("minify %s: %w", o.Path, err)
+	}
+	o.Body = b
+	return nil
+}
+
 // MinifyAll minifies every output that is not Raw, in parallel, in place.
 func MinifyAll(outs []Output) error {
 	var (
@@ -40,17 +53,13 @@ func MinifyAll(outs []Output) error {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				o := &outs[i]
-				b, err := Minify(path.Ext(o.Path), o.Body)
-				if err != nil {
+				if err := MinifyOne(&outs[i]); err != nil {
 					mu.Lock()
 					if firstErr == nil {
-						firstErr = fmt.Errorf("minify %s: %w", o.Path, err)
+						firstErr = err
 					}
 					mu.Unlock()
-					continue
 				}
-				o.Body = b
 			}
 		})
 	}

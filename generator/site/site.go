@@ -5,6 +5,7 @@ package site
 
 import (
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 
@@ -228,20 +229,31 @@ type Link struct {
 }
 
 // HasAnchor reports whether the policy's page has an element with id frag.
-func (p *Policy) HasAnchor(frag string) bool {
-	for _, h := range p.Headings {
-		if h.ID == frag {
-			return true
-		}
-	}
-	return strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
-}
+func (p *Policy) HasAnchor(frag string) bool { return HasAnchor(p.IDs(), frag) }
 
 // NearestAnchor returns the heading id most like frag, if one is close.
-func (p *Policy) NearestAnchor(frag string) string {
-	for _, h := range p.Headings {
-		if strings.Contains(h.ID, frag) || strings.Contains(frag, h.ID) {
-			return h.ID
+func (p *Policy) NearestAnchor(frag string) string { return NearestAnchor(p.IDs(), frag) }
+
+// IDs returns the ids of the policy's headings.
+func (p *Policy) IDs() []string {
+	ids := make([]string, len(p.Headings))
+	for i, h := range p.Headings {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
+// HasAnchor reports whether a page with headings ids has an element with
+// id frag: a heading, or a footnote.
+func HasAnchor(ids []string, frag string) bool {
+	return slices.Contains(ids, frag) || strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
+}
+
+// NearestAnchor returns the id in ids most like frag, if one is close.
+func NearestAnchor(ids []string, frag string) string {
+	for _, id := range ids {
+		if strings.Contains(id, frag) || strings.Contains(frag, id) {
+			return id
 		}
 	}
 	return ""
