@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,6 +22,7 @@ type text struct {
 
 func (t *text) add(b []byte, off int, contiguous bool) {
 	t.s = append(t.s, b...)
+	t.off = slices.Grow(t.off, len(b))
 	for i := range b {
 		if contiguous {
 			t.off = append(t.off, off+i)
@@ -111,6 +113,16 @@ func normHeading(s string) string {
 // was copied from another document or not updated, or a title has a typo.
 // Entries that are links are left to broken-link.
 func (k *linter) contents(doc ast.Node, src []byte) {
+	// Most policies have no contents list: look for its heading first.
+	found := false
+	for n := doc.FirstChild(); n != nil && !found; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok {
+			found = isContentsHeading(headingText(h, src))
+		}
+	}
+	if !found {
+		return
+	}
 	headings := map[string]bool{}
 	var titles [][2]string // normalised, as written
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
@@ -125,7 +137,7 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 		if !ok {
 			continue
 		}
-		if t := normHeading(headingText(h, src)); t != "contents" && t != "table of contents" {
+		if !isContentsHeading(headingText(h, src)) {
 			continue
 		}
 		list, ok := n.NextSibling().(*ast.List)
@@ -166,6 +178,15 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 			return ast.WalkSkipChildren, nil
 		})
 	}
+}
+
+// isContentsHeading reports whether a heading titles a contents list.
+func isContentsHeading(text string) bool {
+	if !strings.Contains(strings.ToLower(text), "contents") {
+		return false
+	}
+	t := normHeading(text)
+	return t == "contents" || t == "table of contents"
 }
 
 func (k *linter) placeholders(t *text, src []byte) {
@@ -263,7 +284,12 @@ func (k *linter) sections(doc ast.Node, src []byte) {
 			}
 			// A typo: one or two edits in a long heading. Short headings
 			// one letter apart (Rights, Lights) are different words.
-			if d := distance(e.text, title); len(title) >= 8 && d <= 2 && d <= len(title)/6 {
+			// Distance is at least the difference in length: most pairs
+			// need no comparison.
+			if d := abs(len(e.text) - len(title)); len(title) < 8 || d > 2 || d > len(title)/6 {
+				continue
+			}
+			if d := distance(e.text, title); d <= 2 && d <= len(title)/6 {
 				k.add("duplicate-heading", off, "heading %q nearly repeats the one on line %d (a typo?)", headingText(h, src), e.line)
 				break
 			}
@@ -288,6 +314,13 @@ func headingText(h *ast.Heading, src []byte) string {
 	var t text
 	collect(h, src, &t)
 	return strings.TrimSpace(strings.ReplaceAll(string(t.s), "\x00", ""))
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // distance is the Levenshtein distance between a and b, in runes.
