@@ -15,6 +15,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -150,6 +152,61 @@ func TestRestartResumes(t *testing.T) {
 	// The second had no email address: the officer's email only.
 	if n := len(e.smtp.Messages()); n != 3 {
 		t.Errorf("%d emails, want 3", n)
+	}
+}
+
+// TestCrashWhileCommitting: a crash can leave in new/ requests whose Put
+// had not returned, uncommitted (mode 0000), whole or torn, beside one
+// committed and acknowledged (here written as a relay before the
+// single-operation commit spooled it, via tmp/, 0600). The next start
+// delivers the committed one and discards the others without sending them.
+func TestCrashWhileCommitting(t *testing.T) {
+	e := newEnv(t, "")
+	e.stop()
+	e.stop = nil
+	newRec := func(ref string) []byte {
+		rec := (&Relay{Config: e.cfg, Now: at(testStart), Zone: time.UTC}).newRecord(ref, "access", nil)
+		data, _ := json.Marshal(rec)
+		return data
+	}
+	dir := filepath.Join(e.cfg.Spool, spool.New)
+	files := []struct {
+		ref  string
+		data []byte
+		perm os.FileMode
+	}{
+		{"DSR-AAAA-AAAA-AA", newRec("DSR-AAAA-AAAA-AA"), 0o600},
+		{"DSR-BBBB-BBBB-BB", newRec("DSR-BBBB-BBBB-BB"), 0},
+		{"DSR-CCCC-CCCC-CC", newRec("DSR-CCCC-CCCC-CC")[:20], 0},
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, FileName(f.ref))
+		if err := os.WriteFile(path, f.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, f.perm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.start()
+	waitFor(t, "delivered", func() bool { return e.relay.Spool.Find("DSR-AAAA-AAAA-AA.json") == spool.Sent })
+	e.stop()
+	e.stop = nil
+	for _, f := range files[1:] {
+		if st := e.relay.Spool.Find(FileName(f.ref)); st != "" {
+			t.Errorf("uncommitted %s is in %s/", f.ref, st)
+		}
+	}
+	msgs := e.smtp.Messages()
+	if len(msgs) != 1 {
+		t.Errorf("%d emails, want 1 (the officer's, for the committed request)", len(msgs))
+	}
+	for _, m := range msgs {
+		for _, f := range files[1:] {
+			if strings.Contains(string(m.Raw), f.ref) {
+				t.Errorf("an email mentions uncommitted %s", f.ref)
+			}
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -14,15 +15,15 @@ const haveSyncfs = true
 // descriptor was opened, as fsync does.
 func syncfs(f *os.File) error { return unix.Syncfs(int(f.Fd())) }
 
-// writeNew creates name in the folder dir, failing if it exists, writes
-// data and, with sync, fsyncs it. It works relative to the folder's
+// writeNew creates name in the folder dir with permission bits perm (less
+// the umask), failing if it exists, writes data and, with sync, fsyncs it. It works relative to the folder's
 // descriptor and without an *os.File: the request path creates one file
 // per request, and walking the spool's path and registering a file with
 // the runtime each time showed in the profile.
-func writeNew(dir *os.File, name string, data []byte, sync bool) error {
+func writeNew(dir *os.File, name string, data []byte, sync bool, perm fs.FileMode) error {
 	dfd := int(dir.Fd())
 	fd, err := ignoringEINTR(func() (int, error) {
-		return unix.Openat(dfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+		return unix.Openat(dfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, uint32(perm))
 	})
 	if err != nil {
 		return &os.PathError{Op: "create", Path: filepath.Join(dir.Name(), name), Err: err}
@@ -61,10 +62,23 @@ func renameNoReplace(from, to *os.File, name string) error {
 	return nil
 }
 
-// existsIn reports whether the folder dir has an entry name.
-func existsIn(dir *os.File, name string) bool {
+// permIn returns the permission bits of the entry name in the folder dir,
+// and whether there is one.
+func permIn(dir *os.File, name string) (fs.FileMode, bool) {
 	var st unix.Stat_t
-	return unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil
+	if unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		return 0, false
+	}
+	return fs.FileMode(st.Mode & 0o777), true
+}
+
+// chmodAt sets the permission bits of name in the folder dir, exactly.
+func chmodAt(dir *os.File, name string, perm fs.FileMode) error {
+	_, err := ignoringEINTR(func() (int, error) { return 0, unix.Fchmodat(int(dir.Fd()), name, uint32(perm), 0) })
+	if err != nil {
+		return &os.PathError{Op: "chmod", Path: filepath.Join(dir.Name(), name), Err: err}
+	}
+	return nil
 }
 
 func ignoringEINTR(f func() (int, error)) (int, error) {
