@@ -115,26 +115,35 @@ func (b *Builder) Changed(paths ...string) {
 // Render renders the site as Render(opts) would, and says in
 // Result.Changed which outputs differ from the last render that succeeded.
 func (b *Builder) Render() (*Result, error) {
+	fsys, done, err := b.open()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	b.n++
+	return b.render(fsys)
+}
+
+// open settles the day and opens the site folder for one render: through
+// the Builder's copies of its files when Watched. done closes it.
+func (b *Builder) open() (fsys fs.FS, done func(), err error) {
 	if b.opts.Now.IsZero() {
 		now, err := Today()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		b.opts.Now = now
 	}
 	root, err := os.OpenRoot(b.opts.Source)
 	if err != nil {
-		return nil, fmt.Errorf("site folder: %w", err)
+		return nil, nil, fmt.Errorf("site folder: %w", err)
 	}
-	defer root.Close()
-	var fsys fs.FS = root.FS()
-	if b.files != nil {
-		b.files.fsys = fsys
-		fsys = b.files
-		defer func() { b.files.fsys = nil }()
+	fsys = root.FS()
+	if b.files == nil {
+		return fsys, func() { root.Close() }, nil
 	}
-	b.n++
-	return b.render(fsys)
+	b.files.fsys = fsys
+	return b.files, func() { b.files.fsys = nil; root.Close() }, nil
 }
 
 func (b *Builder) render(fsys fs.FS) (*Result, error) {
@@ -150,24 +159,12 @@ func (b *Builder) render(fsys fs.FS) (*Result, error) {
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
 	sums := summarize(s.Policies)
-	n := len(res.Diagnostics)
-	res.Diagnostics = append(res.Diagnostics, b.checkLinks(s, files, ids)...)
-	tagRule(res.Diagnostics[n:], "broken-link")
-	n = len(res.Diagnostics)
-	checkCookies(s, &res.Diagnostics)
-	tagRule(res.Diagnostics[n:], "missing-cookie-policy")
-	// Lint findings inform a build but never stop it: only invalid front
-	// matter and broken links would publish a broken site.
-	// Review status is not repeated: the build's summary counts it and every
-	// page shows it. The site's rules read only summaries.
+	links := b.checkLinks(s, files, ids)
+	// The site's rules read only summaries.
 	if c := b.checked; c == nil || c.cfg != cfg || c.now != s.Now || !sameSummaries(c.sums, sums) {
 		b.checked = &siteCheck{cfg, s.Now, sums, check.Site(s, cfg.Review.WarnDays)}
 	}
-	for _, d := range b.checked.l {
-		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
-			res.Diagnostics = append(res.Diagnostics, lintWarnings(diag.List{d})...)
-		}
-	}
+	siteFindings(&res.Diagnostics, s, links, b.checked.l)
 
 	th, l := b.loadTheme(fsys, cfg, basePath)
 	res.Diagnostics = append(res.Diagnostics, l...)

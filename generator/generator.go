@@ -92,28 +92,26 @@ type Result struct {
 // every policy read their text, needs every policy before those pages:
 // then Build renders as Render does, and writes after.
 func Build(opts Options) (*Result, error) {
-	if opts.Source == "" {
-		opts.Source = "."
-	}
-	if opts.Now.IsZero() {
-		now, err := Today()
-		if err != nil {
-			return nil, err
-		}
-		opts.Now = now
-	}
-	root, err := os.OpenRoot(opts.Source)
-	if err != nil {
-		return nil, fmt.Errorf("site folder: %w", err)
-	}
-	defer root.Close()
-	fsys := root.FS()
 	b := NewBuilder(opts)
+	fsys, done, err := b.open()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	opts = b.opts
 	cfg, l := b.loadConfig(fsys)
 	basePath := basePathOf(cfg)
 	te, tl := b.loadTheme(fsys, cfg, basePath)
 	if l = append(l, tl...); l.HasErrors() || te.readsSite || te.readsText {
-		return buildWhole(opts)
+		// Render finds site.yaml and the theme loaded already.
+		res, err := b.render(fsys)
+		if err == nil {
+			err = publish.MinifyAll(res.Outputs)
+		}
+		if err == nil {
+			err = publish.Write(DestinationOf(opts), res.Outputs)
+		}
+		return res, err
 	}
 	res := &Result{Diagnostics: l}
 	files, l := source.List(fsys)
@@ -154,17 +152,7 @@ func Build(opts Options) (*Result, error) {
 	}
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
-	n := len(res.Diagnostics)
-	checkLinks(s, files, ids, &res.Diagnostics)
-	tagRule(res.Diagnostics[n:], "broken-link")
-	n = len(res.Diagnostics)
-	checkCookies(s, &res.Diagnostics)
-	tagRule(res.Diagnostics[n:], "missing-cookie-policy")
-	for _, d := range check.Site(s, cfg.Review.WarnDays) {
-		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
-			res.Diagnostics = append(res.Diagnostics, lintWarnings(diag.List{d})...)
-		}
-	}
+	siteFindings(&res.Diagnostics, s, checkLinks(s, files, ids), check.Site(s, cfg.Review.WarnDays))
 	res.Diagnostics.Sort()
 	if res.Diagnostics.HasErrors() || st.err != nil {
 		tree.Abort()
@@ -200,21 +188,6 @@ func Build(opts Options) (*Result, error) {
 		return res, err
 	}
 	return res, tree.Commit()
-}
-
-// buildWhole renders the whole site, then writes it.
-func buildWhole(opts Options) (*Result, error) {
-	res, err := Render(opts)
-	if err != nil {
-		return res, err
-	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
-		return res, err
-	}
-	if err := publish.Write(DestinationOf(opts), res.Outputs); err != nil {
-		return res, err
-	}
-	return res, nil
 }
 
 // A stream is a build in progress: the state its workers share.
@@ -395,11 +368,31 @@ func lintWarnings(l diag.List) diag.List {
 
 // checkLinks reports links to policies or headings that do not exist. ids
 // are the policies' heading ids by slug, or nil to read their headings.
-func checkLinks(s *site.Site, files []source.File, ids map[string][]string, l *diag.List) {
+func checkLinks(s *site.Site, files []source.File, ids map[string][]string) diag.List {
 	t := newLinkTargets(s, files)
 	t.ids = ids
+	var l diag.List
 	for _, p := range s.Policies {
-		*l = append(*l, t.check(p)...)
+		l = append(l, t.check(p)...)
+	}
+	return l
+}
+
+// siteFindings appends to l what is found about the site as a whole: the
+// broken links, a missing cookie policy, and the findings of check.Site.
+// Lint findings inform a build but never stop it: only invalid front
+// matter and broken links would publish a broken site. Review status is
+// not repeated: the build's summary counts it and every page shows it.
+func siteFindings(l *diag.List, s *site.Site, links, lint diag.List) {
+	tagRule(links, "broken-link")
+	*l = append(*l, links...)
+	n := len(*l)
+	checkCookies(s, l)
+	tagRule((*l)[n:], "missing-cookie-policy")
+	for _, d := range lint {
+		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
+			*l = append(*l, lintWarnings(diag.List{d})...)
+		}
 	}
 }
 
