@@ -2,13 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/policysite/policysite/generator/date"
-	"github.com/policysite/policysite/generator/frontmatter"
 )
 
 func newReview() *cobra.Command {
@@ -44,21 +42,12 @@ date. The version and the text stay as they are. To change the text, use revise.
 				return err
 			}
 			path := filepath.Join(opts.Source, rel)
-			data, err := os.ReadFile(path)
+			_, meta, fm, err := readPolicy(cmd, path, rel)
 			if err != nil {
 				return err
 			}
-			meta, _, _, ml := frontmatter.Parse(filepath.ToSlash(rel), data)
-			if ml.HasErrors() {
-				printDiagnostics(cmd.ErrOrStderr(), ml, false)
-				return contentError{len(ml)}
-			}
 			if day.Before(meta.Effective) {
 				return usageError{fmt.Errorf("review date %s is before version %s took effect (%s)", day, meta.Version, meta.Effective)}
-			}
-			fm, err := parseFrontText(data)
-			if err != nil {
-				return fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
 			}
 			next := day.AddMonths(cfg.Review.Period.Months)
 			fields := [][2]string{{"date", day.String()}}

@@ -58,14 +58,9 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 				return err
 			}
 			path := filepath.Join(opts.Source, rel)
-			data, err := os.ReadFile(path)
+			data, meta, fm, err := readPolicy(cmd, path, rel)
 			if err != nil {
 				return err
-			}
-			meta, _, _, ml := frontmatter.Parse(filepath.ToSlash(rel), data)
-			if ml.HasErrors() {
-				printDiagnostics(cmd.ErrOrStderr(), ml, false)
-				return contentError{len(ml)}
 			}
 			if version == "" {
 				if version, err = history.NextVersion(meta.Version); err != nil {
@@ -85,10 +80,6 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 			}
 			archive := filepath.Join(filepath.Dir(rel), "history", meta.Version+".md")
 			next := eff.AddMonths(cfg.Review.Period.Months)
-			fm, err := parseFrontText(data)
-			if err != nil {
-				return fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
-			}
 			fm.set("version", yamlScalar(version))
 			fm.set("effective", eff.String())
 			fm.set("next_review", next.String())
@@ -117,6 +108,26 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 	cmd.Flags().StringVar(&effective, "effective", "", "when the new version takes effect, e.g. 2026-09-01 (default today, or --now)")
 	cmd.Flags().StringVar(&note, "note", "", "what changed, for the history page and the feed")
 	return cmd
+}
+
+// readPolicy reads the policy file at path (rel from the site root) and
+// its front matter twice: decoded, and as text to edit in place. Invalid
+// front matter is printed as build prints it.
+func readPolicy(cmd *cobra.Command, path, rel string) ([]byte, *frontmatter.Meta, *frontText, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	meta, _, _, ml := frontmatter.Parse(filepath.ToSlash(rel), data)
+	if ml.HasErrors() {
+		printDiagnostics(cmd.ErrOrStderr(), ml, false)
+		return nil, nil, nil, contentError{len(ml)}
+	}
+	fm, err := parseFrontText(data)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
+	}
+	return data, meta, fm, nil
 }
 
 // slugArg checks a command's one argument is a policy slug.
