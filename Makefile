@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test ./generator/check -run '^$$' -fuzz FuzzPolicy -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/form -run '^$$' -fuzz FuzzValidate -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/formrelay/internal/relay -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/formrelay/internal/spool -run '^$$' -fuzz FuzzParseJournal -fuzztime $(FUZZTIME)
 
 ## bench: Go benchmarks, then whole-process runs at 100, 1,000 and 10,000 policies
 bench:

@@ -28,12 +28,6 @@ type Config struct {
 	Listen string `yaml:"listen"`
 	// Spool is the folder requests are kept in until delivered.
 	Spool string `yaml:"spool"`
-	// SpoolSync is how a batch of requests is made durable: syncfs (the
-	// default on Linux: one syncfs(2) of the spool's file system per batch)
-	// or fsync (each request's file fsynced on its own; use it when the
-	// spool shares a file system with heavy unrelated writes, or on a
-	// kernel older than 5.8, whose syncfs does not report write errors).
-	SpoolSync string `yaml:"spool_sync"`
 	// Site is the site's site.yaml (or its folder): the form declaration,
 	// base URL, organisation and data protection officer.
 	Site string `yaml:"site"`
@@ -174,13 +168,6 @@ func (c *Config) resolve(base string, at func(...string) diag.Pos, l *diag.List)
 		l.Errorf(at(), "spool: is required: the folder requests are kept in until delivered")
 	}
 	c.Spool = rel(c.Spool)
-	switch c.SpoolSync {
-	case "":
-		c.SpoolSync = "syncfs"
-	case "syncfs", "fsync":
-	default:
-		l.Errorf(at("spool_sync"), "spool_sync: %q is not syncfs or fsync", c.SpoolSync)
-	}
 
 	// The site.
 	if c.Site == "" {

@@ -78,7 +78,6 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 		unlock()
 		return nil, err
 	}
-	sp.PerFileSync = sp.PerFileSync || cfg.SpoolSync == "fsync"
 	site := cfg.SiteConfig
 	r := &Relay{
 		Config: cfg, Spool: sp, Log: log, Now: time.Now, Zone: zone,

@@ -1,47 +1,43 @@
 // Package spool keeps requests on disk until they are delivered, in the
 // manner of a maildir: a file per request, its state given by the folder it
-// is in.
+// is in; and, for requests just accepted, a journal.
 //
-//	tmp/     being written (per-file fsync only, and Replace); anything
-//	         here at start-up is debris and removed
-//	new/     durable and acknowledged, waiting for delivery; also, with
-//	         permission bits 0000, a file being committed (see below)
+//	journal/ requests made durable by Put and not yet claimed (see below)
+//	tmp/     being written, to be renamed into another folder whole;
+//	         anything here at start-up is debris and removed
+//	new/     waiting for delivery, with the journal's requests: a request
+//	         is in new/ whether it is a file here or a record there
 //	cur/     claimed by the delivery worker
 //	sent/    delivered; purged after the retention period
 //	failed/  permanently refused by the mail server; kept for a person
 //
-// Invariant: Put returns nil only once the file's data and its entry in new/
-// are on stable storage, so a request acknowledged after Put survives a
-// crash or power cut. Puts are committed many at once (group commit), so
-// throughput grows with concurrency instead of being capped by one fsync
-// per request.
+// Invariant: Put returns nil only once the request is on stable storage,
+// so a request acknowledged after Put survives a crash or power cut.
 //
-// With syncfs(2) (Linux, the default) a request costs one directory
-// operation, its create. One goroutine writes each Put's file as it
-// arrives, in new/ under its final name but with permission bits 0000,
-// which mark it uncommitted (one goroutine, since creating files in one
-// folder from many at once makes them contend for the folder's lock). A
-// second goroutine commits batches, each batch being everything written
-// while the last was committed: syncfs makes the batch's data durable
-// (the file system flushes the disk's cache after writing the data); each
-// file is chmodded to 0600, which commits it; a second syncfs writes those
-// inodes, and a fsync of new/ flushes the disk's cache once more, because
-// syncfs on ext4 without a journal writes some metadata after its own
-// flush. Only then do the batch's Puts return. A file that is not 0000 on
-// disk therefore has its data on disk: its chmod was issued after the
-// flush that covered the data. List and Find, so formrelay list and the
-// delivery worker, skip a new/ file whose permission bits are 0000 (a
-// relay not running as root could not read it either), and Open removes
-// such files: their Puts never returned, and they may be torn. A request
-// committed but not acknowledged when the relay stopped is delivered
-// (at-least-once); one not committed never is. Files spooled by earlier
-// versions (0600, moved into new/ only once durable) are committed by
-// this rule. If a step fails, the files of the Puts it fails are removed
-// and those Puts return the error.
+// Puts are committed many at once (group commit): one goroutine appends
+// every request that arrived while the last batch was being made durable
+// to a journal file, in one write, and fdatasyncs that file once; only
+// then do the batch's Puts return. A request costs a few microseconds of
+// writing and a share of one flush, and no file of its own: on some file
+// systems (ext4 without a journal, after many files were removed) creating
+// a file costs more than a flush. The file is made when the delivery
+// worker claims the request: Move from new/ writes it in tmp/, fsyncs it,
+// renames it into cur/ and fsyncs cur/, and only then drops it from the
+// journal. A
+// journal file whose requests are all claimed is emptied (the current
+// one) or removed (an older one, once the current one passed 4 MiB).
 //
-// With PerFileSync (or where syncfs is unavailable) each Put writes its
-// file in tmp/ and fsyncs it itself, in parallel with the others; the
-// committer renames the batch into new/ and fsyncs new/ once.
+// Find, List and Read see the journal's requests as being in new/, in this
+// process and, through View, in another (formrelay list). When the spool
+// is opened, requests left in the journal by a relay that stopped are
+// written into new/ as files, except those already claimed, and the
+// journal is removed. A record cut short by a crash was never
+// acknowledged and is dropped. If a batch cannot be written or flushed,
+// its Puts return the error and the journal file is cut back to its last
+// whole batch; if that fails too, the next batch starts a new file, and a
+// request refused this way may yet be delivered (at-least-once, never a
+// loss). The journal's requests are not kept in memory: a relay whose mail
+// server is down for days holds them on disk, as before.
 //
 // Moves between folders are renames, atomic on one file system, followed by
 // fsyncs of both folders.
@@ -62,11 +58,12 @@ import (
 
 // States, the folder names.
 const (
-	Tmp    = "tmp"
-	New    = "new"
-	Cur    = "cur"
-	Sent   = "sent"
-	Failed = "failed"
+	Journal = "journal"
+	Tmp     = "tmp"
+	New     = "new"
+	Cur     = "cur"
+	Sent    = "sent"
+	Failed  = "failed"
 )
 
 // States lists the folders a request can be in, in the order it passes them.
@@ -75,15 +72,8 @@ var States = []string{New, Cur, Sent, Failed}
 // ErrClosed is returned by Put after Close.
 var ErrClosed = errors.New("spool: closed")
 
-// ErrExists is returned by Put when new/ already has a file of that name.
+// ErrExists is returned by Put when new/ already has a request of that name.
 var ErrExists = errors.New("spool: name already in use")
-
-// Permission bits of a request file: committed, and (new/ only) being
-// committed. See the package comment.
-const (
-	committedPerm   fs.FileMode = 0o600
-	uncommittedPerm fs.FileMode = 0
-)
 
 // A Spool is a folder of request files. Its methods are safe for concurrent use.
 type Spool struct {
@@ -91,35 +81,45 @@ type Spool struct {
 
 	// MaxBatch caps how many Puts one commit covers (default 1024).
 	MaxBatch int
-	// PerFileSync makes each Put fsync its own file instead of the
-	// committer syncing the file system once per batch. It is forced where
-	// syncfs(2) is unavailable. Set it when the spool shares a file system
-	// with heavy unrelated writes, which syncfs would also flush.
-	PerFileSync bool
 
-	newDir  *os.File
-	tmpDir  *os.File
-	dirs    map[string]*os.File // every state's folder, for Find
+	dirs    map[string]*os.File // every folder, for Find and for syncing
 	commits chan *pending
 	mu      sync.RWMutex // held for reading while a Put waits on the committer
 	closed  bool
 	stopped chan struct{}
 	syncs   atomic.Int64
 
-	// beforeCommit, if set (by tests), is called with a batch's names after
-	// their data is durable and before they are committed.
-	beforeCommit func(names []string)
+	jmu     sync.Mutex            // guards the fields below
+	queued  map[string]*queuedRec // the journal's requests, by name
+	seg     *segment              // the journal file batches go to, or nil
+	segs    map[*segment]struct{} // every open journal file (Open only)
+	nextSeg int
 }
 
-// Syncs returns how many syncs (syncfs and folder fsyncs) the committer
-// has made: fewer than the number of Puts when group commit works.
-func (s *Spool) Syncs() int64 { return s.syncs.Load() }
+// A queuedRec is a request in the journal, acknowledged and not yet
+// claimed: its data is n bytes at off in seg's file, or, in a View, data.
+type queuedRec struct {
+	seg  *segment
+	off  int64
+	n    int
+	data []byte
+}
+
+// read returns q's data. s.jmu is held, so its file is not emptied meanwhile.
+func (q *queuedRec) read() ([]byte, error) {
+	if q.seg == nil {
+		return slices.Clone(q.data), nil
+	}
+	b := make([]byte, q.n)
+	_, err := q.seg.f.ReadAt(b, q.off)
+	return b, err
+}
 
 // Open makes the spool's folders under dir if need be (mode 0700: they hold
-// personal data), removes debris (everything in tmp/, uncommitted files in
-// new/) and starts the committer.
+// personal data), removes debris, writes into new/ the requests a relay
+// that stopped left in the journal, and starts the committer.
 func Open(dir string) (*Spool, error) {
-	for _, sub := range append([]string{Tmp}, States...) {
+	for _, sub := range append([]string{Journal, Tmp}, States...) {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
 			return nil, err
 		}
@@ -129,23 +129,11 @@ func Open(dir string) (*Spool, error) {
 		return nil, err
 	}
 	for _, e := range debris {
-		// A file here was never acknowledged: its Put had not returned.
+		// A file here was never finished: its Replace had not returned.
 		os.Remove(filepath.Join(dir, Tmp, e.Name()))
 	}
-	queued, err := os.ReadDir(filepath.Join(dir, New))
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range queued {
-		// Nor was an uncommitted file in new/, and it may be torn.
-		if fi, err := e.Info(); err == nil && uncommitted(fi) {
-			if err := os.Remove(filepath.Join(dir, New, e.Name())); err != nil {
-				return nil, fmt.Errorf("removing an uncommitted request: %w", err)
-			}
-		}
-	}
 	dirs := map[string]*os.File{}
-	for _, sub := range append([]string{Tmp}, States...) {
+	for _, sub := range append([]string{Journal, Tmp}, States...) {
 		d, err := os.Open(filepath.Join(dir, sub))
 		if err != nil {
 			for _, d := range dirs {
@@ -155,20 +143,70 @@ func Open(dir string) (*Spool, error) {
 		}
 		dirs[sub] = d
 	}
-	s := &Spool{dir: dir, MaxBatch: 1024, PerFileSync: !haveSyncfs, newDir: dirs[New], tmpDir: dirs[Tmp], dirs: dirs,
-		commits: make(chan *pending, 256), stopped: make(chan struct{})}
+	s := &Spool{dir: dir, MaxBatch: 1024, dirs: dirs,
+		commits: make(chan *pending, 1024), stopped: make(chan struct{}),
+		queued: map[string]*queuedRec{}, segs: map[*segment]struct{}{}}
+	if err := s.recover(); err != nil {
+		for _, d := range dirs {
+			d.Close()
+		}
+		return nil, fmt.Errorf("recovering the journal: %w", err)
+	}
 	go s.committer()
 	return s, nil
 }
 
+// recover writes the journal's requests into new/, durably, except those
+// already in a state's folder, then removes the journal's files.
+func (s *Spool) recover() error {
+	paths, err := journalFiles(s.dir)
+	if err != nil || len(paths) == 0 {
+		return err
+	}
+	recs, err := readJournal(s.dir)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if s.inFolder(r.name) != "" {
+			continue // claimed before the stop, or a second record of it
+		}
+		if err := s.install(New, r.name, r.data); err != nil {
+			return err
+		}
+	}
+	if err := s.dirs[New].Sync(); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+		if n, err := fmt.Sscanf(filepath.Base(p), "%d.log", &s.nextSeg); n == 1 && err == nil {
+			s.nextSeg++
+		}
+	}
+	return s.dirs[Journal].Sync()
+}
+
 // View opens an existing spool for reading only, as formrelay list does
-// while serve runs: it makes nothing, cleans nothing, and refuses Put.
+// while serve runs: it makes nothing, cleans nothing, and refuses Put. It
+// reads the journal once, when opened.
 func View(dir string) (*Spool, error) {
 	if _, err := os.Stat(filepath.Join(dir, New)); err != nil {
 		return nil, fmt.Errorf("%s is not a spool: %w", dir, err)
 	}
-	s := &Spool{dir: dir, closed: true, stopped: make(chan struct{})}
+	s := &Spool{dir: dir, closed: true, stopped: make(chan struct{}), queued: map[string]*queuedRec{}}
 	close(s.stopped)
+	recs, err := readJournal(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	for _, r := range recs {
+		if s.queued[r.name] == nil && s.inFolder(r.name) == "" {
+			s.queued[r.name] = &queuedRec{data: r.data}
+		}
+	}
 	return s, nil
 }
 
@@ -178,7 +216,8 @@ func (s *Spool) Dir() string { return s.dir }
 // Path returns the path of name in state.
 func (s *Spool) Path(state, name string) string { return filepath.Join(s.dir, state, name) }
 
-// Close waits for Puts in progress, then stops the committer.
+// Close waits for Puts in progress, then stops the committer. Requests
+// still in the journal stay there for the next Open.
 func (s *Spool) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -190,6 +229,14 @@ func (s *Spool) Close() error {
 	s.mu.Unlock()
 	<-s.stopped
 	var err error
+	s.jmu.Lock()
+	for g := range s.segs {
+		if cerr := g.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	s.segs, s.seg = nil, nil
+	s.jmu.Unlock()
 	for _, d := range s.dirs {
 		if cerr := d.Close(); err == nil {
 			err = cerr
@@ -198,18 +245,19 @@ func (s *Spool) Close() error {
 	return err
 }
 
-// A pending Put awaiting the committer: its file is written and synced in
-// tmp/, or, with staged set, is to be written from data into new/,
-// uncommitted.
+// Syncs returns how many flushes (fdatasyncs of the journal) the committer
+// has made: fewer than the number of Puts when group commit works.
+func (s *Spool) Syncs() int64 { return s.syncs.Load() }
+
+// A pending Put awaiting the committer.
 type pending struct {
-	name   string
-	data   []byte
-	staged bool
-	done   chan error
+	name string
+	data []byte
+	done chan error
 }
 
-// Put writes data as new/name, durably: see the package comment. It fails
-// with ErrExists rather than replace a file already in new/.
+// Put stores data as the request name in new/, durably: see the package
+// comment. It fails with ErrExists rather than replace a request in new/.
 func (s *Spool) Put(name string, data []byte) error {
 	if err := checkName(name); err != nil {
 		return err
@@ -219,188 +267,203 @@ func (s *Spool) Put(name string, data []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
-	p := &pending{name: name, done: make(chan error, 1)}
-	if s.PerFileSync {
-		// Each Put makes its own file durable, in parallel with the others.
-		if err := writeNew(s.tmpDir, name, data, true, committedPerm); err != nil {
-			return existsErr(err)
-		}
-	} else {
-		p.data, p.staged = data, true
+	if exists(s.dirs[New], name) {
+		return ErrExists // a request recovered from the journal, say
 	}
+	p := &pending{name: name, data: data, done: make(chan error, 1)}
 	s.commits <- p
 	return <-p.done
 }
 
-// existsErr is ErrExists for a name already in use, or err.
-func existsErr(err error) error {
-	if errors.Is(err, fs.ErrExist) {
-		return ErrExists
-	}
-	return err
-}
-
-// committer writes, one after another as they arrive, the files Puts left
-// to it (with syncfs), and hands them to a second goroutine that commits
-// batches: each batch is everything written while the last one was being
-// committed. Writing never waits for the disk, so when a commit ends the
-// next batch is written and ready.
+// committer commits batches: each is every Put that arrived while the
+// last one was being committed.
 func (s *Spool) committer() {
-	var (
-		mu      sync.Mutex
-		written []*pending
-	)
-	ready := make(chan struct{}, 1) // something has been written
-	synced := make(chan struct{})
-	go func() {
-		defer close(synced)
-		for open := true; open; {
-			_, open = <-ready
-			for {
-				mu.Lock()
-				n := min(len(written), s.MaxBatch)
-				batch := written[:n:n]
-				written = written[n:]
-				mu.Unlock()
-				if n == 0 {
-					break
+	defer close(s.stopped)
+	for p := range s.commits {
+		batch := []*pending{p}
+	more:
+		for len(batch) < s.MaxBatch {
+			select {
+			case q, ok := <-s.commits:
+				if !ok {
+					break more
 				}
-				s.commit(batch)
+				batch = append(batch, q)
+			default:
+				break more
 			}
 		}
-	}()
-	for p := range s.commits {
-		if !s.write(p) {
-			continue
-		}
-		mu.Lock()
-		written = append(written, p)
-		mu.Unlock()
-		select {
-		case ready <- struct{}{}:
-		default: // already signalled
-		}
+		s.commit(batch)
 	}
-	close(ready)
-	<-synced
-	close(s.stopped)
 }
 
-// write writes the file of a Put that left it to the committer into new/,
-// uncommitted, and reports whether the Put is still to be committed.
-func (s *Spool) write(p *pending) bool {
-	if p.staged {
-		if err := writeNew(s.newDir, p.name, p.data, false, uncommittedPerm); err != nil {
-			// Not removed: a new/ file of that name is another Put's.
-			p.done <- existsErr(err)
-			return false
-		}
-		p.data = nil
-	}
-	return true
-}
-
-// commit makes a batch durable in new/ and answers its Puts: see the
-// package comment for the two ways.
+// commit appends a batch to the journal in one write, fdatasyncs it, and
+// answers the batch's Puts.
 func (s *Spool) commit(batch []*pending) {
-	var staged, synced []*pending
-	for _, p := range batch {
-		if p.staged {
-			staged = append(staged, p)
-		} else {
-			synced = append(synced, p)
-		}
-	}
-	var done []*pending
-	if len(staged) > 0 {
-		done = s.commitStaged(staged)
-	}
-	done = append(done, s.link(synced)...)
-	if len(done) == 0 {
-		return
-	}
-	var err error
-	if len(staged) > 0 {
-		// Writes the chmodded inodes; new/'s fsync below then flushes the
-		// disk's cache after them.
-		s.syncs.Add(1)
-		err = syncfs(s.newDir)
-	}
-	if err == nil {
-		s.syncs.Add(1)
-		err = s.newDir.Sync()
-	}
-	for _, p := range done {
-		if err != nil && p.staged {
-			// Refused, so not to be delivered. (If the removal does not
-			// last either, delivering it is at-least-once, not a loss.)
-			s.removeStaged(p.name)
-		}
-		p.done <- err
-	}
-}
-
-// commitStaged makes the data of files written uncommitted into new/
-// durable and commits them, and returns those committed; it answers the
-// others with their error. What it commits is durable once new/ is synced.
-func (s *Spool) commitStaged(batch []*pending) []*pending {
-	fail := func(p *pending, err error) {
-		s.removeStaged(p.name)
-		p.done <- err
-	}
-	// One call makes every file's data durable: the file system flushes the
-	// disk's cache after writing the data.
-	s.syncs.Add(1)
-	if err := syncfs(s.newDir); err != nil {
-		for _, p := range batch {
-			fail(p, err)
-		}
-		return nil
-	}
-	if s.beforeCommit != nil {
-		names := make([]string, len(batch))
-		for i, p := range batch {
-			names[i] = p.name
-		}
-		s.beforeCommit(names)
-	}
+	var buf []byte
+	var ends []int // where each record ends in buf
 	ok := batch[:0:0]
+	s.jmu.Lock()
 	for _, p := range batch {
-		if err := chmodAt(s.newDir, p.name, committedPerm); err != nil {
-			fail(p, err)
+		if s.queued[p.name] != nil || slices.ContainsFunc(ok, func(q *pending) bool { return q.name == p.name }) {
+			p.done <- ErrExists
 			continue
 		}
 		ok = append(ok, p)
+		buf = appendRecord(buf, p.name, p.data)
+		ends = append(ends, len(buf))
 	}
-	return ok
-}
-
-// removeStaged removes a Put's file from new/, committed or not.
-func (s *Spool) removeStaged(name string) {
-	os.Remove(s.Path(New, name))
-}
-
-// link renames files written and fsynced in tmp/ into new/, and returns
-// those moved; it answers the others with their error.
-func (s *Spool) link(batch []*pending) []*pending {
-	linked := batch[:0:0]
-	for _, p := range batch {
-		if err := existsErr(renameNoReplace(s.tmpDir, s.newDir, p.name)); err != nil {
-			os.Remove(s.Path(Tmp, p.name))
+	if len(ok) == 0 {
+		s.jmu.Unlock()
+		return
+	}
+	g, err := s.segment()
+	if err != nil {
+		s.jmu.Unlock()
+		for _, p := range ok {
 			p.done <- err
-			continue
 		}
-		linked = append(linked, p)
+		return
 	}
-	return linked
+	g.pending += len(ok) // so that no claim empties it meanwhile
+	s.jmu.Unlock()
+
+	_, err = g.f.WriteAt(buf, g.size)
+	if err == nil {
+		s.syncs.Add(1)
+		err = fdatasync(g.f)
+	}
+
+	s.jmu.Lock()
+	g.pending -= len(ok)
+	if err == nil {
+		for i, p := range ok {
+			s.queued[p.name] = &queuedRec{seg: g, off: g.size + int64(ends[i]-len(p.data)), n: len(p.data)}
+			g.pending++
+		}
+		g.size += int64(len(buf))
+	} else if g.f.Truncate(g.size) != nil || fdatasync(g.f) != nil {
+		// Its end cannot be trusted: the next batch starts a new file.
+		if s.seg == g {
+			s.seg = nil
+		}
+		if g.pending == 0 {
+			s.drop(g)
+		}
+	}
+	s.jmu.Unlock()
+	for _, p := range ok {
+		p.done <- err
+	}
 }
 
-// Move renames name from one state's folder to another's and fsyncs both
-// folders, the destination first: after a crash the file is in one or the
-// other, never neither.
+// segment returns the journal file to append to, starting a new one if
+// there is none or it has grown past maxSegment. s.jmu is held.
+func (s *Spool) segment() (*segment, error) {
+	if s.seg != nil && s.seg.size < maxSegment {
+		return s.seg, nil
+	}
+	if s.seg != nil {
+		old := s.seg
+		s.seg = nil
+		if old.pending == 0 {
+			s.drop(old)
+		}
+	}
+	name := fmt.Sprintf("%016d.log", s.nextSeg)
+	f, err := os.OpenFile(filepath.Join(s.dir, Journal, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.dirs[Journal].Sync(); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	s.nextSeg++
+	s.seg = &segment{f: f}
+	s.segs[s.seg] = struct{}{}
+	return s.seg, nil
+}
+
+// drop empties the current journal file, whose requests have all been
+// claimed, or closes and removes an older one. s.jmu is held.
+func (s *Spool) drop(g *segment) {
+	if g == s.seg {
+		if g.f.Truncate(0) == nil && g.f.Sync() == nil {
+			g.size = 0
+			return
+		}
+		s.seg = nil
+	}
+	delete(s.segs, g)
+	g.f.Close()
+	if os.Remove(g.f.Name()) == nil {
+		s.dirs[Journal].Sync()
+	}
+}
+
+// install writes data as state/name whole or not at all: written and
+// fsynced in tmp/, then renamed. The caller fsyncs the state's folder.
+func (s *Spool) install(state, name string, data []byte) error {
+	if err := writeNew(s.dirs[Tmp], name, data, true); err != nil {
+		return err
+	}
+	if err := os.Rename(s.Path(Tmp, name), s.Path(state, name)); err != nil {
+		os.Remove(s.Path(Tmp, name))
+		return err
+	}
+	return nil
+}
+
+// claim durably writes a request of the journal as to/name, then drops
+// it from the journal. It reports false if name is not in the journal.
+func (s *Spool) claim(name, to string) (bool, error) {
+	s.jmu.Lock()
+	q := s.queued[name]
+	var data []byte
+	var err error
+	if q != nil && q.seg != nil {
+		data, err = q.read()
+	}
+	s.jmu.Unlock()
+	if q == nil || q.seg == nil {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	if err := s.install(to, name, data); err != nil {
+		return true, err
+	}
+	if err := s.dirs[to].Sync(); err != nil {
+		return true, err
+	}
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if s.queued[name] == q {
+		delete(s.queued, name)
+		q.seg.pending--
+		if q.seg.pending == 0 {
+			s.drop(q.seg)
+		}
+	}
+	return true, nil
+}
+
+// Move moves name from one state's folder to another's. From new/, a
+// request in the journal is written into the destination, which is then
+// fsynced, before it leaves the journal. Otherwise it is a rename followed
+// by fsyncs of both folders, the destination first: after a crash the
+// request is in one or the other, never neither.
 func (s *Spool) Move(name, from, to string) error {
 	if err := checkName(name); err != nil {
 		return err
+	}
+	if from == New {
+		if ok, err := s.claim(name, to); ok {
+			return err
+		}
 	}
 	if err := os.Rename(s.Path(from, name), s.Path(to, name)); err != nil {
 		return err
@@ -444,32 +507,47 @@ func (s *Spool) Read(state, name string) ([]byte, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
+	if state == New {
+		s.jmu.Lock()
+		q := s.queued[name]
+		if q != nil {
+			defer s.jmu.Unlock()
+			return q.read()
+		}
+		s.jmu.Unlock()
+	}
 	return os.ReadFile(s.Path(state, name))
 }
 
-// Find returns the state name is in, or "" if it is in none. A request
-// still being committed is in none.
+// Find returns the state name is in, or "" if it is in none.
 func (s *Spool) Find(name string) string {
 	if checkName(name) != nil {
 		return ""
 	}
+	s.jmu.Lock()
+	q := s.queued[name]
+	s.jmu.Unlock()
+	if q != nil {
+		return New
+	}
+	return s.inFolder(name)
+}
+
+// inFolder returns the state whose folder has a file name, or "".
+func (s *Spool) inFolder(name string) string {
 	for _, st := range States {
-		var perm fs.FileMode
-		var ok bool
 		if d := s.dirs[st]; d != nil {
-			perm, ok = permIn(d, name)
-		} else if fi, err := os.Lstat(s.Path(st, name)); err == nil {
-			perm, ok = fi.Mode().Perm(), true // a View
-		}
-		if ok && (st != New || perm != uncommittedPerm) {
-			return st
+			if exists(d, name) {
+				return st
+			}
+		} else if _, err := os.Lstat(s.Path(st, name)); err == nil {
+			return st // a View
 		}
 	}
 	return ""
 }
 
-// List returns the names in a state's folder, sorted, leaving out requests
-// still being committed.
+// List returns the names of the requests in a state, sorted.
 func (s *Spool) List(state string) ([]string, error) {
 	entries, err := os.ReadDir(filepath.Join(s.dir, state))
 	if err != nil {
@@ -477,25 +555,19 @@ func (s *Spool) List(state string) ([]string, error) {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
-			continue
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
 		}
-		if state == New {
-			// Only here can a file be uncommitted. One gone since the
-			// folder was read has been claimed: it is no longer new.
-			if fi, err := e.Info(); err != nil || uncommitted(fi) {
-				continue
-			}
+	}
+	if state == New {
+		s.jmu.Lock()
+		for name := range s.queued {
+			names = append(names, name)
 		}
-		names = append(names, e.Name())
+		s.jmu.Unlock()
 	}
 	slices.Sort(names)
 	return names, nil
-}
-
-// uncommitted reports whether fi, a file in new/, is still being committed.
-func uncommitted(fi fs.FileInfo) bool {
-	return fi.Mode().IsRegular() && fi.Mode().Perm() == uncommittedPerm
 }
 
 // Touch sets the modification time of state/name, which Purge goes by.
@@ -524,15 +596,6 @@ func (s *Spool) Purge(state string, cutoff time.Time) ([]string, error) {
 		return gone, syncDir(filepath.Join(s.dir, state))
 	}
 	return nil, nil
-}
-
-// linkRemove moves a file without replacing one at newpath: a hard link
-// refuses to, where rename would not.
-func linkRemove(oldpath, newpath string) error {
-	if err := os.Link(oldpath, newpath); err != nil {
-		return err
-	}
-	return os.Remove(oldpath)
 }
 
 func checkName(name string) error {

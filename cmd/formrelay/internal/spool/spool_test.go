@@ -10,27 +10,18 @@ import (
 	"time"
 )
 
-func open(t *testing.T, perFile bool) *Spool {
+func open(t *testing.T) *Spool {
 	t.Helper()
 	s, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.PerFileSync = s.PerFileSync || perFile
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
-// modes runs a test with group commit by syncfs and by per-file fsync.
-func modes(t *testing.T, f func(t *testing.T, perFile bool)) {
-	t.Run("syncfs", func(t *testing.T) { f(t, false) })
-	t.Run("per-file", func(t *testing.T) { f(t, true) })
-}
-
-func TestLifecycle(t *testing.T) { modes(t, testLifecycle) }
-
-func testLifecycle(t *testing.T, perFile bool) {
-	s := open(t, perFile)
+func TestLifecycle(t *testing.T) {
+	s := open(t)
 	if err := s.Put("a.json", []byte("one")); err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +61,10 @@ func testLifecycle(t *testing.T, perFile bool) {
 	if left, _ := s.List(Tmp); len(left) != 0 {
 		t.Errorf("tmp/ not empty: %v", left)
 	}
+	// Both requests claimed: the journal holds nothing.
+	if size := journalSize(t, s.Dir()); size != 0 {
+		t.Errorf("journal holds %d bytes after every request was claimed", size)
+	}
 	for _, bad := range []string{"", "../x", ".lock", "a/b"} {
 		if err := s.Put(bad, nil); err == nil {
 			t.Errorf("Put(%q) accepted", bad)
@@ -95,10 +90,8 @@ func TestOpenClearsDebris(t *testing.T) {
 	}
 }
 
-func TestGroupCommit(t *testing.T) { modes(t, testGroupCommit) }
-
-func testGroupCommit(t *testing.T, perFile bool) {
-	s := open(t, perFile)
+func TestGroupCommit(t *testing.T) {
+	s := open(t)
 	const n = 200
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -119,19 +112,16 @@ func testGroupCommit(t *testing.T, perFile bool) {
 	if names, _ := s.List(New); len(names) != n {
 		t.Fatalf("%d files in new/, want %d", len(names), n)
 	}
-	// Per-file fsyncs pace the arrivals, so only syncfs batching is certain.
-	if !s.PerFileSync && s.Syncs() >= n {
+	if s.Syncs() >= n {
 		t.Errorf("%d syncs for %d concurrent Puts: no group commit", s.Syncs(), n)
 	}
 	t.Logf("%d Puts, %d syncs", n, s.Syncs())
 }
 
-func TestConcurrentSameName(t *testing.T) { modes(t, testConcurrentSameName) }
-
 // Puts of one name at once, as a batch: one wins, the others are told the
 // name is taken, and no debris is left in tmp/.
-func testConcurrentSameName(t *testing.T, perFile bool) {
-	s := open(t, perFile)
+func TestConcurrentSameName(t *testing.T) {
+	s := open(t)
 	const n = 20
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -190,91 +180,6 @@ func TestLock(t *testing.T) {
 		t.Errorf("Lock after unlock: %v", err)
 	} else {
 		unlock2()
-	}
-}
-
-// A crash can leave in new/ a file being committed (permission bits 0000),
-// torn or whole, beside committed ones, including those spooled by earlier
-// versions (0600, written via tmp/). Open removes the first and keeps the
-// others.
-func TestOpenRemovesUncommitted(t *testing.T) {
-	dir := t.TempDir()
-	for _, sub := range []string{Tmp, New} {
-		must(t, os.MkdirAll(filepath.Join(dir, sub), 0o700))
-	}
-	files := map[string]os.FileMode{"torn.json": 0, "whole.json": 0, "old.json": 0o600, "other.json": 0o640}
-	for name, perm := range files {
-		path := filepath.Join(dir, New, name)
-		must(t, os.WriteFile(path, []byte(`{"ok":true}`), 0o600))
-		must(t, os.Chmod(path, perm))
-	}
-	s, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	names, err := s.List(New)
-	if err != nil || fmt.Sprint(names) != "[old.json other.json]" {
-		t.Errorf("new/ = %v, %v; want the committed files only", names, err)
-	}
-	for _, name := range []string{"torn.json", "whole.json"} {
-		if _, err := os.Lstat(filepath.Join(dir, New, name)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("uncommitted %s still in new/: %v", name, err)
-		}
-	}
-	if got := s.Find("old.json"); got != New {
-		t.Errorf("Find(old.json) = %q", got)
-	}
-}
-
-// Between a batch's data being made durable and its commit, its files are
-// in new/ but uncommitted: nothing that lists or finds requests sees them,
-// in this process or in another (formrelay list uses View). After Put they
-// are committed.
-func TestUncommittedHidden(t *testing.T) {
-	s := open(t, false)
-	if s.PerFileSync {
-		t.Skip("no syncfs here: requests are committed via tmp/")
-	}
-	view, err := View(s.Dir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	must(t, s.Put("before.json", []byte("0")))
-	calls := 0
-	s.beforeCommit = func(names []string) {
-		calls++
-		for _, name := range names {
-			fi, err := os.Lstat(s.Path(New, name))
-			if err != nil || fi.Mode().Perm() != 0 {
-				t.Errorf("%s while committing: %v, %v; want in new/ with mode 0000", name, fi, err)
-			}
-			for _, sp := range []*Spool{s, view} {
-				if got := sp.Find(name); got != "" {
-					t.Errorf("Find(%s) = %q while uncommitted", name, got)
-				}
-				if got, _ := sp.List(New); fmt.Sprint(got) != "[before.json]" {
-					t.Errorf("List(new) = %v while %s is uncommitted", got, name)
-				}
-			}
-		}
-	}
-	must(t, s.Put("a.json", []byte("1")))
-	if calls != 1 {
-		t.Errorf("hook called %d times", calls)
-	}
-	fi, err := os.Lstat(s.Path(New, "a.json"))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("after Put: %v, %v; want mode 0600", fi, err)
-	}
-	for _, sp := range []*Spool{s, view} {
-		if got := sp.Find("a.json"); got != New {
-			t.Errorf("Find after Put = %q", got)
-		}
-	}
-	// A second Put of the name, committed or not, is refused.
-	if err := s.Put("a.json", []byte("2")); !errors.Is(err, ErrExists) {
-		t.Errorf("Put of a committed name = %v", err)
 	}
 }
 
