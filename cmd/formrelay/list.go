@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -34,14 +37,20 @@ It reads the spool while serve runs.`,
 			if err != nil {
 				return err
 			}
-			sp, err := spool.View(cfg.Spool)
-			if err != nil {
-				return err
-			}
-			defer sp.Close()
-			entries, bad, err := relay.List(sp)
-			if err != nil {
-				return err
+			var entries []relay.Entry
+			var bad []error
+			if _, err := os.Stat(cfg.Spool); errors.Is(err, fs.ErrNotExist) {
+				// Not an error: serve makes the spool when it first starts.
+				fmt.Fprintf(cmd.ErrOrStderr(), "formrelay: no requests yet: %s does not exist until serve first runs\n", cfg.Spool)
+			} else {
+				sp, err := spool.View(cfg.Spool)
+				if err != nil {
+					return err
+				}
+				defer sp.Close()
+				if entries, bad, err = relay.List(sp); err != nil {
+					return err
+				}
 			}
 			for _, b := range bad {
 				fmt.Fprintf(cmd.ErrOrStderr(), "formrelay: warning: %v\n", b)

@@ -87,6 +87,11 @@ func TestCLI(t *testing.T) {
 func TestList(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := writeConfig(t, dir, "127.0.0.1", 2525, "")
+	// Before serve first runs there is no spool: no requests, not an error.
+	code, out, errOut := runCLI("list", "--format", "json", "--config", cfgPath)
+	if code != 0 || strings.TrimSpace(out) != "[]" || !strings.Contains(errOut, "no requests yet") {
+		t.Errorf("list before the spool exists: exit %d\n%s%s", code, out, errOut)
+	}
 	sp, err := spool.Open(filepath.Join(dir, "spool"))
 	must(t, err)
 	for i, st := range []string{spool.New, spool.Sent, spool.Failed} {
@@ -106,7 +111,7 @@ func TestList(t *testing.T) {
 	}
 	sp.Close()
 
-	code, out, errOut := runCLI("list", "--config", cfgPath)
+	code, out, errOut = runCLI("list", "--config", cfgPath)
 	want := `REFERENCE         TYPE    RECEIVED           DUE         EXTENDED    STATE
 DSR-AAAA-BBBB-00  access  2025-03-03 09:00Z  2025-04-03  2025-06-03  queued
 DSR-AAAA-BBBB-10  access  2025-03-04 09:00Z  2025-04-04  2025-06-04  sent
