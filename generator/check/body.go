@@ -190,6 +190,9 @@ func isContentsHeading(text string) bool {
 }
 
 func (k *linter) placeholders(t *text, src []byte) {
+	if bytes.IndexByte(t.s, '[') < 0 {
+		return // most blocks: the expression would find nothing, more slowly
+	}
 	for _, m := range bracket.FindAllSubmatchIndex(t.s, -1) {
 		inner := strings.TrimSpace(string(t.s[m[2]:m[3]]))
 		start := t.off[m[0]]
@@ -211,24 +214,34 @@ func (k *linter) repeated(t *text) {
 	var prev []byte // the previous word, when only spaces came between
 	i := 0
 	for i < len(t.s) {
-		r, n := utf8.DecodeRune(t.s[i:])
-		if !unicode.IsLetter(r) {
-			if !unicode.IsSpace(r) {
+		letter, space, n := classify(t.s[i:])
+		if !letter {
+			if !space {
 				prev = nil
 			}
 			i += n
 			continue
 		}
-		j := i
+		j := i + n
 		for j < len(t.s) {
+			if c := t.s[j]; c < utf8.RuneSelf {
+				if !asciiLetter(c) && c != '\'' {
+					break
+				}
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRune(t.s[j:])
-			if !unicode.IsLetter(r) && r != '\'' && r != '’' {
+			if !unicode.IsLetter(r) && r != '’' {
 				break
 			}
 			j += n
 		}
 		w := t.s[i:j]
-		if prev != nil && bytes.EqualFold(w, prev) && !legitDoubles[strings.ToLower(string(w))] {
+		// Most neighbours differ in their first letter: only those that
+		// may not are compared (non-ASCII letters fold in other ways).
+		maybe := prev != nil && (w[0]|0x20 == prev[0]|0x20 || w[0] >= utf8.RuneSelf || prev[0] >= utf8.RuneSelf)
+		if maybe && bytes.EqualFold(w, prev) && !legitDoubles[strings.ToLower(string(w))] {
 			k.add("repeated-word", t.off[i], "repeated word %q", string(w))
 		}
 		prev = w
@@ -236,9 +249,21 @@ func (k *linter) repeated(t *text) {
 	}
 }
 
+// classify says whether the rune b starts with is a letter or a space, and
+// its length. Prose is mostly ASCII: that is decided without tables.
+func classify(b []byte) (letter, space bool, n int) {
+	if c := b[0]; c < utf8.RuneSelf {
+		return asciiLetter(c), c == ' ' || '\t' <= c && c <= '\r', 1
+	}
+	r, n := utf8.DecodeRune(b)
+	return unicode.IsLetter(r), unicode.IsSpace(r), n
+}
+
+func asciiLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
 func (k *linter) dangling(p *ast.Paragraph, t *text) {
-	s := strings.TrimRightFunc(string(t.s), unicode.IsSpace)
-	if !strings.HasSuffix(s, ":") {
+	s := bytes.TrimRightFunc(t.s, unicode.IsSpace)
+	if len(s) == 0 || s[len(s)-1] != ':' {
 		return
 	}
 	switch p.NextSibling().(type) {

@@ -75,7 +75,9 @@ type Problem struct {
 
 // A Result is a rendered body.
 type Result struct {
-	HTML     []byte
+	// HTML is a string, as pages hold it (template.HTML): a []byte would
+	// be copied once more for every policy.
+	HTML     string
 	Headings []Heading
 	Links    []Link
 	Problems []Problem
@@ -119,13 +121,13 @@ func Render(body []byte, opts Options) *Result {
 	res.Doc = doc
 	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}}
 	t.walk(doc)
-	var buf bytes.Buffer
+	var buf strings.Builder
 	buf.Grow(len(body) + len(body)/4)
 	if err := g.Renderer().Render(&buf, body, doc); err != nil {
 		// The renderer writes to memory; it fails only on a bug of ours.
 		res.Problems = append(res.Problems, Problem{Message: "cannot render: " + err.Error()})
 	}
-	res.HTML = buf.Bytes()
+	res.HTML = buf.String()
 	return res
 }
 

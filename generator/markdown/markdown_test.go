@@ -157,7 +157,7 @@ func FuzzRender(f *testing.F) {
 			}
 			seen[h.ID] = true
 		}
-		if utf8.Valid(body) && !utf8.Valid(r.HTML) {
+		if utf8.Valid(body) && !utf8.ValidString(r.HTML) {
 			t.Fatalf("valid UTF-8 in, invalid out")
 		}
 		if strings.Contains(strings.ToLower(string(r.HTML)), "javascript:") && strings.Contains(string(r.HTML), "href=\"javascript") {

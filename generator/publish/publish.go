@@ -29,12 +29,14 @@ type Output struct {
 	Raw bool
 }
 
-// MinifyOne minifies o in place unless it is Raw.
+// MinifyOne minifies o in place unless it is Raw. o.Body is consumed: the
+// minifier works in it, so it must be o's alone (as a freshly rendered
+// page's is) and is replaced.
 func MinifyOne(o *Output) error {
 	if o.Raw {
 		return nil
 	}
-	b, err := Minify(path.Ext(o.Path), o.Body)
+	b, err := minifyOwn(path.Ext(o.Path), o.Body)
 	if err != nil {
 		return fmt.Errorf("minify %s: %w", o.Path, err)
 	}
@@ -42,7 +44,8 @@ func MinifyOne(o *Output) error {
 	return nil
 }
 
-// MinifyAll minifies every output that is not Raw, in parallel, in place.
+// MinifyAll minifies every output that is not Raw, in parallel, in place,
+// as MinifyOne does.
 func MinifyAll(outs []Output) error {
 	var (
 		wg       sync.WaitGroup
