@@ -6,6 +6,7 @@
 package diag
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -167,13 +168,16 @@ type Lines struct {
 
 // NewLines indexes data, a file at path.
 func NewLines(path string, data []byte) *Lines {
-	l := &Lines{file: path, start: []int{0}, size: len(data)}
-	for i, c := range data {
-		if c == '\n' {
-			l.start = append(l.start, i+1)
+	start := make([]int, 1, bytes.Count(data, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		start = append(start, i)
 	}
-	return l
+	return &Lines{file: path, start: start, size: len(data)}
 }
 
 // Pos returns the position of byte offset off; offsets outside the file clamp

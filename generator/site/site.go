@@ -126,10 +126,26 @@ func (s *Site) Changes() []Change {
 	return out
 }
 
-// An Entry is a line of a page's contents, with its subsections.
+// An Entry is a line of a page's contents, with its subsections: a
+// heading's fields, and its children.
+//
+// The fields are the heading's own rather than an embedded
+// markdown.Heading: templates read them on every line of every contents
+// list, and text/template finds a promoted field by a breadth-first
+// search of the embedded structs (reflect.Type.FieldByName), which
+// allocates; that was a fifth of the page templates' time.
 type Entry struct {
-	markdown.Heading
+	Level  int    `json:"level"`
+	Text   string `json:"text"`
+	ID     string `json:"id"`
+	Number string `json:"number,omitempty"`
+	// Offset is the heading's byte offset in the body.
+	Offset   int `json:"-"`
 	Children []Entry
+}
+
+func entryOf(h markdown.Heading) Entry {
+	return Entry{Level: h.Level, Text: h.Text, ID: h.ID, Number: h.Number, Offset: h.Offset}
 }
 
 // A Category is a group of policies on the index.
@@ -213,10 +229,10 @@ func Contents(hs []markdown.Heading) []Entry {
 	for _, h := range hs {
 		switch {
 		case h.Level == 2 || (h.Level == 3 && len(out) == 0):
-			out = append(out, Entry{Heading: h})
+			out = append(out, entryOf(h))
 		case h.Level == 3:
 			last := &out[len(out)-1]
-			last.Children = append(last.Children, Entry{Heading: h})
+			last.Children = append(last.Children, entryOf(h))
 		}
 	}
 	return out
