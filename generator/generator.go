@@ -53,6 +53,16 @@ type Options struct {
 	// DefaultTheme replaces the embedded default theme (serve uses the files
 	// on disk so theme edits show at once).
 	DefaultTheme fs.FS
+	// HeapBudget, when positive, is how large Build lets the heap grow
+	// before collecting garbage while it streams policies, in bytes: it
+	// sets the runtime's memory limit to it and turns proportional
+	// collection (GOGC) off, until the live heap passes half of it or the
+	// policies are written, then puts both back. The settings are the
+	// process's: for a command that builds once, not a server. The
+	// whole-site path (a theme whose pages read every policy) ignores it:
+	// it holds the whole site, and under the limit would collect without
+	// end.
+	HeapBudget int64
 }
 
 // Today returns today's date, or the date of SOURCE_DATE_EPOCH when set, so
@@ -134,12 +144,15 @@ func Build(opts Options) (*Result, error) {
 		}
 	}
 	st.ps = newPageSet(te.theme, &site.Site{Config: cfg, Now: opts.Now, Policies: published})
+	heap := startHeapBudget(opts.HeapBudget)
 	parallel(len(files), func(i int) {
 		if i != cookie {
 			st.parse(i, files[i])
 		}
 		st.write(i)
+		heap.check()
 	})
+	heap.stop()
 
 	var policies []*site.Policy
 	ids := make(map[string][]string, len(files))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -10,6 +11,11 @@ import (
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/diag"
 )
+
+// heapBudget is how large build lets the heap grow before collecting
+// garbage (generator.Options.HeapBudget), unless GOGC or GOMEMLIMIT say
+// otherwise.
+const heapBudget = 96 << 20
 
 func newBuild() *cobra.Command {
 	var (
@@ -33,6 +39,13 @@ leaves no page behind.`,
 				return err
 			}
 			opts.Destination, opts.BaseURL, opts.Drafts = dest, baseURL, drafts
+			if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+				// Collecting garbage by a budget rather than whenever the
+				// heap doubles saves a tenth of a 1,000-policy build's
+				// CPU; at 10,000 the live heap passes half of it and the
+				// peak is as before (under 150 MiB).
+				opts.HeapBudget = heapBudget
+			}
 			start := time.Now()
 			res, err := generator.Build(opts)
 			if res != nil {
