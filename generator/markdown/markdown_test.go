@@ -1,10 +1,14 @@
 package markdown
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 )
 
 func TestSlug(t *testing.T) {
@@ -162,6 +166,54 @@ func FuzzRender(f *testing.F) {
 		}
 		if strings.Contains(strings.ToLower(string(r.HTML)), "javascript:") && strings.Contains(string(r.HTML), "href=\"javascript") {
 			t.Fatalf("javascript: href in output")
+		}
+	})
+}
+
+// linkifyCases are texts where bare URLs and addresses may or may not be
+// links: quickLinkify must refuse only what goldmark's own parser refuses.
+var linkifyCases = []string{
+	"see www.example.com and http://a.b/c?d=e, https://x.org. ftp://f.net/x",
+	"mail dpo@school.org or (office@trust.ac.uk) *a@b.co* _c@d.io_ ~e@f.gg~",
+	"HTTP://upper.case WWW.UPPER.COM Www.mixed.com hTTp://x.y",
+	"a@b no.dot@host @alone x@ @@ a@b.c- a@b.c_ trailing.dot@host.com.",
+	"tab\tw@x.yz\tand\twww.tab.com\nline head www.start.com\nuser@start.org begins",
+	"a " + strings.Repeat("x", 63) + "@long.com and " + strings.Repeat("y", 64) + "@longer.com and " + strings.Repeat("z", 65) + "@longest.com",
+	"[label www.inside.com](x.md) and [a@b.com](y.md) and <http://auto.link>",
+	"héllo@exämple.com naïve www.ünï.com (http://paren.com/a_(b)) www.x.com/a?b=c&amp;",
+	"| www.cell.com | a@cell.org |\n|---|---|\n| http://c.d | e |",
+}
+
+// quickLinkify gives the HTML goldmark's linkify gives.
+func TestQuickLinkify(t *testing.T) {
+	theirs := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
+	ours := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, linkify{}))
+	for _, s := range linkifyCases {
+		var want, got bytes.Buffer
+		if err := theirs.Convert([]byte(s), &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := ours.Convert([]byte(s), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%q:\ngot  %s\nwant %s", s, got.String(), want.String())
+		}
+	}
+}
+
+func FuzzQuickLinkify(f *testing.F) {
+	for _, s := range linkifyCases {
+		f.Add(s)
+	}
+	theirs := goldmark.New(goldmark.WithExtensions(extension.Linkify))
+	ours := goldmark.New(goldmark.WithExtensions(linkify{}))
+	f.Fuzz(func(t *testing.T, s string) {
+		var want, got bytes.Buffer
+		theirs.Convert([]byte(s), &want)
+		ours.Convert([]byte(s), &got)
+		if got.String() != want.String() {
+			t.Fatalf("%q:\ngot  %s\nwant %s", s, got.String(), want.String())
 		}
 	})
 }
