@@ -3,7 +3,7 @@ package check
 import (
 	"bytes"
 	"regexp"
-	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,24 +16,42 @@ import (
 // offset of each byte. Code, links and raw HTML become a \x00 separator, so
 // nothing in them is flagged and no word pairs across them.
 type text struct {
-	s   []byte
-	off []int
+	s []byte
+	// runs are the pieces s was made of, in order: offsets are found
+	// from them when a finding needs one, rather than kept for every byte.
+	runs []run
+}
+
+// A run is a piece of a text starting at s[at]: its bytes are at source
+// offsets off, off+1, ... when contiguous, else all at off.
+type run struct {
+	at, off    int
+	contiguous bool
 }
 
 func (t *text) add(b []byte, off int, contiguous bool) {
-	t.s = append(t.s, b...)
-	t.off = slices.Grow(t.off, len(b))
-	for i := range b {
-		if contiguous {
-			t.off = append(t.off, off+i)
-		} else {
-			t.off = append(t.off, off)
-		}
+	if len(b) == 0 {
+		return
 	}
+	t.runs = append(t.runs, run{len(t.s), off, contiguous})
+	t.s = append(t.s, b...)
+}
+
+// off returns the source offset of s[i].
+func (t *text) off(i int) int {
+	j := len(t.runs) - 1
+	if t.runs[j].at > i {
+		j = sort.Search(len(t.runs), func(j int) bool { return t.runs[j].at > i }) - 1
+	}
+	r := t.runs[j]
+	if r.contiguous {
+		return r.off + i - r.at
+	}
+	return r.off
 }
 
 // reset empties t, keeping its memory for the next block.
-func (t *text) reset() { t.s, t.off = t.s[:0], t.off[:0] }
+func (t *text) reset() { t.s, t.runs = t.s[:0], t.runs[:0] }
 
 // collect gathers the prose under inline container n.
 func collect(n ast.Node, src []byte, t *text) {
@@ -55,10 +73,10 @@ func collect(n ast.Node, src []byte, t *text) {
 }
 
 func lastOff(t *text) int {
-	if len(t.off) == 0 {
+	if len(t.s) == 0 {
 		return 0
 	}
-	return t.off[len(t.off)-1]
+	return t.off(len(t.s) - 1)
 }
 
 // prose reports whether n is a block whose inline text is prose.
@@ -158,7 +176,7 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 			var t text
 			collect(c, src, &t)
 			entry := normHeading(string(t.s))
-			if hasLink || entry == "" || headings[entry] || len(t.off) == 0 {
+			if hasLink || entry == "" || headings[entry] || len(t.s) == 0 {
 				return ast.WalkSkipChildren, nil
 			}
 			msg := "the contents list names %q, but no heading has that title"
@@ -171,9 +189,9 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 			start := strings.IndexFunc(string(t.s), func(r rune) bool { return !unicode.IsSpace(r) })
 			name := strings.TrimSpace(string(t.s))
 			if best != "" {
-				k.add("stale-contents", t.off[start], msg+" (a typo for %q?)", name, best)
+				k.add("stale-contents", t.off(start), msg+" (a typo for %q?)", name, best)
 			} else {
-				k.add("stale-contents", t.off[start], msg, name)
+				k.add("stale-contents", t.off(start), msg, name)
 			}
 			return ast.WalkSkipChildren, nil
 		})
@@ -195,7 +213,7 @@ func (k *linter) placeholders(t *text, src []byte) {
 	}
 	for _, m := range bracket.FindAllSubmatchIndex(t.s, -1) {
 		inner := strings.TrimSpace(string(t.s[m[2]:m[3]]))
-		start := t.off[m[0]]
+		start := t.off(m[0])
 		if start > 0 && src[start-1] == '\\' {
 			continue // \[ is a deliberate bracket
 		}
@@ -203,7 +221,7 @@ func (k *linter) placeholders(t *text, src []byte) {
 		if !strings.ContainsFunc(inner, unicode.IsLetter) || citation.MatchString(inner) || low == "sic" || low == "x" || strings.HasPrefix(inner, "^") {
 			continue
 		}
-		k.add("placeholder", start, "unfilled placeholder %s", src[start:t.off[m[1]-1]+1])
+		k.add("placeholder", start, "unfilled placeholder %s", src[start:t.off(m[1]-1)+1])
 	}
 }
 
@@ -211,55 +229,79 @@ func (k *linter) placeholders(t *text, src []byte) {
 var legitDoubles = map[string]bool{"had": true, "that": true}
 
 func (k *linter) repeated(t *text) {
+	s := t.s
 	var prev []byte // the previous word, when only spaces came between
 	i := 0
-	for i < len(t.s) {
-		letter, space, n := classify(t.s[i:])
-		if !letter {
-			if !space {
-				prev = nil
+	for i < len(s) {
+		// Prose is mostly ASCII: its bytes are classed by a table, and
+		// only the rest decoded.
+		n := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			if ascii[c]&letter == 0 {
+				if ascii[c]&space == 0 {
+					prev = nil
+				}
+				i++
+				continue
 			}
-			i += n
-			continue
+		} else {
+			var r rune
+			r, n = utf8.DecodeRune(s[i:])
+			if !unicode.IsLetter(r) {
+				if !unicode.IsSpace(r) {
+					prev = nil
+				}
+				i += n
+				continue
+			}
 		}
 		j := i + n
-		for j < len(t.s) {
-			if c := t.s[j]; c < utf8.RuneSelf {
-				if !asciiLetter(c) && c != '\'' {
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if ascii[c]&inWord == 0 {
 					break
 				}
 				j++
 				continue
 			}
-			r, n := utf8.DecodeRune(t.s[j:])
+			r, n := utf8.DecodeRune(s[j:])
 			if !unicode.IsLetter(r) && r != '’' {
 				break
 			}
 			j += n
 		}
-		w := t.s[i:j]
+		w := s[i:j]
 		// Most neighbours differ in their first letter: only those that
 		// may not are compared (non-ASCII letters fold in other ways).
 		maybe := prev != nil && (w[0]|0x20 == prev[0]|0x20 || w[0] >= utf8.RuneSelf || prev[0] >= utf8.RuneSelf)
 		if maybe && bytes.EqualFold(w, prev) && !legitDoubles[strings.ToLower(string(w))] {
-			k.add("repeated-word", t.off[i], "repeated word %q", string(w))
+			k.add("repeated-word", t.off(i), "repeated word %q", string(w))
 		}
 		prev = w
 		i = j
 	}
 }
 
-// classify says whether the rune b starts with is a letter or a space, and
-// its length. Prose is mostly ASCII: that is decided without tables.
-func classify(b []byte) (letter, space bool, n int) {
-	if c := b[0]; c < utf8.RuneSelf {
-		return asciiLetter(c), c == ' ' || '\t' <= c && c <= '\r', 1
+// ascii classes the ASCII bytes as unicode.IsLetter and unicode.IsSpace
+// would, and marks those that continue a word (letters and ').
+var ascii = func() (a [utf8.RuneSelf]uint8) {
+	for c := range a {
+		if unicode.IsLetter(rune(c)) {
+			a[c] |= letter | inWord
+		}
+		if unicode.IsSpace(rune(c)) {
+			a[c] |= space
+		}
 	}
-	r, n := utf8.DecodeRune(b)
-	return unicode.IsLetter(r), unicode.IsSpace(r), n
-}
+	a['\''] |= inWord
+	return a
+}()
 
-func asciiLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+const (
+	letter = 1 << iota
+	space
+	inWord
+)
 
 func (k *linter) dangling(p *ast.Paragraph, t *text) {
 	s := bytes.TrimRightFunc(t.s, unicode.IsSpace)
@@ -273,7 +315,7 @@ func (k *linter) dangling(p *ast.Paragraph, t *text) {
 	if _, ok := p.Parent().(*ast.ListItem); ok && p.NextSibling() != nil {
 		return
 	}
-	k.add("dangling-list-intro", t.off[len(s)-1], "the paragraph ends with a colon but no list or table follows")
+	k.add("dangling-list-intro", t.off(len(s)-1), "the paragraph ends with a colon but no list or table follows")
 }
 
 // sections reports empty sections and repeated or near-repeated headings.
