@@ -134,9 +134,11 @@ func (q quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Contex
 			line = line[1:]
 		}
 	}
-	for _, p := range urlStarts {
-		if bytes.HasPrefix(line, p) {
-			return q.InlineParser.Parse(parent, block, pc)
+	if len(line) > 0 && (line[0] == 'h' || line[0] == 'f' || line[0] == 'w') { // as every urlStart
+		for _, p := range urlStarts {
+			if bytes.HasPrefix(line, p) {
+				return q.InlineParser.Parse(parent, block, pc)
+			}
 		}
 	}
 	for i := 0; i < len(line) && i <= 64; i++ {
