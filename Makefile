@@ -46,9 +46,10 @@ fuzz:
 	$(GO) test ./cmd/formrelay/internal/relay -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/formrelay/internal/spool -run '^$$' -fuzz FuzzParseJournal -fuzztime $(FUZZTIME)
 
-## bench: Go benchmarks, then whole-process runs at 100, 1,000 and 10,000 policies
+## bench: Go benchmarks (one package at a time, so that none competes for the
+## CPU with another), then whole-process runs at 100, 1,000 and 10,000 policies
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
 	scripts/bench.sh
 
 clean:
