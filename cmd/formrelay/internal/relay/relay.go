@@ -290,9 +290,6 @@ func (r *Relay) newRecord(ref, typ string, answers []form.Answer) *Record {
 func (r *Relay) store(req *form.Request) (*Record, error) {
 	for range 5 {
 		ref := NewReference()
-		if r.Spool.Find(FileName(ref)) != "" {
-			continue // 1 in 2^50; but a reference is never reused
-		}
 		rec := r.newRecord(ref, req.Type, req.Answers)
 		data, err := json.MarshalIndent(rec, "", "  ")
 		if err != nil {
@@ -300,7 +297,7 @@ func (r *Relay) store(req *form.Request) (*Record, error) {
 		}
 		err = r.Spool.Put(FileName(ref), data)
 		if errors.Is(err, spool.ErrExists) {
-			continue
+			continue // 1 in 2^50; but a reference is never reused
 		}
 		return rec, err
 	}

@@ -98,14 +98,10 @@ func journalFiles(dir string) ([]string, error) {
 	return paths, nil
 }
 
-// readJournal returns every whole record in the journal's files, oldest
-// first. A name may appear more than once only if a Put of it failed after
+// readJournal returns every whole record in the journal files paths, in
+// order. A name may appear more than once only if a Put of it failed after
 // its record was written; the first is the one acknowledged, if any was.
-func readJournal(dir string) ([]record, error) {
-	paths, err := journalFiles(dir)
-	if err != nil {
-		return nil, err
-	}
+func readJournal(paths []string) ([]record, error) {
 	var all []record
 	for _, p := range paths {
 		b, err := os.ReadFile(p)

@@ -72,7 +72,8 @@ var States = []string{New, Cur, Sent, Failed}
 // ErrClosed is returned by Put after Close.
 var ErrClosed = errors.New("spool: closed")
 
-// ErrExists is returned by Put when new/ already has a request of that name.
+// ErrExists is returned by Put when the spool already has a request of that
+// name, in any state: a name is never used twice.
 var ErrExists = errors.New("spool: name already in use")
 
 // A Spool is a folder of request files. Its methods are safe for concurrent use.
@@ -163,7 +164,7 @@ func (s *Spool) recover() error {
 	if err != nil || len(paths) == 0 {
 		return err
 	}
-	recs, err := readJournal(s.dir)
+	recs, err := readJournal(paths)
 	if err != nil {
 		return err
 	}
@@ -198,8 +199,12 @@ func View(dir string) (*Spool, error) {
 	}
 	s := &Spool{dir: dir, closed: true, stopped: make(chan struct{}), queued: map[string]*queuedRec{}}
 	close(s.stopped)
-	recs, err := readJournal(dir)
+	paths, err := journalFiles(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // a spool from before the journal has no journal/
+	}
+	recs, err := readJournal(paths)
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range recs {
@@ -257,7 +262,7 @@ type pending struct {
 }
 
 // Put stores data as the request name in new/, durably: see the package
-// comment. It fails with ErrExists rather than replace a request in new/.
+// comment. It fails with ErrExists if the name is in use in any state.
 func (s *Spool) Put(name string, data []byte) error {
 	if err := checkName(name); err != nil {
 		return err
@@ -267,8 +272,10 @@ func (s *Spool) Put(name string, data []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
-	if exists(s.dirs[New], name) {
-		return ErrExists // a request recovered from the journal, say
+	// The folders here, in parallel with other Puts; the journal in the
+	// committer, which alone adds to it.
+	if s.inFolder(name) != "" {
+		return ErrExists
 	}
 	p := &pending{name: name, data: data, done: make(chan error, 1)}
 	s.commits <- p
@@ -303,12 +310,14 @@ func (s *Spool) commit(batch []*pending) {
 	var buf []byte
 	var ends []int // where each record ends in buf
 	ok := batch[:0:0]
+	inBatch := map[string]bool{}
 	s.jmu.Lock()
 	for _, p := range batch {
-		if s.queued[p.name] != nil || slices.ContainsFunc(ok, func(q *pending) bool { return q.name == p.name }) {
+		if s.queued[p.name] != nil || inBatch[p.name] {
 			p.done <- ErrExists
 			continue
 		}
+		inBatch[p.name] = true
 		ok = append(ok, p)
 		buf = appendRecord(buf, p.name, p.data)
 		ends = append(ends, len(buf))

@@ -39,6 +39,9 @@ func TestLifecycle(t *testing.T) {
 			t.Errorf("after move to %s, Find = %q", step.to, got)
 		}
 	}
+	if err := s.Put("a.json", []byte("again")); !errors.Is(err, ErrExists) {
+		t.Errorf("Put of a name in sent/ = %v, want ErrExists: a name is never used twice", err)
+	}
 	if err := s.Replace(Sent, "a.json", []byte("three")); err != nil {
 		t.Fatal(err)
 	}
@@ -93,18 +96,7 @@ func TestOpenClearsDebris(t *testing.T) {
 func TestGroupCommit(t *testing.T) {
 	s := open(t)
 	const n = 200
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- s.Put(fmt.Sprintf("%03d.json", i), []byte("x"))
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	for _, err := range putAtOnce(s, n, func(i int) string { return fmt.Sprintf("%03d.json", i) }) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,19 +115,8 @@ func TestGroupCommit(t *testing.T) {
 func TestConcurrentSameName(t *testing.T) {
 	s := open(t)
 	const n = 20
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- s.Put("same.json", []byte(fmt.Sprint(i)))
-		}()
-	}
-	wg.Wait()
-	close(errs)
 	won := 0
-	for err := range errs {
+	for _, err := range putAtOnce(s, n, func(int) string { return "same.json" }) {
 		switch {
 		case err == nil:
 			won++
@@ -181,6 +162,21 @@ func TestLock(t *testing.T) {
 	} else {
 		unlock2()
 	}
+}
+
+// putAtOnce makes n Puts at once, the i'th of name(i), and returns their errors.
+func putAtOnce(s *Spool, n int, name func(i int) string) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Put(name(i), []byte(fmt.Sprint(i)))
+		}()
+	}
+	wg.Wait()
+	return errs
 }
 
 func must(t *testing.T, err error) {
