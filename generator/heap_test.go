@@ -23,19 +23,27 @@ func TestHeapBudget(t *testing.T) {
 		if got := debug.SetMemoryLimit(-1); got != tt.budget {
 			t.Errorf("%s: memory limit %d while on, want %d", tt.name, got, tt.budget)
 		}
+		if got := debug.SetGCPercent(-1); got != -1 {
+			t.Errorf("%s: GOGC %d while on, want off", tt.name, got)
+		}
 		for range tt.check {
 			h.check()
 		}
 		if tt.check == 0 {
 			h.stop()
 		}
-		h.stop() // twice is once
-		if got := debug.SetGCPercent(100); got != 100 {
-			t.Errorf("%s: GOGC %d after, want 100", tt.name, got)
+		// Put back by check alone when outgrown.
+		restored := func(when string) {
+			t.Helper()
+			if got := debug.SetGCPercent(100); got != 100 {
+				t.Errorf("%s: GOGC %d %s, want 100", tt.name, got, when)
+			}
+			if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+				t.Errorf("%s: memory limit %d %s, want none", tt.name, got, when)
+			}
 		}
-		if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-			t.Errorf("%s: memory limit %d after, want none", tt.name, got)
-		}
+		restored("after")
+		h.stop() // a second stop is harmless
 	}
 	none := startHeapBudget(0)
 	none.check()
