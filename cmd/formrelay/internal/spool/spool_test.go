@@ -20,6 +20,38 @@ func open(t *testing.T) *Spool {
 	return s
 }
 
+// TestNamesInUse: a name already in a folder when the spool is opened, or
+// put in its journal by the run before, cannot be Put again.
+func TestNamesInUse(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("journal.json", []byte("j")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // leaves it in the journal
+	for _, st := range States {
+		if err := os.WriteFile(filepath.Join(dir, st, st+".json"), []byte(st), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range append(States, "journal") {
+		if err := s.Put(name+".json", []byte("again")); !errors.Is(err, ErrExists) {
+			t.Errorf("Put(%s.json) = %v, want ErrExists", name, err)
+		}
+	}
+	if err := s.Put("fresh.json", []byte("f")); err != nil {
+		t.Errorf("Put of a fresh name = %v", err)
+	}
+}
+
 func TestLifecycle(t *testing.T) {
 	s := open(t)
 	if err := s.Put("a.json", []byte("one")); err != nil {
