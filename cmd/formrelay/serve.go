@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,9 @@ func newServe(f *flags) *cobra.Command {
 			}
 			log := newLogger(cmd.ErrOrStderr(), cfg.LogFormat)
 			warnCalendar(log, cfg)
+			if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetGCPercent(relay.GCPercent)
+			}
 			r, err := relay.New(cfg, relay.NewSMTPSender(cfg), log)
 			if err != nil {
 				return err
