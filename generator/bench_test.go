@@ -17,6 +17,17 @@ import (
 // corpusDir writes (once per process) a benchmark site of n policies.
 var corpora sync.Map
 
+// TestMain removes the corpora the benchmarks wrote: 10,000 policies are
+// hundreds of MB, in /dev/shm when TMPDIR points there.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	corpora.Range(func(_, dir any) bool {
+		os.RemoveAll(dir.(string))
+		return true
+	})
+	os.Exit(code)
+}
+
 func corpusDir(b *testing.B, n int) string {
 	b.Helper()
 	if d, ok := corpora.Load(n); ok {
