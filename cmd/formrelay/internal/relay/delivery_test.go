@@ -342,6 +342,33 @@ func TestLimiterBounded(t *testing.T) {
 	}
 }
 
+// TestLimiterClockSkew: handlers read the clock before they take the
+// limiter's lock, so a request can arrive with an earlier time than the
+// one before it. That must not mint tokens: x/time/rate moves its clock
+// back and then counts the same interval twice.
+func TestLimiterClockSkew(t *testing.T) {
+	l := newLimiter(60, 5, 100) // one a second, a burst of five
+	a := netipAddr4(10, 0, 0, 1)
+	t0 := time.Now()
+	for range 5 {
+		l.allow(a, t0.Add(-time.Second)) // the burst, spent
+	}
+	accepted := 0
+	// Each second, one request on time and one read from the clock a
+	// second before, as a goroutine that was descheduled would.
+	for i := range 10 {
+		now := t0.Add(time.Duration(i) * time.Second)
+		for _, at := range []time.Time{now, now.Add(-time.Second)} {
+			if ok, _ := l.allow(a, at); ok {
+				accepted++
+			}
+		}
+	}
+	if accepted > 10 {
+		t.Errorf("accepted %d in 10 seconds at one a second", accepted)
+	}
+}
+
 func TestClientAddr(t *testing.T) {
 	trusted := parsePrefixes("127.0.0.1/32", "10.0.0.0/8")
 	for _, tc := range []struct{ peer, xff, want string }{

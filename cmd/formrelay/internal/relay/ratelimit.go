@@ -23,6 +23,7 @@ type limiter struct {
 	mu        sync.Mutex
 	clients   map[netip.Prefix]*bucket
 	lastSweep time.Time
+	latest    time.Time // the latest time allow was given
 }
 
 type bucket struct {
@@ -45,6 +46,14 @@ func (l *limiter) allow(client netip.Addr, now time.Time) (bool, time.Duration) 
 	key := clientKey(client)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Handlers read the clock before they queue for the lock, so times
+	// arrive slightly out of order. x/time/rate takes an earlier time as
+	// its clock going back and then counts the interval again: under a
+	// flood that let through twice the rate.
+	if now.Before(l.latest) {
+		now = l.latest
+	}
+	l.latest = now
 	if now.Sub(l.lastSweep) > time.Minute || len(l.clients) >= l.maxClients {
 		l.sweep(now)
 	}
