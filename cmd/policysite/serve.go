@@ -27,7 +27,10 @@ func newServe() *cobra.Command {
 		Long: `Serve builds the site in memory (public/ is not touched) and serves it on
 http://127.0.0.1:1313/ for preview. It watches site.yaml, content/ and themes/
 and rebuilds on every save; open pages reload themselves. A save that does not
-build keeps the last good site serving, with the errors shown on every page.`,
+build keeps the last good site serving, with the errors shown on every page.
+Pages carry the headers of the build's _headers file, as Netlify and
+Cloudflare Pages send them, so the preview enforces the same
+Content-Security-Policy as the live site.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := sf.options()
 			if err != nil {

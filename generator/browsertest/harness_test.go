@@ -3,13 +3,10 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,6 +20,7 @@ import (
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/serve"
 	"github.com/policysite/policysite/internal/testtools"
 )
 
@@ -229,65 +227,16 @@ func build(t *testing.T, files map[string]string, now date.Date) *site {
 	for _, o := range res.Outputs {
 		s.outputs[o.Path] = o.Body
 	}
-	headers := parseHeaders(t, string(s.outputs["_headers"]))
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := strings.TrimPrefix(r.URL.Path, "/")
-		if p == "" || strings.HasSuffix(p, "/") {
-			p += "index.html"
-		}
-		for _, h := range headers {
-			if h.match(r.URL.Path) {
-				w.Header().Set(h.name, h.value)
-			}
-		}
-		body, ok := s.outputs[p]
-		status := http.StatusOK
-		if !ok {
-			body, status = s.outputs["404.html"], http.StatusNotFound
-			p = "404.html"
-		}
-		ct := mime.TypeByExtension(path.Ext(p))
-		if ct == "" {
-			ct = "text/plain; charset=utf-8"
-		}
-		w.Header().Set("Content-Type", ct)
-		w.WriteHeader(status)
-		w.Write(body)
-	}))
+	// Served as policysite serve serves it: with its _headers applied.
+	s.Server = httptest.NewServer(serve.Handler(res.Outputs))
 	t.Cleanup(s.Close)
+	resp, err := http.Get(s.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatal("the site is served without its Content-Security-Policy: the CSP checks would pass for nothing")
+	}
 	return s
-}
-
-type header struct{ pattern, name, value string }
-
-func (h header) match(p string) bool {
-	if prefix, ok := strings.CutSuffix(h.pattern, "*"); ok {
-		return strings.HasPrefix(p, prefix)
-	}
-	return p == h.pattern
-}
-
-// parseHeaders reads the _headers format: a path line, then indented
-// "Name: value" lines.
-func parseHeaders(t *testing.T, s string) []header {
-	t.Helper()
-	var out []header
-	pattern := ""
-	for _, line := range strings.Split(s, "\n") {
-		switch {
-		case strings.TrimSpace(line) == "":
-		case !strings.HasPrefix(line, " "):
-			pattern = line
-		default:
-			name, value, ok := strings.Cut(strings.TrimSpace(line), ": ")
-			if !ok || pattern == "" {
-				t.Fatalf("_headers: bad line %q", line)
-			}
-			out = append(out, header{pattern, name, value})
-		}
-	}
-	if len(out) == 0 {
-		t.Fatal("_headers is empty")
-	}
-	return out
 }

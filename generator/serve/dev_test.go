@@ -293,7 +293,7 @@ func TestThemeEdits(t *testing.T) {
 }
 
 // Served bytes of non-HTML outputs are the built bytes; HTML differs only by
-// the injected script.
+// the injected script. _headers is read, not served, as a host does.
 func TestServedMatchesBuilt(t *testing.T) {
 	dir := newSite(t)
 	s := start(t, dir)
@@ -304,6 +304,12 @@ func TestServedMatchesBuilt(t *testing.T) {
 	inj := `<script src="` + ScriptPath + `" defer></script>`
 	for _, o := range res.Outputs {
 		p := "/" + strings.TrimSuffix(o.Path, "index.html")
+		if o.Path == "_headers" {
+			if code, _ := s.get(p); code != http.StatusNotFound {
+				t.Errorf("_headers served (%d)", code)
+			}
+			continue
+		}
 		_, body := s.get(p)
 		if strings.HasSuffix(o.Path, ".html") {
 			body = strings.Replace(body, inj, "", 1)

@@ -13,6 +13,9 @@ import (
 	"github.com/policysite/policysite/generator/publish"
 )
 
+// headersPath is the file of headers a static host applies.
+const headersPath = "/_headers"
+
 // Handler serves outs.
 func Handler(outs []publish.Output) http.Handler {
 	files := make(map[string][]byte, len(outs))
@@ -22,18 +25,23 @@ func Handler(outs []publish.Output) http.Handler {
 	return handler(files)
 }
 
-// handler serves files, by URL path ("/privacy/index.html"); it never
-// changes them.
+// handler serves files, by URL path ("/privacy/index.html"), with the
+// headers their _headers file gives them; it never changes them.
 func handler(files map[string][]byte) http.Handler {
+	rules := parseHeaders(files[headersPath])
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/"
 		}
+		applyHeaders(w.Header(), rules, p)
 		if strings.HasSuffix(p, "/") {
 			p += "index.html"
 		}
 		body, ok := files[p]
+		if p == headersPath {
+			ok = false // read by the host, never served
+		}
 		if !ok {
 			if _, dir := files[p+"/index.html"]; dir {
 				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
