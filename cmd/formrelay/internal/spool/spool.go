@@ -79,7 +79,7 @@ var States = []string{New, Cur, Sent, Failed}
 var ErrClosed = errors.New("spool: closed")
 
 // ErrExists is returned by Put when the spool already has a request of that
-// name, in any state: a name is never used twice.
+// name, in any state: a name is not used again while its request is kept.
 var ErrExists = errors.New("spool: name already in use")
 
 // A Spool is a folder of request files. Its methods are safe for concurrent use.
@@ -137,7 +137,7 @@ func Open(dir string) (*Spool, error) {
 		return nil, err
 	}
 	for _, e := range debris {
-		// A file here was never finished: its Replace had not returned.
+		// A file here was never finished: its install had not returned.
 		os.Remove(filepath.Join(dir, Tmp, e.Name()))
 	}
 	dirs := map[string]*os.File{}
@@ -430,14 +430,25 @@ func (s *Spool) drop(g *segment) {
 // install writes data as state/name whole or not at all: written and
 // fsynced in tmp/, then renamed. The caller fsyncs the state's folder.
 func (s *Spool) install(state, name string, data []byte) error {
-	if err := writeNew(s.dirs[Tmp], name, data, true); err != nil {
+	tmp := s.Path(Tmp, name)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(s.Path(Tmp, name), s.Path(state, name)); err != nil {
-		os.Remove(s.Path(Tmp, name))
-		return err
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
 	}
-	return nil
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, s.Path(state, name))
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // claim durably writes a request of the journal as to/name, then drops
@@ -492,10 +503,10 @@ func (s *Spool) Move(name, from, to string) error {
 	if err := os.Rename(s.Path(from, name), s.Path(to, name)); err != nil {
 		return err
 	}
-	if err := syncDir(filepath.Join(s.dir, to)); err != nil {
+	if err := s.dirs[to].Sync(); err != nil {
 		return err
 	}
-	return syncDir(filepath.Join(s.dir, from))
+	return s.dirs[from].Sync()
 }
 
 // Replace durably writes data over state/name (via tmp/ and a rename), for
@@ -504,26 +515,10 @@ func (s *Spool) Replace(state, name string, data []byte) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
-	tmp := s.Path(Tmp, name+".replace")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
+	if err := s.install(state, name, data); err != nil {
 		return err
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, s.Path(state, name))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(filepath.Join(s.dir, state))
+	return s.dirs[state].Sync()
 }
 
 // Read returns the contents of state/name.
@@ -624,7 +619,7 @@ func (s *Spool) Purge(state string, cutoff time.Time) ([]string, error) {
 		s.jmu.Unlock()
 	}
 	if len(gone) > 0 {
-		return gone, syncDir(filepath.Join(s.dir, state))
+		return gone, s.dirs[state].Sync()
 	}
 	return nil, nil
 }
@@ -634,16 +629,4 @@ func checkName(name string) error {
 		return fmt.Errorf("spool: bad name %q", name)
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
