@@ -310,7 +310,7 @@ func (r *Relay) store(req *form.Request) (*Record, error) {
 		data = append(data, '\n')
 		err = r.Spool.Put(FileName(ref), data)
 		if errors.Is(err, spool.ErrExists) {
-			continue // 1 in 2^50; but a reference is never reused
+			continue // 1 in 2^50; but no kept request shares a reference
 		}
 		return rec, err
 	}
