@@ -298,7 +298,7 @@ func TestParseNation(t *testing.T) {
 		{"wales", "", "(did you mean england-and-wales?)"},
 		{"NI", "", "(did you mean northern-ireland?)"},
 		{"france", "", `"france" is not a nation; want`},
-		{"/etc/formrelay/bank-holidays.txt", "", "bank_holidays names a nation now, not a file"},
+		{"/etc/formrelay/bank-holidays.txt", "", `"/etc/formrelay/bank-holidays.txt" is a file: give a nation instead`},
 	} {
 		got, err := ParseNation(tc.in)
 		if tc.err == "" {

@@ -52,7 +52,7 @@ func ParseNation(s string) (Nation, error) {
 	names := fmt.Sprintf("%s (the default), %s or %s", EnglandAndWales, Scotland, NorthernIreland)
 	if strings.ContainsAny(s, `/\`) || strings.HasSuffix(norm, ".txt") {
 		// relay.yaml used to name a file of dates here.
-		return "", fmt.Errorf("%q: bank_holidays names a nation now, not a file: %s. The holidays are worked out by rule; declare one-off changes in bank_holiday_changes", s, names)
+		return "", fmt.Errorf("%q is a file: give a nation instead, %s. formrelay works the holidays out by rule; declare one-off changes in bank_holiday_changes", s, names)
 	}
 	if m := suggestNation(norm); m != "" {
 		return "", fmt.Errorf("%q is not a nation (did you mean %s?); want %s", s, m, names)

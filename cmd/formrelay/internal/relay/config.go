@@ -329,10 +329,13 @@ func (c *Config) resolveCalendar(at func(path string) diag.Pos, reported func(i 
 	if c.BankHolidays != "" {
 		n, err := deadline.ParseNation(c.BankHolidays)
 		if err != nil {
+			// The changes are checked against the nation's rules once it
+			// is known, not against a guess.
 			l.Errorf(at("bank_holidays"), "bank_holidays: %v", err)
-		} else {
-			nation = n
+			c.Calendar, _ = deadline.New(nation, nil)
+			return
 		}
+		nation = n
 	}
 	c.BankHolidays = string(nation)
 	var changes []deadline.Change

@@ -55,8 +55,9 @@ func TestConfigErrors(t *testing.T) {
 		{"dpo_email: Priya <dpo@example.org>\n", `relay.yaml:10:12: dpo_email: "Priya <dpo@example.org>" is not an email address`},
 		{"bank_holidays: scotland\n", ""},
 		{"bank_holidays: scotalnd\n", `relay.yaml:10:16: bank_holidays: "scotalnd" is not a nation (did you mean scotland?); want england-and-wales (the default), scotland or northern-ireland`},
-		{"bank_holidays: bank-holidays.txt\n", `relay.yaml:10:16: bank_holidays: "bank-holidays.txt": bank_holidays names a nation now, not a file`},
+		{"bank_holidays: bank-holidays.txt\n", `relay.yaml:10:16: bank_holidays: "bank-holidays.txt" is a file: give a nation instead, england-and-wales (the default)`},
 		{"bank_holiday_changes:\n  - {add: 2023-05-08, name: Coronation}\n  - {move: 2020-05-04, to: 2020-05-08}\n", ""},
+		{"bank_holidays: scotalnd\nbank_holiday_changes: [{add: 2023-05-06, name: x}]\n", `relay.yaml:10:16: bank_holidays: "scotalnd" is not a nation (did you mean scotland?); want england-and-wales (the default), scotland or northern-ireland` + "\n(end)"},
 		{"bank_holiday_changes:\n  - {add: 2023-05-08, name: Coronation}\n  - {move: 2020-05-05, to: 2020-05-08}\n", "relay.yaml:12:12: bank_holiday_changes[1].move: 2020-05-05 is not a bank holiday in England and Wales by the rules; the nearest is 2020-05-04, Monday 4 May 2020 (Early May bank holiday)"},
 		{"bank_holiday_changes:\n  - move: 2020-05-04\n    to: 2020-05-09\n", "relay.yaml:12:9: bank_holiday_changes[0].to: 2020-05-09 is a Saturday: move a holiday to a weekday"},
 		{"bank_holiday_changes:\n  - add: 2023-05-08\n", "relay.yaml:11:5: bank_holiday_changes[0]: the extra holiday on Monday 8 May 2023 needs a name:"},
@@ -78,7 +79,7 @@ func TestConfigErrors(t *testing.T) {
 			}
 			continue
 		}
-		if !strings.HasPrefix(got, tc.want) {
+		if !strings.HasPrefix(got+"\n(end)", tc.want) { // a want ending (end) is all the errors
 			t.Errorf("%q:\ngot  %s\nwant %s", tc.extra, got, tc.want)
 		}
 	}
@@ -162,9 +163,12 @@ func TestExampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, l := ParseConfig("relay.example.yaml", data)
+	cfg, l := ParseConfig("relay.example.yaml", data)
+	if n := len(cfg.Calendar.Changes()); n != 5 {
+		t.Errorf("%d bank holiday changes, want the 5 since 2020", n)
+	}
 	for _, d := range l {
-		if strings.Contains(d.Message, "unknown field") || strings.Contains(d.Message, "YAML") || strings.Contains(d.Message, "expected") {
+		if strings.Contains(d.Message, "unknown field") || strings.Contains(d.Message, "YAML") || strings.Contains(d.Message, "expected") || strings.Contains(d.Message, "bank_holiday") {
 			t.Errorf("%s", d)
 		}
 	}
