@@ -22,7 +22,8 @@ import (
 
 // A Config is relay.yaml, decoded strictly, with defaults applied, the
 // files it names (the site's site.yaml, the SMTP password) read and the
-// bank holiday calendar made. Relative paths are relative to relay.yaml's folder.
+// bank holiday calendar made. Relative paths are relative to relay.yaml's
+// folder.
 type Config struct {
 	// Listen is the address to serve on, such as 127.0.0.1:8025.
 	Listen string `yaml:"listen"`
