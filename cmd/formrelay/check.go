@@ -2,7 +2,8 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
+	"io"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,35 +13,61 @@ import (
 )
 
 func newCheck(f *flags) *cobra.Command {
-	return &cobra.Command{
+	var now string
+	cmd := &cobra.Command{
 		Use:   "check-config",
 		Short: "Check relay.yaml and the site.yaml it names, then summarise them",
+		Long: `check-config reads relay.yaml and the site.yaml it names, reports every
+problem as file:line:col, and summarises the configuration. It lists the
+bank holidays of the next twelve months that move a due date, one-off
+changes from relay.yaml marked, to compare with https://www.gov.uk/bank-holidays.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			today, err := today(now)
+			if err != nil {
+				return usageError{err}
+			}
 			cfg, err := f.load(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if w := calendarWarning(cfg, time.Now()); w != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning: %s\n", cfg.Path, w)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n%s", cfg.Path, cfg)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "%s: ok\n%s", cfg.Path, cfg)
+			printHolidays(out, cfg, today)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&now, "now", "", "list the bank holidays from this date (such as 2031-03-01) instead of today")
+	return cmd
 }
 
-// calendarWarning says when the bank holiday list will not cover an
-// extended due date for a request received within the next year.
-func calendarWarning(cfg *relay.Config, now time.Time) string {
-	horizon := date.Of(now).AddMonths(15)
-	if cfg.Calendar.Covers(horizon) {
-		return ""
+// today is the date given with --now, or today in the UK.
+func today(now string) (date.Date, error) {
+	if now == "" {
+		t := time.Now()
+		if uk, err := time.LoadLocation("Europe/London"); err == nil {
+			t = t.In(uk)
+		}
+		return date.Of(t), nil
 	}
-	return fmt.Sprintf("the bank holiday list ends in %d; add later years with bank_holidays: (due dates after it skip weekends only)", cfg.Calendar.Last.Year)
+	d, err := date.Parse(now)
+	if err != nil || date.MonthOnly(now) {
+		return date.Date{}, fmt.Errorf("--now %q: want a date such as 2031-03-01", now)
+	}
+	return d, nil
 }
 
-func warnCalendar(log *slog.Logger, cfg *relay.Config) {
-	if w := calendarWarning(cfg, time.Now()); w != "" {
-		log.Warn(w)
+// printHolidays lists the bank holidays from today to a year on, the
+// span a request's due dates fall in, so a DPO can check them.
+func printHolidays(w io.Writer, cfg *relay.Config, today date.Date) {
+	hs := cfg.Calendar.Between(today, today.AddMonths(12))
+	fmt.Fprintf(w, "bank holidays in %s from %s to %s:\n", cfg.Calendar.Nation().Title(), today.Format("en-GB"), today.AddMonths(12).Format("en-GB"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, h := range hs {
+		name := h.Name
+		if h.OneOff {
+			name += " (one-off, bank_holiday_changes)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", h.Date, h.Date.Time().Weekday(), name)
 	}
+	tw.Flush()
 }

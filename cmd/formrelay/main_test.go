@@ -84,6 +84,35 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+// check-config lists the bank holidays of the year from --now, worked
+// out by rule for the nation, with the declared one-offs marked.
+func TestCheckConfigHolidays(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "127.0.0.1", 2525, "bank_holidays: scotland\nbank_holiday_changes:\n  - {add: 2031-06-16, name: A one-off holiday}\n")
+	code, out, errOut := runCLI("check-config", "--now", "2031-03-01", "--config", cfg)
+	want := `bank holidays: Scotland, by rule, with 1 one-off change
+rate limit: 6 a minute, burst 20; retention 30 days
+bank holidays in Scotland from 1 March 2031 to 1 March 2032:
+  2031-04-11  Friday    Good Friday
+  2031-05-05  Monday    Early May bank holiday
+  2031-05-26  Monday    Spring bank holiday
+  2031-06-16  Monday    A one-off holiday (one-off, bank_holiday_changes)
+  2031-08-04  Monday    Summer bank holiday
+  2031-12-01  Monday    St Andrew's Day (substitute day)
+  2031-12-25  Thursday  Christmas Day
+  2031-12-26  Friday    Boxing Day
+  2032-01-01  Thursday  New Year's Day
+  2032-01-02  Friday    2nd January
+`
+	if code != 0 || !strings.HasSuffix(out, want) || errOut != "" {
+		t.Errorf("check-config: exit %d\n%s%s\nwant it to end\n%s", code, out, errOut, want)
+	}
+	code, _, errOut = runCLI("check-config", "--now", "2031-03", "--config", cfg)
+	if code != 2 || !strings.Contains(errOut, `--now "2031-03": want a date such as 2031-03-01`) {
+		t.Errorf("--now 2031-03: exit %d, %s", code, errOut)
+	}
+}
+
 func TestList(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := writeConfig(t, dir, "127.0.0.1", 2525, "")

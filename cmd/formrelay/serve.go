@@ -25,7 +25,6 @@ func newServe(f *flags) *cobra.Command {
 				return err
 			}
 			log := newLogger(cmd.ErrOrStderr(), cfg.LogFormat)
-			warnCalendar(log, cfg)
 			if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 				debug.SetGCPercent(relay.GCPercent)
 			}

@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"bytes"
 	"fmt"
 	"net/mail"
 	"net/netip"
@@ -15,14 +14,16 @@ import (
 
 	"github.com/policysite/policysite/cmd/formrelay/internal/deadline"
 	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/form"
 	"github.com/policysite/policysite/generator/strictyaml"
 )
 
-// A Config is relay.yaml, decoded strictly, with defaults applied and the
-// files it names (the site's site.yaml, the SMTP password, bank holidays)
-// read. Relative paths are relative to relay.yaml's folder.
+// A Config is relay.yaml, decoded strictly, with defaults applied, the
+// files it names (the site's site.yaml, the SMTP password) read and the
+// bank holiday calendar made. Relative paths are relative to relay.yaml's
+// folder.
 type Config struct {
 	// Listen is the address to serve on, such as 127.0.0.1:8025.
 	Listen string `yaml:"listen"`
@@ -45,10 +46,14 @@ type Config struct {
 	DPOEmail string `yaml:"dpo_email"`
 	// RetentionDays is how long a delivered request stays in the spool.
 	RetentionDays int `yaml:"retention_days"`
-	// BankHolidays names a file replacing the built-in England and Wales
-	// list: one ISO date per line, optionally followed by its name.
-	BankHolidays string    `yaml:"bank_holidays"`
-	RateLimit    RateLimit `yaml:"rate_limit"`
+	// BankHolidays is the nation whose bank holidays move a due date:
+	// england-and-wales (the default), scotland or northern-ireland. They
+	// are worked out by rule for any year.
+	BankHolidays string `yaml:"bank_holidays"`
+	// BankHolidayChanges are the one-off changes proclaimed for that
+	// nation beyond the rules: an extra holiday, or a holiday moved.
+	BankHolidayChanges []BankHolidayChange `yaml:"bank_holiday_changes"`
+	RateLimit          RateLimit           `yaml:"rate_limit"`
 	// LogFormat is text (the default) or json.
 	LogFormat string `yaml:"log_format"`
 
@@ -80,6 +85,33 @@ type SMTP struct {
 	// credentials and personal data in clear: only for a server on the
 	// same host.
 	StartTLS string `yaml:"starttls"`
+}
+
+// A BankHolidayChange is one proclaimed change to the bank holiday rules:
+// an extra holiday (add: its date, name: its name), or a holiday the rules
+// give moved to another day (move: the day the rules give, to: the day it
+// moves to, and name: if it is renamed). For 2020's VE day:
+//
+//	bank_holiday_changes:
+//	  - {move: 2020-05-04, to: 2020-05-08, name: Early May bank holiday (VE day)}
+//	  - {add: 2023-05-08, name: Bank holiday for the coronation of King Charles III}
+type BankHolidayChange struct {
+	Add  Day    `yaml:"add"`
+	Move Day    `yaml:"move"`
+	To   Day    `yaml:"to"`
+	Name string `yaml:"name"`
+}
+
+// A Day is a date with its day given, such as 2023-05-08 or 8 May 2023:
+// unlike a review date, a month alone will not do.
+type Day struct{ date.Date }
+
+// UnmarshalStrictYAML reads a Day (see strictyaml).
+func (d *Day) UnmarshalStrictYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value != "" && date.MonthOnly(n.Value) {
+		return fmt.Errorf("%q is a month; give the day, such as 2023-05-08", n.Value)
+	}
+	return d.Date.UnmarshalStrictYAML(n)
 }
 
 // RateLimit bounds how fast one client may post: a bucket of Burst
@@ -122,11 +154,18 @@ func ParseConfig(path string, data []byte) (*Config, diag.List) {
 		l = append(l, config.SyntaxError(path, 0, data, err))
 		return nil, l
 	}
+	problems := map[*yaml.Node]bool{}
 	for _, p := range strictyaml.Decode(&doc, c) {
 		l.Errorf(config.NodePos(path, 0, p.Node), "%s", p.Message)
+		problems[p.Node] = true
 	}
 	at := func(keys ...string) diag.Pos { return config.NodePos(path, 0, config.Lookup(&doc, keys...)) }
 	c.resolve(filepath.Dir(path), at, &l)
+	c.resolveCalendar(func(p string) diag.Pos { return config.NodePos(path, 0, config.LookupPath(&doc, p)) }, func(i int) bool {
+		// A change with a key or value already reported is left out, so
+		// its mistake is not reported twice over.
+		return holds(config.LookupPath(&doc, fmt.Sprintf("bank_holiday_changes[%d]", i)), problems)
+	}, &l)
 	l.Sort()
 	return c, l
 }
@@ -248,20 +287,6 @@ func (c *Config) resolve(base string, at func(...string) diag.Pos, l *diag.List)
 		l.Errorf(dpoAt, "dpo_email: %q is not an email address", c.DPOEmail)
 	}
 
-	// Bank holidays.
-	if c.BankHolidays == "" {
-		c.Calendar = deadline.EnglandAndWales()
-	} else {
-		b, err := os.ReadFile(rel(c.BankHolidays))
-		if err == nil {
-			c.Calendar, err = deadline.Parse(bytes.NewReader(b))
-		}
-		if err != nil {
-			l.Errorf(at("bank_holidays"), "bank_holidays: %v", err)
-			c.Calendar = deadline.EnglandAndWales()
-		}
-	}
-
 	// Who may post, and whose word on the client's address counts.
 	for i, o := range c.AllowedOrigins {
 		n, ok := origin(o)
@@ -283,6 +308,55 @@ func (c *Config) resolve(base string, at func(...string) diag.Pos, l *diag.List)
 		}
 		c.Proxies = append(c.Proxies, pfx.Masked())
 	}
+}
+
+// holds reports whether n or a node under it is in set.
+func holds(n *yaml.Node, set map[*yaml.Node]bool) bool {
+	if n == nil {
+		return false
+	}
+	if set[n] {
+		return true
+	}
+	return slices.ContainsFunc(n.Content, func(c *yaml.Node) bool { return holds(c, set) })
+}
+
+// resolveCalendar makes the Calendar from bank_holidays and
+// bank_holiday_changes; at gives the position of a path such as
+// "bank_holiday_changes[2].to", and reported(i) whether change i has a
+// problem reported already.
+func (c *Config) resolveCalendar(at func(path string) diag.Pos, reported func(i int) bool, l *diag.List) {
+	nation := deadline.EnglandAndWales
+	if c.BankHolidays != "" {
+		n, err := deadline.ParseNation(c.BankHolidays)
+		if err != nil {
+			// The changes are checked against the nation's rules once it
+			// is known, not against a guess.
+			l.Errorf(at("bank_holidays"), "bank_holidays: %v", err)
+			c.Calendar, _ = deadline.New(nation, nil)
+			return
+		}
+		nation = n
+	}
+	c.BankHolidays = string(nation)
+	var changes []deadline.Change
+	var index []int // changes[j] is bank_holiday_changes[index[j]]
+	for i, ch := range c.BankHolidayChanges {
+		if reported(i) {
+			continue
+		}
+		changes = append(changes, deadline.Change{Add: ch.Add.Date, Move: ch.Move.Date, To: ch.To.Date, Name: ch.Name})
+		index = append(index, i)
+	}
+	cal, errs := deadline.New(nation, changes)
+	for _, e := range errs {
+		p := fmt.Sprintf("bank_holiday_changes[%d]", index[e.Index])
+		if e.Field != "" {
+			p += "." + e.Field
+		}
+		l.Errorf(at(p), "%s: %s", p, e.Msg)
+	}
+	c.Calendar = cal
 }
 
 func (c *Config) loadSite(at func(...string) diag.Pos, l *diag.List) {
@@ -351,7 +425,15 @@ func (c *Config) String() string {
 	}
 	fmt.Fprintf(&b, "mail: %s:%d (STARTTLS %s) from %s to %s\n", c.SMTP.Host, c.SMTP.Port, c.SMTP.StartTLS, c.From, c.DPOEmail)
 	if c.Calendar != nil {
-		fmt.Fprintf(&b, "bank holidays: %s to %s\n", c.Calendar.First, c.Calendar.Last)
+		fmt.Fprintf(&b, "bank holidays: %s, by rule", c.Calendar.Nation().Title())
+		switch n := len(c.Calendar.Changes()); n {
+		case 0:
+		case 1:
+			fmt.Fprintf(&b, ", with 1 one-off change")
+		default:
+			fmt.Fprintf(&b, ", with %d one-off changes", n)
+		}
+		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "rate limit: %g a minute, burst %d; retention %d days\n", c.RateLimit.PerMinute, c.RateLimit.Burst, c.RetentionDays)
 	return b.String()

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/policysite/policysite/cmd/formrelay/internal/deadline"
 	"github.com/policysite/policysite/cmd/formrelay/smtptest"
+	"github.com/policysite/policysite/generator/date"
 )
 
 func TestReference(t *testing.T) {
@@ -51,7 +53,17 @@ func TestConfigErrors(t *testing.T) {
 		{"allowed_origins: [policies.example.org]\n", `relay.yaml:10:18: allowed_origins[0]: "policies.example.org" is not an origin`},
 		{"trusted_proxies: [localhost]\n", `relay.yaml:10:18: trusted_proxies[0]: "localhost" is not an address or CIDR prefix`},
 		{"dpo_email: Priya <dpo@example.org>\n", `relay.yaml:10:12: dpo_email: "Priya <dpo@example.org>" is not an email address`},
-		{"bank_holidays: missing.txt\n", "relay.yaml:10:16: bank_holidays: open"},
+		{"bank_holidays: scotland\n", ""},
+		{"bank_holidays: scotalnd\n", `relay.yaml:10:16: bank_holidays: "scotalnd" is not a nation (did you mean scotland?); want england-and-wales (the default), scotland or northern-ireland`},
+		{"bank_holidays: bank-holidays.txt\n", `relay.yaml:10:16: bank_holidays: "bank-holidays.txt" is a file: give a nation instead, england-and-wales (the default)`},
+		{"bank_holiday_changes:\n  - {add: 2023-05-08, name: Coronation}\n  - {move: 2020-05-04, to: 2020-05-08}\n", ""},
+		{"bank_holidays: scotalnd\nbank_holiday_changes: [{add: 2023-05-06, name: x}]\n", `relay.yaml:10:16: bank_holidays: "scotalnd" is not a nation (did you mean scotland?); want england-and-wales (the default), scotland or northern-ireland` + "\n(end)"},
+		{"bank_holiday_changes:\n  - {add: 2023-05-08, name: Coronation}\n  - {move: 2020-05-05, to: 2020-05-08}\n", "relay.yaml:12:12: bank_holiday_changes[1].move: 2020-05-05 is not a bank holiday in England and Wales by the rules; the nearest is 2020-05-04, Monday 4 May 2020 (Early May bank holiday)"},
+		{"bank_holiday_changes:\n  - move: 2020-05-04\n    to: 2020-05-09\n", "relay.yaml:12:9: bank_holiday_changes[0].to: 2020-05-09 is a Saturday: move a holiday to a weekday"},
+		{"bank_holiday_changes:\n  - add: 2023-05-08\n", "relay.yaml:11:5: bank_holiday_changes[0]: the extra holiday on Monday 8 May 2023 needs a name:"},
+		{"bank_holiday_changes:\n  - {add: 2023-05, name: Coronation}\n", `relay.yaml:11:11: bank_holiday_changes[0].add: "2023-05" is a month; give the day, such as 2023-05-08`},
+		{"bank_holiday_changes:\n  - {add: 2023-05-08, nane: Coronation}\n", `relay.yaml:11:23: unknown field "bank_holiday_changes[0].nane" (did you mean "name"?)`},
+		{"bank_holiday_change:\n  - {add: 2023-05-08, name: Coronation}\n", `relay.yaml:10:1: unknown field "bank_holiday_change" (did you mean "bank_holiday_changes"?)`},
 	} {
 		dir := t.TempDir()
 		write(t, filepath.Join(dir, "site.yaml"), testSite)
@@ -67,9 +79,51 @@ func TestConfigErrors(t *testing.T) {
 			}
 			continue
 		}
-		if !strings.HasPrefix(got, tc.want) {
+		if !strings.HasPrefix(got+"\n(end)", tc.want) { // a want ending (end) is all the errors
 			t.Errorf("%q:\ngot  %s\nwant %s", tc.extra, got, tc.want)
 		}
+	}
+}
+
+// bank_holidays and bank_holiday_changes make the calendar due dates are
+// worked out with.
+func TestConfigBankHolidays(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "site.yaml"), testSite)
+	write(t, filepath.Join(dir, "relay.yaml"), `spool: spool
+site: site.yaml
+from: forms@larkfield.example
+smtp: {host: mail.example.org}
+bank_holidays: Northern Ireland
+bank_holiday_changes:
+  - add: 2023-05-08
+    name: Bank holiday for the coronation of King Charles III
+  - {move: 2020-05-04, to: 8 May 2020, name: Early May bank holiday (VE day)}
+`)
+	cfg, l := LoadConfig(filepath.Join(dir, "relay.yaml"))
+	if l.HasErrors() {
+		t.Fatal(l)
+	}
+	c := cfg.Calendar
+	if c.Nation() != deadline.NorthernIreland || cfg.BankHolidays != "northern-ireland" {
+		t.Errorf("nation %q, bank_holidays %q", c.Nation(), cfg.BankHolidays)
+	}
+	for _, tc := range []struct {
+		day  string
+		name string
+	}{
+		{"2023-05-08", "Bank holiday for the coronation of King Charles III"},
+		{"2020-05-08", "Early May bank holiday (VE day)"},
+		{"2020-05-04", ""},
+		{"2031-07-14", "Battle of the Boyne (Orangemen's Day) (substitute day)"},
+	} {
+		d, _ := date.Parse(tc.day)
+		if name, _ := c.Holiday(d); name != tc.name {
+			t.Errorf("Holiday(%s) = %q, want %q", tc.day, name, tc.name)
+		}
+	}
+	if !strings.Contains(cfg.String(), "bank holidays: Northern Ireland, by rule, with 2 one-off changes\n") {
+		t.Errorf("summary:\n%s", cfg)
 	}
 }
 
@@ -109,9 +163,12 @@ func TestExampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, l := ParseConfig("relay.example.yaml", data)
+	cfg, l := ParseConfig("relay.example.yaml", data)
+	if n := len(cfg.Calendar.Changes()); n != 5 {
+		t.Errorf("%d bank holiday changes, want the 5 since 2020", n)
+	}
 	for _, d := range l {
-		if strings.Contains(d.Message, "unknown field") || strings.Contains(d.Message, "YAML") || strings.Contains(d.Message, "expected") {
+		if strings.Contains(d.Message, "unknown field") || strings.Contains(d.Message, "YAML") || strings.Contains(d.Message, "expected") || strings.Contains(d.Message, "bank_holiday") {
 			t.Errorf("%s", d)
 		}
 	}
