@@ -348,7 +348,12 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, f.Data)
 	for _, p := range r.Problems {
-		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})
+		d := diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message}
+		if _, ok := check.SeverityOf(p.Rule); ok {
+			// A lint rule's finding (empty-heading): check shows its id.
+			d.Rule = p.Rule
+		}
+		l = append(l, d)
 	}
 	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
 		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
