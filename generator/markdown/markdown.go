@@ -11,7 +11,6 @@
 package markdown
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	html "html"
@@ -289,8 +288,7 @@ func isComment(n ast.Node, src []byte) bool {
 func PlainText(n ast.Node, src []byte) string {
 	// Write what the HTML renderer would, then decode that once: goldmark
 	// resolves references and escapes as it writes, so this is its reading.
-	var b strings.Builder
-	w := bufio.NewWriter(&b)
+	w := new(textWriter)
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -325,9 +323,16 @@ func PlainText(n ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	w.Flush()
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+	return strings.Join(strings.Fields(html.UnescapeString(w.String())), " ")
 }
+
+// A textWriter is a strings.Builder as goldmark's writers take it, without
+// the 4 KiB buffer of a bufio.Writer for every heading.
+type textWriter struct{ strings.Builder }
+
+func (w *textWriter) Available() int { return w.Cap() - w.Len() }
+func (w *textWriter) Buffered() int  { return 0 }
+func (w *textWriter) Flush() error   { return nil }
 
 // legacyText is the text heading ids were made from before PlainText
 // decoded what it read: "Individuals' rights" was "Individuals&rsquo;
