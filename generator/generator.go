@@ -155,7 +155,7 @@ func Build(opts Options) (*Result, error) {
 	heap.stop()
 
 	var policies []*site.Policy
-	ids := make(map[string][]string, len(files))
+	ids := make(map[string]site.Anchors, len(files))
 	for _, r := range st.results {
 		res.Diagnostics = append(res.Diagnostics, r.l...)
 		if r.p != nil {
@@ -221,7 +221,7 @@ type stream struct {
 // published, without its text; and the file's diagnostics.
 type streamed struct {
 	p   *site.Policy
-	ids []string // p's heading ids, for link checks
+	ids site.Anchors // p's heading ids and aliases, for link checks
 	l   diag.List
 }
 
@@ -267,7 +267,7 @@ func (st *stream) write(i int) {
 		}
 		st.mu.Unlock()
 	}
-	st.results[i].p, st.results[i].ids = withoutText(p), p.IDs()
+	st.results[i].p, st.results[i].ids = withoutText(p), p.Anchors()
 }
 
 // textless stands for a comparison that was made but is no longer kept.
@@ -348,7 +348,12 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, f.Data)
 	for _, p := range r.Problems {
-		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})
+		d := diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message}
+		if _, ok := check.SeverityOf(p.Rule); ok {
+			// A lint rule's finding (empty-heading): check shows its id.
+			d.Rule = p.Rule
+		}
+		l = append(l, d)
 	}
 	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
 		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
@@ -380,8 +385,8 @@ func lintWarnings(l diag.List) diag.List {
 }
 
 // checkLinks reports links to policies or headings that do not exist. ids
-// are the policies' heading ids by slug, or nil to read their headings.
-func checkLinks(s *site.Site, files []source.File, ids map[string][]string) diag.List {
+// are the policies' anchors by slug, or nil to read their headings.
+func checkLinks(s *site.Site, files []source.File, ids map[string]site.Anchors) diag.List {
 	t := newLinkTargets(s, files)
 	t.ids = ids
 	var l diag.List
@@ -414,9 +419,9 @@ func siteFindings(l *diag.List, s *site.Site, links, lint diag.List) {
 type linkTargets struct {
 	bySlug map[string]*site.Policy
 	exists map[string]bool
-	// ids are the heading ids of each policy by slug, when the policies
+	// ids are the anchors of each policy by slug, when the policies
 	// no longer hold their headings (Build's); otherwise nil.
-	ids map[string][]string
+	ids map[string]site.Anchors
 }
 
 func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
@@ -450,15 +455,15 @@ func (t *linkTargets) check(p *site.Policy) diag.List {
 		if k.Fragment == "" {
 			continue
 		}
-		ids := t.ids[target.Slug]
-		if t.ids == nil {
-			ids = target.IDs()
+		ids, ok := t.ids[target.Slug]
+		if !ok {
+			ids = target.Anchors()
 		}
-		if site.HasAnchor(ids, k.Fragment) {
+		if ids.Has(k.Fragment) {
 			continue
 		}
 		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if near := site.NearestAnchor(ids, k.Fragment); near != "" {
+		if near := ids.Nearest(k.Fragment); near != "" {
 			msg += fmt.Sprintf(" (did you mean #%s?)", near)
 		}
 		l.Errorf(k.Pos, "%s", msg)

@@ -39,6 +39,7 @@ var Rules = []Rule{
 	{"placeholder", diag.Warning, "bracketed template text left in the prose, such as [insert name]"},
 	{"dangling-list-intro", diag.Warning, "a paragraph ending with a colon that no list or table follows"},
 	{"empty-section", diag.Warning, "a heading with no content before the next heading of the same or a higher level"},
+	{"empty-heading", diag.Warning, "a heading with no text (only raw HTML or an image): it has no id and no place in the contents"},
 	{"repeated-word", diag.Warning, "the same word twice in a row"},
 	{"duplicate-heading", diag.Warning, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, "a hand-written contents list naming a section that no heading has"},

@@ -24,6 +24,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -53,6 +54,10 @@ type Heading struct {
 	Text   string `json:"text"`
 	ID     string `json:"id"`
 	Number string `json:"number,omitempty"`
+	// Aliases are ids the heading had under an older scheme and keeps
+	// (as empty spans), so that published links to them still work.
+	// No alias is another heading's id.
+	Aliases []string `json:"aliases,omitempty"`
 	// Offset is the heading's byte offset in the body.
 	Offset int `json:"-"`
 }
@@ -101,6 +106,7 @@ func extensions() goldmark.Option {
 		extension.DefinitionList,
 		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
 		extension.NewTypographer(),
+		anchors{},
 	)
 }
 
@@ -169,7 +175,7 @@ func Render(body []byte, opts Options) *Result {
 	res := &Result{Source: body}
 	doc := g.Parser().Parse(text.NewReader(body))
 	res.Doc = doc
-	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}}
+	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}, legacyIDs: map[string]int{}}
 	t.walk(doc)
 	var buf strings.Builder
 	buf.Grow(len(body) + len(body)/4)
@@ -182,11 +188,14 @@ func Render(body []byte, opts Options) *Result {
 }
 
 type transformer struct {
-	opts    Options
-	res     *Result
-	src     []byte
-	ids     map[string]int
-	numbers [2]int
+	opts Options
+	res  *Result
+	src  []byte
+	// ids are the heading ids taken, legacyIDs those the headings had
+	// before (legacyText); nodes are the headings of res.Headings.
+	ids, legacyIDs map[string]int
+	nodes          []*ast.Heading
+	numbers        [2]int
 }
 
 func (t *transformer) problem(n ast.Node, rule string, sev diag.Severity, format string, args ...any) {
@@ -234,6 +243,7 @@ func (t *transformer) walk(doc ast.Node) {
 	for _, h := range headings {
 		t.heading(h)
 	}
+	t.aliases()
 	for _, n := range links {
 		t.link(n)
 	}
@@ -269,8 +279,66 @@ func isComment(n ast.Node, src []byte) bool {
 	return false
 }
 
-// PlainText returns the text of n's inline children, as a reader sees it.
+// PlainText returns the text of n's inline children as a reader sees it:
+// character references, backslash escapes and the typographer's
+// entities (&rsquo;) decoded, so "Individuals&rsquo; rights" is
+// "Individuals’ rights". It is text, not HTML: escape it once to show it.
+// Raw HTML counts as no text, and so does an image below n (a reader sees
+// the picture; the text of an image n itself is its alt text).
 func PlainText(n ast.Node, src []byte) string {
+	// Write what the HTML renderer would, then decode that once: goldmark
+	// resolves references and escapes as it writes, so this is its reading.
+	w := new(textWriter)
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			if c.IsRaw() { // a code span's text
+				ghtml.DefaultWriter.RawWrite(w, c.Segment.Value(src))
+			} else {
+				ghtml.DefaultWriter.Write(w, c.Segment.Value(src))
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				w.WriteByte(' ')
+			}
+		case *ast.String:
+			switch {
+			case c.IsCode(): // HTML, as the typographer's &rsquo;
+				w.Write(c.Value)
+			case c.IsRaw():
+				ghtml.DefaultWriter.RawWrite(w, c.Value)
+			default:
+				ghtml.DefaultWriter.Write(w, c.Value)
+			}
+		case *ast.AutoLink:
+			ghtml.DefaultWriter.RawWrite(w, c.Label(src))
+		case *ast.Image:
+			if c != n {
+				return ast.WalkSkipChildren, nil
+			}
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(html.UnescapeString(w.String())), " ")
+}
+
+// A textWriter is a strings.Builder as goldmark's writers take it, without
+// the 4 KiB buffer of a bufio.Writer for every heading.
+type textWriter struct{ strings.Builder }
+
+func (w *textWriter) Available() int { return w.Cap() - w.Len() }
+func (w *textWriter) Buffered() int  { return 0 }
+func (w *textWriter) Flush() error   { return nil }
+
+// legacyText is the text heading ids were made from before PlainText
+// decoded what it read: "Individuals' rights" was "Individuals&rsquo;
+// rights", so its id was individualsrsquo-rights. Published links may
+// still name such ids; headings keep them as aliases.
+func legacyText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -294,9 +362,18 @@ func PlainText(n ast.Node, src []byte) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// heading gives h its id and contents entry. A heading without text
+// (only raw HTML, only an image) gets neither, nor a number: there is
+// nothing to name it by in the contents.
 func (t *transformer) heading(h *ast.Heading) {
 	txt := PlainText(h, t.src)
-	id := t.uniqueID(Slug(txt))
+	// The id h had before, in that scheme's own sequence of unique ids.
+	legacy := uniqueID(t.legacyIDs, Slug(legacyText(h, t.src)))
+	if txt == "" {
+		t.problem(h, "empty-heading", diag.Warning, "heading has no text: it gets no entry in the contents and no id to link to")
+		return
+	}
+	id := uniqueID(t.ids, Slug(txt))
 	h.SetAttributeString("id", []byte(id))
 	hd := Heading{Level: h.Level, Text: txt, ID: id, Offset: Offset(h, t.src)}
 	if t.opts.Numbered && (h.Level == 2 || h.Level == 3) {
@@ -311,14 +388,70 @@ func (t *transformer) heading(h *ast.Heading) {
 		num := ast.NewString([]byte(hd.Number + " "))
 		h.InsertBefore(h, h.FirstChild(), num)
 	}
-	if txt == "" {
-		t.problem(h, "empty-section", diag.Warning, "heading has no text")
+	if legacy != id {
+		hd.Aliases = []string{legacy}
 	}
 	t.res.Headings = append(t.res.Headings, hd)
+	t.nodes = append(t.nodes, h)
 }
 
-// uniqueID returns id, or id-1, id-2... when it is taken on this page.
-func (t *transformer) uniqueID(id string) string {
+// aliases puts each heading's old ids on the page, as empty spans at
+// the start of the heading, leaving out any that another heading now has
+// as its id: that heading's claim is the stronger.
+func (t *transformer) aliases() {
+	for i := range t.res.Headings {
+		hd := &t.res.Headings[i]
+		kept := hd.Aliases[:0]
+		for _, a := range hd.Aliases {
+			if t.ids[a] > 0 {
+				continue
+			}
+			kept = append(kept, a)
+			h := t.nodes[i]
+			h.InsertBefore(h, h.FirstChild(), &anchor{id: a})
+		}
+		if len(kept) == 0 {
+			kept = nil
+		}
+		hd.Aliases = kept
+	}
+}
+
+// An anchor is an empty element with an id: a heading's alias.
+type anchor struct {
+	ast.BaseInline
+	id string
+}
+
+var kindAnchor = ast.NewNodeKind("Anchor")
+
+func (a *anchor) Kind() ast.NodeKind { return kindAnchor }
+
+func (a *anchor) Dump(src []byte, level int) {
+	ast.DumpHelper(a, src, level, map[string]string{"ID": a.id}, nil)
+}
+
+// anchors renders anchor nodes.
+type anchors struct{}
+
+func (anchors) Extend(m goldmark.Markdown) {
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(anchors{}, 500)))
+}
+
+func (anchors) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindAnchor, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			w.WriteString(`<span id="`)
+			w.WriteString(html.EscapeString(n.(*anchor).id))
+			w.WriteString(`"></span>`)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// uniqueID returns id, or id-1, id-2... when it is taken in ids, and
+// takes it. An empty id is "section".
+func uniqueID(ids map[string]int, id string) string {
 	if id == "" {
 		id = "section"
 	}
@@ -327,13 +460,13 @@ func (t *transformer) uniqueID(id string) string {
 		id = "s-" + id
 	}
 	base := id
-	for t.ids[id] > 0 {
-		id = fmt.Sprintf("%s-%d", base, t.ids[base])
-		t.ids[base]++
+	for ids[id] > 0 {
+		id = fmt.Sprintf("%s-%d", base, ids[base])
+		ids[base]++
 	}
-	t.ids[id]++
+	ids[id]++
 	if id == base {
-		t.ids[base] = 1
+		ids[base] = 1
 	}
 	return id
 }
@@ -450,7 +583,10 @@ func unwrap(n ast.Node, src []byte) {
 	}
 	switch n.(type) {
 	case *ast.Image:
-		parent.ReplaceChild(parent, n, ast.NewString([]byte(PlainText(n, src))))
+		// PlainText is decoded: written raw, it is only escaped.
+		alt := ast.NewString([]byte(PlainText(n, src)))
+		alt.SetRaw(true)
+		parent.ReplaceChild(parent, n, alt)
 		return
 	case *ast.AutoLink:
 		parent.ReplaceChild(parent, n, ast.NewString(n.(*ast.AutoLink).Label(src)))

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,6 +123,91 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// Contents text is a heading's text as readers see it, decoded once; ids
+// come from that text with punctuation dropped; the id the heading had
+// when typographer entities leaked into ids stays as an alias.
+func TestHeadings(t *testing.T) {
+	tests := []struct {
+		name, in        string
+		text, id, alias string // alias "": none; text "": no heading kept
+	}{
+		{"apostrophe", "## Pupils' records", "Pupils’ records", "pupils-records", "pupilsrsquo-records"},
+		{"contraction", "## Who's who at Hollin Vale", "Who’s who at Hollin Vale", "whos-who-at-hollin-vale", "whorsquos-who-at-hollin-vale"},
+		{"double quotes", `## The "need to know" test`, "The “need to know” test", "the-need-to-know-test", "the-ldquoneed-to-knowrdquo-test"},
+		{"quotes, ampersand, en dash", `## Parents' & carers' "rights" -- overview`, "Parents’ & carers’ “rights” – overview", "parents-carers-rights-overview", "parentsrsquo-carersrsquo-ldquorightsrdquo-ndash-overview"},
+		{"em dash", "## Trips --- day and residential", "Trips — day and residential", "trips-day-and-residential", "trips-mdash-day-and-residential"},
+		{"ellipsis", "## And finally...", "And finally…", "and-finally", "and-finallyhellip"},
+		{"guillemets", "## <<Bienvenue>> families", "«Bienvenue» families", "bienvenue-families", "laquobienvenueraquo-families"},
+		{"ampersand", "## Fees & charges", "Fees & charges", "fees-charges", ""},
+		{"entity ampersand", "## Fees &amp; charges", "Fees & charges", "fees-charges", "fees-amp-charges"},
+		{"escaped img text", `## Using the \<img> element`, "Using the <img> element", "using-the-img-element", ""},
+		{"entity img text", "## The &lt;img&gt; tag", "The <img> tag", "the-img-tag", "the-ltimggt-tag"},
+		{"code span kept literal", "## The `&amp;` sign", "The &amp; sign", "the-amp-sign", ""},
+		{"numeric reference", "## Caf&#233; rota", "Café rota", "café-rota", "caf233-rota"},
+		{"welsh apostrophe", "## Polisi'r ysgol", "Polisi’r ysgol", "polisir-ysgol", "polisirsquor-ysgol"},
+		{"non-Latin", "## 個人情報の取り扱い", "個人情報の取り扱い", "個人情報の取り扱い", ""},
+		{"greek with quote", "## Γονείς' δικαιώματα", "Γονείς’ δικαιώματα", "γονείς-δικαιώματα", "γονείςrsquo-δικαιώματα"},
+		{"image and text", "## ![crest](crest.png) Admissions", "Admissions", "admissions", "crest-admissions"},
+		{"raw HTML only", "## <img src=crest.png>", "", "", ""},
+		{"image only", "## ![Hollin Vale crest](crest.png)", "", "", ""},
+		{"empty", "##", "", "", ""},
+	}
+	for _, tt := range tests {
+		for _, unsafe := range []bool{false, true} {
+			r := Render([]byte(tt.in+"\n"), Options{Path: "content/p.md", UnsafeHTML: unsafe})
+			if tt.text == "" {
+				if len(r.Headings) != 0 || strings.Contains(r.HTML, "id=") {
+					t.Errorf("%s: headings %+v, HTML %s; want none, no id", tt.name, r.Headings, r.HTML)
+				}
+				if !slices.ContainsFunc(r.Problems, func(p Problem) bool { return p.Rule == "empty-heading" && p.Offset == 0 }) {
+					t.Errorf("%s: problems %+v, want empty-heading at 0", tt.name, r.Problems)
+				}
+				continue
+			}
+			if len(r.Headings) != 1 {
+				t.Errorf("%s: headings %+v", tt.name, r.Headings)
+				continue
+			}
+			h := r.Headings[0]
+			if h.Text != tt.text || h.ID != tt.id || strings.Join(h.Aliases, " ") != tt.alias {
+				t.Errorf("%s: text %q id %q aliases %q, want %q %q %q", tt.name, h.Text, h.ID, h.Aliases, tt.text, tt.id, tt.alias)
+			}
+			want := `<h2 id="` + tt.id + `">`
+			if tt.alias != "" {
+				want += `<span id="` + tt.alias + `"></span>`
+			}
+			if !strings.HasPrefix(r.HTML, want) {
+				t.Errorf("%s: HTML %s, want it to start %s", tt.name, r.HTML, want)
+			}
+		}
+	}
+}
+
+// An alias never takes an id another heading has, nor numbering its place.
+func TestHeadingAliases(t *testing.T) {
+	r := Render([]byte("## Staff's duties\n\n## Staffrsquos duties\n\n## Staff's duties\n"), Options{Path: "content/p.md", Numbered: true})
+	var got []string
+	for _, h := range r.Headings {
+		got = append(got, h.ID+"="+strings.Join(h.Aliases, ","))
+	}
+	// The old ids were staffrsquos-duties, -1 and -2: the first is now the
+	// second heading's own id, so the first heading loses it.
+	if want := []string{"staffs-duties=", "staffrsquos-duties=staffrsquos-duties-1", "staffs-duties-1=staffrsquos-duties-2"}; !slices.Equal(got, want) {
+		t.Errorf("ids=aliases %q, want %q", got, want)
+	}
+	if want := `<h2 id="staffs-duties-1"><span id="staffrsquos-duties-2"></span>3 Staff&rsquo;s duties</h2>`; !strings.Contains(r.HTML, want) {
+		t.Errorf("HTML lacks %s:\n%s", want, r.HTML)
+	}
+}
+
+// An image's alt text, kept when its link is removed, is decoded once.
+func TestUnwrapImageText(t *testing.T) {
+	r := Render([]byte(`![Fish &amp; chips, 'Friday'](data:x) ![a \&copy; b](data:y)`), Options{Path: "content/p.md"})
+	if want := "Fish &amp; chips, ‘Friday’ a &amp;copy; b"; !strings.Contains(r.HTML, want) {
+		t.Errorf("HTML %s, want %s", r.HTML, want)
+	}
+}
+
 func TestLinks(t *testing.T) {
 	r := Render([]byte("Intro.\n\nSee [a](a.md#x) and [b](#local).\n"), Options{Path: "content/p.md"})
 	if len(r.Links) != 2 || r.Links[0].Target != "content/a.md" || r.Links[0].Fragment != "x" || r.Links[0].Offset != 12 ||
@@ -156,10 +242,12 @@ func FuzzRender(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, h := range r.Headings {
-			if seen[h.ID] {
-				t.Fatalf("duplicate heading id %q", h.ID)
+			for _, id := range append([]string{h.ID}, h.Aliases...) {
+				if seen[id] {
+					t.Fatalf("duplicate heading id or alias %q", id)
+				}
+				seen[id] = true
 			}
-			seen[h.ID] = true
 		}
 		if utf8.Valid(body) && !utf8.ValidString(r.HTML) {
 			t.Fatalf("valid UTF-8 in, invalid out")

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
@@ -245,10 +246,10 @@ type Link struct {
 }
 
 // HasAnchor reports whether the policy's page has an element with id frag.
-func (p *Policy) HasAnchor(frag string) bool { return HasAnchor(p.IDs(), frag) }
+func (p *Policy) HasAnchor(frag string) bool { return p.Anchors().Has(frag) }
 
 // NearestAnchor returns the heading id most like frag, if one is close.
-func (p *Policy) NearestAnchor(frag string) string { return NearestAnchor(p.IDs(), frag) }
+func (p *Policy) NearestAnchor(frag string) string { return p.Anchors().Nearest(frag) }
 
 // IDs returns the ids of the policy's headings.
 func (p *Policy) IDs() []string {
@@ -259,18 +260,72 @@ func (p *Policy) IDs() []string {
 	return ids
 }
 
-// HasAnchor reports whether a page with headings ids has an element with
-// id frag: a heading, or a footnote.
-func HasAnchor(ids []string, frag string) bool {
-	return slices.Contains(ids, frag) || strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
+// Anchors returns the ids a link may name on the policy's page.
+func (p *Policy) Anchors() Anchors {
+	a := Anchors{IDs: p.IDs()}
+	for _, h := range p.Headings {
+		a.Aliases = append(a.Aliases, h.Aliases...)
+	}
+	return a
 }
 
-// NearestAnchor returns the id in ids most like frag, if one is close.
-func NearestAnchor(ids []string, frag string) string {
-	for _, id := range ids {
-		if strings.Contains(id, frag) || strings.Contains(frag, id) {
-			return id
+// Anchors are the ids on a policy's page a link may name: its headings'
+// ids, and the old ids some headings keep so that published links still
+// lead to them (markdown.Heading.Aliases).
+type Anchors struct {
+	IDs, Aliases []string
+}
+
+// Has reports whether a link to #frag finds something: a heading, an
+// alias of one, or a footnote.
+func (a Anchors) Has(frag string) bool {
+	return slices.Contains(a.IDs, frag) || slices.Contains(a.Aliases, frag) ||
+		strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
+}
+
+// Nearest returns the heading id a link to the missing #frag most likely
+// meant, or "" if none is close: the one fewest edits away, if at most
+// a third of frag's letters (at least one) are wrong, as #individual-right
+// for #individuals-rights; otherwise the nearest that contains frag or is
+// contained in it, as #your-rights for #rights. Aliases are never suggested:
+// a link should name the heading's own id.
+func (a Anchors) Nearest(frag string) string {
+	best, bestD := "", max(1, utf8.RuneCountInString(frag)/3)+1
+	contains, containsD := "", 0
+	for _, id := range a.IDs {
+		d := distance(frag, id)
+		if d < bestD {
+			best, bestD = id, d
+		}
+		if (strings.Contains(id, frag) || strings.Contains(frag, id)) && (contains == "" || d < containsD) {
+			contains, containsD = id, d
 		}
 	}
-	return ""
+	if best != "" {
+		return best
+	}
+	return contains
+}
+
+// distance is the Levenshtein distance between a and b, in runes: ids
+// are Unicode.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

@@ -48,3 +48,34 @@ func TestContents(t *testing.T) {
 		t.Errorf("Contents = %+v", got)
 	}
 }
+
+func TestAnchors(t *testing.T) {
+	a := Anchors{IDs: []string{"scope", "individuals-rights", "your-rights", "データ保護"}, Aliases: []string{"individualsrsquo-rights"}}
+	tests := []struct {
+		frag      string
+		has       bool
+		suggested string
+	}{
+		{"individuals-rights", true, ""},
+		{"individualsrsquo-rights", true, ""}, // an old id, kept
+		{"fn:1", true, ""},
+		{"individual-right", false, "individuals-rights"},
+		{"individualsrsquo-right", false, "individuals-rights"}, // never the alias
+		{"scopes", false, "scope"},
+		{"rights", false, "your-rights"}, // contained
+		{"データ", false, "データ保護"},
+		{"governors", false, ""},
+		{"sc", false, "scope"}, // contained
+	}
+	for _, tt := range tests {
+		if got := a.Has(tt.frag); got != tt.has {
+			t.Errorf("Has(%q) = %v, want %v", tt.frag, got, tt.has)
+		}
+		if tt.has {
+			continue
+		}
+		if got := a.Nearest(tt.frag); got != tt.suggested {
+			t.Errorf("Nearest(%q) = %q, want %q", tt.frag, got, tt.suggested)
+		}
+	}
+}
