@@ -162,3 +162,51 @@ func TestCost(t *testing.T) {
 		t.Log(line)
 	}
 }
+
+// atLimit are the worst bodies the limits accept, for BenchmarkConstruct
+// to show their cost per byte is flat.
+var atLimit = []construct{
+	{"limit-list-32", func(n int) []byte { return fill(n, deepList(32)+"\n") }},
+	{"limit-quote-32", func(n int) []byte { return fill(n, strings.Repeat(">", 32)+" quoted\n\n") }},
+	{"limit-links-100", func(n int) []byte { return fill(n, strings.Repeat("[a](", 100)+"\n\n") }},
+	{"limit-backticks-32", func(n int) []byte {
+		var b strings.Builder
+		for d := 1; d <= 32; d++ {
+			b.WriteString(strings.Repeat("`", d) + " ")
+		}
+		return fill(n, b.String())
+	}},
+	{"limit-footnotes-1000", func(n int) []byte {
+		var b bytes.Buffer
+		for i := 0; i < 500; i++ {
+			fmt.Fprintf(&b, "[^%d]: note\n\n", i)
+		}
+		for i := 0; b.Len() < n; i++ {
+			if i < 500 {
+				fmt.Fprintf(&b, "a[^%d] ", i)
+			} else {
+				b.WriteString("The trust keeps records. ")
+			}
+		}
+		return b.Bytes()
+	}},
+}
+
+// BenchmarkConstruct renders each construct at growing sizes; compare ns/B
+// across sizes (MB/s is printed too). A refused body costs only the scan.
+//
+//	go test ./generator/markdown -run '^$' -bench Construct -benchtime 1x
+func BenchmarkConstruct(b *testing.B) {
+	for _, c := range append(append([]construct{}, constructs...), atLimit...) {
+		for _, n := range []int{64 << 10, 256 << 10, 1 << 20, 4 << 20} {
+			body := c.make(n)
+			b.Run(fmt.Sprintf("%s/%dK", c.name, n>>10), func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				for b.Loop() {
+					Render(body, Options{Path: "content/x.md"})
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(body)), "ns/B")
+			})
+		}
+	}
+}
