@@ -46,6 +46,8 @@ var Rules = []Rule{
 	{"duplicate-title", diag.Error, "two policies with the same title"},
 	{"missing-cookie-policy", diag.Error, "site.yaml declares cookies but no policy is the cookie policy"},
 	{"unused-ignore", diag.Warning, "an ignore that matches no finding"},
+	{"nesting-too-deep", diag.Error, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
+	{"over-limit", diag.Error, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
 }
 
 // SeverityOf returns the severity of rule id, and whether the rule exists.

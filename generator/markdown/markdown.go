@@ -173,6 +173,10 @@ func Render(body []byte, opts Options) *Result {
 		g = mdUnsafe
 	}
 	res := &Result{Source: body}
+	if res.Problems = Limits(body); len(res.Problems) > 0 {
+		// Beyond a limit goldmark's time grows faster than the body: refuse it.
+		return res
+	}
 	doc := g.Parser().Parse(text.NewReader(body))
 	res.Doc = doc
 	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}, legacyIDs: map[string]int{}}
