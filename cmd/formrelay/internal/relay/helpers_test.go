@@ -67,6 +67,8 @@ type env struct {
 	relay *Relay
 	srv   *httptest.Server
 	stop  func()
+	// log, if set, receives the relay's log besides the test's.
+	log io.Writer
 }
 
 // at is the test's clock: it starts at start and runs at real speed, so
@@ -97,7 +99,11 @@ func newEnv(t testing.TB, extra string) *env {
 
 func (e *env) start() {
 	e.t.Helper()
-	r, err := New(e.cfg, &SMTPSender{Host: e.smtp.Host(), Port: e.smtp.Port(), Timeout: 5 * time.Second}, slog.New(slog.NewTextHandler(testWriter{e.t}, nil)))
+	var logw io.Writer = testWriter{e.t}
+	if e.log != nil {
+		logw = io.MultiWriter(logw, e.log)
+	}
+	r, err := New(e.cfg, &SMTPSender{Host: e.smtp.Host(), Port: e.smtp.Port(), Timeout: 5 * time.Second}, slog.New(slog.NewTextHandler(logw, nil)))
 	if err != nil {
 		e.t.Fatal(err)
 	}

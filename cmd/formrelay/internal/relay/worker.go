@@ -97,6 +97,24 @@ func (w *Worker) Enqueue(ref string) {
 	}
 }
 
+// RetryNow schedules every request awaiting delivery for now, as when the
+// spool's disk had been full: claims that failed for want of space need
+// not wait out their backoff. A request waiting on the mail server is
+// tried once early.
+func (w *Worker) RetryNow() {
+	w.mu.Lock()
+	now := w.Now()
+	for _, j := range w.queue {
+		j.next = now
+	}
+	heap.Init(&w.queue)
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
 // Depth returns how many requests await delivery.
 func (w *Worker) Depth() int {
 	w.mu.Lock()
