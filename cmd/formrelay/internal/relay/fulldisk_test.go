@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policysite/policysite/cmd/formrelay/internal/spool"
 	"github.com/policysite/policysite/cmd/formrelay/smtptest"
 	"github.com/policysite/policysite/internal/testtools"
 )
@@ -33,6 +35,12 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
+// quickSpaceChecks has a relay look for space every 10 ms.
+func quickSpaceChecks(r *Relay) {
+	r.Spool.RecheckEvery = 10 * time.Millisecond
+	r.SpaceCheckEvery = 10 * time.Millisecond
+}
+
 var fullLine = regexp.MustCompile(`spool disk full: (\d+) requests safe, waiting for space`)
 
 // The spool's disk fills while the relay runs, with requests held for a
@@ -49,14 +57,9 @@ func TestDiskFills(t *testing.T) {
 	}
 	t.Cleanup(mail.Stop)
 	log := &syncBuf{}
-	e := &env{t: t, dir: mnt, smtp: mail, log: log}
+	e := &env{t: t, dir: mnt, smtp: mail, log: log, tune: quickSpaceChecks}
 	e.cfg = testConfig(t, e.dir, mail, "rate_limit: {disabled: true}\n")
 	e.start()
-	tune := func() {
-		e.relay.Spool.RecheckEvery = 10 * time.Millisecond
-		e.relay.SpaceCheckEvery = 10 * time.Millisecond
-	}
-	tune()
 
 	var held []string
 	for range 3 {
@@ -87,13 +90,15 @@ func TestDiskFills(t *testing.T) {
 	if body := readBody(t, resp); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"status":"disk full"`) {
 		t.Errorf("/healthz on a full disk: %d %s", resp.StatusCode, body)
 	}
-	if m := fullLine.FindAllStringSubmatch(log.String(), -1); len(m) != 1 || m[0][1] != "3" {
-		t.Errorf("log has %q, want one line saying 3 requests are safe:\n%s", m, log)
+	// As a request does whose Put succeeded just before the disk filled:
+	// the spool is still full, so the log must not say space is back.
+	e.relay.spaceBack()
+	if m := fullLine.FindAllStringSubmatch(log.String(), -1); len(m) != 1 || m[0][1] != "3" || strings.Contains(log.String(), "space again") {
+		t.Errorf("log has %q, want one line saying 3 requests are safe, and no other:\n%s", m, log)
 	}
 
 	// Stopped and started on the full disk: it starts, and says so.
 	e.restart()
-	tune()
 	if m := fullLine.FindAllString(log.String(), -1); len(m) != 2 {
 		t.Errorf("after a restart on a full disk the log has %d full-disk lines, want 2:\n%s", len(m), log)
 	}
@@ -141,4 +146,32 @@ func TestDiskFills(t *testing.T) {
 	if body := readBody(t, resp); resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz once space returned: %d %s", resp.StatusCode, body)
 	}
+}
+
+// The disk fills while no request comes, and the worker's writes are what
+// find it full: the log says so all the same, and says when space is back.
+func TestDiskFullNoticedWithoutRequests(t *testing.T) {
+	mnt := testtools.Tmpfs(t, 16<<20)
+	log := &syncBuf{}
+	mail, err := smtptest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(mail.Stop)
+	e := &env{t: t, dir: mnt, smtp: mail, log: log, tune: quickSpaceChecks}
+	e.cfg = testConfig(t, e.dir, mail, "")
+	e.start()
+	filler := filepath.Join(mnt, "filler")
+	testtools.Fill(t, filler, 0)
+	// As the worker writes a request it claims: more than the reserve.
+	if err := e.relay.Spool.Replace(spool.Sent, "big.json", make([]byte, 8<<20)); !errors.Is(err, spool.ErrFull) {
+		t.Fatalf("a write on a full disk = %v, want ErrFull", err)
+	}
+	waitFor(t, "the log to say the disk is full", func() bool { return fullLine.MatchString(log.String()) })
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the log to say space is back", func() bool {
+		return strings.Contains(log.String(), "spool disk has space again; taking requests")
+	})
 }

@@ -69,6 +69,8 @@ type env struct {
 	stop  func()
 	// log, if set, receives the relay's log besides the test's.
 	log io.Writer
+	// tune, if set, changes the relay's settings before its worker starts.
+	tune func(*Relay)
 }
 
 // at is the test's clock: it starts at start and runs at real speed, so
@@ -109,6 +111,9 @@ func (e *env) start() {
 	}
 	r.Now = at(testStart)
 	r.Worker.MinBackoff, r.Worker.MaxBackoff = 20*time.Millisecond, 200*time.Millisecond
+	if e.tune != nil {
+		e.tune(r)
+	}
 	e.relay = r
 	ctx, cancel := contextWithCancel()
 	wait := r.StartWorker(ctx)

@@ -144,16 +144,17 @@ func (r *Relay) diskFull() {
 }
 
 // spaceBack logs that the spool takes requests again, if the log said it
-// was full, and has the worker try now what waited for space.
+// was full and it does, and has the worker try now what waited for space.
 func (r *Relay) spaceBack() {
-	if r.full.CompareAndSwap(true, false) {
+	if r.full.Load() && !r.Spool.Full() && r.full.CompareAndSwap(true, false) {
 		r.Log.Info("spool disk has space again; taking requests", "queue", r.Worker.Depth())
 		r.Worker.RetryNow()
 	}
 }
 
-// watchSpace looks every SpaceCheckEvery whether a full spool has room
-// again, so that the log says so even if no request comes.
+// watchSpace looks every SpaceCheckEvery whether the spool is full or has
+// room again, so that the log says so even if no request comes (the
+// worker's claims may be what found the disk full).
 func (r *Relay) watchSpace(ctx context.Context) {
 	t := time.NewTicker(r.SpaceCheckEvery)
 	defer t.Stop()
@@ -162,7 +163,9 @@ func (r *Relay) watchSpace(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if r.full.Load() && !r.Spool.Full() {
+			if r.Spool.Full() {
+				r.diskFull()
+			} else {
 				r.spaceBack()
 			}
 		}

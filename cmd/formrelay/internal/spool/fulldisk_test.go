@@ -82,6 +82,16 @@ func TestOpenOnFullDisk(t *testing.T) {
 	if !s.Full() {
 		t.Error("Full() = false with no reserve and no room")
 	}
+	// With no reserve left, a write that finds no room is told ErrFull.
+	filler2 := filepath.Join(mnt, "filler2")
+	testtools.Fill(t, filler2, 0)
+	if err := s.Replace(Sent, held[0], bytes.Repeat([]byte{'x'}, 8192)); !errors.Is(err, ErrFull) || !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Replace with no room and no reserve = %v, want ErrFull and ENOSPC", err)
+	}
+	if b, _ := s.Read(Sent, held[0]); len(b) != 500 {
+		t.Errorf("a Replace that failed changed the request: %d bytes", len(b))
+	}
+	must(t, os.Remove(filler2))
 
 	must(t, os.Remove(filler))
 	if s.Full() {

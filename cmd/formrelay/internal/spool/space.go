@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -86,7 +87,8 @@ func (s *Spool) makeReserve() error {
 
 // withRoom runs write, which needs room on the disk, and if it finds the
 // disk full, makes the spool full and, if the reserve was still there,
-// removes it and runs write again.
+// removes it and runs write again. An error of a full disk is told as
+// ErrFull.
 func (s *Spool) withRoom(write func() error) error {
 	err := write()
 	if !noSpace(err) {
@@ -102,6 +104,9 @@ func (s *Spool) withRoom(write func() error) error {
 	s.smu.Unlock()
 	if released {
 		err = write()
+	}
+	if noSpace(err) {
+		err = fmt.Errorf("%w: %w", ErrFull, err)
 	}
 	return err
 }
