@@ -56,6 +56,17 @@ func start(t *testing.T, bin, cfg string) *process {
 	return p
 }
 
+// buildRelay builds formrelay into a temporary folder and returns its path.
+func buildRelay(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "formrelay")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 func (p *process) logs() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -72,11 +83,7 @@ func TestKilledAfterAcknowledging(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "formrelay")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildRelay(t)
 	mail, err := smtptest.New() // a port, not yet listening: the mail server is down
 	must(t, err)
 	defer mail.Stop()

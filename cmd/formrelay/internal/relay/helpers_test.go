@@ -67,6 +67,10 @@ type env struct {
 	relay *Relay
 	srv   *httptest.Server
 	stop  func()
+	// log, if set, receives the relay's log besides the test's.
+	log io.Writer
+	// tune, if set, changes the relay's settings before its worker starts.
+	tune func(*Relay)
 }
 
 // at is the test's clock: it starts at start and runs at real speed, so
@@ -97,12 +101,19 @@ func newEnv(t testing.TB, extra string) *env {
 
 func (e *env) start() {
 	e.t.Helper()
-	r, err := New(e.cfg, &SMTPSender{Host: e.smtp.Host(), Port: e.smtp.Port(), Timeout: 5 * time.Second}, slog.New(slog.NewTextHandler(testWriter{e.t}, nil)))
+	var logw io.Writer = testWriter{e.t}
+	if e.log != nil {
+		logw = io.MultiWriter(logw, e.log)
+	}
+	r, err := New(e.cfg, &SMTPSender{Host: e.smtp.Host(), Port: e.smtp.Port(), Timeout: 5 * time.Second}, slog.New(slog.NewTextHandler(logw, nil)))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	r.Now = at(testStart)
 	r.Worker.MinBackoff, r.Worker.MaxBackoff = 20*time.Millisecond, 200*time.Millisecond
+	if e.tune != nil {
+		e.tune(r)
+	}
 	e.relay = r
 	ctx, cancel := contextWithCancel()
 	wait := r.StartWorker(ctx)

@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // the UK's calendar date of receipt, on hosts without zoneinfo
 	"unicode/utf8"
@@ -55,10 +56,14 @@ type Relay struct {
 	IdleTimeout       time.Duration
 	// DrainTimeout bounds how long shutdown waits for requests in flight.
 	DrainTimeout time.Duration
+	// SpaceCheckEvery is how often, while the spool's disk is full, the
+	// relay looks for space even if no request comes.
+	SpaceCheckEvery time.Duration
 
 	limiter *limiter
 	unlock  func()
 	wg      sync.WaitGroup
+	full    atomic.Bool // the spool's disk is full, and the log has said so
 }
 
 // New opens (and locks) the spool named in cfg and queues what it holds
@@ -84,7 +89,8 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 		MaxBody:           MaxBody,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, DrainTimeout: 30 * time.Second,
-		unlock: unlock,
+		SpaceCheckEvery: 5 * time.Second,
+		unlock:          unlock,
 	}
 	if !cfg.RateLimit.Disabled {
 		r.limiter = newLimiter(cfg.RateLimit.PerMinute, cfg.RateLimit.Burst, 100_000)
@@ -101,19 +107,69 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 
 // StartWorker queues what the spool holds (left by an earlier run) and
 // runs the delivery worker until ctx ends; the returned function waits for
-// it to stop.
+// it to stop. While the spool's disk is full, it also looks for space
+// every SpaceCheckEvery.
 func (r *Relay) StartWorker(ctx context.Context) (wait func()) {
 	if n, err := r.Worker.Recover(); err != nil {
 		r.Log.Error("cannot read the spool; requests in it wait for a restart", "error", err.Error())
 	} else if n > 0 {
 		r.Log.Info("resuming delivery of spooled requests", "count", n)
 	}
-	r.wg.Add(1)
+	if r.Spool.Full() {
+		r.diskFull()
+	}
+	r.wg.Add(2)
 	go func() {
 		defer r.wg.Done()
 		r.Worker.Run(ctx)
 	}()
+	go func() {
+		defer r.wg.Done()
+		r.watchSpace(ctx)
+	}()
 	return r.wg.Wait
+}
+
+// A full disk (see package spool) stops only the taking of requests: the
+// relay answers 503 and the worker goes on delivering what the spool
+// holds, which may free space. The log says so once when it happens and
+// once when space returns, noticed by the next request or by watchSpace.
+
+// diskFull logs, once until space returns, that the spool's disk is full.
+func (r *Relay) diskFull() {
+	if r.full.CompareAndSwap(false, true) {
+		r.Log.Error(fmt.Sprintf("spool disk full: %d requests safe, waiting for space", r.Worker.Depth()),
+			"spool", r.Spool.Dir())
+	}
+}
+
+// spaceBack logs that the spool takes requests again, if the log said it
+// was full and it does, and has the worker try now what waited for space.
+func (r *Relay) spaceBack() {
+	if r.full.Load() && !r.Spool.Full() && r.full.CompareAndSwap(true, false) {
+		r.Log.Info("spool disk has space again; taking requests", "queue", r.Worker.Depth())
+		r.Worker.RetryNow()
+	}
+}
+
+// watchSpace looks every SpaceCheckEvery whether the spool is full or has
+// room again, so that the log says so even if no request comes (the
+// worker's claims may be what found the disk full).
+func (r *Relay) watchSpace(ctx context.Context) {
+	t := time.NewTicker(r.SpaceCheckEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if r.Spool.Full() {
+				r.diskFull()
+			} else {
+				r.spaceBack()
+			}
+		}
+	}
 }
 
 // Serve answers on ln and delivers until ctx ends, then drains: it stops
@@ -163,9 +219,15 @@ func (r *Relay) Handler() http.Handler {
 	return mux
 }
 
+// health answers 200 {"status":"ok",…}, or 503 {"status":"disk full",…}
+// while the spool cannot take requests.
 func (r *Relay) health(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "queue": r.Worker.Depth(), "failed": r.Worker.Failed()})
+	status, code := "ok", http.StatusOK
+	if r.Spool.Full() {
+		status, code = "disk full", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, map[string]any{"status": status, "queue": r.Worker.Depth(), "failed": r.Worker.Failed()})
 }
 
 func (r *Relay) preflight(w http.ResponseWriter, req *http.Request) {
@@ -262,18 +324,34 @@ func (r *Relay) submit(w http.ResponseWriter, req *http.Request) {
 	}
 
 	rec, err := r.store(&request)
+	if errors.Is(err, spool.ErrFull) {
+		r.diskFull()
+		w.Header().Set("Retry-After", retryFull)
+		r.fail(rp, http.StatusServiceUnavailable, fullMessage)
+		return
+	}
 	if err != nil {
 		r.Log.Error("could not spool request", "error", err.Error())
 		w.Header().Set("Retry-After", "60")
 		r.fail(rp, http.StatusServiceUnavailable, "We could not save your request. Please try again in a few minutes.")
 		return
 	}
+	r.spaceBack()
 	r.Worker.Enqueue(rec.Reference)
 	r.Log.Info("accepted", "ref", rec.Reference, "type", rec.Type, "due", rec.Due.String())
 	r.accepted(rp, rec)
 }
 
 const tooLarge = "Your request is too long to send this way. Please shorten the details, or email it instead."
+
+// fullMessage answers a request while the spool's disk is full: nothing
+// was kept, and space may take a person to free, so it says "later"
+// rather than a number of minutes. The page also gives the officer's
+// address, for a request that cannot wait.
+const fullMessage = "We cannot take requests here at the moment, so yours has not been sent. Please try again later."
+
+// retryFull is the Retry-After of that answer, in seconds.
+const retryFull = "600"
 
 func (r *Relay) newRecord(ref, typ string, answers []form.Answer) *Record {
 	now := r.Now()

@@ -97,6 +97,24 @@ func (w *Worker) Enqueue(ref string) {
 	}
 }
 
+// RetryNow schedules every request awaiting delivery for now, as when the
+// spool's disk had been full: claims that failed for want of space need
+// not wait out their backoff. A request waiting on the mail server is
+// tried once early.
+func (w *Worker) RetryNow() {
+	w.mu.Lock()
+	now := w.Now()
+	for _, j := range w.queue {
+		j.next = now
+	}
+	heap.Init(&w.queue)
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
 // Depth returns how many requests await delivery.
 func (w *Worker) Depth() int {
 	w.mu.Lock()
@@ -153,7 +171,17 @@ func (w *Worker) done(j *job) {
 	w.mu.Unlock()
 }
 
-func (w *Worker) retry(j *job, why string) {
+// retry schedules j again after its backoff, and logs why.
+func (w *Worker) retry(j *job, why string) { w.reschedule(j, why, false) }
+
+// retryAfter schedules j again after a failure with err, logging only at
+// debug level if it is that the spool's disk is full: the relay logs that
+// once for every request, and RetryNow wakes j when space returns.
+func (w *Worker) retryAfter(j *job, why string, err error) {
+	w.reschedule(j, why+": "+err.Error(), errors.Is(err, spool.ErrFull))
+}
+
+func (w *Worker) reschedule(j *job, why string, quiet bool) {
 	now := w.Now()
 	j.attempts++
 	if j.firstFail.IsZero() {
@@ -169,6 +197,9 @@ func (w *Worker) retry(j *job, why string) {
 	if now.Sub(j.firstFail) > 24*time.Hour && !j.warned {
 		level, j.warned = slog.LevelError, true
 	}
+	if quiet {
+		level = slog.LevelDebug
+	}
 	w.Log.Log(context.Background(), level, "delivery failed; will retry", "ref", j.ref, "attempt", j.attempts,
 		"retry_in", back.Round(time.Second).String(), "failing_for", now.Sub(j.firstFail).Round(time.Second).String(), "error", why)
 	w.mu.Lock()
@@ -181,7 +212,7 @@ func (w *Worker) deliver(ctx context.Context, j *job) {
 	switch st := w.Spool.Find(name); st {
 	case spool.New:
 		if err := w.Spool.Move(name, spool.New, spool.Cur); err != nil {
-			w.retry(j, "claim: "+err.Error())
+			w.retryAfter(j, "claim", err)
 			return
 		}
 	case spool.Cur:
@@ -224,7 +255,7 @@ func (w *Worker) deliver(ctx context.Context, j *job) {
 		// Both emails are out; a retry would resend them with the same
 		// Message-IDs. Better that than lose track.
 		j.officerSent = false
-		w.retry(j, "move to sent: "+err.Error())
+		w.retryAfter(j, "move to sent", err)
 		return
 	}
 	// Retention runs from delivery.
@@ -257,11 +288,11 @@ func (w *Worker) failed(ctx context.Context, j *job, rec *Record, which string, 
 	name := FileName(j.ref)
 	data, _ := json.MarshalIndent(rec, "", "  ")
 	if rerr := w.Spool.Replace(spool.Cur, name, data); rerr != nil {
-		w.retry(j, "record failure: "+rerr.Error())
+		w.retryAfter(j, "record failure", rerr)
 		return true
 	}
 	if merr := w.Spool.Move(name, spool.Cur, spool.Failed); merr != nil {
-		w.retry(j, "move to failed: "+merr.Error())
+		w.retryAfter(j, "move to failed", merr)
 		return true
 	}
 	w.done(j)

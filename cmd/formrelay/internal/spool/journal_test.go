@@ -94,10 +94,13 @@ func FuzzParseJournal(f *testing.F) {
 	})
 }
 
-// A relay stops (or crashes) with requests in the journal: one claimed, one
-// whose claim a crash cut short, and one whose record a crash cut short. formrelay list sees the others as
-// new meanwhile; the next Open writes them into new/ as files, leaves the
-// claimed one where it is, drops the torn one and empties the journal.
+// A relay stops (or crashes) with requests in the journal: one claimed,
+// one whose claim a crash cut short, and one whose record a crash cut
+// short. formrelay list sees the others as new meanwhile; the next Open
+// takes the journal over as it is, leaves the claimed one where it is and
+// drops the torn one; the old file goes once the rest are claimed, and new
+// requests go to a new one. Another stop before they are claimed changes
+// nothing.
 func TestJournalRecovery(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(dir)
@@ -135,24 +138,45 @@ func TestJournalRecovery(t *testing.T) {
 		t.Errorf("View: Read(c.json) = %q, %v", b, err)
 	}
 
+	for range 2 { // and once more, as if it stopped again at once
+		s, err = Open(dir)
+		must(t, err)
+		for name, want := range map[string]string{"a.json": Cur, "b.json": New, "c.json": New, "d.json": ""} {
+			if got := s.Find(name); got != want {
+				t.Errorf("Find(%s) = %q, want %q", name, got, want)
+			}
+		}
+		if b, err := s.Read(New, "b.json"); err != nil || string(b) != "data of b.json" {
+			t.Errorf("new/b.json = %q, %v", b, err)
+		}
+		if got, _ := s.List(New); fmt.Sprint(got) != "[b.json c.json]" {
+			t.Errorf("new = %v", got)
+		}
+		if err := s.Put("c.json", nil); !errors.Is(err, ErrExists) {
+			t.Errorf("Put of a name in the journal taken over = %v, want ErrExists", err)
+		}
+		must(t, s.Close())
+	}
+	if got, _ := journalFiles(dir); fmt.Sprint(got) != fmt.Sprint(paths) {
+		t.Errorf("journal files %v after two stops, want %v: the one left, as it was", got, paths)
+	}
+
 	s, err = Open(dir)
 	must(t, err)
 	defer s.Close()
-	for name, want := range map[string]string{"a.json": Cur, "b.json": New, "c.json": New, "d.json": ""} {
-		if got := s.Find(name); got != want {
-			t.Errorf("Find(%s) = %q, want %q", name, got, want)
+	must(t, s.Put("e.json", []byte("data of e.json")))
+	// Recovered requests are claimed as others are.
+	for _, name := range []string{"b.json", "c.json"} {
+		must(t, s.Move(name, New, Cur))
+		if b, err := s.Read(Cur, name); err != nil || string(b) != "data of "+name {
+			t.Errorf("cur/%s = %q, %v", name, b, err)
 		}
 	}
-	if b, err := os.ReadFile(s.Path(New, "b.json")); err != nil || string(b) != "data of b.json" {
-		t.Errorf("new/b.json = %q, %v", b, err)
+	if got, _ := journalFiles(dir); len(got) != 1 || got[0] == paths[0] {
+		t.Errorf("journal files %v once the old one's requests were claimed, want only a new one", got)
 	}
-	if paths, _ := journalFiles(dir); len(paths) != 0 {
-		t.Errorf("journal files left after recovery: %v", paths)
-	}
-	// Recovered requests are claimed as files are.
-	must(t, s.Move("b.json", New, Cur))
-	if got := s.Find("b.json"); got != Cur {
-		t.Errorf("after claiming a recovered request, Find = %q", got)
+	if b, err := s.Read(New, "e.json"); err != nil || string(b) != "data of e.json" {
+		t.Errorf("new/e.json = %q, %v", b, err)
 	}
 }
 

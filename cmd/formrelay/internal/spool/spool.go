@@ -29,10 +29,11 @@
 //
 // Find, List and Read see the journal's requests as being in new/, in this
 // process and, through View, in another (formrelay list). When the spool
-// is opened, requests left in the journal by a relay that stopped are
-// written into new/ as files, except those already claimed, and the
-// journal is removed. A record cut short by a crash was never
-// acknowledged and is dropped. If a batch cannot be written or flushed,
+// is opened, the journal a relay that stopped left is taken over as it
+// is, without writing: its requests, except those already claimed, are
+// the journal's again, and each of its files goes once they are all
+// claimed; new batches go to a new file. A record cut short by a crash
+// was never acknowledged and is dropped. If a batch cannot be written or flushed,
 // its Puts return the error and the journal file is cut back to its last
 // whole batch; if that fails too, the next batch starts a new file, and a
 // request refused this way may yet be delivered (at-least-once, never a
@@ -41,6 +42,19 @@
 //
 // Moves between folders are renames, atomic on one file system, followed by
 // fsyncs of both folders.
+//
+// A full disk loses nothing and stops nothing but Puts. Opening writes
+// nothing (above), so a relay stopped by a full disk starts on one. The
+// spool keeps a reserve, .reserve in its folder (reserveSize, allocated
+// when there is room for it and as much again), for delivery: a claim or
+// a Replace that finds the disk full removes it and tries again, so that
+// the worker can still move what the spool holds on towards sent/, which
+// in time frees the journal's files. A write that finds the disk full
+// (ENOSPC or EDQUOT), or an Open that finds less than the reserve free,
+// makes the spool full: Put then fails with ErrFull without writing. While
+// full, Full and Put look again at most once every RecheckEvery, and the
+// spool takes Puts again once its reserve is whole and as much again is
+// free.
 //
 // Open reads every folder's names once and keeps them, so that Put refuses
 // a name in use without looking on disk (four lookups cost a tenth of the
@@ -52,6 +66,7 @@ package spool
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -78,6 +93,11 @@ var States = []string{New, Cur, Sent, Failed}
 // ErrClosed is returned by Put after Close.
 var ErrClosed = errors.New("spool: closed")
 
+// ErrFull is returned by Put (alone, or wrapping the error of the write
+// that found the disk full) while the spool's disk is full: see the
+// package comment. Nothing of the request was kept.
+var ErrFull = errors.New("spool: disk full")
+
 // ErrExists is returned by Put when the spool already has a request of that
 // name, in any state: a name is not used again while its request is kept.
 var ErrExists = errors.New("spool: name already in use")
@@ -88,6 +108,9 @@ type Spool struct {
 
 	// MaxBatch caps how many Puts one commit covers (default 1024).
 	MaxBatch int
+	// RecheckEvery is how often a full spool looks for room again (default
+	// a second).
+	RecheckEvery time.Duration
 
 	dirs    map[string]*os.File // every folder, for Find and for syncing
 	commits chan *pending
@@ -95,6 +118,11 @@ type Spool struct {
 	closed  bool
 	stopped chan struct{}
 	syncs   atomic.Int64
+	full    atomic.Bool // refusing Puts for want of space
+
+	smu      sync.Mutex // guards the fields below and changes of full
+	reserved bool       // .reserve is whole
+	checked  time.Time  // when a full spool last looked for room
 
 	jmu     sync.Mutex            // guards the fields below
 	names   map[string]struct{}   // every name in use, in any state (Open only)
@@ -151,13 +179,13 @@ func Open(dir string) (*Spool, error) {
 		}
 		dirs[sub] = d
 	}
-	s := &Spool{dir: dir, MaxBatch: 1024, dirs: dirs,
+	s := &Spool{dir: dir, MaxBatch: 1024, RecheckEvery: time.Second, dirs: dirs,
 		commits: make(chan *pending, 1024), stopped: make(chan struct{}),
 		names: map[string]struct{}{}, queued: map[string]*queuedRec{}, segs: map[*segment]struct{}{}}
 	for _, st := range States {
 		names, err := s.List(st)
 		if err != nil {
-			s.closeDirs()
+			s.closeFiles()
 			return nil, err
 		}
 		for _, n := range names {
@@ -165,52 +193,75 @@ func Open(dir string) (*Spool, error) {
 		}
 	}
 	if err := s.recover(); err != nil {
-		s.closeDirs()
+		s.closeFiles()
 		return nil, fmt.Errorf("recovering the journal: %w", err)
 	}
+	s.smu.Lock()
+	if fi, err := os.Stat(filepath.Join(dir, reserveName)); err == nil && fi.Size() >= reserveSize {
+		s.reserved = true
+	}
+	if !s.checkSpace() {
+		s.full.Store(true)
+		s.checked = time.Now()
+	}
+	s.smu.Unlock()
 	go s.committer()
 	return s, nil
 }
 
-// closeDirs closes the folders Open opened.
-func (s *Spool) closeDirs() {
+// closeFiles closes the folders and journal files Open opened.
+func (s *Spool) closeFiles() {
 	for _, d := range s.dirs {
 		d.Close()
 	}
+	for g := range s.segs {
+		g.f.Close()
+	}
 }
 
-// recover writes the journal's requests into new/, durably, except those
-// already in a state's folder, then removes the journal's files.
+// recover takes over the journal a relay that stopped left, as it is:
+// each file's requests, except those already in a state's folder and
+// second records of a name, are the journal's again, and a file with
+// none is removed. It writes nothing, so that a relay stopped by a full
+// disk starts on one. New batches go to a new file: an old one may end
+// in a torn record.
 func (s *Spool) recover() error {
 	paths, err := journalFiles(s.dir)
-	if err != nil || len(paths) == 0 {
-		return err
-	}
-	recs, err := readJournal(paths)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		if _, ok := s.names[r.name]; ok {
-			continue // claimed before the stop, or a second record of it
-		}
-		if err := s.install(New, r.name, r.data); err != nil {
-			return err
-		}
-		s.names[r.name] = struct{}{}
-	}
-	if err := s.dirs[New].Sync(); err != nil {
-		return err
-	}
 	for _, p := range paths {
-		if err := os.Remove(p); err != nil {
+		var seq int
+		if n, err := fmt.Sscanf(filepath.Base(p), "%d.log", &seq); n == 1 && err == nil && seq >= s.nextSeg {
+			s.nextSeg = seq + 1
+		}
+		f, err := os.Open(p)
+		if err != nil {
 			return err
 		}
-		if n, err := fmt.Sscanf(filepath.Base(p), "%d.log", &s.nextSeg); n == 1 && err == nil {
-			s.nextSeg++
+		g := &segment{f: f}
+		s.segs[g] = struct{}{}
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return err
+		}
+		recs, n := parseJournal(b)
+		g.size = int64(n)
+		off := 0
+		for _, r := range recs {
+			off += headerLen + len(r.name)
+			if _, ok := s.names[r.name]; !ok { // else claimed before the stop, or a second record of it
+				s.names[r.name] = struct{}{}
+				s.queued[r.name] = &queuedRec{seg: g, off: int64(off), n: len(r.data)}
+				g.pending++
+			}
+			off += len(r.data)
+		}
+		if g.pending == 0 {
+			s.drop(g)
 		}
 	}
-	return s.dirs[Journal].Sync()
+	return nil
 }
 
 // View opens an existing spool for reading only, as formrelay list does
@@ -295,6 +346,9 @@ func (s *Spool) Put(name string, data []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
+	if s.Full() {
+		return ErrFull
+	}
 	// The name is taken here, for good: a Put that fails may yet have
 	// reached the disk (see the package comment).
 	s.jmu.Lock()
@@ -344,9 +398,7 @@ func (s *Spool) commit(batch []*pending) {
 	g, err := s.segment()
 	if err != nil {
 		s.jmu.Unlock()
-		for _, p := range batch {
-			p.done <- err
-		}
+		s.answer(batch, err)
 		return
 	}
 	g.pending += len(batch) // so that no claim empties it meanwhile
@@ -376,6 +428,16 @@ func (s *Spool) commit(batch []*pending) {
 		}
 	}
 	s.jmu.Unlock()
+	s.answer(batch, err)
+}
+
+// answer returns err to the batch's Puts. An error of a full disk makes
+// the spool full, and is told as ErrFull.
+func (s *Spool) answer(batch []*pending, err error) {
+	if noSpace(err) {
+		s.setFull()
+		err = fmt.Errorf("%w: %w", ErrFull, err)
+	}
 	for _, p := range batch {
 		p.done <- err
 	}
@@ -428,8 +490,14 @@ func (s *Spool) drop(g *segment) {
 }
 
 // install writes data as state/name whole or not at all: written and
-// fsynced in tmp/, then renamed. The caller fsyncs the state's folder.
+// fsynced in tmp/, then renamed. The caller fsyncs the state's folder. On
+// a full disk it releases the reserve and tries again.
 func (s *Spool) install(state, name string, data []byte) error {
+	return s.withRoom(func() error { return s.writeFile(state, name, data) })
+}
+
+// writeFile is install without the reserve.
+func (s *Spool) writeFile(state, name string, data []byte) error {
 	tmp := s.Path(Tmp, name)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -500,7 +568,8 @@ func (s *Spool) Move(name, from, to string) error {
 			return err
 		}
 	}
-	if err := os.Rename(s.Path(from, name), s.Path(to, name)); err != nil {
+	// A folder may need a block more for the name.
+	if err := s.withRoom(func() error { return os.Rename(s.Path(from, name), s.Path(to, name)) }); err != nil {
 		return err
 	}
 	if err := s.dirs[to].Sync(); err != nil {
