@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/markdown"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
@@ -135,5 +137,48 @@ func TestFormats(t *testing.T) {
 	}
 	if err := check.Write(&b, "xml", l); err == nil {
 		t.Error("unknown format: no error")
+	}
+}
+
+// TestDuplicateHeading: two sibling headings, and whether the second is
+// reported as a repeat or a typo of the first. A sequence (a number, a
+// letter or a roman numeral apart) is not a typo.
+func TestDuplicateHeading(t *testing.T) {
+	for _, tc := range []struct {
+		first, second string
+		want          string // the finding's message, or "" for none
+	}{
+		{"Data retention", "Data retnetion", `heading "Data retnetion" nearly repeats the one on line 1 (a typo?)`},
+		{"Data retention", "Data retention", `heading "Data retention" repeats the one on line 1`},
+		{"Data retention", "data  Retention", `heading "data  Retention" repeats the one on line 1`},
+		{"Safeguarding children", "Safeguardng children", `heading "Safeguardng children" nearly repeats the one on line 1 (a typo?)`},
+		{"Part 1: Data retention", "Part 2: Data retnetion", `heading "Part 2: Data retnetion" nearly repeats the one on line 1 (a typo?)`},
+		{"Appendix A", "Appendix A", `heading "Appendix A" repeats the one on line 1`},
+		{"Appendix A", "Appendix B", ""},
+		{"Appendix A: consent form", "Appendix B: consent form", ""},
+		{"Key Stage 1", "Key Stage 2", ""},
+		{"Key Stage 1 curriculum", "Key Stage 2 curriculum", ""},
+		{"Part I", "Part II", ""},
+		{"Part IV: governance", "Part V: governance", ""},
+		{"Year 7", "Year 8", ""},
+		{"Year 7a timetable", "Year 7b timetable", ""},
+		{"Schedule 1", "Schedule 2", ""},
+		{"Section 1991", "Section 511977", ""},
+		{"Section 12.3 exclusions", "Section 12.4 exclusions", ""},
+		{"Rights", "Lights", ""},
+		{"Data retention", "Data protection", ""},
+		{"Staff training", "Staff meetings", ""},
+	} {
+		md := "## " + tc.first + "\n\nText.\n\n## " + tc.second + "\n\nText.\n"
+		r := markdown.Render([]byte(md), markdown.Options{Path: "content/a.md"})
+		var got []string
+		for _, d := range check.Policy(check.Input{Path: "content/a.md", Data: []byte(md), Result: r}) {
+			if d.Rule == "duplicate-heading" {
+				got = append(got, d.Message)
+			}
+		}
+		if want := []string{tc.want}; tc.want == "" && len(got) != 0 || tc.want != "" && !slices.Equal(got, want) {
+			t.Errorf("%q then %q: %q, want %q", tc.first, tc.second, got, tc.want)
+		}
 	}
 }
