@@ -347,11 +347,14 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	}
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, f.Data)
-	for _, p := range r.Problems {
-		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})
-	}
-	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
-		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
+	if !strings.Contains(f.Path, "/history/") {
+		// check adds front matter's and markdown's findings to its own,
+		// so check_ignore applies to every rule.
+		l = lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l}))
+	} else { // superseded versions are not linted, but what would break them is reported
+		for _, p := range r.Problems {
+			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message, Rule: p.Rule})
+		}
 	}
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
 	p.Links = make([]site.Link, len(r.Links))
@@ -370,11 +373,14 @@ func tagRule(l diag.List, rule string) {
 	}
 }
 
-// lintWarnings downgrades lint findings to warnings, for build; check
-// restores each rule's own severity (check.SeverityOf).
+// lintWarnings downgrades lint findings to warnings, for build, but for
+// those of rules that stop it (check.Blocks); check restores each rule's
+// own severity (check.SeverityOf).
 func lintWarnings(l diag.List) diag.List {
 	for i := range l {
-		l[i].Severity = diag.Warning
+		if !check.Blocks(l[i].Rule) {
+			l[i].Severity = diag.Warning
+		}
 	}
 	return l
 }

@@ -33,6 +33,7 @@ type Rule struct {
 // Rules lists every rule, by id.
 var Rules = []Rule{
 	{"front-matter", diag.Error, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
+	{"unknown-field", diag.Warning, "a front matter field policysite does not know (a misspelt key), which is ignored"},
 	{"broken-link", diag.Error, "a link to a missing policy or a missing heading"},
 	{"review-overdue", diag.Error, "the next_review date has passed"},
 	{"review-due-soon", diag.Warning, "the next_review date is within warn_days"},
@@ -40,6 +41,8 @@ var Rules = []Rule{
 	{"dangling-list-intro", diag.Warning, "a paragraph ending with a colon that no list or table follows"},
 	{"empty-section", diag.Warning, "a heading with no content before the next heading of the same or a higher level"},
 	{"repeated-word", diag.Warning, "the same word twice in a row"},
+	{"raw-html", diag.Warning, "raw HTML in the markdown, which is not published unless site.yaml sets unsafe_html: true"},
+	{"unsafe-link", diag.Warning, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
 	{"duplicate-heading", diag.Warning, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, "a hand-written contents list naming a section that no heading has"},
 	{"duplicate-title", diag.Error, "two policies with the same title"},
@@ -66,6 +69,10 @@ type Input struct {
 	BodyOff int
 	Meta    *frontmatter.Meta
 	Result  *markdown.Result
+	// Parsed are the findings of frontmatter.Parse on Data, each with its
+	// rule: the policy's ignores apply to them too. Result's Problems are
+	// findings as well, under their rules.
+	Parsed diag.List
 }
 
 // linter collects one policy's findings.
@@ -85,10 +92,27 @@ func (k *linter) addPos(rule string, pos diag.Pos, format string, args ...any) {
 	k.l = append(k.l, diag.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...), Rule: rule})
 }
 
-// Policy runs the rules that read one policy's markdown on in, applies the policy's ignores and
-// reports unused ones. The list is sorted.
+// Policy runs the rules that read one policy's markdown on in, adds the
+// findings of parsing it (in.Parsed, in.Result.Problems), applies the
+// policy's ignores to them all and reports unused ones. The list is sorted.
 func Policy(in Input) diag.List {
 	k := &linter{in: in, lines: diag.NewLines(in.Path, in.Data), ran: map[string]bool{}}
+	k.l = append(k.l, in.Parsed...)
+	if in.Meta != nil {
+		k.ran["unknown-field"] = true
+	}
+	if in.Result != nil {
+		// markdown.Render's own findings: raw HTML, unsafe links,
+		// headings without text, links out of content/.
+		k.ran["raw-html"], k.ran["unsafe-link"] = true, true
+		for _, p := range in.Result.Problems {
+			sev := p.Severity
+			if s, ok := SeverityOf(p.Rule); ok {
+				sev = s
+			}
+			k.l = append(k.l, diag.Diagnostic{Pos: k.lines.Pos(in.BodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+		}
+	}
 	if in.Result != nil && in.Result.Doc != nil {
 		for _, id := range []string{"placeholder", "dangling-list-intro", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
 			k.ran[id] = true
@@ -124,7 +148,7 @@ func Apply(l diag.List, ign []Ignore, ran map[string]bool) diag.List {
 outer:
 	for _, d := range l {
 		for i, g := range ign {
-			if g.Rule == d.Rule && g.Pos.File == d.File && (g.To == 0 || d.Line >= g.From && d.Line <= g.To) {
+			if g.Rule == d.Rule && ignorable(g.Rule) && g.Pos.File == d.File && (g.To == 0 || d.Line >= g.From && d.Line <= g.To) {
 				used[i] = true
 				continue outer
 			}
@@ -154,7 +178,14 @@ outer:
 // ignorable reports whether findings of rule can be accepted: not those
 // that stop a build, nor unused-ignore itself.
 func ignorable(rule string) bool {
-	return rule != "front-matter" && rule != "broken-link" && rule != "unused-ignore"
+	return !Blocks(rule) && rule != "unused-ignore"
+}
+
+// Blocks reports whether findings of rule stop a build, whatever their
+// severity in check: front-matter and broken-link would publish a broken
+// site. Build shows every other finding as a warning.
+func Blocks(rule string) bool {
+	return rule == "front-matter" || rule == "broken-link"
 }
 
 func ruleIDs() string {

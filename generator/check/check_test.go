@@ -51,7 +51,13 @@ func lint(t *testing.T, a *txtar.Archive) diag.List {
 	if res == nil {
 		t.Fatal(err)
 	}
-	return check.Findings(res.Diagnostics, res.Site, -1)
+	l := check.Findings(res.Diagnostics, res.Site, -1)
+	for _, d := range l {
+		if _, ok := check.SeverityOf(d.Rule); !ok {
+			t.Errorf("%s: rule %q is not in check.Rules", d.Lint(), d.Rule)
+		}
+	}
+	return l
 }
 
 // TestRules runs every testdata case: the findings must be exactly the want
@@ -180,5 +186,29 @@ func TestDuplicateHeading(t *testing.T) {
 		if want := []string{tc.want}; tc.want == "" && len(got) != 0 || tc.want != "" && !slices.Equal(got, want) {
 			t.Errorf("%q then %q: %q, want %q", tc.first, tc.second, got, tc.want)
 		}
+	}
+}
+
+// TestDocsListRules: docs/check.md's table of rules names every rule of
+// check.Rules, with its severity, in the same order, and no other.
+func TestDocsListRules(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/check.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		got = append(got, strings.Trim(strings.TrimSpace(cells[1]), "`")+" "+strings.TrimSpace(cells[2]))
+	}
+	var want []string
+	for _, r := range check.Rules {
+		want = append(want, r.ID+" "+r.Severity.String())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("docs/check.md lists rules\n%s\ncheck.Rules are\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
