@@ -212,3 +212,52 @@ func TestDocsListRules(t *testing.T) {
 		t.Errorf("docs/check.md lists rules\n%s\ncheck.Rules are\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTextCap: the text form prints the first check.TextCap findings of a
+// rule in a file, then how many more; json prints them all.
+func TestTextCap(t *testing.T) {
+	var l diag.List
+	for i := range 1025 {
+		l = append(l, diag.Diagnostic{Pos: diag.Pos{File: "content/a.md", Line: 10 + i, Col: 1}, Severity: diag.Warning, Rule: "duplicate-heading", Message: "heading repeats"})
+	}
+	l = append(l,
+		diag.Diagnostic{Pos: diag.Pos{File: "content/a.md", Line: 5, Col: 3}, Severity: diag.Warning, Rule: "placeholder", Message: "unfilled placeholder [x y]"},
+		diag.Diagnostic{Pos: diag.Pos{File: "content/b.md", Line: 5, Col: 1}, Severity: diag.Warning, Rule: "duplicate-heading", Message: "heading repeats"})
+	for i := range check.TextCap + 1 {
+		l = append(l, diag.Diagnostic{Pos: diag.Pos{File: "content/c.md", Line: 1 + i, Col: 1}, Severity: diag.Error, Message: "no rule"})
+	}
+	l.Sort()
+	var b bytes.Buffer
+	if err := check.Write(&b, "text", l); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	want := []string{
+		"content/a.md:5:3: warning: unfilled placeholder [x y] [placeholder]",
+		"content/a.md:10:1: warning: heading repeats [duplicate-heading]",
+		"content/a.md:29:1: warning: heading repeats [duplicate-heading]",
+		"content/a.md: and 1,005 more duplicate-heading findings",
+		"content/b.md:5:1: warning: heading repeats [duplicate-heading]",
+		"content/c.md:1:1: error: no rule",
+		"content/c.md: and 1 more finding",
+		"21 errors, 1027 warnings",
+	}
+	for _, w := range want {
+		if !slices.Contains(lines, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+	if len(lines) != 1+check.TextCap+1+1+check.TextCap+1+1 {
+		t.Errorf("text has %d lines:\n%s", len(lines), b.String())
+	}
+	if i, j := slices.Index(lines, want[2]), slices.Index(lines, want[3]); i < 0 || j != i+1 {
+		t.Errorf("the count of the rest does not follow the last finding printed:\n%s", b.String())
+	}
+	b.Reset()
+	if err := check.Write(&b, "json", l); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), `"rule": "duplicate-heading"`); n != 1026 {
+		t.Errorf("json holds %d duplicate-heading findings, want 1026", n)
+	}
+}
