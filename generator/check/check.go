@@ -13,6 +13,7 @@
 package check
 
 import (
+	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -141,19 +142,68 @@ type Ignore struct {
 }
 
 // Apply drops the findings that an ignore covers and reports each ignore
-// that covered nothing, if its rule ran (ran nil: every rule ran).
+// that covered nothing, if its rule ran (ran nil: every rule ran). A
+// finding covered by several ignores uses the first of them, so a second
+// copy of an ignore is reported.
+//
+// It sweeps each file's findings of a rule in line order past that rule's
+// ignores in order of their first line, keeping those begun in a heap by
+// their index: O((findings + ignores) log ignores), where comparing each
+// finding with each ignore would be quadratic in a long policy with an
+// ignore on every paragraph.
 func Apply(l diag.List, ign []Ignore, ran map[string]bool) diag.List {
 	used := make([]bool, len(ign))
-	var out diag.List
-outer:
-	for _, d := range l {
-		for i, g := range ign {
-			if g.Rule == d.Rule && ignorable(g.Rule) && g.Pos.File == d.File && (g.To == 0 || d.Line >= g.From && d.Line <= g.To) {
-				used[i] = true
-				continue outer
+	type key struct{ file, rule string }
+	byKey := map[key][]int{} // ignorable ignores, by file and rule
+	for i, g := range ign {
+		if ignorable(g.Rule) {
+			k := key{g.Pos.File, g.Rule}
+			byKey[k] = append(byKey[k], i)
+		}
+	}
+	drop := make([]bool, len(l))
+	if len(byKey) > 0 {
+		found := map[key][]int{}
+		for i, d := range l {
+			k := key{d.File, d.Rule}
+			if _, ok := byKey[k]; ok {
+				found[k] = append(found[k], i)
 			}
 		}
-		out = append(out, d)
+		from := func(g Ignore) int {
+			if g.To == 0 {
+				return 0 // the whole file
+			}
+			return g.From
+		}
+		for k, ds := range found {
+			gs := byKey[k]
+			sort.SliceStable(ds, func(a, b int) bool { return l[ds[a]].Line < l[ds[b]].Line })
+			sort.SliceStable(gs, func(a, b int) bool { return from(ign[gs[a]]) < from(ign[gs[b]]) })
+			var begun indexHeap
+			next := 0
+			for _, di := range ds {
+				line := l[di].Line
+				for ; next < len(gs) && from(ign[gs[next]]) <= line; next++ {
+					heap.Push(&begun, gs[next])
+				}
+				for begun.Len() > 0 {
+					g := ign[begun[0]]
+					if g.To != 0 && g.To < line {
+						heap.Pop(&begun) // ended before this line, so before every later one
+						continue
+					}
+					used[begun[0]], drop[di] = true, true
+					break
+				}
+			}
+		}
+	}
+	var out diag.List
+	for i, d := range l {
+		if !drop[i] {
+			out = append(out, d)
+		}
 	}
 	for i, g := range ign {
 		if used[i] {
@@ -173,6 +223,20 @@ outer:
 		out = append(out, diag.Diagnostic{Pos: g.Pos, Severity: diag.Warning, Rule: "unused-ignore", Message: fmt.Sprintf("ignore %s matches nothing: remove it", g.Rule)})
 	}
 	return out
+}
+
+// An indexHeap is a min-heap of indices into the ignores.
+type indexHeap []int
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // ignorable reports whether findings of rule can be accepted: not those

@@ -2,10 +2,13 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
 )
 
@@ -130,6 +133,82 @@ func BenchmarkSiblingHeadings(b *testing.B) {
 				Policy(Input{Path: "content/a.md", Data: src, Result: r})
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/heading")
+		})
+	}
+}
+
+// applyPairs is Apply as it was: each finding against each ignore.
+func applyPairs(l diag.List, ign []Ignore) (kept diag.List, used []bool) {
+	used = make([]bool, len(ign))
+outer:
+	for _, d := range l {
+		for i, g := range ign {
+			if g.Rule == d.Rule && ignorable(g.Rule) && g.Pos.File == d.File && (g.To == 0 || d.Line >= g.From && d.Line <= g.To) {
+				used[i] = true
+				continue outer
+			}
+		}
+		kept = append(kept, d)
+	}
+	return kept, used
+}
+
+// TestApplySweep: Apply's sweep keeps and uses what comparing every pair
+// does, on random findings and ignores of a few rules, files and lines.
+func TestApplySweep(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	rules := []string{"placeholder", "repeated-word", "broken-link"}
+	files := []string{"content/a.md", "content/b.md"}
+	for range 2000 {
+		var l diag.List
+		for range r.IntN(12) {
+			l = append(l, diag.Diagnostic{Pos: diag.Pos{File: files[r.IntN(2)], Line: r.IntN(20)}, Rule: rules[r.IntN(3)], Message: fmt.Sprint(r.IntN(1000))})
+		}
+		var ign []Ignore
+		for range r.IntN(6) {
+			g := Ignore{Pos: diag.Pos{File: files[r.IntN(2)], Line: r.IntN(20)}, Rule: rules[r.IntN(3)]}
+			if r.IntN(4) > 0 {
+				g.From = r.IntN(20)
+				g.To = g.From + r.IntN(5)
+			}
+			ign = append(ign, g)
+		}
+		kept, used := applyPairs(l, ign)
+		got := Apply(l, ign, nil)
+		var gotKept diag.List
+		unused := map[diag.Pos]int{}
+		for _, d := range got {
+			if d.Rule == "unused-ignore" {
+				unused[d.Pos]++
+			} else {
+				gotKept = append(gotKept, d)
+			}
+		}
+		wantUnused := map[diag.Pos]int{}
+		for i, u := range used {
+			if !u {
+				wantUnused[ign[i].Pos]++
+			}
+		}
+		if !slices.Equal(gotKept, kept) || !maps.Equal(unused, wantUnused) {
+			t.Fatalf("findings %v, ignores %v:\nkept %v, unused %v\nwant %v, %v", l, ign, gotKept, unused, kept, wantUnused)
+		}
+	}
+}
+
+// BenchmarkIgnores lints policies with an accepted placeholder on every
+// paragraph: per paragraph, the cost must not grow with their number.
+func BenchmarkIgnores(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			src := []byte(strings.Repeat("Ask the [office]. <!-- check: ignore placeholder -->\n\n", n))
+			r := markdown.Render(src, markdown.Options{Path: "content/a.md"})
+			for b.Loop() {
+				if l := Policy(Input{Path: "content/a.md", Data: src, Result: r}); len(l) != 0 {
+					b.Fatal(l[0].Lint())
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/paragraph")
 		})
 	}
 }
