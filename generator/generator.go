@@ -423,7 +423,24 @@ type linkTargets struct {
 	// ids are the heading ids of each policy by slug, when the policies
 	// no longer hold their headings (Build's); otherwise nil.
 	ids map[string][]string
+	// idSets are the ids of each policy linked to, as a set: a policy
+	// with thousands of headings and a contents list linking to each
+	// would otherwise scan them all for every link.
+	idSets map[string]idSet
 }
+
+// An idSet is one policy's heading ids, in order and as a set.
+type idSet struct {
+	ids []string
+	has map[string]bool
+}
+
+// suggestBudget bounds how many heading ids the "did you mean" of one
+// policy's links to missing headings compares, in all: finding the nearest
+// id scans them all, and a policy of 8,000 broken links to a policy of
+// 8,000 headings would compare 64 million. Past the budget a link is still
+// reported, without a suggestion.
+const suggestBudget = 1 << 20
 
 func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
 	t := &linkTargets{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(files))}
@@ -439,6 +456,7 @@ func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
 // check reports p's links to policies or headings that do not exist.
 func (t *linkTargets) check(p *site.Policy) diag.List {
 	var l diag.List
+	budget := suggestBudget
 	for _, k := range p.Links {
 		target := p
 		if k.Target != "" {
@@ -456,16 +474,30 @@ func (t *linkTargets) check(p *site.Policy) diag.List {
 		if k.Fragment == "" {
 			continue
 		}
-		ids := t.ids[target.Slug]
-		if t.ids == nil {
-			ids = target.IDs()
+		set, ok := t.idSets[target.Slug]
+		if !ok {
+			set.ids = t.ids[target.Slug]
+			if t.ids == nil {
+				set.ids = target.IDs()
+			}
+			set.has = make(map[string]bool, len(set.ids))
+			for _, id := range set.ids {
+				set.has[id] = true
+			}
+			if t.idSets == nil {
+				t.idSets = map[string]idSet{}
+			}
+			t.idSets[target.Slug] = set
 		}
-		if site.HasAnchor(ids, k.Fragment) {
+		if set.has[k.Fragment] || site.HasAnchor(nil, k.Fragment) {
 			continue
 		}
 		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if near := site.NearestAnchor(ids, k.Fragment); near != "" {
-			msg += fmt.Sprintf(" (did you mean #%s?)", near)
+		if budget >= len(set.ids) {
+			budget -= len(set.ids)
+			if near := site.NearestAnchor(set.ids, k.Fragment); near != "" {
+				msg += fmt.Sprintf(" (did you mean #%s?)", near)
+			}
 		}
 		l.Errorf(k.Pos, "%s", msg)
 	}
