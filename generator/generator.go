@@ -347,16 +347,14 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	}
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, f.Data)
-	for _, p := range r.Problems {
-		d := diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message}
-		if _, ok := check.SeverityOf(p.Rule); ok {
-			// A lint rule's finding (empty-heading): check shows its id.
-			d.Rule = p.Rule
+	if !strings.Contains(f.Path, "/history/") {
+		// check adds front matter's and markdown's findings to its own,
+		// so check_ignore applies to every rule.
+		l = lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l}))
+	} else { // superseded versions are not linted, but what would break them is reported
+		for _, p := range r.Problems {
+			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message, Rule: p.Rule})
 		}
-		l = append(l, d)
-	}
-	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
-		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
 	}
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
 	p.Links = make([]site.Link, len(r.Links))
@@ -375,11 +373,14 @@ func tagRule(l diag.List, rule string) {
 	}
 }
 
-// lintWarnings downgrades lint findings to warnings, for build; check
-// restores each rule's own severity (check.SeverityOf).
+// lintWarnings downgrades lint findings to warnings, for build, but for
+// those of rules that stop it (check.Blocks); check restores each rule's
+// own severity (check.SeverityOf).
 func lintWarnings(l diag.List) diag.List {
 	for i := range l {
-		l[i].Severity = diag.Warning
+		if !check.Blocks(l[i].Rule) {
+			l[i].Severity = diag.Warning
+		}
 	}
 	return l
 }
@@ -422,7 +423,24 @@ type linkTargets struct {
 	// ids are the anchors of each policy by slug, when the policies
 	// no longer hold their headings (Build's); otherwise nil.
 	ids map[string]site.Anchors
+	// sets are the anchors of each policy linked to, as a set: a policy
+	// with thousands of headings and a contents list linking to each
+	// would otherwise scan them all for every link.
+	sets map[string]anchorSet
 }
+
+// An anchorSet is one policy's anchors, in order and as a set.
+type anchorSet struct {
+	site.Anchors
+	has map[string]bool
+}
+
+// suggestBudget bounds how many heading ids the "did you mean" of one
+// policy's links to missing headings compares, in all: finding the nearest
+// id scans them all, and a policy of 8,000 broken links to a policy of
+// 8,000 headings would compare 64 million. Past the budget a link is still
+// reported, without a suggestion.
+const suggestBudget = 1 << 20
 
 func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
 	t := &linkTargets{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(files))}
@@ -438,6 +456,7 @@ func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
 // check reports p's links to policies or headings that do not exist.
 func (t *linkTargets) check(p *site.Policy) diag.List {
 	var l diag.List
+	budget := suggestBudget
 	for _, k := range p.Links {
 		target := p
 		if k.Target != "" {
@@ -455,16 +474,33 @@ func (t *linkTargets) check(p *site.Policy) diag.List {
 		if k.Fragment == "" {
 			continue
 		}
-		ids, ok := t.ids[target.Slug]
+		set, ok := t.sets[target.Slug]
 		if !ok {
-			ids = target.Anchors()
+			a, ok := t.ids[target.Slug]
+			if !ok {
+				a = target.Anchors()
+			}
+			set = anchorSet{Anchors: a, has: make(map[string]bool, len(a.IDs)+len(a.Aliases))}
+			for _, id := range a.IDs {
+				set.has[id] = true
+			}
+			for _, id := range a.Aliases {
+				set.has[id] = true
+			}
+			if t.sets == nil {
+				t.sets = map[string]anchorSet{}
+			}
+			t.sets[target.Slug] = set
 		}
-		if ids.Has(k.Fragment) {
+		if set.has[k.Fragment] || site.IsFootnote(k.Fragment) {
 			continue
 		}
 		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if near := ids.Nearest(k.Fragment); near != "" {
-			msg += fmt.Sprintf(" (did you mean #%s?)", near)
+		if budget >= len(set.IDs) {
+			budget -= len(set.IDs)
+			if near := set.Nearest(k.Fragment); near != "" {
+				msg += fmt.Sprintf(" (did you mean #%s?)", near)
+			}
 		}
 		l.Errorf(k.Pos, "%s", msg)
 	}

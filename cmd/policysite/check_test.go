@@ -114,3 +114,40 @@ func TestReviewsCommand(t *testing.T) {
 		t.Errorf("unknown format: exit %d, want 2", code)
 	}
 }
+
+// TestOutputCap: check and build print the first 20 findings of a rule in
+// a policy, then how many more; check --format json prints every one.
+func TestOutputCap(t *testing.T) {
+	dir := t.TempDir()
+	body := "---\ntitle: Visitors\nversion: \"1.0\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: Office\n---\n" +
+		strings.Repeat("Sign in at <b>reception</b>.\n\n", 30)
+	for name, data := range map[string]string{
+		"site.yaml":           "title: Test School\norganisation:\n  name: Test School\n",
+		"content/visitors.md": body,
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const more = "content/visitors.md: and 40 more raw-html findings\n"
+	for _, args := range [][]string{
+		{"check", "--source", dir, "--now", "2026-06-01"},
+		{"build", "--source", dir, "--now", "2026-06-01", "--destination", filepath.Join(t.TempDir(), "public")},
+	} {
+		var out, errb bytes.Buffer
+		code := run(args, &out, &errb)
+		text := out.String() + errb.String()
+		if code != 0 || strings.Count(text, "raw HTML") != 20 || !strings.Contains(text, more) {
+			t.Errorf("%s: exit %d\n%s", args[0], code, text)
+		}
+	}
+	var out, errb bytes.Buffer
+	run([]string{"check", "--source", dir, "--now", "2026-06-01", "--format", "json"}, &out, &errb)
+	if n := strings.Count(out.String(), `"rule": "raw-html"`); n != 60 {
+		t.Errorf("json holds %d raw-html findings, want 60", n)
+	}
+}

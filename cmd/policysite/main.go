@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/internal/buildinfo"
 )
@@ -98,10 +99,10 @@ func logger(cmd *cobra.Command) *slog.Logger {
 
 // printDiagnostics writes one diagnostic a line, as compilers do.
 func printDiagnostics(w io.Writer, l diag.List, warnings bool) {
-	for _, d := range l {
-		if d.Severity == diag.Warning && !warnings {
-			continue
-		}
-		fmt.Fprintln(w, d.Error())
+	if !warnings {
+		l = l.Errors()
 	}
+	// As check's text form: the first findings of a rule in a file, then
+	// how many more.
+	_ = check.WriteText(w, l, diag.Diagnostic.Error)
 }

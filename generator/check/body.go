@@ -142,12 +142,17 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 		return
 	}
 	headings := map[string]bool{}
-	var titles [][2]string // normalised, as written
+	var written []string // by the value near holds
+	near := newNearIndex()
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok {
-			title := normHeading(headingText(h, src))
-			headings[title] = true
-			titles = append(titles, [2]string{title, headingText(h, src)})
+			w := headingText(h, src)
+			title := normHeading(w)
+			if !headings[title] {
+				headings[title] = true
+				near.add(title, len(written))
+				written = append(written, w)
+			}
 		}
 	}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
@@ -180,11 +185,9 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 				return ast.WalkSkipChildren, nil
 			}
 			msg := "the contents list names %q, but no heading has that title"
-			best, bd := "", 3
-			for _, title := range titles {
-				if d := distance(entry, title[0]); d < bd {
-					best, bd = title[1], d
-				}
+			best := ""
+			if i, _, ok := near.find(entry, func(int) int { return maxEdits }); ok {
+				best = written[i]
 			}
 			start := strings.IndexFunc(string(t.s), func(r rune) bool { return !unicode.IsSpace(r) })
 			name := strings.TrimSpace(string(t.s))
@@ -319,12 +322,19 @@ func (k *linter) dangling(p *ast.Paragraph, t *text) {
 }
 
 // sections reports empty sections and repeated or near-repeated headings.
+//
+// A heading is compared with the earlier ones at its level since its
+// parent: exactly by a map, and for a typo (one or two edits in a long
+// heading) through a nearIndex of their families, so headings that differ
+// only in a number, a letter or a roman numeral (Appendix A, Appendix B)
+// are one sequence, never typos of each other. Each heading costs a
+// bounded number of look-ups: a policy of 8,000 headings is checked in
+// time linear in its size.
 func (k *linter) sections(doc ast.Node, src []byte) {
-	type seen struct {
-		text string
-		line int
-	}
-	byLevel := map[int][]seen{}
+	// scopes[lv] are the headings of level lv since the last heading of a
+	// higher level.
+	var scopes [7]*headingScope
+	var t text
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
 		if !ok {
@@ -332,37 +342,57 @@ func (k *linter) sections(doc ast.Node, src []byte) {
 		}
 		off := headingStart(h, src)
 		next := n.NextSibling()
-		if nh, ok := next.(*ast.Heading); next == nil || ok && nh.Level <= h.Level {
-			k.add("empty-section", off, "section %q has no content", headingText(h, src))
-		}
-		var t text
+		t.reset()
 		collect(h, src, &t)
+		written := strings.TrimSpace(strings.ReplaceAll(string(t.s), "\x00", ""))
+		if nh, ok := next.(*ast.Heading); next == nil || ok && nh.Level <= h.Level {
+			k.add("empty-section", off, "section %q has no content", written)
+		}
 		title := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(string(t.s), "\x00", " "))), " ")
-		for lv := range byLevel {
-			if lv > h.Level {
-				delete(byLevel, lv) // a new parent section: its children start afresh
-			}
+		for lv := h.Level + 1; lv < len(scopes); lv++ {
+			scopes[lv] = nil // a new parent section: its children start afresh
 		}
-		pos := k.lines.Pos(k.in.BodyOff + off)
-		for _, e := range byLevel[h.Level] {
-			if e.text == title {
-				k.add("duplicate-heading", off, "heading %q repeats the one on line %d", headingText(h, src), e.line)
-				break
-			}
-			// A typo: one or two edits in a long heading. Short headings
-			// one letter apart (Rights, Lights) are different words.
-			// Distance is at least the difference in length: most pairs
-			// need no comparison.
-			if d := abs(len(e.text) - len(title)); len(title) < 8 || d > 2 || d > len(title)/6 {
-				continue
-			}
-			if d := distance(e.text, title); d <= 2 && d <= len(title)/6 {
-				k.add("duplicate-heading", off, "heading %q nearly repeats the one on line %d (a typo?)", headingText(h, src), e.line)
-				break
-			}
+		sc := scopes[h.Level]
+		if sc == nil {
+			sc = &headingScope{lines: map[string]int{}, families: map[string]bool{}, near: newNearIndex()}
+			scopes[h.Level] = sc
 		}
-		byLevel[h.Level] = append(byLevel[h.Level], seen{title, pos.Line})
+		line := k.lines.Pos(k.in.BodyOff + off).Line
+		fam := family(title)
+		if first, ok := sc.lines[title]; ok {
+			k.add("duplicate-heading", off, "heading %q repeats the one on line %d", written, first)
+			continue
+		}
+		sc.lines[title] = line
+		if sc.families[fam] {
+			continue // the next of a sequence: Part II after Part I
+		}
+		sc.families[fam] = true
+		// Short headings one letter apart (Rights, Lights) are different
+		// words: a typo is one edit in 8 runes or more, two in 12.
+		if first, _, ok := sc.near.find(fam, typoEdits); ok {
+			k.add("duplicate-heading", off, "heading %q nearly repeats the one on line %d (a typo?)", written, first)
+		}
+		sc.near.add(fam, line)
 	}
+}
+
+// typoEdits is how many edits a heading of n runes may be from an earlier
+// one and be taken for its typo (-1: none).
+func typoEdits(n int) int {
+	if n < 8 {
+		return -1
+	}
+	return n / 6
+}
+
+// A headingScope is the headings of one level under one parent: the line
+// of the first of each normalised title, the families seen, and an index
+// of the families for near repeats.
+type headingScope struct {
+	lines    map[string]int
+	families map[string]bool
+	near     *nearIndex
 }
 
 // headingStart is the offset of the start of the heading's line.
@@ -388,28 +418,6 @@ func abs(n int) int {
 		return -n
 	}
 	return n
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 var ignoreComment = regexp.MustCompile(`<!--\s*check:\s*ignore\s+([a-z0-9 ,-]+?)\s*-->`)

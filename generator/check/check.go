@@ -13,6 +13,7 @@
 package check
 
 import (
+	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -33,6 +34,7 @@ type Rule struct {
 // Rules lists every rule, by id.
 var Rules = []Rule{
 	{"front-matter", diag.Error, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
+	{"unknown-field", diag.Warning, "a front matter field policysite does not know (a misspelt key), which is ignored"},
 	{"broken-link", diag.Error, "a link to a missing policy or a missing heading"},
 	{"review-overdue", diag.Error, "the next_review date has passed"},
 	{"review-due-soon", diag.Warning, "the next_review date is within warn_days"},
@@ -41,6 +43,8 @@ var Rules = []Rule{
 	{"empty-section", diag.Warning, "a heading with no content before the next heading of the same or a higher level"},
 	{"empty-heading", diag.Warning, "a heading with no text (only raw HTML or an image): it has no id and no place in the contents"},
 	{"repeated-word", diag.Warning, "the same word twice in a row"},
+	{"raw-html", diag.Warning, "raw HTML in the markdown, which is not published unless site.yaml sets unsafe_html: true"},
+	{"unsafe-link", diag.Warning, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
 	{"duplicate-heading", diag.Warning, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, "a hand-written contents list naming a section that no heading has"},
 	{"duplicate-title", diag.Error, "two policies with the same title"},
@@ -69,6 +73,10 @@ type Input struct {
 	BodyOff int
 	Meta    *frontmatter.Meta
 	Result  *markdown.Result
+	// Parsed are the findings of frontmatter.Parse on Data, each with its
+	// rule: the policy's ignores apply to them too. Result's Problems are
+	// findings as well, under their rules.
+	Parsed diag.List
 }
 
 // linter collects one policy's findings.
@@ -88,10 +96,27 @@ func (k *linter) addPos(rule string, pos diag.Pos, format string, args ...any) {
 	k.l = append(k.l, diag.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...), Rule: rule})
 }
 
-// Policy runs the rules that read one policy's markdown on in, applies the policy's ignores and
-// reports unused ones. The list is sorted.
+// Policy runs the rules that read one policy's markdown on in, adds the
+// findings of parsing it (in.Parsed, in.Result.Problems), applies the
+// policy's ignores to them all and reports unused ones. The list is sorted.
 func Policy(in Input) diag.List {
 	k := &linter{in: in, lines: diag.NewLines(in.Path, in.Data), ran: map[string]bool{}}
+	k.l = append(k.l, in.Parsed...)
+	if in.Meta != nil {
+		k.ran["unknown-field"] = true
+	}
+	if in.Result != nil {
+		// markdown.Render's own findings: raw HTML, unsafe links,
+		// headings without text, links out of content/.
+		k.ran["raw-html"], k.ran["unsafe-link"] = true, true
+		for _, p := range in.Result.Problems {
+			sev := p.Severity
+			if s, ok := SeverityOf(p.Rule); ok {
+				sev = s
+			}
+			k.l = append(k.l, diag.Diagnostic{Pos: k.lines.Pos(in.BodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+		}
+	}
 	if in.Result != nil && in.Result.Doc != nil {
 		for _, id := range []string{"placeholder", "dangling-list-intro", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
 			k.ran[id] = true
@@ -120,19 +145,68 @@ type Ignore struct {
 }
 
 // Apply drops the findings that an ignore covers and reports each ignore
-// that covered nothing, if its rule ran (ran nil: every rule ran).
+// that covered nothing, if its rule ran (ran nil: every rule ran). A
+// finding covered by several ignores uses the first of them, so a second
+// copy of an ignore is reported.
+//
+// It sweeps each file's findings of a rule in line order past that rule's
+// ignores in order of their first line, keeping those begun in a heap by
+// their index: O((findings + ignores) log ignores), where comparing each
+// finding with each ignore would be quadratic in a long policy with an
+// ignore on every paragraph.
 func Apply(l diag.List, ign []Ignore, ran map[string]bool) diag.List {
 	used := make([]bool, len(ign))
-	var out diag.List
-outer:
-	for _, d := range l {
-		for i, g := range ign {
-			if g.Rule == d.Rule && g.Pos.File == d.File && (g.To == 0 || d.Line >= g.From && d.Line <= g.To) {
-				used[i] = true
-				continue outer
+	type key struct{ file, rule string }
+	byKey := map[key][]int{} // ignorable ignores, by file and rule
+	for i, g := range ign {
+		if ignorable(g.Rule) {
+			k := key{g.Pos.File, g.Rule}
+			byKey[k] = append(byKey[k], i)
+		}
+	}
+	drop := make([]bool, len(l))
+	if len(byKey) > 0 {
+		found := map[key][]int{}
+		for i, d := range l {
+			k := key{d.File, d.Rule}
+			if _, ok := byKey[k]; ok {
+				found[k] = append(found[k], i)
 			}
 		}
-		out = append(out, d)
+		from := func(g Ignore) int {
+			if g.To == 0 {
+				return 0 // the whole file
+			}
+			return g.From
+		}
+		for k, ds := range found {
+			gs := byKey[k]
+			sort.SliceStable(ds, func(a, b int) bool { return l[ds[a]].Line < l[ds[b]].Line })
+			sort.SliceStable(gs, func(a, b int) bool { return from(ign[gs[a]]) < from(ign[gs[b]]) })
+			var begun indexHeap
+			next := 0
+			for _, di := range ds {
+				line := l[di].Line
+				for ; next < len(gs) && from(ign[gs[next]]) <= line; next++ {
+					heap.Push(&begun, gs[next])
+				}
+				for begun.Len() > 0 {
+					g := ign[begun[0]]
+					if g.To != 0 && g.To < line {
+						heap.Pop(&begun) // ended before this line, so before every later one
+						continue
+					}
+					used[begun[0]], drop[di] = true, true
+					break
+				}
+			}
+		}
+	}
+	var out diag.List
+	for i, d := range l {
+		if !drop[i] {
+			out = append(out, d)
+		}
 	}
 	for i, g := range ign {
 		if used[i] {
@@ -154,10 +228,36 @@ outer:
 	return out
 }
 
+// An indexHeap is a min-heap of indices into the ignores.
+type indexHeap []int
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
 // ignorable reports whether findings of rule can be accepted: not those
 // that stop a build, nor unused-ignore itself.
 func ignorable(rule string) bool {
-	return rule != "front-matter" && rule != "broken-link" && rule != "unused-ignore"
+	return !Blocks(rule) && rule != "unused-ignore"
+}
+
+// Blocks reports whether findings of rule stop a build, whatever their
+// severity in check: front-matter and broken-link would publish a broken
+// site, and a policy past a parse limit (nesting-too-deep, over-limit) is
+// not parsed at all. Build shows every other finding as a warning.
+func Blocks(rule string) bool {
+	switch rule {
+	case "front-matter", "broken-link", "nesting-too-deep", "over-limit":
+		return true
+	}
+	return false
 }
 
 func ruleIDs() string {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/markdown"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
@@ -49,7 +51,13 @@ func lint(t *testing.T, a *txtar.Archive) diag.List {
 	if res == nil {
 		t.Fatal(err)
 	}
-	return check.Findings(res.Diagnostics, res.Site, -1)
+	l := check.Findings(res.Diagnostics, res.Site, -1)
+	for _, d := range l {
+		if _, ok := check.SeverityOf(d.Rule); !ok {
+			t.Errorf("%s: rule %q is not in check.Rules", d.Lint(), d.Rule)
+		}
+	}
+	return l
 }
 
 // TestRules runs every testdata case: the findings must be exactly the want
@@ -135,5 +143,121 @@ func TestFormats(t *testing.T) {
 	}
 	if err := check.Write(&b, "xml", l); err == nil {
 		t.Error("unknown format: no error")
+	}
+}
+
+// TestDuplicateHeading: two sibling headings, and whether the second is
+// reported as a repeat or a typo of the first. A sequence (a number, a
+// letter or a roman numeral apart) is not a typo.
+func TestDuplicateHeading(t *testing.T) {
+	for _, tc := range []struct {
+		first, second string
+		want          string // the finding's message, or "" for none
+	}{
+		{"Data retention", "Data retnetion", `heading "Data retnetion" nearly repeats the one on line 1 (a typo?)`},
+		{"Data retention", "Data retention", `heading "Data retention" repeats the one on line 1`},
+		{"Data retention", "data  Retention", `heading "data  Retention" repeats the one on line 1`},
+		{"Safeguarding children", "Safeguardng children", `heading "Safeguardng children" nearly repeats the one on line 1 (a typo?)`},
+		{"Part 1: Data retention", "Part 2: Data retnetion", `heading "Part 2: Data retnetion" nearly repeats the one on line 1 (a typo?)`},
+		{"Appendix A", "Appendix A", `heading "Appendix A" repeats the one on line 1`},
+		{"Appendix A", "Appendix B", ""},
+		{"Appendix A: consent form", "Appendix B: consent form", ""},
+		{"Key Stage 1", "Key Stage 2", ""},
+		{"Key Stage 1 curriculum", "Key Stage 2 curriculum", ""},
+		{"Part I", "Part II", ""},
+		{"Part IV: governance", "Part V: governance", ""},
+		{"Year 7", "Year 8", ""},
+		{"Year 7a timetable", "Year 7b timetable", ""},
+		{"Schedule 1", "Schedule 2", ""},
+		{"Section 1991", "Section 511977", ""},
+		{"Section 12.3 exclusions", "Section 12.4 exclusions", ""},
+		{"Rights", "Lights", ""},
+		{"Data retention", "Data protection", ""},
+		{"Staff training", "Staff meetings", ""},
+	} {
+		md := "## " + tc.first + "\n\nText.\n\n## " + tc.second + "\n\nText.\n"
+		r := markdown.Render([]byte(md), markdown.Options{Path: "content/a.md"})
+		var got []string
+		for _, d := range check.Policy(check.Input{Path: "content/a.md", Data: []byte(md), Result: r}) {
+			if d.Rule == "duplicate-heading" {
+				got = append(got, d.Message)
+			}
+		}
+		if want := []string{tc.want}; tc.want == "" && len(got) != 0 || tc.want != "" && !slices.Equal(got, want) {
+			t.Errorf("%q then %q: %q, want %q", tc.first, tc.second, got, tc.want)
+		}
+	}
+}
+
+// TestDocsListRules: docs/check.md's table of rules names every rule of
+// check.Rules, with its severity, in the same order, and no other.
+func TestDocsListRules(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/check.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		got = append(got, strings.Trim(strings.TrimSpace(cells[1]), "`")+" "+strings.TrimSpace(cells[2]))
+	}
+	var want []string
+	for _, r := range check.Rules {
+		want = append(want, r.ID+" "+r.Severity.String())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("docs/check.md lists rules\n%s\ncheck.Rules are\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTextCap: the text form prints the first check.TextCap findings of a
+// rule in a file, then how many more; json prints them all.
+func TestTextCap(t *testing.T) {
+	var l diag.List
+	for i := range 1025 {
+		l = append(l, diag.Diagnostic{Pos: diag.Pos{File: "content/a.md", Line: 10 + i, Col: 1}, Severity: diag.Warning, Rule: "duplicate-heading", Message: "heading repeats"})
+	}
+	l = append(l,
+		diag.Diagnostic{Pos: diag.Pos{File: "content/a.md", Line: 5, Col: 3}, Severity: diag.Warning, Rule: "placeholder", Message: "unfilled placeholder [x y]"},
+		diag.Diagnostic{Pos: diag.Pos{File: "content/b.md", Line: 5, Col: 1}, Severity: diag.Warning, Rule: "duplicate-heading", Message: "heading repeats"})
+	for i := range check.TextCap + 1 {
+		l = append(l, diag.Diagnostic{Pos: diag.Pos{File: "content/c.md", Line: 1 + i, Col: 1}, Severity: diag.Error, Message: "no rule"})
+	}
+	l.Sort()
+	var b bytes.Buffer
+	if err := check.Write(&b, "text", l); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	want := []string{
+		"content/a.md:5:3: warning: unfilled placeholder [x y] [placeholder]",
+		"content/a.md:10:1: warning: heading repeats [duplicate-heading]",
+		"content/a.md:29:1: warning: heading repeats [duplicate-heading]",
+		"content/a.md: and 1,005 more duplicate-heading findings",
+		"content/b.md:5:1: warning: heading repeats [duplicate-heading]",
+		"content/c.md:1:1: error: no rule",
+		"content/c.md: and 1 more finding",
+		"21 errors, 1027 warnings",
+	}
+	for _, w := range want {
+		if !slices.Contains(lines, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+	if len(lines) != 1+check.TextCap+1+1+check.TextCap+1+1 {
+		t.Errorf("text has %d lines:\n%s", len(lines), b.String())
+	}
+	if i, j := slices.Index(lines, want[2]), slices.Index(lines, want[3]); i < 0 || j != i+1 {
+		t.Errorf("the count of the rest does not follow the last finding printed:\n%s", b.String())
+	}
+	b.Reset()
+	if err := check.Write(&b, "json", l); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), `"rule": "duplicate-heading"`); n != 1026 {
+		t.Errorf("json holds %d duplicate-heading findings, want 1026", n)
 	}
 }

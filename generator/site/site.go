@@ -279,8 +279,13 @@ type Anchors struct {
 // Has reports whether a link to #frag finds something: a heading, an
 // alias of one, or a footnote.
 func (a Anchors) Has(frag string) bool {
-	return slices.Contains(a.IDs, frag) || slices.Contains(a.Aliases, frag) ||
-		strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
+	return slices.Contains(a.IDs, frag) || slices.Contains(a.Aliases, frag) || IsFootnote(frag)
+}
+
+// IsFootnote reports whether #frag names a footnote or a reference to one,
+// which every page with footnotes has.
+func IsFootnote(frag string) bool {
+	return strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
 }
 
 // Nearest returns the heading id a link to the missing #frag most likely
