@@ -102,6 +102,9 @@ type Result struct {
 // every policy read their text, needs every policy before those pages:
 // then Build renders as Render does, and writes after.
 func Build(opts Options) (*Result, error) {
+	if _, err := publish.CheckDestination(DestinationOf(opts), Guards(opts)...); err != nil {
+		return nil, err
+	}
 	b := NewBuilder(opts)
 	fsys, done, err := b.open()
 	if err != nil {
@@ -119,7 +122,7 @@ func Build(opts Options) (*Result, error) {
 			err = publish.MinifyAll(res.Outputs)
 		}
 		if err == nil {
-			err = publish.Write(DestinationOf(opts), res.Outputs)
+			err = publish.Write(DestinationOf(opts), res.Outputs, Guards(opts)...)
 		}
 		return res, err
 	}
@@ -127,7 +130,7 @@ func Build(opts Options) (*Result, error) {
 	files, l := source.List(fsys)
 	res.Diagnostics = append(res.Diagnostics, l...)
 
-	tree, err := publish.Create(DestinationOf(opts))
+	tree, err := publish.Create(DestinationOf(opts), Guards(opts)...)
 	if err != nil {
 		return res, err
 	}
@@ -323,6 +326,17 @@ func DestinationOf(opts Options) string {
 		return opts.Destination
 	}
 	return filepath.Join(opts.Source, "public")
+}
+
+// Guards are the folders of the site a destination must not be or hold:
+// the site folder (which holds site.yaml and, by default, public/),
+// content/ and themes/.
+func Guards(opts Options) []publish.Guard {
+	return []publish.Guard{
+		{Path: opts.Source, Name: "the site folder", Inside: true},
+		{Path: filepath.Join(opts.Source, source.Dir), Name: source.Dir + "/"},
+		{Path: filepath.Join(opts.Source, "themes"), Name: "themes/"},
+	}
 }
 
 // Render runs every stage but the write. Outputs are not minified. The error
