@@ -1,9 +1,15 @@
 package generator
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
+	"time"
 )
 
 // A heap budget puts the runtime's settings back when stopped, and when
@@ -50,5 +56,75 @@ func TestHeapBudget(t *testing.T) {
 	none.stop()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("no budget: GOGC %d, want 100", got)
+	}
+}
+
+// One policy that alone outgrows the budget puts the runtime's settings
+// back at the end of the next collection, without a call to check: a build
+// of one huge policy calls it once.
+func TestHeapBudgetOutgrownByOne(t *testing.T) {
+	percent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(percent)
+	h := startHeapBudget(16 << 20)
+	defer h.stop()
+	held := make([][]byte, 0, 32)
+	for range 32 { // 32 MiB live: twice the budget
+		held = append(held, make([]byte, 1<<20))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for h.on.Load() && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond) // cleanups run on their own goroutine
+	}
+	runtime.KeepAlive(held)
+	if h.on.Load() {
+		t.Fatal("the budget is still on with the live heap at twice it")
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC %d after, want 100", got)
+	}
+}
+
+// hugeFrontMatter writes a site of one policy whose front matter is about
+// 10 MB of 450,000 unknown keys.
+func hugeFrontMatter(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	var b strings.Builder
+	b.WriteString("---\ntitle: Lettings of the school hall\nversion: \"1.0\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: Business manager\n")
+	for i := range 450_000 {
+		fmt.Fprintf(&b, "k%06d: unknown value x\n", i)
+	}
+	b.WriteString("---\n\nThe hall may be let to community groups.\n")
+	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
+	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Hall lettings\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "content", "lettings.md"), []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkHugeFrontMatter builds one policy that alone outgrows the heap
+// budget, with the budget build uses (96 MiB) and with the runtime's
+// default (GOGC=100): the budget must not be slower.
+func BenchmarkHugeFrontMatter(b *testing.B) {
+	src := hugeFrontMatter(b)
+	for _, budget := range []int64{96 << 20, 0} {
+		name := "budget"
+		if budget == 0 {
+			name = "GOGC=100"
+		}
+		b.Run(name, func(b *testing.B) {
+			dst := filepath.Join(b.TempDir(), "public")
+			runtime.GC()
+			before, n := cpuTime(), 0
+			for b.Loop() {
+				if _, err := Build(Options{Source: src, Destination: dst, Now: exampleNow, HeapBudget: budget}); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			b.ReportMetric((cpuTime()-before).Seconds()/float64(n), "cpu-s/op")
+		})
 	}
 }
