@@ -353,6 +353,8 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	if l.HasErrors() && body == nil {
 		return nil, l
 	}
+	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
+	l = append(l, cl...)
 	opts := markdown.Options{Path: f.Path, UnsafeHTML: cfg.UnsafeHTML, Numbered: meta.Numbered, BasePath: basePath}
 	if f.Version != "" {
 		// An archived version is a copy of index.md: its links mean what
@@ -360,12 +362,12 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
 	}
 	r := markdown.Render(body, opts)
-	lines := diag.NewLines(f.Path, f.Data)
+	lines := diag.NewLines(f.Path, data)
 	for _, p := range r.Problems {
 		l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message})
 	}
 	if !strings.Contains(f.Path, "/history/") { // superseded versions are not linted
-		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
+		l = append(l, lintWarnings(check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r}))...)
 	}
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
 	p.Links = make([]site.Link, len(r.Links))

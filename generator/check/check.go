@@ -45,6 +45,7 @@ var Rules = []Rule{
 	{"duplicate-title", diag.Error, "two policies with the same title"},
 	{"missing-cookie-policy", diag.Error, "site.yaml declares cookies but no policy is the cookie policy"},
 	{"unused-ignore", diag.Warning, "an ignore that matches no finding"},
+	{"control-character", diag.Warning, "a control character (U+0000-U+001F but tab and line endings, U+007F-U+009F) in a policy's text: dropped"},
 }
 
 // SeverityOf returns the severity of rule id, and whether the rule exists.
