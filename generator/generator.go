@@ -102,6 +102,9 @@ type Result struct {
 // every policy read their text, needs every policy before those pages:
 // then Build renders as Render does, and writes after.
 func Build(opts Options) (*Result, error) {
+	if _, err := publish.CheckDestination(DestinationOf(opts), Guards(opts)...); err != nil {
+		return nil, err
+	}
 	b := NewBuilder(opts)
 	fsys, done, err := b.open()
 	if err != nil {
@@ -119,7 +122,7 @@ func Build(opts Options) (*Result, error) {
 			err = publish.MinifyAll(res.Outputs)
 		}
 		if err == nil {
-			err = publish.Write(DestinationOf(opts), res.Outputs)
+			err = publish.Write(DestinationOf(opts), res.Outputs, Guards(opts)...)
 		}
 		return res, err
 	}
@@ -127,7 +130,7 @@ func Build(opts Options) (*Result, error) {
 	files, l := source.List(fsys)
 	res.Diagnostics = append(res.Diagnostics, l...)
 
-	tree, err := publish.Create(DestinationOf(opts))
+	tree, err := publish.Create(DestinationOf(opts), Guards(opts)...)
 	if err != nil {
 		return res, err
 	}
@@ -325,6 +328,17 @@ func DestinationOf(opts Options) string {
 	return filepath.Join(opts.Source, "public")
 }
 
+// Guards are the folders of the site a destination must not be or hold:
+// the site folder (which holds site.yaml and, by default, public/),
+// content/ and themes/.
+func Guards(opts Options) []publish.Guard {
+	return []publish.Guard{
+		{Path: opts.Source, Name: "the site folder", Inside: true},
+		{Path: filepath.Join(opts.Source, source.Dir), Name: source.Dir + "/"},
+		{Path: filepath.Join(opts.Source, "themes"), Name: "themes/"},
+	}
+}
+
 // Render runs every stage but the write. Outputs are not minified. The error
 // is non-nil when the site cannot be published: then it is the list of
 // diagnostics (a diag.List), or a failure of the machine. It is a Builder
@@ -339,6 +353,8 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	if l.HasErrors() && body == nil {
 		return nil, l
 	}
+	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
+	l = append(l, cl...)
 	opts := markdown.Options{Path: f.Path, UnsafeHTML: cfg.UnsafeHTML, Numbered: meta.Numbered, BasePath: basePath}
 	if f.Version != "" {
 		// An archived version is a copy of index.md: its links mean what
@@ -346,11 +362,11 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
 	}
 	r := markdown.Render(body, opts)
-	lines := diag.NewLines(f.Path, f.Data)
+	lines := diag.NewLines(f.Path, data)
 	if !strings.Contains(f.Path, "/history/") {
 		// check adds front matter's and markdown's findings to its own,
 		// so check_ignore applies to every rule.
-		l = lintWarnings(check.Policy(check.Input{Path: f.Path, Data: f.Data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l}))
+		l = lintWarnings(check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l}))
 	} else { // superseded versions are not linted, but what would break them is reported
 		for _, p := range r.Problems {
 			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message, Rule: p.Rule})

@@ -108,10 +108,11 @@ func pos(p diag.Pos) string {
 
 // bodyOf returns the markdown body of a policy file, for comparisons.
 func bodyOf(data []byte) string {
-	_, _, body, _, err := frontmatter.Split(data)
+	_, _, body, off, err := frontmatter.Split(data)
 	if err != nil {
 		return ""
 	}
+	_, body, _ = dropControls("", data, off)
 	return string(body)
 }
 

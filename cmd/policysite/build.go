@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/publish"
 )
 
 // heapBudget is how large build lets the heap grow before collecting
@@ -30,7 +32,9 @@ func newBuild() *cobra.Command {
 (public/ in the site folder by default). Every content error is reported as
 file:line:col: message and the build exits 1 without touching the destination.
 A successful build replaces the destination in one swap: a removed policy
-leaves no page behind.`,
+leaves no page behind. The destination must be new, empty or an earlier
+build (it holds a .policysite-build file): the site folder, content/,
+themes/ and any other folder are refused, and nothing is deleted.`,
 		Example: `  policysite build
   policysite build --source ./site --destination /var/www/policies --now 2026-01-31`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,6 +57,10 @@ leaves no page behind.`,
 			}
 			if l, ok := err.(diag.List); ok {
 				return contentError{len(l)}
+			}
+			var de *publish.DestinationError
+			if errors.As(err, &de) {
+				return destinationError(de, opts, dest != "")
 			}
 			if err != nil {
 				return err
@@ -77,6 +85,27 @@ leaves no page behind.`,
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print errors only")
 	_ = cmd.MarkFlagDirname("destination")
 	return cmd
+}
+
+// destinationError says how to go on from a destination the build
+// refused: a usage error when --destination named it, else (the default
+// public/ holds something else) an error of the site, exit 1.
+func destinationError(de *publish.DestinationError, opts generator.Options, flag bool) error {
+	var advice string
+	switch {
+	case de.Guarded:
+		advice = "Build into a new folder instead, such as --destination " + filepath.Join(opts.Source, "public")
+	case de.NotBuild:
+		advice = "Build into a new or empty folder with --destination, or, if nothing in " + de.Dest + " is needed, empty it first" +
+			" (a build of an older policysite: delete it once; builds now carry a " + publish.Marker + " file)"
+	default:
+		advice = "Give --destination a folder: a new one, or an earlier build"
+	}
+	err := fmt.Errorf("%w.\n%s", de, advice)
+	if flag {
+		return usageError{err}
+	}
+	return err
 }
 
 func plural(n int, one, many string) string {

@@ -52,6 +52,7 @@ var Rules = []Rule{
 	{"unused-ignore", diag.Warning, "an ignore that matches no finding"},
 	{"nesting-too-deep", diag.Error, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
 	{"over-limit", diag.Error, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
+	{"control-character", diag.Warning, "a control character (U+0000-U+001F but tab and line endings, U+007F-U+009F) in a policy's text: dropped"},
 }
 
 // SeverityOf returns the severity of rule id, and whether the rule exists.

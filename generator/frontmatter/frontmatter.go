@@ -3,6 +3,11 @@
 //
 // Invariants: Split never reads past the data it is given, and every position
 // it or Parse reports lies inside the file.
+//
+// Bounds: front matter of more than MaxSize bytes is an error (it is a few
+// hundred bytes of fields; 10 MB of it took seconds to decode), and so is
+// a control character in it (C0 but tab and line endings, DEL, C1), raw
+// or written as a YAML escape, at its line and column.
 package frontmatter
 
 import (
@@ -103,6 +108,14 @@ func isFence(line []byte) bool {
 	return string(bytes.TrimRight(line, " \t\r")) == "---"
 }
 
+// MaxSize is the most front matter a policy may have, in bytes, between its
+// --- lines: far more than its fields and a long review log need. Long text
+// belongs in the body.
+const MaxSize = 64 << 10
+
+// maxControls is how many control characters are reported one by one.
+const maxControls = 20
+
 var versionRE = regexp.MustCompile(`^v?\d+(\.\d+)*$`)
 
 // Parse splits and decodes a policy file at path (relative to the site root).
@@ -121,6 +134,14 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 	if err != nil {
 		l.Errorf(m.Start, "%v", err)
 		return m, nil, 0, tag(l)
+	}
+	if len(fm) > MaxSize {
+		l.Errorf(m.Start, "front matter is %d bytes, more than the limit of %d (%d KiB): keep long text in the body", len(fm), MaxSize, MaxSize>>10)
+		return m, body, bodyOff, tag(l)
+	}
+	if controls(&l, path, data, bodyOff) {
+		// yaml.v3 would refuse them without saying where.
+		return m, body, bodyOff, tag(l)
 	}
 	offset := fmLine - 1
 	var doc yaml.Node
@@ -171,6 +192,31 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 	}
 	m.Title = strings.TrimSpace(m.Title)
 	return m, body, bodyOff, tag(l)
+}
+
+// controls reports every control character in data[:bodyOff], the front
+// matter with its fences, and whether there was one. Carriage returns are
+// line endings to YAML, and tabs and newlines text.
+func controls(l *diag.List, path string, data []byte, bodyOff int) bool {
+	var lines *diag.Lines
+	n, first := 0, 0
+	for i, r := range string(data[:bodyOff]) {
+		if r == '\r' || !strictyaml.IsControl(r) {
+			continue
+		}
+		if lines == nil {
+			lines = diag.NewLines(path, data)
+		}
+		if n++; n <= maxControls {
+			l.Errorf(lines.Pos(i), "control character %U in front matter: remove it", r)
+		} else if n == maxControls+1 {
+			first = i
+		}
+	}
+	if n > maxControls {
+		l.Errorf(lines.Pos(first), "%d more control characters in front matter: remove them", n-maxControls)
+	}
+	return n > 0
 }
 
 // tag files front-matter problems under their lint rules.

@@ -86,6 +86,8 @@ var Keep = []string{".gitkeep", "README.md"}
 // removes it. Until Commit the destination is untouched.
 type Tree struct {
 	dest, root string
+	given      string  // dest as given, for messages
+	guards     []Guard // checked again before the swap
 
 	dirMu sync.Mutex
 	dirs  map[string]bool // folders made
@@ -111,11 +113,15 @@ func (t *Tree) mkdir(d string) error {
 	return nil
 }
 
-// Create starts a new tree for dest. dest's parent must exist.
-func Create(dest string) (*Tree, error) {
-	dest = filepath.Clean(dest)
-	t := &Tree{dest: dest, paths: map[string]bool{}, dirs: map[string]bool{}}
-	t.root = filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".new-"+token())
+// Create starts a new tree for dest, which CheckDestination must accept
+// with guards. dest's parent must exist.
+func Create(dest string, guards ...Guard) (*Tree, error) {
+	real, err := CheckDestination(dest, guards...)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tree{dest: real, given: dest, guards: guards, paths: map[string]bool{}, dirs: map[string]bool{}}
+	t.root = filepath.Join(filepath.Dir(real), "."+filepath.Base(real)+".new-"+token())
 	if err := os.Mkdir(t.root, 0o755); err != nil {
 		return nil, err
 	}
@@ -126,6 +132,9 @@ func Create(dest string) (*Tree, error) {
 // an error.
 func (t *Tree) Add(outs ...Output) error {
 	for _, o := range outs {
+		if o.Path == Marker {
+			return fmt.Errorf("output path %s is the build's own marker", o.Path)
+		}
 		p := filepath.Join(t.root, filepath.FromSlash(o.Path))
 		if !strings.HasPrefix(p, t.root+string(filepath.Separator)) {
 			return fmt.Errorf("output path %q escapes the site", o.Path)
@@ -152,12 +161,18 @@ func (t *Tree) Add(outs ...Output) error {
 // Abort removes the tree.
 func (t *Tree) Abort() { os.RemoveAll(t.root) }
 
-// Commit carries over the Keep files of the old destination, makes the
+// Commit checks the destination again (it may have changed during the
+// build), carries over the Keep files of the old destination, writes the
+// Marker, makes the
 // tree (those included) durable with one sync of the file system rather than one fsync a
 // file (the profile of a 1,000-policy build showed per-file fsync as a
 // third of its time), and swaps it in for the destination. On failure the
 // tree is removed and the destination is as it was.
 func (t *Tree) Commit() error {
+	if _, err := CheckDestination(t.given, t.guards...); err != nil {
+		t.Abort()
+		return err
+	}
 	if err := t.carryOver(); err != nil {
 		t.Abort()
 		return err
@@ -190,10 +205,11 @@ func (t *Tree) Commit() error {
 	return nil
 }
 
-// Write replaces the folder dest with exactly outs, writing them in
-// parallel. dest's parent must exist.
-func Write(dest string, outs []Output) error {
-	t, err := Create(dest)
+// Write replaces the folder dest with exactly outs (and the Marker),
+// writing them in parallel. dest's parent must exist; CheckDestination
+// must accept it with guards.
+func Write(dest string, outs []Output, guards ...Guard) error {
+	t, err := Create(dest, guards...)
 	if err != nil {
 		return err
 	}
@@ -240,8 +256,11 @@ func syncDir(d string) {
 }
 
 // carryOver copies the Keep files from the old destination into the tree,
-// unless the site has its own.
+// unless the site has its own, and writes the Marker.
 func (t *Tree) carryOver() error {
+	if err := os.WriteFile(filepath.Join(t.root, Marker), markerBody, 0o644); err != nil {
+		return err
+	}
 	for _, name := range Keep {
 		b, err := os.ReadFile(filepath.Join(t.dest, name))
 		if err != nil {

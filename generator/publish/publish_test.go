@@ -12,7 +12,7 @@ import (
 func TestWrite(t *testing.T) {
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")
-	old := map[string]string{".gitkeep": "", "README.md": "placeholder", "gone/index.html": "a removed policy"}
+	old := map[string]string{".gitkeep": "", "README.md": "placeholder", "gone/index.html": "a removed policy", Marker: string(markerBody)}
 	for name, body := range old {
 		p := filepath.Join(dest, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
@@ -29,9 +29,10 @@ func TestWrite(t *testing.T) {
 		{"two outputs at one path", []Output{{Path: "a/index.html", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "two outputs at a/index.html", old},
 		{"escaping path", []Output{{Path: "../outside.html", Body: []byte("x")}}, "escapes the site", old},
 		{"replaces, keeping the placeholders", []Output{{Path: "index.html", Body: []byte("home")}, {Path: "privacy/history/index.html", Body: []byte("h")}},
-			"", map[string]string{".gitkeep": "", "README.md": "placeholder", "index.html": "home", "privacy/history/index.html": "h"}},
+			"", map[string]string{".gitkeep": "", "README.md": "placeholder", "index.html": "home", "privacy/history/index.html": "h", Marker: string(markerBody)}},
 		{"a site's own README.md wins", []Output{{Path: "README.md", Body: []byte("mine")}},
-			"", map[string]string{".gitkeep": "", "README.md": "mine"}},
+			"", map[string]string{".gitkeep": "", "README.md": "mine", Marker: string(markerBody)}},
+		{"the marker is the build's own", []Output{{Path: Marker, Body: []byte("x")}}, "marker", map[string]string{".gitkeep": "", "README.md": "mine", Marker: string(markerBody)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Write(dest, tc.outs)

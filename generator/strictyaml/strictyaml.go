@@ -6,6 +6,11 @@
 // Keys are matched to fields by their `yaml:"name"` tag. Strings keep the
 // literal text of the scalar: `version: 1.10` decodes to "1.10", never 1.1.
 // A field whose type implements Unmarshaler decodes itself.
+//
+// Text never holds a control character (C0 but tab and newline, DEL, C1),
+// which YAML's double-quoted escapes can write ("\e", "\x1b"): each is a
+// problem at its scalar. A mapping's unknown keys are reported one by one
+// up to MaxUnknown, then as one problem counting the rest.
 package strictyaml
 
 import (
@@ -49,6 +54,11 @@ type decoder struct {
 	problems []Problem
 	aliases  int
 }
+
+// MaxUnknown is how many unknown keys of one mapping are reported one by
+// one; the rest are counted in one more problem, so 450,000 keys are not
+// 450,000 problems (nor 450,000 searches for the key meant).
+const MaxUnknown = 20
 
 // maxAliases bounds alias expansion, so a few lines of YAML cannot expand
 // into millions of values (the "billion laughs").
@@ -111,6 +121,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 		}
 		fields := structFields(v.Type())
 		seen := map[string]bool{}
+		unknown, more := 0, -1 // more: index of the first unknown key not reported alone
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if seen[k.Value] {
@@ -120,6 +131,12 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 			seen[k.Value] = true
 			idx, ok := fields[k.Value]
 			if !ok {
+				if unknown++; unknown > MaxUnknown {
+					if more < 0 {
+						more = i
+					}
+					continue
+				}
 				msg := fmt.Sprintf("unknown field %q", join(name, k.Value))
 				if s := suggest(k.Value, fields); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -129,10 +146,18 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 			}
 			d.value(val, v.FieldByIndex(idx), join(name, k.Value))
 		}
+		if more >= 0 {
+			k := n.Content[more]
+			d.problems = append(d.problems, Problem{Node: k, Unknown: true,
+				Message: fmt.Sprintf("unknown field %q and %d more unknown fields", join(name, k.Value), unknown-MaxUnknown-1)})
+		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			if n.Kind == yaml.ScalarNode && v.Type().Elem().Kind() == reflect.String {
 				// A single string where a list is wanted: a list of one.
+				if !d.text(n, name) {
+					return
+				}
 				v.Set(reflect.Append(reflect.MakeSlice(v.Type(), 0, 1), reflect.ValueOf(n.Value).Convert(v.Type().Elem())))
 				return
 			}
@@ -154,6 +179,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
+			if !d.text(k, name) {
+				continue
+			}
 			e := reflect.New(v.Type().Elem()).Elem()
 			d.value(val, e, join(name, k.Value))
 			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
@@ -163,7 +191,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 			d.fail(n, "%sexpected text, found %s", prefix(name), kindName(n))
 			return
 		}
-		v.SetString(n.Value)
+		if d.text(n, name) {
+			v.SetString(n.Value)
+		}
 	case reflect.Bool:
 		b, ok := parseBool(n)
 		if !ok {
@@ -197,6 +227,38 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 	default:
 		panic("strictyaml: unsupported field type " + v.Type().String())
 	}
+}
+
+// text reports whether scalar n's text is free of control characters,
+// failing at n when it is not.
+func (d *decoder) text(n *yaml.Node, name string) bool {
+	r, ok := Control(n.Value)
+	if !ok {
+		return true
+	}
+	d.fail(n, "%scontrol character %U in the text: remove it", prefix(name), r)
+	return false
+}
+
+// Control returns the first control character in s other than tab and
+// newline (C0, DEL, C1), and whether there is one. Nothing a reader sees is
+// written with one, and they break the outputs: RFC 5545 forbids them in
+// calendars, XML 1.0 in feeds and sitemaps, and ESC and BS reach pages.
+func Control(s string) (rune, bool) {
+	for _, r := range s {
+		if IsControl(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// IsControl reports whether r is a control character other than tab and
+// newline: U+0000-U+001F, U+007F-U+009F. Carriage return counts: YAML
+// turns the line endings it is given into newlines, so one in text was
+// written as an escape.
+func IsControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' || 0x7f <= r && r <= 0x9f
 }
 
 func parseBool(n *yaml.Node) (bool, bool) {
