@@ -16,11 +16,15 @@ func newCheck(f *flags) *cobra.Command {
 		Use:   "check-config",
 		Short: "Check relay.yaml and the site.yaml it names, then summarise them",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			now, err := f.clock()
+			if err != nil {
+				return err
+			}
 			cfg, err := f.load(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if w := calendarWarning(cfg, time.Now()); w != "" {
+			if w := calendarWarning(cfg, now()); w != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning: %s\n", cfg.Path, w)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n%s", cfg.Path, cfg)
@@ -39,8 +43,8 @@ func calendarWarning(cfg *relay.Config, now time.Time) string {
 	return fmt.Sprintf("the bank holiday list ends in %d; add later years with bank_holidays: (due dates after it skip weekends only)", cfg.Calendar.Last.Year)
 }
 
-func warnCalendar(log *slog.Logger, cfg *relay.Config) {
-	if w := calendarWarning(cfg, time.Now()); w != "" {
+func warnCalendar(log *slog.Logger, cfg *relay.Config, now time.Time) {
+	if w := calendarWarning(cfg, now); w != "" {
 		log.Warn(w)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -56,7 +57,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // flags shared by the commands that read relay.yaml.
-type flags struct{ config string }
+type flags struct {
+	config string
+	// now, when set (the hidden --now, for tests), is the instant the
+	// relay's clock starts at; it runs on at the real clock's pace.
+	now string
+}
+
+// clock is the relay's clock: the real one, or one started at --now.
+func (f *flags) clock() (func() time.Time, error) {
+	if f.now == "" {
+		return time.Now, nil
+	}
+	start, err := time.Parse(time.RFC3339, f.now)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--now: %q is not an RFC 3339 time such as 2026-11-23T10:00:00Z", f.now)}
+	}
+	real := time.Now()
+	return func() time.Time { return start.Add(time.Since(real)) }, nil
+}
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f := &flags{}
@@ -76,6 +95,10 @@ down is retried, for days if need be; nothing acknowledged is dropped.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&f.config, "config", "c", "relay.yaml", "the relay configuration")
+	// Tests run the binary at a fixed time, so that no test depends on the
+	// day it runs; not for production, hence hidden.
+	root.PersistentFlags().StringVar(&f.now, "now", "", "start the relay's clock at this RFC 3339 time (for tests)")
+	_ = root.PersistentFlags().MarkHidden("now")
 	root.AddCommand(newServe(f), newCheck(f), newList(f), buildinfo.Command("formrelay"))
 	for _, c := range root.Commands() {
 		c.SilenceUsage = true

@@ -20,12 +20,16 @@ func newServe(f *flags) *cobra.Command {
 		Use:   "serve",
 		Short: "Receive requests and deliver them (SIGTERM or SIGINT drains and stops)",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			now, err := f.clock()
+			if err != nil {
+				return err
+			}
 			cfg, err := f.load(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			log := newLogger(cmd.ErrOrStderr(), cfg.LogFormat)
-			warnCalendar(log, cfg)
+			warnCalendar(log, cfg, now())
 			if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 				debug.SetGCPercent(relay.GCPercent)
 			}
@@ -33,6 +37,7 @@ func newServe(f *flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			r.Now = now
 			defer r.Close()
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
