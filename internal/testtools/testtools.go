@@ -2,7 +2,9 @@
 // Java with the Nu HTML Checker, and axe-core. `make test` installs them
 // (scripts/deps.sh). When one is missing, a test fails under make or in CI
 // (POLICYSITE_REQUIRE_TOOLS or CI set) and is skipped, saying why, only for a
-// plain `go test` on a developer's machine.
+// plain `go test` on a developer's machine. It also starts Chromium the
+// way every browser test does, and pins the clock its pages see
+// (PinClock), so that no browser test depends on the day it runs.
 package testtools
 
 import (
