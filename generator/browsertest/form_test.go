@@ -287,7 +287,7 @@ func TestFormWithoutJavaScript(t *testing.T) {
 
 	fill(t, tb, "Grace Hopper", "")
 	tb.click(t, "form.request button[type=submit]")
-	tb.arrive(t, `location.origin == "`+rg.relay+`" && document.title.startsWith("Error: ")`)
+	tb.arrive(t, `location.origin == "`+rg.relay+`" && document.title.startsWith("Error: ") && document.readyState == "complete"`)
 	for _, c := range []struct{ what, js, want string }{
 		{"summary link", `document.querySelector(".summary a").getAttribute("href") + " " + document.querySelector(".summary a").textContent`, "#f-email Enter your email address"},
 		{"field invalid", `document.getElementById("f-email").getAttribute("aria-invalid")`, "true"},
@@ -327,7 +327,8 @@ func TestFormWithoutJavaScript(t *testing.T) {
 // thanks waits for the relay's thanks page and returns the reference it shows.
 func (tb *tab) thanks(t *testing.T, rg *relayRig) string {
 	t.Helper()
-	tb.arrive(t, `location.origin == "`+rg.relay+`" && location.pathname == "/requests/thanks"`)
+	// Arrived once parsed: the address changes before the page is read.
+	tb.arrive(t, `location.origin == "`+rg.relay+`" && location.pathname == "/requests/thanks" && document.readyState == "complete"`)
 	ref := eval[string](t, tb, `(document.querySelector(".reference strong") || {}).textContent || ""`)
 	if !refRE.MatchString(ref) {
 		t.Fatalf("thanks page shows reference %q:\n%s", ref, eval[string](t, tb, `document.body.innerText`))
