@@ -6,7 +6,7 @@ PORT     ?= 1313
 # Tests that need Chromium, Java or the npm tools fail (never skip) under make.
 export POLICYSITE_REQUIRE_TOOLS := 1
 
-.PHONY: all run build test test-go deps vet fuzz bench clean
+.PHONY: all run build test test-go test-calendar deps vet fuzz bench clean
 
 all: build
 
@@ -26,6 +26,21 @@ run: $(BIN)/policysite
 ## test: install test tools if missing, then run every test
 test: deps vet
 	$(GO) test -count=1 ./...
+
+## test-calendar: every test again on other days: no test may depend on the
+## day it runs. Each run moves Go's calendar (SOURCE_DATE_EPOCH, which
+## policysite reads for today) and, through faketime's LD_PRELOAD, the
+## clock of every dynamically linked program the tests start: Chromium and
+## Java (Go's own clock is the vDSO's and does not move). TestLargePolicy,
+## which builds a 5 MB policy for a fixed --now and reads no clock, is left
+## out: it is most of the suite's time and make test runs it.
+CALENDAR_DAYS ?= 2031-06-01 2026-12-31
+test-calendar: deps
+	@set -e; for d in $(CALENDAR_DAYS); do \
+	  echo "test-calendar: the calendar at $$d 12:00:00 UTC"; \
+	  SOURCE_DATE_EPOCH=$$(date -u -d "$$d 12:00:00" +%s) faketime "$$d 12:00:00 UTC" \
+	    $(GO) test -count=1 -skip '^TestLargePolicy$$' ./...; \
+	done
 
 deps:
 	@scripts/deps.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Go does not bring: the Nu HTML Checker
-# (vnu-jar) and axe-core from npm into tools/node_modules, and Chromium from
+# (vnu-jar) and axe-core from npm into tools/node_modules, and Chromium and
+# faketime (for make test-calendar, which moves Chromium's clock) from
 # Debian's packages. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +21,20 @@ chromium_bin() {
   done
   return 1
 }
-if ! chromium_bin >/dev/null; then
+# apt_install PACKAGE COMMAND: installs PACKAGE from Debian's packages when
+# COMMAND is missing (as root), or says how to.
+apt_install() {
+  need "$2" && return 0
   if [ "$(id -u)" = 0 ]; then
-    echo "deps: installing chromium from Debian's packages"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "deps: installing $1 from Debian's packages"
+    [ -n "${apt_updated:-}" ] || { apt-get update -qq; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   else
-    echo "deps: Chromium is missing; the browser tests need it. Install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2
+    echo "deps: $1 is missing; the tests need it. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y $1" >&2
     exit 1
   fi
-fi
-echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core)"
+}
+chromium_bin >/dev/null || apt_install chromium chromium
+apt_install faketime faketime
+echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime)"

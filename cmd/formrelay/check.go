@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,18 +12,18 @@ import (
 )
 
 func newCheck(f *flags) *cobra.Command {
-	var now string
 	cmd := &cobra.Command{
 		Use:   "check-config",
 		Short: "Check relay.yaml and the site.yaml it names, then summarise them",
 		Long: `check-config reads relay.yaml and the site.yaml it names, reports every
 problem as file:line:col, and summarises the configuration. It lists the
 bank holidays of the next twelve months that move a due date, one-off
-changes from relay.yaml marked, to compare with https://www.gov.uk/bank-holidays.`,
+changes from relay.yaml marked, to compare with https://www.gov.uk/bank-holidays.
+With --now 2031-03-01 the list starts from that day instead of today.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			today, err := today(now)
+			now, err := f.clock()
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			cfg, err := f.load(cmd.ErrOrStderr())
 			if err != nil {
@@ -32,28 +31,11 @@ changes from relay.yaml marked, to compare with https://www.gov.uk/bank-holidays
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "%s: ok\n%s", cfg.Path, cfg)
-			printHolidays(out, cfg, today)
+			printHolidays(out, cfg, date.Of(now().In(ukZone())))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&now, "now", "", "list the bank holidays from this date (such as 2031-03-01) instead of today")
 	return cmd
-}
-
-// today is the date given with --now, or today in the UK.
-func today(now string) (date.Date, error) {
-	if now == "" {
-		t := time.Now()
-		if uk, err := time.LoadLocation("Europe/London"); err == nil {
-			t = t.In(uk)
-		}
-		return date.Of(t), nil
-	}
-	d, err := date.Parse(now)
-	if err != nil || date.MonthOnly(now) {
-		return date.Date{}, fmt.Errorf("--now %q: want a date such as 2031-03-01", now)
-	}
-	return d, nil
 }
 
 // printHolidays lists the bank holidays from today to a year on, the

@@ -31,7 +31,7 @@ var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // start runs the binary and waits until it logs its address.
 func start(t *testing.T, bin, cfg string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin, "serve", "--config", cfg)}
+	p := &process{cmd: exec.Command(bin, "serve", "--config", cfg, "--now", testNow)}
 	stderr, err := p.cmd.StderrPipe()
 	must(t, err)
 	must(t, p.cmd.Start())
@@ -124,6 +124,11 @@ func TestKilledAfterAcknowledging(t *testing.T) {
 	}
 	if msgs[0].To[0] != "dpo@larkfield.example" || msgs[1].To[0] != "grace@example.org" {
 		t.Errorf("recipients %v %v", msgs[0].To, msgs[1].To)
+	}
+	// Received on 23 November 2026 (the relay's clock, --now): due one
+	// calendar month on.
+	if !strings.Contains(msgs[0].Body, "Reply due by:  Wednesday 23 December 2026") {
+		t.Errorf("officer's email, received %s:\n%s", testNow, msgs[0].Body)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(p2.logs(), "msg=delivered ref="+ref) && time.Now().Before(deadline) {

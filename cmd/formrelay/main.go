@@ -16,10 +16,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/policysite/policysite/cmd/formrelay/internal/relay"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/internal/buildinfo"
 )
@@ -56,7 +58,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // flags shared by the commands that read relay.yaml.
-type flags struct{ config string }
+type flags struct {
+	config string
+	// now, when set (--now: hidden from serve's help, for tests; check-config
+	// lists bank holidays from it), is the instant the relay's clock starts
+	// at; it runs on at the real clock's pace.
+	now string
+}
+
+// ukZone is where dates are reckoned: the UK, or UTC where the machine has
+// no zone database.
+func ukZone() *time.Location {
+	if uk, err := time.LoadLocation("Europe/London"); err == nil {
+		return uk
+	}
+	return time.UTC
+}
+
+// clock is the relay's clock: the real one, or one started at --now.
+func (f *flags) clock() (func() time.Time, error) {
+	if f.now == "" {
+		return time.Now, nil
+	}
+	start, err := time.Parse(time.RFC3339, f.now)
+	if err != nil {
+		// A date alone is 09:00 that day in the UK: check-config lists
+		// the bank holidays from a day, and a DPO writes a day.
+		d, derr := date.Parse(f.now)
+		if derr != nil || date.MonthOnly(f.now) {
+			return nil, usageError{fmt.Errorf("--now: %q is neither a date such as 2031-03-01 nor an RFC 3339 time such as 2026-11-23T10:00:00Z", f.now)}
+		}
+		start = time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, ukZone())
+	}
+	real := time.Now()
+	return func() time.Time { return start.Add(time.Since(real)) }, nil
+}
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f := &flags{}
@@ -76,6 +112,10 @@ down is retried, for days if need be; nothing acknowledged is dropped.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&f.config, "config", "c", "relay.yaml", "the relay configuration")
+	// Tests run the binary at a fixed time, so that no test depends on the
+	// day it runs; not for production, hence hidden.
+	root.PersistentFlags().StringVar(&f.now, "now", "", "start the relay's clock at this RFC 3339 time (for tests)")
+	_ = root.PersistentFlags().MarkHidden("now")
 	root.AddCommand(newServe(f), newCheck(f), newList(f), buildinfo.Command("formrelay"))
 	for _, c := range root.Commands() {
 		c.SilenceUsage = true

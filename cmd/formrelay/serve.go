@@ -20,6 +20,10 @@ func newServe(f *flags) *cobra.Command {
 		Use:   "serve",
 		Short: "Receive requests and deliver them (SIGTERM or SIGINT drains and stops)",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			now, err := f.clock()
+			if err != nil {
+				return err
+			}
 			cfg, err := f.load(cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -32,6 +36,7 @@ func newServe(f *flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			r.Now = now
 			defer r.Close()
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {

@@ -67,7 +67,7 @@ func TestCheckCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Findings) != 2 || doc.Findings[0].Rule != "review-overdue" || doc.Summary.Errors != 1 {
 		t.Errorf("json: %v %s", err, out.String())
 	}
-	if code := run([]string{"check", "--source", dir, "--format", "yaml"}, &out, &errb); code != 2 {
+	if code := run([]string{"check", "--source", dir, "--now", "2026-01-15", "--format", "yaml"}, &out, &errb); code != 2 {
 		t.Errorf("unknown format: exit %d, want 2", code)
 	}
 	// build shows lint findings as warnings and still succeeds.
@@ -110,7 +110,7 @@ func TestReviewsCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.AsOf != "2026-01-15" || len(doc.Policies) != 2 || doc.Policies[1].Slug != "safeguarding" || doc.Policies[1].DaysLeft != 36 || doc.Policies[1].Status != "current" {
 		t.Errorf("json: %v %s", err, out.String())
 	}
-	if code := run([]string{"reviews", "--source", dir, "--format", "xml"}, &out, &errb); code != 2 {
+	if code := run([]string{"reviews", "--source", dir, "--now", "2026-01-15", "--format", "xml"}, &out, &errb); code != 2 {
 		t.Errorf("unknown format: exit %d, want 2", code)
 	}
 }

@@ -37,12 +37,34 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// testNow is the day the end-to-end tests build for: every command that
+// reads a site is given --now, and the binary's environment says the same
+// day (binEnv), so no test sees the day it runs.
+const testNow = "2026-11-23"
+
+// binEnv is the environment the built binary runs in: the test's own, less
+// what would tell it the date or the time zone (SOURCE_DATE_EPOCH, TZ, and
+// libfaketime's variables), plus SOURCE_DATE_EPOCH at testNow, so that a
+// command run without --now still sees a fixed day.
+func binEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "SOURCE_DATE_EPOCH", k == "TZ", k == "LD_PRELOAD", strings.HasPrefix(k, "FAKETIME"):
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(append(env, "TZ=UTC", "SOURCE_DATE_EPOCH=1795392000"), extra...) // 23 November 2026
+}
+
 // runBin runs the built binary in dir and returns its output and exit code.
 func runBin(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=")
+	cmd.Env = binEnv()
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
@@ -181,7 +203,7 @@ func TestInvalidUTF8(t *testing.T) {
 	dir := site(t, nil)
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "bad.md"), []byte("---\ntitle: Caf\xe9\n---\n"), 0o644)
-	_, stderr, code := runBin(t, dir, "build")
+	_, stderr, code := runBin(t, dir, "build", "--now", testNow)
 	if code != 1 || stderr != "content/bad.md:2:11: invalid UTF-8: save the file as UTF-8\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
@@ -195,7 +217,7 @@ func TestSymlinkOutOfSite(t *testing.T) {
 	if err := os.Symlink(secret, filepath.Join(dir, "content", "leak.md")); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runBin(t, dir, "build")
+	_, stderr, code := runBin(t, dir, "build", "--now", testNow)
 	if code != 1 || !strings.Contains(stderr, "content/leak.md: links outside the site folder") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
@@ -206,7 +228,7 @@ func TestSymlinkOutOfSite(t *testing.T) {
 	os.Remove(filepath.Join(dir, "content", "leak.md"))
 	os.Symlink(outside, filepath.Join(dir, "content", "leakdir"))
 	os.Symlink(outside, filepath.Join(dir, "themes"))
-	_, stderr, _ = runBin(t, dir, "build")
+	_, stderr, _ = runBin(t, dir, "build", "--now", testNow)
 	out, _ := exec.Command("grep", "-r", "SECRET-OUTSIDE", filepath.Join(dir, "public")).CombinedOutput()
 	if len(out) > 0 {
 		t.Errorf("content from outside the site was published: %s (stderr %s)", out, stderr)
@@ -222,7 +244,7 @@ func TestLargePolicy(t *testing.T) {
 	}
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "large.md"), []byte(b.String()), 0o644)
-	stdout, stderr, code := runBin(t, dir, "build")
+	stdout, stderr, code := runBin(t, dir, "build", "--now", testNow)
 	if code != 0 || !strings.HasPrefix(stdout, "Built 1 policy (0 overdue, 0 due soon) in ") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -235,19 +257,19 @@ func TestLargePolicy(t *testing.T) {
 // after a policy is removed leaves no page of it behind.
 func TestAtomicBuild(t *testing.T) {
 	dir := site(t, map[string]string{"a.md": "A", "b.md": "B"})
-	if _, stderr, code := runBin(t, dir, "build"); code != 0 {
+	if _, stderr, code := runBin(t, dir, "build", "--now", testNow); code != 0 {
 		t.Fatal(stderr)
 	}
 	before := snapshot(t, filepath.Join(dir, "public"))
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: [\n---\n"), 0o644)
-	if _, _, code := runBin(t, dir, "build"); code != 1 {
+	if _, _, code := runBin(t, dir, "build", "--now", testNow); code != 1 {
 		t.Fatalf("exit %d for broken YAML", code)
 	}
 	if after := snapshot(t, filepath.Join(dir, "public")); after != before {
 		t.Error("failed build changed public/")
 	}
 	os.Remove(filepath.Join(dir, "content", "a.md"))
-	if _, stderr, code := runBin(t, dir, "build"); code != 0 {
+	if _, stderr, code := runBin(t, dir, "build", "--now", testNow); code != 0 {
 		t.Fatal(stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "a")); !errors.Is(err, fs.ErrNotExist) {
@@ -282,7 +304,7 @@ func TestReproducible(t *testing.T) {
 	src := filepath.Join("..", "..")
 	a, b := t.TempDir(), t.TempDir()
 	for _, d := range []string{a, b} {
-		if _, stderr, code := runBin(t, ".", "build", "--source", src, "--destination", d, "--now", "2026-11-23", "--quiet"); code != 0 {
+		if _, stderr, code := runBin(t, ".", "build", "--source", src, "--destination", d, "--now", testNow, "--quiet"); code != 0 {
 			t.Fatalf("build: %s", stderr)
 		}
 	}
@@ -298,7 +320,7 @@ func TestReproducible(t *testing.T) {
 	// SOURCE_DATE_EPOCH stands for --now.
 	c := t.TempDir()
 	cmd := exec.Command(binary, "build", "--source", src, "--destination", c, "--quiet")
-	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1795392000") // 23 November 2026
+	cmd.Env = binEnv("SOURCE_DATE_EPOCH=1795392000") // 23 November 2026
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}

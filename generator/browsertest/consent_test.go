@@ -1,15 +1,16 @@
 package browsertest
 
 import (
-	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/internal/testtools"
 )
 
 var buildDay = date.New(2026, 11, 23)
@@ -215,28 +216,13 @@ func TestReaskOnRevisionAndAge(t *testing.T) {
 	if tb.visible(t, "#consent") {
 		t.Fatal("the revision 1 choice should still hold on the revision 1 site")
 	}
-	if _, err := chromedp.Call(tb.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: shiftClock(`Date.now() + 190 * 864e5`)}); err != nil {
+	if _, err := chromedp.Call(tb.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: testtools.ClockScript(viewedAt.AddDate(0, 0, 190))}); err != nil {
 		t.Fatal(err)
 	}
 	tb.open(t, s1.URL+"/")
 	if !tb.visible(t, "#consent") {
 		t.Error("a choice more than six months old should be asked again")
 	}
-}
-
-// shiftClock returns a script that makes the page's clock read the time
-// the expression gives (evaluated once, with the real Date).
-func shiftClock(expr string) string {
-	return fmt.Sprintf(`(function () {
-  var D = Date, off = (%s) - D.now();
-  function F() {
-    if (!(this instanceof F)) return new D(D.now() + off).toString();
-    if (arguments.length === 0) return new D(D.now() + off);
-    return new (Function.prototype.bind.apply(D, [null].concat([].slice.call(arguments))))();
-  }
-  F.prototype = D.prototype; F.now = function () { return D.now() + off; }; F.UTC = D.UTC; F.parse = D.parse;
-  window.Date = F;
-})();`, expr)
 }
 
 func TestPlainNoticeWithoutOptionalCookies(t *testing.T) {
@@ -325,7 +311,13 @@ func TestOverdueReevaluatedInBrowser(t *testing.T) {
 	if !strings.Contains(string(s.outputs["handbook/index.html"]), `class="notice current"`) {
 		t.Fatal("at build time the handbook is current")
 	}
-	tb := newTab(t, shiftClock(`Date.UTC(2028, 0, 15, 12)`))
+	// Viewed on the day it was built, the page agrees with the build.
+	tb := newTab(t)
+	tb.open(t, s.URL+"/")
+	if got := eval[string](t, tb, `document.querySelector("[data-summary]").textContent`); got != "3 policies · 1 overdue" {
+		t.Errorf("index summary viewed on the day of the build: %q", got)
+	}
+	tb = newTab(t, testtools.ClockScript(time.Date(2028, time.January, 15, 12, 0, 0, 0, time.UTC)))
 	tb.open(t, s.URL+"/handbook/")
 	if got := eval[string](t, tb, `document.querySelector(".notice").textContent`); !strings.HasPrefix(got, "Review overdue") || !tb.visible(t, ".notice") {
 		t.Errorf("viewed in 2028 the notice reads %q", got)

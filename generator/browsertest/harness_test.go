@@ -41,18 +41,14 @@ func TestMain(m *testing.M) {
 // storage) of the one Chromium this test binary starts.
 func browser(t *testing.T, listen func(ev any)) context.Context {
 	t.Helper()
-	bin := testtools.Chromium(t)
+	testtools.Chromium(t) // fails or skips t without one
 	browserOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "policysite-chromium-")
 		if err != nil {
 			browserErr = err
 			return
 		}
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-			chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-			chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-			chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(dir))
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), testtools.ChromiumOptions(t, dir)...)
 		ctx, cancel := chromedp.NewContext(alloc)
 		browserErr = chromedp.Do(ctx) // starts the browser
 		browserCtx = ctx
@@ -84,6 +80,13 @@ type tab struct {
 // the test can read them.
 const cspRecorder = `window.__csp = []; document.addEventListener("securitypolicyviolation", function (e) { window.__csp.push(e.violatedDirective + " " + e.blockedURI); });`
 
+// viewedAt is when the pages of a new tab think it is, whatever the
+// machine's clock says: noon on the day the test sites are built for.
+var viewedAt = time.Date(2026, time.November, 23, 12, 0, 0, 0, time.UTC)
+
+// newTab opens a tab whose pages' clock starts at viewedAt; setup scripts
+// run after that, before each page's own (testtools.ClockScript moves the
+// clock again).
 func newTab(t *testing.T, setup ...string) *tab {
 	t.Helper()
 	tb := &tab{}
@@ -96,6 +99,9 @@ func newTab(t *testing.T, setup ...string) *tab {
 	})
 	tb.ctx = ctx
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := testtools.PinClock(ctx, viewedAt); err != nil {
 		t.Fatal(err)
 	}
 	for _, src := range append([]string{cspRecorder}, setup...) {

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,22 +12,6 @@ import (
 	"github.com/policysite/policysite/internal/testtools"
 )
 
-func chromium(t *testing.T) context.Context {
-	t.Helper()
-	bin := testtools.Chromium(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()))
-	ctx, cancel := chromedp.NewContext(alloc)
-	// A generous bound so a hang fails instead of blocking the suite; no
-	// assertion depends on timing.
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelT(); cancel(); cancelAlloc() })
-	return ctx
-}
-
 // An open page reloads itself after a save, and swaps its stylesheet without
 // reloading after a CSS-only save.
 func TestBrowserReloads(t *testing.T) {
@@ -39,7 +22,7 @@ func TestBrowserReloads(t *testing.T) {
 	}
 	write(t, dir, "themes/default/assets/site.css", string(css))
 	s := start(t, dir)
-	ctx := chromium(t)
+	ctx := testtools.Browser(t, time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)) // the day dev_test builds for
 
 	poll := func(cond, what string) {
 		t.Helper()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/date"
 )
 
 func TestParseHeaders(t *testing.T) {
@@ -28,7 +29,7 @@ func TestParseHeaders(t *testing.T) {
 // production will refuse. Caching stays the preview's own.
 func TestServesHeaders(t *testing.T) {
 	dir := newSite(t)
-	res, err := generator.Render(generator.Options{Source: dir})
+	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 3, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,15 +2,24 @@
 // Java with the Nu HTML Checker, and axe-core. `make test` installs them
 // (scripts/deps.sh). When one is missing, a test fails under make or in CI
 // (POLICYSITE_REQUIRE_TOOLS or CI set) and is skipped, saying why, only for a
-// plain `go test` on a developer's machine.
+// plain `go test` on a developer's machine. It also starts Chromium the
+// way every browser test does, and pins the clock its pages see
+// (PinClock), so that no browser test depends on the day it runs.
 package testtools
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 )
 
 // Root returns the repository root.
@@ -66,4 +75,69 @@ func AxeJS(t testing.TB) []byte {
 		missing(t, "axe-core")
 	}
 	return b
+}
+
+// ClockScript returns a script that sets a page's clock: run before the
+// page's own scripts (page.AddScriptToEvaluateOnNewDocument), it makes
+// Date, new Date() and Date.now() start at at when the document loads and
+// run on from there, whatever day the machine's clock says. Dates built from
+// arguments (new Date(2026, 0, 1), Date.UTC, Date.parse) are untouched.
+// Injected twice, the later script reads the earlier one's clock.
+func ClockScript(at time.Time) string {
+	return fmt.Sprintf(`(function () {
+  var D = Date, off = %d - D.now();
+  function F() {
+    if (!(this instanceof F)) return new D(D.now() + off).toString();
+    if (arguments.length === 0) return new D(D.now() + off);
+    return new (Function.prototype.bind.apply(D, [null].concat([].slice.call(arguments))))();
+  }
+  F.prototype = D.prototype; F.prototype.constructor = F;
+  F.now = function () { return D.now() + off; }; F.UTC = D.UTC; F.parse = D.parse;
+  window.Date = F;
+})();`, at.UnixMilli())
+}
+
+// Zone is the time zone the browser tests' pages run in (PinClock), so that
+// the day a page reckons from its clock is the same on every machine.
+const Zone = "Europe/London"
+
+// PinClock sets the clock of every page the tab ctx loads from now on to
+// start at at (ClockScript), in the time zone Zone. Call it before the
+// first navigation.
+func PinClock(ctx context.Context, at time.Time) error {
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: ClockScript(at)})
+	if err != nil {
+		return err
+	}
+	_, err = chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: Zone})
+	return err
+}
+
+// ChromiumOptions are the options the browser tests start Chromium with:
+// headless, without a sandbox, fetching nothing in the background, its
+// profile in dir.
+func ChromiumOptions(t testing.TB, dir string) []chromedp.ExecAllocatorOption {
+	t.Helper()
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(Chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(dir),
+	}
+}
+
+// Browser starts a Chromium for t alone and returns its tab, whose pages'
+// clock starts at at (PinClock). Every step of the test together gets a
+// generous bound, so a hang fails rather than blocking the suite; the
+// browser stops when t ends.
+func Browser(t testing.TB, at time.Time) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), ChromiumOptions(t, t.TempDir())...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelT(); cancel(); cancelAlloc() })
+	if err := PinClock(ctx, at); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
 }

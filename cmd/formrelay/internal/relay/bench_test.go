@@ -57,6 +57,7 @@ func BenchmarkRelayAccept(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			r.Now = at(testStart)
 			defer r.Close()
 			srv := httptest.NewServer(r.Handler())
 			defer srv.Close()

@@ -317,7 +317,7 @@ func TestFlood(t *testing.T) {
 
 func TestLimiterBounded(t *testing.T) {
 	l := newLimiter(1, 1, 100)
-	now := time.Now()
+	now := testStart
 	refused := 0
 	for i := range 1000 {
 		a := netipAddr4(10, 0, byte(i>>8), byte(i))
@@ -349,7 +349,7 @@ func TestLimiterBounded(t *testing.T) {
 func TestLimiterClockSkew(t *testing.T) {
 	l := newLimiter(60, 5, 100) // one a second, a burst of five
 	a := netipAddr4(10, 0, 0, 1)
-	t0 := time.Now()
+	t0 := testStart
 	for range 5 {
 		l.allow(a, t0.Add(-time.Second)) // the burst, spent
 	}
@@ -461,6 +461,7 @@ func TestDrain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.Now = at(testStart)
 	defer r.Close()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
