@@ -69,6 +69,12 @@ var (
 	contentsRE = regexp.MustCompile(`(?i)^(?:policy\s+)?(?:table\s+of\s+)?contents?:?$|^index$`)
 	typedNumRE = regexp.MustCompile(`^(\d{1,3}(?:\.\d{1,3}){0,3})\.?\s+(\S.*)$`)
 	bulletRE   = regexp.MustCompile(`^[ \t]*(?:[·•▪◦‣∙●○■□➢►✓\-–*]|o)[\t ]+`)
+	// bulletRestRE is bulletRE with an empty group where the text starts.
+	bulletRestRE = regexp.MustCompile(bulletRE.String() + `()`)
+	versionNumRE = regexp.MustCompile(`^\d{1,4}(\.\d{1,4}){0,3}$`)
+	endsDigitRE  = regexp.MustCompile(`\d$`)
+	plainYAMLRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ,.()'’/&-]*$`)
+	yamlWordRE   = regexp.MustCompile(`^(?i:yes|no|true|false|on|off|null|y|n)$`)
 )
 
 // Convert makes the policies of a document: one, or with opts.Split one
@@ -524,7 +530,7 @@ func (p *Policy) historyTable(t *Table, m map[string]string) bool {
 			continue
 		}
 		v := strings.TrimPrefix(strings.ToLower(collapse(cellText(r[vc]))), "v")
-		if !regexp.MustCompile(`^\d{1,4}(\.\d{1,4}){0,3}$`).MatchString(v) {
+		if !versionNumRE.MatchString(v) {
 			continue
 		}
 		if best < 0 || compareVersions(v, bestV) >= 0 {
@@ -592,7 +598,7 @@ func (p *Policy) dropContents(bl []Block) []Block {
 				break
 			}
 			t := collapse(r.Text())
-			if len([]rune(t)) > 100 || strings.HasSuffix(t, ".") && !regexp.MustCompile(`\d$`).MatchString(strings.TrimRight(t, ".")) {
+			if len([]rune(t)) > 100 || strings.HasSuffix(t, ".") && !endsDigitRE.MatchString(strings.TrimRight(t, ".")) {
 				break
 			}
 			j++
@@ -722,7 +728,7 @@ func typedBullets(bl []Block, notes *[]string) []Block {
 			continue
 		}
 		if bulletRE.MatchString(p.Text()) {
-			stripPrefix(p, regexp.MustCompile(bulletRE.String()+`()`))
+			stripPrefix(p, bulletRestRE)
 			p.List = &ListItem{ID: "typed"}
 			n++
 		}
@@ -822,7 +828,7 @@ func (p *Policy) Markdown(prefix string) []byte {
 
 // yamlString quotes a string for YAML when it needs it.
 func yamlString(s string) string {
-	if s != "" && regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ,.()'’/&-]*$`).MatchString(s) && !strings.HasSuffix(s, " ") && !regexp.MustCompile(`^(?i:yes|no|true|false|on|off|null|y|n)$`).MatchString(s) {
+	if s != "" && plainYAMLRE.MatchString(s) && !strings.HasSuffix(s, " ") && !yamlWordRE.MatchString(s) {
 		return s
 	}
 	return strconv.Quote(s)
