@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -94,27 +96,55 @@ func runImport(stdout, stderr io.Writer, opts generator.Options, cfg *config.Sit
 	}
 	defer root.Close()
 
+	// Documents are read and converted in parallel, one worker a core;
+	// they are placed in the order given, so slugs and the report are the
+	// same from run to run.
+	type result struct {
+		policies []*docx.Policy
+		err      error
+	}
+	results := make([]result, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				name := filepath.ToSlash(files[i])
+				data, err := readDocx(files[i])
+				if err != nil {
+					results[i].err = fmt.Errorf("%s: %v", name, err)
+					continue
+				}
+				doc, err := docx.Read(name, data, docx.Limits{})
+				if err != nil {
+					results[i].err = err
+					continue
+				}
+				c := conv
+				c.Name = name
+				results[i].policies = docx.Convert(doc, c)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	failed := 0
 	var out []imported
 	taken := map[string]bool{}
-	for _, f := range files {
-		name := filepath.ToSlash(f)
-		data, err := readDocx(f)
-		if err == nil {
-			var doc *docx.Document
-			doc, err = docx.Read(name, data, docx.Limits{})
-			if err == nil {
-				conv.Name = name
-				for _, p := range docx.Convert(doc, conv) {
-					out = append(out, place(root, name, p, taken))
-				}
-				continue
-			}
-		} else {
-			err = fmt.Errorf("%s: %v", name, err)
+	for i, r := range results {
+		if r.err != nil {
+			fmt.Fprintln(stderr, r.err)
+			failed++
+			continue
 		}
-		fmt.Fprintln(stderr, err)
-		failed++
+		for _, p := range r.policies {
+			out = append(out, place(root, filepath.ToSlash(files[i]), p, taken))
+		}
 	}
 	// Refuse before writing anything: an import is whole or not at all.
 	var exist []string

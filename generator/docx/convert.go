@@ -66,7 +66,6 @@ type File struct {
 }
 
 var (
-	contentsRE = regexp.MustCompile(`(?i)^(?:policy\s+)?(?:table\s+of\s+)?contents?:?$|^index$`)
 	typedNumRE = regexp.MustCompile(`^(\d{1,3}(?:\.\d{1,3}){0,3})\.?\s+(\S.*)$`)
 	bulletRE   = regexp.MustCompile(`^[ \t]*(?:[·•▪◦‣∙●○■□➢►✓\-–*]|o)[\t ]+`)
 	// bulletRestRE is bulletRE with an empty group where the text starts.
@@ -581,13 +580,23 @@ func isDefinitions(t *Table) bool {
 	return terms[a] && defs[b]
 }
 
+// contentsLabels are the lines that start a contents list typed by hand.
+var contentsLabels = map[string]bool{"contents": true, "content": true, "table of contents": true, "policy table of contents": true, "policy contents": true, "index": true}
+
+func isContents(text string) bool {
+	if len(text) > 40 {
+		return false
+	}
+	return contentsLabels[strings.TrimSuffix(strings.ToLower(collapse(text)), ":")]
+}
+
 // dropContents drops a contents list typed by hand: a "Contents" line and
 // the short lines after it. The site makes the contents from the headings.
 func (p *Policy) dropContents(bl []Block) []Block {
 	out := bl[:0:0]
 	for i := 0; i < len(bl); i++ {
 		q, ok := bl[i].(*Para)
-		if !ok || !contentsRE.MatchString(collapse(q.Text())) {
+		if !ok || len(q.Inlines) > 8 || !isContents(q.Text()) {
 			out = append(out, bl[i])
 			continue
 		}

@@ -17,11 +17,12 @@ type style struct {
 
 // styles resolves paragraph and character styles through their basedOn chains.
 type styles struct {
-	byID map[string]*style
+	byID  map[string]*style
+	paras map[string]paraKind // para's answers, by style id
 }
 
 func parseStyles(root *node) *styles {
-	s := &styles{byID: map[string]*style{}}
+	s := &styles{byID: map[string]*style{}, paras: map[string]paraKind{}}
 	if root == nil {
 		return s
 	}
@@ -104,6 +105,15 @@ type paraKind struct {
 // outline level (the nearest in the chain that says), whether it is the
 // title, and the numbering it brings.
 func (s *styles) para(id string) paraKind {
+	if k, ok := s.paras[id]; ok {
+		return k
+	}
+	k := s.resolvePara(id)
+	s.paras[id] = k
+	return k
+}
+
+func (s *styles) resolvePara(id string) paraKind {
 	var k paraKind
 	if id == "" {
 		id = s.defaultPara()

@@ -10,4 +10,13 @@ pandoc retention.md -o ../retention-pandoc.docx
 out=$(mktemp -d)
 soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" policy-centre.fodt >/dev/null
 mv "$out/policy-centre.docx" ../policy-centre-lo-split.docx
+
+# The benchmark's long policy, from a generated source, as pandoc writes it
+# and as LibreOffice saves it again.
+python3 long.py
+pandoc long.md -o ../bench/long-pandoc.docx
+rm long.md
+soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" ../bench/long-pandoc.docx >/dev/null
+mv "$out/long-pandoc.docx" ../bench/long-lo.docx
+
 rmdir "$out"
