@@ -481,7 +481,8 @@ func (w *writer) cell(bl []Block) string {
 }
 
 // definitions writes a two-column Term / Definition table as a definition
-// list.
+// list. A definition of several paragraphs is written loose (a blank line
+// after the term), so that each of them is a paragraph.
 func (w *writer) definitions(t *Table) {
 	for _, r := range t.Rows[1:] {
 		if len(r) < 2 {
@@ -491,9 +492,7 @@ func (w *writer) definitions(t *Table) {
 		if term == "" {
 			continue
 		}
-		w.blank()
-		w.b.WriteString(term + "\n")
-		first := true
+		var paras []string
 		for _, b := range r[1].Blocks {
 			p, ok := b.(*Para)
 			if !ok {
@@ -503,18 +502,24 @@ func (w *writer) definitions(t *Table) {
 			if strings.TrimSpace(s) == "" {
 				continue
 			}
-			s = strings.ReplaceAll(s, "\n", "\n    ")
-			switch {
-			case first:
-				w.b.WriteString(": " + s + "\n")
-			case p.List != nil && !p.List.Ordered:
-				w.b.WriteString("\n    - " + s + "\n")
-			default:
-				w.b.WriteString("\n    " + s + "\n")
+			if p.List != nil {
+				s = "- " + s
 			}
-			first = false
+			paras = append(paras, strings.ReplaceAll(s, "\n", "\n    "))
 		}
-		if first {
+		w.blank()
+		w.b.WriteString(term + "\n")
+		if len(paras) > 1 {
+			w.b.WriteString("\n")
+		}
+		for i, s := range paras {
+			if i == 0 {
+				w.b.WriteString(": " + s + "\n")
+				continue
+			}
+			w.b.WriteString("\n    " + s + "\n")
+		}
+		if len(paras) == 0 {
 			w.b.WriteString(": \n")
 		}
 	}
