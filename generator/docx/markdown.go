@@ -19,6 +19,7 @@ type writer struct {
 	noteNum   map[string]int
 	dropped   map[string]int
 	list      []listCtx
+	listID    string // the ListItem.ID of the outermost list being written
 }
 
 type listCtx struct{ level, indent int }
@@ -72,8 +73,13 @@ func (w *writer) para(p *Para) {
 
 func (w *writer) item(p *Para) {
 	l := p.List
-	if len(w.list) == 0 {
+	if len(w.list) == 0 || l.Level == 0 && l.ID != w.listID {
+		// Another list: a blank line keeps it apart from the one before.
+		w.list = nil
 		w.blank()
+	}
+	if l.Level == 0 {
+		w.listID = l.ID
 	}
 	for len(w.list) > 0 && w.list[len(w.list)-1].level >= l.Level {
 		w.list = w.list[:len(w.list)-1]
