@@ -40,8 +40,10 @@ type Policy struct {
 	Effective   Day
 	NextReview  Day
 	Owner       string
-	Changes     string
-	Numbered    bool
+	// Summary is the document's subtitle.
+	Summary  string
+	Changes  string
+	Numbered bool
 	// Found says where each field came from; Guesses what was guessed
 	// because the document does not say; Notes what was dropped, kept as
 	// it was, or changed.
@@ -205,6 +207,7 @@ func Convert(doc *Document, opts Options) []*Policy {
 		if len(found) == 0 || opts.Split {
 			p.Found = append(p.Found, trailerFound...)
 		}
+		bl = p.subtitle(bl)
 		bl = p.docControl(bl, m)
 		p.applyMeta(m)
 		bl = p.dropContents(bl)
@@ -381,6 +384,23 @@ func liftTrailer(bl []Block) ([]Block, map[string]string, []string) {
 		liftPara(b.(*Para), m, &found)
 	}
 	return bl[:end:end], m, found
+}
+
+// subtitle makes the first paragraph in the Subtitle style before the
+// first heading the policy's summary, shown on the index.
+func (p *Policy) subtitle(bl []Block) []Block {
+	for i, b := range bl {
+		q, ok := b.(*Para)
+		if !ok || q.Heading > 0 {
+			break
+		}
+		if t := collapse(inlineText(q.Inlines, false)); q.Subtitle && t != "" {
+			p.Summary = t
+			p.Found = append(p.Found, fmt.Sprintf("summary: %q, from the Subtitle style", t))
+			return append(bl[:i:i], bl[i+1:]...)
+		}
+	}
+	return bl
 }
 
 // applyMeta fills the policy's fields from what the document said, and
@@ -759,6 +779,9 @@ func (p *Policy) Markdown(prefix string) []byte {
 	fmt.Fprintf(&b, "effective: %s\n", p.Effective)
 	fmt.Fprintf(&b, "next_review: %s\n", p.NextReview)
 	fmt.Fprintf(&b, "owner: %s\n", yamlString(p.Owner))
+	if p.Summary != "" {
+		fmt.Fprintf(&b, "summary: %s\n", yamlString(p.Summary))
+	}
 	if p.Numbered {
 		b.WriteString("numbered: true\n")
 	}
