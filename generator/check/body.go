@@ -352,6 +352,9 @@ func (k *linter) sections(doc ast.Node, src []byte) {
 		for lv := h.Level + 1; lv < len(scopes); lv++ {
 			scopes[lv] = nil // a new parent section: its children start afresh
 		}
+		if title == "" {
+			continue // empty-heading says so; two of them are not a repeat
+		}
 		sc := scopes[h.Level]
 		if sc == nil {
 			sc = &headingScope{lines: map[string]int{}, families: map[string]bool{}, near: newNearIndex()}
