@@ -339,7 +339,9 @@ func slicesCompact(s []string) []string {
 
 // A Result counts what Execute did.
 type Result struct {
-	Uploaded, Removed, Unchanged int
+	Uploaded  int `json:"uploaded"`
+	Removed   int `json:"removed"`
+	Unchanged int `json:"unchanged"`
 }
 
 // An Event is one change Execute made, for progress output.
