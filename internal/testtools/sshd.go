@@ -1,6 +1,7 @@
 package testtools
 
 import (
+	"os"
 	"os/exec"
 	"testing"
 )
@@ -18,5 +19,18 @@ func Sshd(t testing.TB) string {
 		return p
 	}
 	missing(t, "OpenSSH's sshd (apt-get install openssh-server)")
+	return ""
+}
+
+// SFTPServer returns the absolute path of OpenSSH's sftp-server (Debian's
+// openssh-sftp-server, which openssh-server brings).
+func SFTPServer(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/libexec/sftp-server"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	missing(t, "OpenSSH's sftp-server (apt-get install openssh-sftp-server)")
 	return ""
 }

@@ -48,6 +48,8 @@ type SSHD struct {
 func StartSSHD(t testing.TB) *SSHD {
 	t.Helper()
 	bin := testtools.Sshd(t)
+	// sftp-server runs as its own program rather than sshd's internal-sftp,
+	// so that its log (-e -l INFO) can go to a file Ops reads.
 	dir := t.TempDir()
 	hostPub := writeKey(t, filepath.Join(dir, "host_ed25519"))
 	userPub := writeKey(t, filepath.Join(dir, "id_ed25519"))
@@ -80,7 +82,7 @@ UsePAM no
 AllowUsers %s
 Subsystem sftp %s -e -l INFO 2>>%s
 LogLevel INFO
-`, port, filepath.Join(dir, "host_ed25519"), authorized, user, sftpServer(t), filepath.Join(dir, "sftp.log"))
+`, port, filepath.Join(dir, "host_ed25519"), authorized, user, testtools.SFTPServer(t), filepath.Join(dir, "sftp.log"))
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -170,18 +172,6 @@ func (s *SSHD) rel(p string) string {
 		return filepath.ToSlash(r)
 	}
 	return p
-}
-
-// sftpServer is OpenSSH's sftp-server, run as a separate program rather
-// than sshd's internal-sftp so that its log (-e -l INFO) can go to a file.
-func sftpServer(t testing.TB) string {
-	for _, p := range []string{"/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/libexec/sftp-server"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("sshd is installed but not OpenSSH's sftp-server (apt-get install openssh-sftp-server)")
-	return ""
 }
 
 // writeKey writes a new ed25519 private key in OpenSSH's format to file
