@@ -112,6 +112,9 @@ Exit codes: 0 deployed, 1 the deploy failed or was refused, 2 usage.`,
 			if err != nil {
 				return err
 			}
+			if err := deploy.Refine(ctx, tg, local, remote); err != nil {
+				return err
+			}
 			plan, err := deploy.NewPlan(local, remote, deploy.Options{MaxDeletes: maxDeletes, Force: force})
 			var tooMany *deploy.TooManyDeletesError
 			if errors.As(err, &tooMany) && dryRun {

@@ -86,6 +86,42 @@ type Committer interface {
 	Commit(ctx context.Context) error
 }
 
+// A Statter is a Target that can read one file's sha256 when what List
+// returned does not settle whether it changed: an S3 ETag is the MD5 only
+// for objects sent in one piece without KMS encryption.
+type Statter interface {
+	Stat(ctx context.Context, path string) (Remote, error)
+}
+
+// Refine asks t, when it is a Statter, for the sha256 of every file in
+// remote that List's digests say differs from the build, and puts it in
+// remote. A file that really changed costs one more request; a file whose
+// ETag is not an MD5 is not sent again for that.
+func Refine(ctx context.Context, t Target, local []File, remote []Remote) error {
+	st, ok := t.(Statter)
+	if !ok {
+		return nil
+	}
+	built := make(map[string]File, len(local))
+	for _, f := range local {
+		built[f.Path] = f
+	}
+	for i, r := range remote {
+		f, ok := built[r.Path]
+		if !ok || r.SHA256 != "" || r.Same(f) {
+			continue
+		}
+		got, err := st.Stat(ctx, r.Path)
+		if err != nil {
+			return err
+		}
+		if got.SHA256 != "" {
+			remote[i].SHA256 = got.SHA256
+		}
+	}
+	return nil
+}
+
 // Rules give each file its headers.
 type Rules struct {
 	// CacheControl maps a path pattern ("/assets/*", or an exact "/x.html")

@@ -127,9 +127,8 @@ func explainS3(err error) error {
 
 var md5RE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// List lists the objects under the prefix. An object's ETag is its MD5
-// when it was sent in one piece, unencrypted or with S3's own keys; for
-// any other, the sha256 stored with it is read.
+// List lists the objects under the prefix, with the ETag as MD5 where it
+// looks like one; Stat reads the sha256 of the others (Refine).
 func (t *S3Target) List(ctx context.Context) ([]Remote, error) {
 	var out []Remote
 	for obj := range t.client.ListObjects(ctx, t.bucket, minio.ListObjectsOptions{Prefix: t.prefix, Recursive: true}) {
@@ -143,16 +142,19 @@ func (t *S3Target) List(ctx context.Context) ([]Remote, error) {
 		r := Remote{Path: p}
 		if etag := strings.ToLower(strings.Trim(obj.ETag, `"`)); md5RE.MatchString(etag) {
 			r.MD5 = etag
-		} else {
-			info, err := t.client.StatObject(ctx, t.bucket, obj.Key, minio.StatObjectOptions{})
-			if err != nil {
-				return nil, fmt.Errorf("reading %s: %w", obj.Key, explainS3(err))
-			}
-			r.SHA256 = info.UserMetadata[shaMeta]
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// Stat reads the sha256 a deploy stored with the object.
+func (t *S3Target) Stat(ctx context.Context, p string) (Remote, error) {
+	info, err := t.client.StatObject(ctx, t.bucket, t.prefix+p, minio.StatObjectOptions{})
+	if err != nil {
+		return Remote{}, fmt.Errorf("reading %s%s: %w", t.prefix, p, explainS3(err))
+	}
+	return Remote{Path: p, SHA256: info.UserMetadata[shaMeta]}, nil
 }
 
 // Put uploads f with its content type, Cache-Control and sha256. S3

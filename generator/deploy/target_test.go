@@ -55,6 +55,9 @@ func run(t *testing.T, tg deploy.Target, dir string, maxDeletes int) (deploy.Res
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := deploy.Refine(ctx, tg, local, remote); err != nil {
+		t.Fatal(err)
+	}
 	p, err := deploy.NewPlan(local, remote, deploy.Options{MaxDeletes: maxDeletes})
 	if err != nil {
 		return deploy.Result{}, err
