@@ -125,7 +125,11 @@ func TestDeployS3(t *testing.T) {
 	for k, v := range s.Env() {
 		t.Setenv(k, v)
 	}
-	stdout, stderr, code := runBin(t, dir, "deploy", "--format", "json")
+	stdout, stderr, code := runBin(t, dir, "deploy", "--dry-run", "--format", "json")
+	if code != 0 || !strings.Contains(stdout, `"dry_run": true`) || !strings.Contains(stdout, `"path": "assets/`) || len(s.Requests()) != 0 {
+		t.Fatalf("dry run: exit %d, %d writes\n%s%s", code, len(s.Requests()), stdout, stderr)
+	}
+	stdout, stderr, code = runBin(t, dir, "deploy", "--format", "json")
 	if code != 0 {
 		t.Fatalf("deploy: exit %d\n%s%s", code, stdout, stderr)
 	}
