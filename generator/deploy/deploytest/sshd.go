@@ -5,7 +5,9 @@ package deploytest
 
 import (
 	"bufio"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/pem"
 	"fmt"
@@ -52,6 +54,9 @@ func StartSSHD(t testing.TB) *SSHD {
 	// so that its log (-e -l INFO) can go to a file Ops reads.
 	dir := t.TempDir()
 	hostPub := writeKey(t, filepath.Join(dir, "host_ed25519"))
+	// A second host key, of a kind Go's ssh asks for before ed25519, that
+	// known_hosts does not hold: a client must ask for the kind on file.
+	writeECDSAKey(t, filepath.Join(dir, "host_ecdsa"))
 	userPub := writeKey(t, filepath.Join(dir, "id_ed25519"))
 	authorized := filepath.Join(dir, "authorized_keys")
 	if err := os.WriteFile(authorized, ssh.MarshalAuthorizedKey(userPub), 0o600); err != nil {
@@ -71,6 +76,7 @@ func StartSSHD(t testing.TB) *SSHD {
 	cfg := fmt.Sprintf(`Port %d
 ListenAddress 127.0.0.1
 HostKey %s
+HostKey %s
 PidFile none
 AuthorizedKeysFile %s
 StrictModes no
@@ -82,7 +88,7 @@ UsePAM no
 AllowUsers %s
 Subsystem sftp %s -e -l INFO 2>>%s
 LogLevel INFO
-`, port, filepath.Join(dir, "host_ed25519"), authorized, user, testtools.SFTPServer(t), filepath.Join(dir, "sftp.log"))
+`, port, filepath.Join(dir, "host_ecdsa"), filepath.Join(dir, "host_ed25519"), authorized, user, testtools.SFTPServer(t), filepath.Join(dir, "sftp.log"))
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +200,21 @@ func writeKey(t testing.TB, file string) ssh.PublicKey {
 		t.Fatal(err)
 	}
 	return k
+}
+
+func writeECDSAKey(t testing.TB, file string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // NewKey returns a public key no server has, for a wrong known_hosts.
