@@ -172,18 +172,58 @@ func ContentSecurityPolicy(cfg *config.Site) string {
 	}, "; ")
 }
 
+// A HeaderRule is one block of the _headers file: the headers a host sends
+// for the paths that match Path ("/*" every path, "/assets/*" those under
+// /assets/).
+type HeaderRule struct {
+	Path    string
+	Headers []Header
+}
+
+// A Header is one response header.
+type Header struct{ Name, Value string }
+
+// Get returns the value of the header name in r, or "".
+func (r HeaderRule) Get(name string) string {
+	for _, h := range r.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// HeaderRules are the response headers the site asks its host for, in the
+// order _headers lists them. headersFile writes them for Netlify and
+// Cloudflare Pages; `policysite deploy` sets the Cache-Control they give on
+// each object it uploads.
+func HeaderRules(cfg *config.Site) []HeaderRule {
+	return []HeaderRule{
+		{Path: "/*", Headers: []Header{
+			{"Content-Security-Policy", ContentSecurityPolicy(cfg)},
+			{"Referrer-Policy", "strict-origin-when-cross-origin"},
+			{"X-Content-Type-Options", "nosniff"},
+			{"X-Frame-Options", "DENY"},
+			{"Cross-Origin-Opener-Policy", "same-origin"},
+			{"Permissions-Policy", "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"},
+		}},
+		// Assets are named by a hash of their content: a changed file is a new name.
+		{Path: "/assets/*", Headers: []Header{
+			{"Cache-Control", "public, max-age=31536000, immutable"},
+		}},
+	}
+}
+
 // headersFile is _headers, the format Netlify and Cloudflare Pages read.
 func headersFile(cfg *config.Site) publish.Output {
-	h := "/*\n" +
-		"  Content-Security-Policy: " + ContentSecurityPolicy(cfg) + "\n" +
-		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
-		"  X-Content-Type-Options: nosniff\n" +
-		"  X-Frame-Options: DENY\n" +
-		"  Cross-Origin-Opener-Policy: same-origin\n" +
-		"  Permissions-Policy: accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()\n" +
-		"/assets/*\n" +
-		"  Cache-Control: public, max-age=31536000, immutable\n"
-	return publish.Output{Path: "_headers", Body: []byte(h), Raw: true}
+	var b strings.Builder
+	for _, r := range HeaderRules(cfg) {
+		b.WriteString(r.Path + "\n")
+		for _, h := range r.Headers {
+			b.WriteString("  " + h.Name + ": " + h.Value + "\n")
+		}
+	}
+	return publish.Output{Path: "_headers", Body: []byte(b.String()), Raw: true}
 }
 
 // securityTxt is /.well-known/security.txt (RFC 9116), published when

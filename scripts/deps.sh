@@ -8,6 +8,22 @@ cd "$(dirname "$0")/.."
 
 need() { command -v "$1" >/dev/null 2>&1; }
 
+# --- deploy tests (policysite deploy): OpenSSH's sshd and sftp-server ---
+# The SFTP tests start Debian's sshd on a loopback port. The S3 tests need
+# nothing here: their server (gofakes3) is a Go module go test fetches.
+if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/lib/openssh/sftp-server ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing openssh-server from Debian's packages (for the deploy tests)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
+  else
+    echo "deps: sshd is missing; the deploy tests need it. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y openssh-server" >&2
+    exit 1
+  fi
+fi
+# --- end of deploy tests ---
+
 if [ ! -f tools/node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
   need npm || { echo "deps: npm is missing; install Node.js and npm" >&2; exit 1; }
   echo "deps: installing vnu-jar and axe-core into tools/node_modules"

@@ -51,6 +51,8 @@ type Site struct {
 	Requests *form.Spec `yaml:"requests"`
 	// ReviewCalendar publishes reviews.ics, a feed of review due dates.
 	ReviewCalendar bool `yaml:"review_calendar"`
+	// Deploy is where `policysite deploy` publishes the built site.
+	Deploy *Deploy `yaml:"deploy"`
 
 	// Pos holds the position of each top-level key's value, for later
 	// stages' diagnostics.
@@ -336,6 +338,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 		}
 	}
 	s.validateCookies(doc, l)
+	s.validateDeploy(doc, l)
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}
