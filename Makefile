@@ -6,7 +6,7 @@ PORT     ?= 1313
 # Tests that need Chromium, Java or the npm tools fail (never skip) under make.
 export POLICYSITE_REQUIRE_TOOLS := 1
 
-.PHONY: all run build test test-go deps vet fuzz bench clean
+.PHONY: all run build test test-go deps vet fuzz bench clean dist
 
 all: build
 
@@ -54,5 +54,10 @@ bench:
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
 	scripts/bench.sh
 
+## dist: release archives of both commands for Linux, macOS and Windows,
+## with SHA256SUMS, in dist/ (VERSION=v1.2.3 to name them; reproducible)
+dist:
+	VERSION="$(VERSION)" scripts/dist.sh
+
 clean:
-	rm -rf $(BIN) public/*.html public/*/ tools/node_modules
+	rm -rf dist $(BIN) public/*.html public/*/ tools/node_modules
