@@ -21,7 +21,7 @@ build: $(BIN)/policysite $(BIN)/formrelay
 ## run: build the bundled example site into public/ and serve it
 run: $(BIN)/policysite
 	$(BIN)/policysite build
-	$(BIN)/policysite serve --bind $(ADDR) --port $(PORT)
+	$(BIN)/policysite serve --bind $(ADDR) --port $(PORT) --relay-url http://127.0.0.1:8025/requests
 
 ## test: install test tools if missing, then run every test
 test: deps vet

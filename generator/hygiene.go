@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -172,18 +173,89 @@ func ContentSecurityPolicy(cfg *config.Site) string {
 	}, "; ")
 }
 
+// A headerRule is headers sent for the paths a pattern matches: "/*" every
+// path, "/assets/*" those under /assets/. _headers and .htaccess are both
+// written from headerRules, so the hosts they serve agree.
+type headerRule struct {
+	Pattern string
+	Headers [][2]string
+}
+
+// headerRules are the headers every page is sent, then those of assets,
+// whose names carry a hash of their content and so never change.
+func headerRules(cfg *config.Site) []headerRule {
+	return []headerRule{
+		{"/*", [][2]string{
+			{"Content-Security-Policy", ContentSecurityPolicy(cfg)},
+			{"Referrer-Policy", "strict-origin-when-cross-origin"},
+			{"X-Content-Type-Options", "nosniff"},
+			{"X-Frame-Options", "DENY"},
+			{"Cross-Origin-Opener-Policy", "same-origin"},
+			{"Permissions-Policy", "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"},
+		}},
+		{"/assets/*", [][2]string{{"Cache-Control", "public, max-age=31536000, immutable"}}},
+	}
+}
+
 // headersFile is _headers, the format Netlify and Cloudflare Pages read.
 func headersFile(cfg *config.Site) publish.Output {
-	h := "/*\n" +
-		"  Content-Security-Policy: " + ContentSecurityPolicy(cfg) + "\n" +
-		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
-		"  X-Content-Type-Options: nosniff\n" +
-		"  X-Frame-Options: DENY\n" +
-		"  Cross-Origin-Opener-Policy: same-origin\n" +
-		"  Permissions-Policy: accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()\n" +
-		"/assets/*\n" +
-		"  Cache-Control: public, max-age=31536000, immutable\n"
-	return publish.Output{Path: "_headers", Body: []byte(h), Raw: true}
+	var b strings.Builder
+	for _, r := range headerRules(cfg) {
+		b.WriteString(r.Pattern + "\n")
+		for _, h := range r.Headers {
+			b.WriteString("  " + h[0] + ": " + h[1] + "\n")
+		}
+	}
+	return publish.Output{Path: "_headers", Body: []byte(b.String()), Raw: true}
+}
+
+// htaccess is .htaccess, the headers of headerRules for Apache (with
+// mod_headers; AllowOverride All, or FileInfo Indexes), and 404.html for
+// a missing page. Paths are under the site's base path.
+func htaccess(cfg *config.Site) publish.Output {
+	base := basePathOf(cfg)
+	var b strings.Builder
+	b.WriteString("# Written by policysite build, from the rules _headers is written from.\n" +
+		"# Needs mod_headers, and AllowOverride All (docs/publishing.md).\n" +
+		"ErrorDocument 404 " + base + "404.html\n" +
+		"DirectoryIndex index.html\n")
+	for _, r := range headerRules(cfg) {
+		indent := ""
+		if r.Pattern != "/*" {
+			prefix := strings.TrimSuffix(strings.TrimPrefix(r.Pattern, "/"), "*")
+			b.WriteString(`<If "%{REQUEST_URI} =~ m#^` + regexp.QuoteMeta(base+prefix) + `#">` + "\n")
+			indent = "  "
+		}
+		for _, h := range r.Headers {
+			// always: on the 404 page and redirects too. The values hold
+			// no double quote.
+			b.WriteString(indent + `Header always set ` + h[0] + ` "` + strings.ReplaceAll(h[1], `"`, `\"`) + `"` + "\n")
+		}
+		if indent != "" {
+			b.WriteString("</If>\n")
+		}
+	}
+	return publish.Output{Path: ".htaccess", Body: []byte(b.String()), Raw: true}
+}
+
+// noJekyll is .nojekyll: without it GitHub Pages runs Jekyll over the
+// site, which drops .well-known/ (and every folder starting with _ or .).
+// It is an empty file, harmless on every other host.
+var noJekyll = publish.Output{Path: ".nojekyll", Body: []byte{}, Raw: true}
+
+// MetaContentSecurityPolicy is ContentSecurityPolicy for a <meta
+// http-equiv> element, on hosts that send no headers: without the
+// directives browsers ignore there (frame-ancestors, report-uri, sandbox).
+func MetaContentSecurityPolicy(cfg *config.Site) string {
+	var out []string
+	for _, d := range strings.Split(ContentSecurityPolicy(cfg), "; ") {
+		switch strings.Fields(d)[0] {
+		case "frame-ancestors", "report-uri", "sandbox":
+			continue
+		}
+		out = append(out, d)
+	}
+	return strings.Join(out, "; ")
 }
 
 // securityTxt is /.well-known/security.txt (RFC 9116), published when
