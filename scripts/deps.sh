@@ -32,3 +32,17 @@ if ! chromium_bin >/dev/null; then
   fi
 fi
 echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core)"
+
+# --- Apache (generator's .htaccess test serves a built site with a real
+# Apache; the init worktree's block) ---
+if ! command -v apache2 >/dev/null 2>&1 && [ ! -x /usr/sbin/apache2 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing apache2 from Debian's packages"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2 >/dev/null
+  else
+    echo "deps: Apache is missing; the .htaccess test needs it. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y apache2" >&2
+    exit 1
+  fi
+fi

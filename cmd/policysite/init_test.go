@@ -121,6 +121,16 @@ func TestInitEveryHost(t *testing.T) {
 			} else if exists(".github") {
 				t.Errorf("%s: a GitHub workflow was written", host)
 			}
+			index, _ := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+			meta := regexp.MustCompile(`<meta http-equiv="?Content-Security-Policy"? content="([^"]+)"`).FindSubmatch(index)
+			if noHeaders := host == "github-pages" || host == "gitlab-pages"; noHeaders != (meta != nil) {
+				t.Errorf("%s: meta CSP %q", host, meta)
+			} else if meta != nil && (!bytes.Contains(meta[1], []byte("default-src 'self'")) || bytes.Contains(meta[1], []byte("frame-ancestors"))) {
+				t.Errorf("%s: meta CSP %q: want the header's policy without frame-ancestors", host, meta[1])
+			}
+			if _, err := os.Stat(filepath.Join(dir, "public", ".htaccess")); (err == nil) != (host == "apache") {
+				t.Errorf("%s: .htaccess written: %v", host, err == nil)
+			}
 			switch host {
 			case "github-pages":
 				if !hasStep(readWorkflow(t, filepath.Join(dir, ".github/workflows/publish.yml")).steps(), "actions/deploy-pages") {
