@@ -105,7 +105,9 @@ draft: true   # delete this line to publish the policy
 			if err := f.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Created %s as a draft (next review %s): replace its [placeholders], then delete draft: true to publish it\n", filepath.ToSlash(rel), next.Format(cfg.Language))
+			fmt.Fprintf(cmd.OutOrStdout(), "Created %s (next review %s)\n", filepath.ToSlash(rel), next.Format(cfg.Language))
+			// Scripts read the line above; the person, this.
+			fmt.Fprintf(cmd.ErrOrStderr(), "It is a draft: replace its [placeholders] (policysite check lists them), then delete draft: true to publish it.\n")
 			return nil
 		},
 	}
