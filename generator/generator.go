@@ -48,6 +48,9 @@ type Options struct {
 	Now date.Date
 	// BaseURL overrides site.yaml's base_url.
 	BaseURL string
+	// RelayURL overrides site.yaml's requests.relay_url (serve's preview
+	// posting to a relay on this machine).
+	RelayURL string
 	// Drafts includes policies marked draft.
 	Drafts bool
 	// DefaultTheme replaces the embedded default theme (serve uses the files
@@ -558,6 +561,9 @@ type pageSet struct {
 	con    *theme.Consent
 	notice string
 	feed   string // the Atom feed's URL, if the site has one
+	// metaCSP is the policy pages carry themselves on a host that sends
+	// no headers.
+	metaCSP string
 }
 
 func newPageSet(th *theme.Theme, s *site.Site) *pageSet {
@@ -572,6 +578,9 @@ func newPageSet(th *theme.Theme, s *site.Site) *pageSet {
 	if s.Config.BaseURL != "" {
 		ps.feed = s.Config.BaseURL + "feed.xml"
 	}
+	if !s.Config.SendsHeaders() {
+		ps.metaCSP = MetaContentSecurityPolicy(s.Config)
+	}
 	return ps
 }
 
@@ -582,7 +591,7 @@ func (ps *pageSet) page(p *site.Policy, canonicalPath string) *theme.Page {
 	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
 		p = ps.cookie
 	}
-	pg := &theme.Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con}
+	pg := &theme.Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if cfg.BaseURL != "" && canonicalPath != "-" {
 		pg.Canonical = cfg.BaseURL + canonicalPath
 	}
@@ -716,7 +725,10 @@ func dataFiles(s *site.Site) ([]publish.Output, error) {
 		outs = append(outs, publish.Output{Path: "sitemap.xml", Body: b.Bytes()})
 	}
 	outs = append(outs, publish.Output{Path: "robots.txt", Body: []byte(robots), Raw: true})
-	outs = append(outs, headersFile(cfg))
+	outs = append(outs, headersFile(cfg), noJekyll)
+	if cfg.Host == "apache" {
+		outs = append(outs, htaccess(cfg))
+	}
 	outs = append(outs, securityTxt(s)...)
 	return outs, nil
 }

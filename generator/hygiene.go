@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -194,9 +195,9 @@ func (r HeaderRule) Get(name string) string {
 }
 
 // HeaderRules are the response headers the site asks its host for, in the
-// order _headers lists them. headersFile writes them for Netlify and
-// Cloudflare Pages; `policysite deploy` sets the Cache-Control they give on
-// each object it uploads.
+// order _headers lists them: headersFile writes them for Netlify and
+// Cloudflare Pages, htaccess for Apache, and `policysite deploy` sets the
+// Cache-Control they give on each object it uploads.
 func HeaderRules(cfg *config.Site) []HeaderRule {
 	return []HeaderRule{
 		{Path: "/*", Headers: []Header{
@@ -224,6 +225,55 @@ func headersFile(cfg *config.Site) publish.Output {
 		}
 	}
 	return publish.Output{Path: "_headers", Body: []byte(b.String()), Raw: true}
+}
+
+// htaccess is .htaccess, the headers of HeaderRules for Apache (with
+// mod_headers; AllowOverride All, or FileInfo Indexes), and 404.html for
+// a missing page. Paths are under the site's base path.
+func htaccess(cfg *config.Site) publish.Output {
+	base := basePathOf(cfg)
+	var b strings.Builder
+	b.WriteString("# Written by policysite build, from the rules _headers is written from.\n" +
+		"# Needs mod_headers, and AllowOverride All (docs/publishing.md).\n" +
+		"ErrorDocument 404 " + base + "404.html\n" +
+		"DirectoryIndex index.html\n")
+	for _, r := range HeaderRules(cfg) {
+		indent := ""
+		if r.Path != "/*" {
+			prefix := strings.TrimSuffix(strings.TrimPrefix(r.Path, "/"), "*")
+			b.WriteString(`<If "%{REQUEST_URI} =~ m#^` + regexp.QuoteMeta(base+prefix) + `#">` + "\n")
+			indent = "  "
+		}
+		for _, h := range r.Headers {
+			// always: on the 404 page and redirects too. The values hold
+			// no double quote.
+			b.WriteString(indent + `Header always set ` + h.Name + ` "` + strings.ReplaceAll(h.Value, `"`, `\"`) + `"` + "\n")
+		}
+		if indent != "" {
+			b.WriteString("</If>\n")
+		}
+	}
+	return publish.Output{Path: ".htaccess", Body: []byte(b.String()), Raw: true}
+}
+
+// noJekyll is .nojekyll: without it GitHub Pages runs Jekyll over the
+// site, which drops .well-known/ (and every folder starting with _ or .).
+// It is an empty file, harmless on every other host.
+var noJekyll = publish.Output{Path: ".nojekyll", Body: []byte{}, Raw: true}
+
+// MetaContentSecurityPolicy is ContentSecurityPolicy for a <meta
+// http-equiv> element, on hosts that send no headers: without the
+// directives browsers ignore there (frame-ancestors, report-uri, sandbox).
+func MetaContentSecurityPolicy(cfg *config.Site) string {
+	var out []string
+	for _, d := range strings.Split(ContentSecurityPolicy(cfg), "; ") {
+		switch strings.Fields(d)[0] {
+		case "frame-ancestors", "report-uri", "sandbox":
+			continue
+		}
+		out = append(out, d)
+	}
+	return strings.Join(out, "; ")
 }
 
 // securityTxt is /.well-known/security.txt (RFC 9116), published when

@@ -1,28 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Go does not bring: the Nu HTML Checker
-# (vnu-jar) and axe-core from npm into tools/node_modules, and Chromium and
-# faketime (for make test-calendar, which moves Chromium's clock) from
-# Debian's packages. Safe to run again: it installs only what is missing.
+# (vnu-jar) and axe-core from npm into tools/node_modules, and from Debian's
+# packages Chromium (browser tests), faketime (make test-calendar, which
+# moves Chromium's clock), OpenSSH's sshd (policysite deploy over SFTP) and
+# Apache (the .htaccess a build writes). The S3 tests' server is a Go
+# module that go test fetches. Safe to run again: it installs only what is
+# missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need() { command -v "$1" >/dev/null 2>&1; }
-
-# --- deploy tests (policysite deploy): OpenSSH's sshd and sftp-server ---
-# The SFTP tests start Debian's sshd on a loopback port. The S3 tests need
-# nothing here: their server (gofakes3) is a Go module go test fetches.
-if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/lib/openssh/sftp-server ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "deps: installing openssh-server from Debian's packages (for the deploy tests)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
-  else
-    echo "deps: sshd is missing; the deploy tests need it. Install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y openssh-server" >&2
-    exit 1
-  fi
-fi
-# --- end of deploy tests ---
 
 if [ ! -f tools/node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
   need npm || { echo "deps: npm is missing; install Node.js and npm" >&2; exit 1; }
@@ -37,10 +24,12 @@ chromium_bin() {
   done
   return 1
 }
-# apt_install PACKAGE COMMAND: installs PACKAGE from Debian's packages when
-# COMMAND is missing (as root), or says how to.
+
+# apt_install PACKAGE FILE: installs PACKAGE from Debian's packages when FILE
+# (a command on PATH, or an absolute path) is missing, as root; otherwise
+# says how to. apt-get update runs once, before the first install.
 apt_install() {
-  need "$2" && return 0
+  if [[ "$2" == /* ]]; then [ -x "$2" ] && return 0; else need "$2" && return 0; fi
   if [ "$(id -u)" = 0 ]; then
     echo "deps: installing $1 from Debian's packages"
     [ -n "${apt_updated:-}" ] || { apt-get update -qq; apt_updated=1; }
@@ -53,4 +42,7 @@ apt_install() {
 }
 chromium_bin >/dev/null || apt_install chromium chromium
 apt_install faketime faketime
-echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime)"
+apt_install openssh-server /usr/sbin/sshd
+apt_install openssh-sftp-server /usr/lib/openssh/sftp-server
+apt_install apache2 /usr/sbin/apache2
+echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime, sshd, apache2)"
