@@ -55,6 +55,7 @@ func formrelayBinary(t *testing.T) string {
 const formSiteYAML = `title: Test policies
 organisation:
   name: Test School
+base_url: http://localhost/
 dpo:
   name: Sam Okafor
   email: dpo@example.org
@@ -64,8 +65,9 @@ requests:
 `
 
 // newRelayRig builds and serves a site whose form posts to a formrelay it
-// starts. The relay allows the site's origin (a local address, as when
-// trying the site out before publishing it) through allowed_origins.
+// starts. The site is one being tried out before it is published (an http
+// base_url on this machine: relay-url refuses a loopback relay for an
+// https site), and the relay allows its origin through allowed_origins.
 func newRelayRig(t *testing.T) *relayRig {
 	t.Helper()
 	bin := formrelayBinary(t)

@@ -165,6 +165,10 @@ func (t *S3Target) Put(ctx context.Context, f File, body io.Reader) error {
 		CacheControl:   f.CacheControl,
 		UserMetadata:   map[string]string{shaMeta: f.SHA256},
 		SendContentMd5: true, // the service checks the bytes it got
+		// Over plain HTTP minio-go signs the body in chunks, and for an
+		// empty one (.nojekyll) sends no Content-Length, which S3 refuses
+		// (MissingContentLength). An empty body has nothing to sign.
+		DisableContentSha256: f.Size == 0,
 	})
 	return explainS3(err)
 }
