@@ -23,7 +23,7 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/theme"
@@ -527,7 +527,7 @@ func chainIn(n parse.Node, f func(ids []string) bool) bool {
 // A bundle is one policy's pages, with what they were rendered from.
 type bundle struct {
 	key  pageKey
-	outs []publish.Output
+	outs []output.File
 }
 
 // A pageKey is everything a policy's pages are rendered from: the
@@ -548,7 +548,7 @@ type pageKey struct {
 // pages renders every output of the site, reusing each policy's pages
 // from the last render when nothing they are rendered from changed, and
 // the pages that list every policy when no policy's summary changed.
-func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]string, sums []summary) ([]publish.Output, error) {
+func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]string, sums []summary) ([]output.File, error) {
 	ps := newPageSet(te.theme, s)
 	sk := siteKey{theme: te.theme, cfg: s.Config, now: s.Now}
 	keep := b.site
@@ -558,7 +558,7 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 	// The lists are rendered beside the rest: at 1,000 policies the index
 	// and the changes page take tens of milliseconds each.
 	var (
-		head, tail []publish.Output
+		head, tail []output.File
 		tailErr    error
 		tailDone   = make(chan struct{})
 	)
@@ -568,7 +568,7 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 	} else {
 		go func() {
 			defer close(tailDone)
-			tailErr = ps.tail(s, te.theme, func(outs []publish.Output) error {
+			tailErr = ps.tail(s, te.theme, func(outs []output.File) error {
 				tail = append(tail, outs...)
 				return nil
 			})
@@ -592,7 +592,7 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 		shared.render = b.n
 	}
 	bundles := make(map[string]*bundle, len(s.Policies))
-	pouts := make([][]publish.Output, len(s.Policies))
+	pouts := make([][]output.File, len(s.Policies))
 	var todo []int
 	for i, p := range s.Policies {
 		key := shared
@@ -639,7 +639,7 @@ func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]strin
 // policies.json, sitemap.xml and the other files for machines.
 // They are handed to emit a few at a time, so a build can write each
 // before the next is made.
-func (ps *pageSet) tail(s *site.Site, th *theme.Theme, emit func([]publish.Output) error) error {
+func (ps *pageSet) tail(s *site.Site, th *theme.Theme, emit func([]output.File) error) error {
 	outs, err := ps.changesPages(s.Changes())
 	if err == nil {
 		err = emit(outs)
@@ -661,10 +661,10 @@ func (ps *pageSet) tail(s *site.Site, th *theme.Theme, emit func([]publish.Outpu
 // It sorts a thousand policies rather than every page of each: the pages
 // of a policy keep together in path order, as no other output's path is
 // under slug/ or a prefix of it (reserved slugs, and slugs have no dots).
-func sortedOutputs(head, tail []publish.Output, policies []*site.Policy, pouts [][]publish.Output) []publish.Output {
+func sortedOutputs(head, tail []output.File, policies []*site.Policy, pouts [][]output.File) []output.File {
 	type block struct {
 		key  string
-		outs []publish.Output
+		outs []output.File
 	}
 	blocks := make([]block, 0, len(head)+len(policies)+len(tail))
 	n := len(head) + len(tail)
@@ -679,7 +679,7 @@ func sortedOutputs(head, tail []publish.Output, policies []*site.Policy, pouts [
 		n += len(pouts[i])
 	}
 	slices.SortFunc(blocks, func(a, b block) int { return strings.Compare(a.key, b.key) })
-	outs := make([]publish.Output, 0, n)
+	outs := make([]output.File, 0, n)
 	for _, bl := range blocks {
 		outs = append(outs, bl.outs...)
 	}
@@ -689,7 +689,7 @@ func sortedOutputs(head, tail []publish.Output, policies []*site.Policy, pouts [
 	return outs
 }
 
-func byPath(a, b publish.Output) int { return strings.Compare(a.Path, b.Path) }
+func byPath(a, b output.File) int { return strings.Compare(a.Path, b.Path) }
 
 // A siteCheck is the findings of check.Site, with what they came from.
 type siteCheck struct {
@@ -757,7 +757,7 @@ func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Po
 type siteEntry struct {
 	key        siteKey
 	sums       []summary
-	head, tail []publish.Output
+	head, tail []output.File
 }
 
 // A siteKey is what the pages listing every policy read besides the
@@ -810,7 +810,7 @@ func sameSummaries(a, b []summary) bool {
 
 // changed returns the paths of outputs that differ from the last good
 // render's, or are new, or are gone, sorted.
-func (b *Builder) changed(outs []publish.Output) []string {
+func (b *Builder) changed(outs []output.File) []string {
 	if b.last == nil {
 		b.last = make(map[string][]byte, len(outs))
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 )
 
 // A control character in a policy's text (ESC, BS, NUL, DEL, C1...) is a
@@ -40,7 +40,7 @@ func TestControlCharactersDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
+	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	var warned []string

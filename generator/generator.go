@@ -30,6 +30,7 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
@@ -81,7 +82,7 @@ func Today() (date.Date, error) {
 // A Result is a rendered site, not yet written.
 type Result struct {
 	Site        *site.Site
-	Outputs     []publish.Output
+	Outputs     []output.File
 	Diagnostics diag.List
 	// Changed are the paths of outputs that are new, differ or are gone
 	// since the Builder's last good render (every path, for the first).
@@ -119,7 +120,7 @@ func Build(opts Options) (*Result, error) {
 		// Render finds site.yaml and the theme loaded already.
 		res, err := b.render(fsys)
 		if err == nil {
-			err = publish.MinifyAll(res.Outputs)
+			err = output.MinifyAll(res.Outputs)
 		}
 		if err == nil {
 			err = publish.Write(DestinationOf(opts), res.Outputs, Guards(opts)...)
@@ -179,9 +180,9 @@ func Build(opts Options) (*Result, error) {
 	}
 	// The pages listing every policy are written a few at a time, each
 	// dropped once written: at 10,000 policies they are tens of megabytes.
-	write := func(outs []publish.Output) error {
+	write := func(outs []output.File) error {
 		for i := range outs {
-			if err := publish.MinifyOne(&outs[i]); err != nil {
+			if err := output.MinifyOne(&outs[i]); err != nil {
 				return err
 			}
 			if err := tree.Add(outs[i]); err != nil {
@@ -258,7 +259,7 @@ func (st *stream) write(i int) {
 	}
 	outs, err := st.ps.policyPages(p, (&site.Site{Policies: []*site.Policy{p}}).Changes())
 	for j := 0; err == nil && j < len(outs); j++ {
-		err = publish.MinifyOne(&outs[j])
+		err = output.MinifyOne(&outs[j])
 	}
 	if err == nil {
 		err = st.tree.Add(outs...)
@@ -596,14 +597,14 @@ func (ps *pageSet) page(p *site.Policy, canonicalPath string) *theme.Page {
 
 // sitePages renders the pages that are no one policy's: the index, 404 and
 // the request form.
-func (ps *pageSet) sitePages() ([]publish.Output, error) {
-	var outs []publish.Output
+func (ps *pageSet) sitePages() ([]output.File, error) {
+	var outs []output.File
 	add := func(path, layout string, pg *theme.Page) error {
 		b, err := ps.theme.Render(layout, pg)
 		if err != nil {
 			return err
 		}
-		outs = append(outs, publish.Output{Path: path, Body: b})
+		outs = append(outs, output.File{Path: path, Body: b})
 		return nil
 	}
 	if err := add("index.html", "index.html", ps.page(nil, "")); err != nil {
@@ -632,7 +633,7 @@ func (ps *pageSet) sitePages() ([]publish.Output, error) {
 
 // policyPages renders p's page, then its history pages; mine are p's
 // changes, newest first.
-func (ps *pageSet) policyPages(p *site.Policy, mine []site.Change) ([]publish.Output, error) {
+func (ps *pageSet) policyPages(p *site.Policy, mine []site.Change) ([]output.File, error) {
 	b, err := ps.theme.Render("policy.html", ps.page(p, p.Slug+"/"))
 	if err != nil {
 		return nil, err
@@ -641,11 +642,11 @@ func (ps *pageSet) policyPages(p *site.Policy, mine []site.Change) ([]publish.Ou
 	if err != nil {
 		return nil, err
 	}
-	return append([]publish.Output{{Path: p.Slug + "/index.html", Body: b}}, hs...), nil
+	return append([]output.File{{Path: p.Slug + "/index.html", Body: b}}, hs...), nil
 }
 
 // dataFiles are the outputs for machines: policies.json, sitemap.xml, robots.txt.
-func dataFiles(s *site.Site) ([]publish.Output, error) {
+func dataFiles(s *site.Site) ([]output.File, error) {
 	cfg := s.Config
 	type entry struct {
 		Slug       string      `json:"slug"`
@@ -674,9 +675,9 @@ func dataFiles(s *site.Site) ([]publish.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	outs := []publish.Output{{Path: "policies.json", Body: append(js, '\n')}}
+	outs := []output.File{{Path: "policies.json", Body: append(js, '\n')}}
 	if cfg.ReviewCalendar {
-		outs = append(outs, publish.Output{Path: "reviews.ics", Body: check.Calendar(s)})
+		outs = append(outs, output.File{Path: "reviews.ics", Body: check.Calendar(s)})
 	}
 	robots := "User-agent: *\nAllow: /\n"
 	if cfg.BaseURL != "" {
@@ -713,9 +714,9 @@ func dataFiles(s *site.Site) ([]publish.Output, error) {
 			}
 		}
 		b.WriteString("</urlset>\n")
-		outs = append(outs, publish.Output{Path: "sitemap.xml", Body: b.Bytes()})
+		outs = append(outs, output.File{Path: "sitemap.xml", Body: b.Bytes()})
 	}
-	outs = append(outs, publish.Output{Path: "robots.txt", Body: []byte(robots), Raw: true})
+	outs = append(outs, output.File{Path: "robots.txt", Body: []byte(robots), Raw: true})
 	outs = append(outs, headersFile(cfg))
 	outs = append(outs, securityTxt(s)...)
 	return outs, nil

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/policysite/policysite/generator/date"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/internal/testtools"
 )
 
@@ -28,7 +28,7 @@ func buildExample(t *testing.T) *Result {
 	if err != nil {
 		t.Fatalf("example site: %v", err)
 	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
+	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	return res
@@ -134,7 +134,7 @@ func TestHTMLValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("awkward site: %v", err)
 	}
-	if err := publish.MinifyAll(odd.Outputs); err != nil {
+	if err := output.MinifyAll(odd.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	write(odd, "awkward")

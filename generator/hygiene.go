@@ -10,7 +10,7 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/theme"
 )
@@ -173,7 +173,7 @@ func ContentSecurityPolicy(cfg *config.Site) string {
 }
 
 // headersFile is _headers, the format Netlify and Cloudflare Pages read.
-func headersFile(cfg *config.Site) publish.Output {
+func headersFile(cfg *config.Site) output.File {
 	h := "/*\n" +
 		"  Content-Security-Policy: " + ContentSecurityPolicy(cfg) + "\n" +
 		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
@@ -183,14 +183,14 @@ func headersFile(cfg *config.Site) publish.Output {
 		"  Permissions-Policy: accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()\n" +
 		"/assets/*\n" +
 		"  Cache-Control: public, max-age=31536000, immutable\n"
-	return publish.Output{Path: "_headers", Body: []byte(h), Raw: true}
+	return output.File{Path: "_headers", Body: []byte(h), Raw: true}
 }
 
 // securityTxt is /.well-known/security.txt (RFC 9116), published when
 // site.yaml names a security contact. It expires a year less a day after
 // the build: the RFC asks for less than a year, and a site rebuilt on
 // every policy change keeps it fresh.
-func securityTxt(s *site.Site) []publish.Output {
+func securityTxt(s *site.Site) []output.File {
 	cfg := s.Config
 	if cfg.SecurityContact == "" {
 		return nil
@@ -202,5 +202,5 @@ func securityTxt(s *site.Site) []publish.Output {
 	if cfg.BaseURL != "" {
 		b.WriteString("Canonical: " + cfg.BaseURL + ".well-known/security.txt\n")
 	}
-	return []publish.Output{{Path: ".well-known/security.txt", Body: []byte(b.String()), Raw: true}}
+	return []output.File{{Path: ".well-known/security.txt", Body: []byte(b.String()), Raw: true}}
 }

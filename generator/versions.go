@@ -8,7 +8,7 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 )
@@ -136,8 +136,8 @@ type VersionView struct {
 
 // historyPages renders the history page of p, each earlier version and
 // each comparison; mine are p's changes, newest first.
-func (ps *pageSet) historyPages(p *site.Policy, mine []site.Change) ([]publish.Output, error) {
-	var outs []publish.Output
+func (ps *pageSet) historyPages(p *site.Policy, mine []site.Change) ([]output.File, error) {
+	var outs []output.File
 	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) error {
 		o, err := ps.versionPage(path, layout, canonical, desc, noIndex, v)
 		outs = append(outs, o)
@@ -172,27 +172,27 @@ func (ps *pageSet) historyPages(p *site.Policy, mine []site.Change) ([]publish.O
 }
 
 // changesPages renders the site's list of changes and the Atom feed.
-func (ps *pageSet) changesPages(all []site.Change) ([]publish.Output, error) {
+func (ps *pageSet) changesPages(all []site.Change) ([]output.File, error) {
 	o, err := ps.versionPage("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.feed})
 	if err != nil {
 		return nil, err
 	}
-	outs := []publish.Output{o}
+	outs := []output.File{o}
 	if ps.feed != "" {
 		b, err := Feed(ps.site, all)
 		if err != nil {
 			return nil, err
 		}
-		outs = append(outs, publish.Output{Path: "feed.xml", Body: b, Raw: true})
+		outs = append(outs, output.File{Path: "feed.xml", Body: b, Raw: true})
 	}
 	return outs, nil
 }
 
-func (ps *pageSet) versionPage(path, layout, canonical, desc string, noIndex bool, v *VersionView) (publish.Output, error) {
+func (ps *pageSet) versionPage(path, layout, canonical, desc string, noIndex bool, v *VersionView) (output.File, error) {
 	pg := ps.page(nil, canonical)
 	pg.Description, pg.NoIndex, pg.Data = desc, noIndex, v
 	b, err := ps.theme.Render(layout, pg)
-	return publish.Output{Path: path, Body: b}, err
+	return output.File{Path: path, Body: b}, err
 }
 
 // atomFeed and atomEntry are the parts of RFC 4287 the feed uses.

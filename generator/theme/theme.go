@@ -22,7 +22,7 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 )
 
@@ -41,7 +41,7 @@ type Theme struct {
 	// been longer than its policy's text: with the text's length, what
 	// to size the next page's buffer to.
 	chrome map[string]*atomic.Int64
-	assets map[string]publish.Output // by logical name: "site.css"
+	assets map[string]output.File // by logical name: "site.css"
 	opts   Options
 }
 
@@ -63,7 +63,7 @@ func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 	if opts.BasePath == "" {
 		opts.BasePath = "/"
 	}
-	t := &Theme{layers: layers, pages: map[string]*template.Template{}, chrome: map[string]*atomic.Int64{}, assets: map[string]publish.Output{}, opts: opts}
+	t := &Theme{layers: layers, pages: map[string]*template.Template{}, chrome: map[string]*atomic.Int64{}, assets: map[string]output.File{}, opts: opts}
 	var l diag.List
 	if err := t.loadAssets(); err != nil {
 		l.Errorf(diag.Pos{File: "themes"}, "%v", err)
@@ -146,21 +146,21 @@ func (t *Theme) loadAssets() error {
 				return fmt.Errorf("%s/assets/%s: %w", layer.Name, e.Name(), err)
 			}
 			ext := path.Ext(e.Name())
-			min, err := publish.Minify(ext, b)
+			min, err := output.Minify(ext, b)
 			if err != nil {
 				return fmt.Errorf("%s/assets/%s: %w", layer.Name, e.Name(), err)
 			}
 			sum := sha256.Sum256(min)
 			name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:5]) + ext
-			t.assets[e.Name()] = publish.Output{Path: "assets/" + name, Body: min, Raw: true}
+			t.assets[e.Name()] = output.File{Path: "assets/" + name, Body: min, Raw: true}
 		}
 	}
 	return nil
 }
 
 // Assets returns the fingerprinted assets, sorted by path.
-func (t *Theme) Assets() []publish.Output {
-	out := make([]publish.Output, 0, len(t.assets))
+func (t *Theme) Assets() []output.File {
+	out := make([]output.File, 0, len(t.assets))
 	for _, a := range t.assets {
 		out = append(out, a)
 	}
