@@ -169,8 +169,8 @@ func (b *Builder) render(fsys fs.FS) (*Result, error) {
 	th, l := b.loadTheme(fsys, cfg, basePath)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	res.Diagnostics.Sort()
-	if res.Diagnostics.HasErrors() {
-		return res, res.Diagnostics.Errors()
+	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
+		return res, stop
 	}
 	outs, err := b.pages(th, s, ids, sums)
 	if err != nil {
@@ -707,11 +707,11 @@ type linkCheck struct {
 	l       diag.List
 }
 
-// checkLinks reports links to policies or headings that do not exist, as
-// checkLinks does, checking again only the policies whose files changed or
-// that link to a policy that changed, appeared or went.
+// checkLinks runs broken-link as checkLinks does, checking again only the
+// policies whose files changed or that link to a policy that changed,
+// appeared or went.
 func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Policy]string) diag.List {
-	t := newLinkTargets(s, files)
+	t := check.NewLinks(s, slugsOf(files), nil)
 	// What each slug is: a published policy's files, or a draft (or a
 	// policy that failed to build).
 	state := make(map[string]string, len(files))
@@ -737,7 +737,7 @@ func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Po
 	for _, p := range s.Policies {
 		c := b.links[p.Slug]
 		if c == nil || c.id != ids[p] || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
-			c = &linkCheck{id: ids[p], l: t.check(p)}
+			c = &linkCheck{id: ids[p], l: t.Policy(p)}
 			for _, k := range p.Links {
 				if k.Target != "" {
 					c.targets = append(c.targets, markdown.SlugOf(k.Target))

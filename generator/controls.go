@@ -48,7 +48,9 @@ func dropControls(path string, data []byte, bodyOff int) ([]byte, []byte, diag.L
 	if n > maxControlWarnings {
 		l.Warnf(lines.Pos(more), "%d more control characters: dropped", n-maxControlWarnings)
 	}
-	tagRule(l, "control-character")
+	for i := range l {
+		l[i].Rule = "control-character"
+	}
 	return out, out[bodyOff:], l
 }
 

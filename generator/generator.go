@@ -116,7 +116,7 @@ func Build(opts Options) (*Result, error) {
 	cfg, l := b.loadConfig(fsys)
 	basePath := basePathOf(cfg)
 	te, tl := b.loadTheme(fsys, cfg, basePath)
-	if l = append(l, tl...); l.HasErrors() || te.readsSite || te.readsText {
+	if l = append(l, tl...); len(check.Stops(l)) > 0 || te.readsSite || te.readsText {
 		// Render finds site.yaml and the theme loaded already.
 		res, err := b.render(fsys)
 		if err == nil {
@@ -171,12 +171,12 @@ func Build(opts Options) (*Result, error) {
 	res.Site = s
 	siteFindings(&res.Diagnostics, s, checkLinks(s, files, ids), check.Site(s, cfg.Review.WarnDays))
 	res.Diagnostics.Sort()
-	if res.Diagnostics.HasErrors() || st.err != nil {
+	if stop := check.Stops(res.Diagnostics); len(stop) > 0 || st.err != nil {
 		tree.Abort()
 		if st.err != nil {
 			return res, st.err
 		}
-		return res, res.Diagnostics.Errors()
+		return res, stop
 	}
 	// The pages listing every policy are written a few at a time, each
 	// dropped once written: at 10,000 policies they are tens of megabytes.
@@ -367,10 +367,14 @@ func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, d
 	if !strings.Contains(f.Path, "/history/") {
 		// check adds front matter's and markdown's findings to its own,
 		// so check_ignore applies to every rule.
-		l = lintWarnings(check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l}))
+		l = check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l})
 	} else { // superseded versions are not linted, but what would break them is reported
 		for _, p := range r.Problems {
-			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message, Rule: p.Rule})
+			sev := p.Severity
+			if s, ok := check.SeverityOf(p.Rule); ok {
+				sev = s
+			}
+			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
@@ -390,138 +394,31 @@ func tagRule(l diag.List, rule string) {
 	}
 }
 
-// lintWarnings downgrades lint findings to warnings, for build, but for
-// those of rules that stop it (check.Blocks); check restores each rule's
-// own severity (check.SeverityOf).
-func lintWarnings(l diag.List) diag.List {
-	for i := range l {
-		if !check.Blocks(l[i].Rule) {
-			l[i].Severity = diag.Warning
-		}
+// checkLinks runs broken-link over every policy of s; anchors are the
+// policies' anchors by slug, or nil to read their headings.
+func checkLinks(s *site.Site, files []source.File, anchors map[string]site.Anchors) diag.List {
+	t := check.NewLinks(s, slugsOf(files), anchors)
+	var l diag.List
+	for _, p := range s.Policies {
+		l = append(l, t.Policy(p)...)
 	}
 	return l
 }
 
-// checkLinks reports links to policies or headings that do not exist. ids
-// are the policies' anchors by slug, or nil to read their headings.
-func checkLinks(s *site.Site, files []source.File, ids map[string]site.Anchors) diag.List {
-	t := newLinkTargets(s, files)
-	t.ids = ids
-	var l diag.List
-	for _, p := range s.Policies {
-		l = append(l, t.check(p)...)
+func slugsOf(files []source.File) []string {
+	slugs := make([]string, len(files))
+	for i, f := range files {
+		slugs[i] = f.Slug
 	}
-	return l
+	return slugs
 }
 
 // siteFindings appends to l what is found about the site as a whole: the
 // broken links, a missing cookie policy, and the findings of check.Site.
-// Lint findings inform a build but never stop it: only invalid front
-// matter and broken links would publish a broken site. Review status is
-// not repeated: the build's summary counts it and every page shows it.
 func siteFindings(l *diag.List, s *site.Site, links, lint diag.List) {
-	tagRule(links, "broken-link")
 	*l = append(*l, links...)
-	n := len(*l)
-	checkCookies(s, l)
-	tagRule((*l)[n:], "missing-cookie-policy")
-	for _, d := range lint {
-		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
-			*l = append(*l, lintWarnings(diag.List{d})...)
-		}
-	}
-}
-
-// linkTargets are what links may lead to: the published policies, and the
-// slugs of every policy file, published or not.
-type linkTargets struct {
-	bySlug map[string]*site.Policy
-	exists map[string]bool
-	// ids are the anchors of each policy by slug, when the policies
-	// no longer hold their headings (Build's); otherwise nil.
-	ids map[string]site.Anchors
-	// sets are the anchors of each policy linked to, as a set: a policy
-	// with thousands of headings and a contents list linking to each
-	// would otherwise scan them all for every link.
-	sets map[string]anchorSet
-}
-
-// An anchorSet is one policy's anchors, in order and as a set.
-type anchorSet struct {
-	site.Anchors
-	has map[string]bool
-}
-
-// suggestBudget bounds how many heading ids the "did you mean" of one
-// policy's links to missing headings compares, in all: finding the nearest
-// id scans them all, and a policy of 8,000 broken links to a policy of
-// 8,000 headings would compare 64 million. Past the budget a link is still
-// reported, without a suggestion.
-const suggestBudget = 1 << 20
-
-func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
-	t := &linkTargets{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(files))}
-	for _, p := range s.Policies {
-		t.bySlug[p.Slug] = p
-	}
-	for _, f := range files {
-		t.exists[f.Slug] = true
-	}
-	return t
-}
-
-// check reports p's links to policies or headings that do not exist.
-func (t *linkTargets) check(p *site.Policy) diag.List {
-	var l diag.List
-	budget := suggestBudget
-	for _, k := range p.Links {
-		target := p
-		if k.Target != "" {
-			slug := markdown.SlugOf(k.Target)
-			target = t.bySlug[slug]
-			if target == nil {
-				if t.exists[slug] {
-					l.Errorf(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
-				} else {
-					l.Errorf(k.Pos, "link to missing policy %s", k.Target)
-				}
-				continue
-			}
-		}
-		if k.Fragment == "" {
-			continue
-		}
-		set, ok := t.sets[target.Slug]
-		if !ok {
-			a, ok := t.ids[target.Slug]
-			if !ok {
-				a = target.Anchors()
-			}
-			set = anchorSet{Anchors: a, has: make(map[string]bool, len(a.IDs)+len(a.Aliases))}
-			for _, id := range a.IDs {
-				set.has[id] = true
-			}
-			for _, id := range a.Aliases {
-				set.has[id] = true
-			}
-			if t.sets == nil {
-				t.sets = map[string]anchorSet{}
-			}
-			t.sets[target.Slug] = set
-		}
-		if set.has[k.Fragment] || site.IsFootnote(k.Fragment) {
-			continue
-		}
-		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if budget >= len(set.IDs) {
-			budget -= len(set.IDs)
-			if near := set.Nearest(k.Fragment); near != "" {
-				msg += fmt.Sprintf(" (did you mean #%s?)", near)
-			}
-		}
-		l.Errorf(k.Pos, "%s", msg)
-	}
-	return l
+	*l = append(*l, check.Cookies(s)...)
+	*l = append(*l, lint...)
 }
 
 func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, diag.List) {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/policysite/policysite/generator/config"
-	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
@@ -19,20 +18,6 @@ import (
 // generated "Cookies we use" table ends. Without one, the table goes at the
 // end of the policy under a heading of that name.
 const CookieTableHeading = "Cookies we use"
-
-// checkCookies reports a cookie declaration that names no published policy.
-func checkCookies(s *site.Site, l *diag.List) {
-	c := s.Config.Cookies
-	if c == nil || c.Policy == "" {
-		return
-	}
-	for _, p := range s.Policies {
-		if p.Slug == c.Policy {
-			return
-		}
-	}
-	l.Errorf(s.Config.At("cookies"), "cookies.policy: no policy content/%s.md (the cookie notice links to it)", c.Policy)
-}
 
 // consent builds the cookie notice and the cookie policy page with its
 // generated table. Both are nil when site.yaml declares no cookies.
