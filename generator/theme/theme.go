@@ -23,6 +23,7 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/output"
+	"github.com/policysite/policysite/generator/pages"
 	"github.com/policysite/policysite/generator/site"
 )
 
@@ -177,42 +178,6 @@ func (t *Theme) AssetURL(name string) (string, error) {
 	return t.opts.BasePath + a.Path, nil
 }
 
-// A Page is what a page template is executed with.
-type Page struct {
-	Site *site.Site
-	// Policy is the policy shown, on policy pages.
-	Policy *site.Policy
-	// Canonical is the page's absolute URL when the site has a base_url.
-	Canonical   string
-	Description string
-	NoIndex     bool
-	// CookiePolicy is the site's cookie policy, if it has one.
-	CookiePolicy *site.Policy
-	CookieNotice string
-	// Consent is the cookie notice, on sites that declare their cookies.
-	Consent *Consent
-	// Data carries extra values for a page kind (the request form, the thanks page).
-	Data any
-}
-
-// A Consent is what the cookie notice offers: built from site.yaml's
-// cookies: and scripts:, the single source of truth.
-type Consent struct {
-	// Policy is the URL of the cookie policy.
-	Policy string
-	// Revision is the declaration's revision; a stored choice for another
-	// revision is no choice.
-	Revision string
-	// Cookie stores the visitor's choice; "" when the site does not declare
-	// it, and then a dismissal is not remembered.
-	Cookie    string
-	Necessary config.CookieCategory
-	// Optional are the categories that need consent; none gives a plain notice.
-	Optional []config.CookieCategory
-	// Scripts are emitted inert, to run once their category is consented to.
-	Scripts []config.Script
-}
-
 // StatusView is what the status and notice templates show for one policy:
 // the text for its status at build time, and the text for every status, for
 // the script that re-evaluates the status when the page is viewed.
@@ -259,7 +224,7 @@ func (t *Theme) statusView(p *site.Policy, kind string) StatusView {
 }
 
 // Render executes layout (one of Pages) for data and returns the HTML.
-func (t *Theme) Render(layout string, data *Page) ([]byte, error) {
+func (t *Theme) Render(layout string, data *pages.Page) ([]byte, error) {
 	tpl, ok := t.pages[layout]
 	if !ok {
 		return nil, fmt.Errorf("theme has no layouts/%s", layout)
