@@ -6,7 +6,7 @@ PORT     ?= 1313
 # Tests that need Chromium, Java or the npm tools fail (never skip) under make.
 export POLICYSITE_REQUIRE_TOOLS := 1
 
-.PHONY: all run build test test-go test-calendar deps vet fuzz bench clean
+.PHONY: all run build test test-go test-calendar deps vet fuzz bench clean dist
 
 all: build
 
@@ -21,7 +21,7 @@ build: $(BIN)/policysite $(BIN)/formrelay
 ## run: build the bundled example site into public/ and serve it
 run: $(BIN)/policysite
 	$(BIN)/policysite build
-	$(BIN)/policysite serve --bind $(ADDR) --port $(PORT)
+	$(BIN)/policysite serve --bind $(ADDR) --port $(PORT) --relay-url http://127.0.0.1:8025/requests
 
 ## test: install test tools if missing, then run every test
 test: deps vet
@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzLimits -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/check -run '^$$' -fuzz FuzzPolicy -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/docx -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 	$(GO) test ./generator/form -run '^$$' -fuzz FuzzValidate -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/formrelay/internal/relay -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/formrelay/internal/spool -run '^$$' -fuzz FuzzParseJournal -fuzztime $(FUZZTIME)
@@ -69,5 +70,10 @@ bench:
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
 	scripts/bench.sh
 
+## dist: release archives of both commands for Linux, macOS and Windows,
+## with SHA256SUMS, in dist/ (VERSION=v1.2.3 to name them; reproducible)
+dist:
+	VERSION="$(VERSION)" scripts/dist.sh
+
 clean:
-	rm -rf $(BIN) public/*.html public/*/ tools/node_modules
+	rm -rf dist $(BIN) public/*.html public/*/ tools/node_modules

@@ -559,11 +559,12 @@ func (b *Builder) loadConfig(fsys fs.FS) (*config.Site, diag.List) {
 		b.config.cfg = nil
 		cfg, l := config.Load(fsys)
 		b.overrideBaseURL(cfg)
-		return cfg, l
+		return cfg, append(l, cfg.CheckRelay()...)
 	}
 	if b.config.cfg == nil || !bytes.Equal(data, b.config.data) {
 		cfg, l := config.Parse(data)
 		b.overrideBaseURL(cfg)
+		l = append(l, cfg.CheckRelay()...) // after the override: serve's preview is local
 		b.config.data, b.config.cfg, b.config.l = data, cfg, l
 	}
 	return b.config.cfg, b.config.l
@@ -572,6 +573,9 @@ func (b *Builder) loadConfig(fsys fs.FS) (*config.Site, diag.List) {
 func (b *Builder) overrideBaseURL(cfg *config.Site) {
 	if b.opts.BaseURL != "" {
 		cfg.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/") + "/"
+	}
+	if b.opts.RelayURL != "" && cfg.Requests != nil && !cfg.Requests.Email() {
+		cfg.Requests.RelayURL = b.opts.RelayURL
 	}
 }
 

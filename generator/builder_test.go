@@ -229,7 +229,7 @@ func TestBuilderIncremental(t *testing.T) {
 		{"delete site.yaml", func() []string {
 			rename(t, dir, "site.yaml", "site.yaml.old")
 			return []string{"site.yaml"}
-		}, "cannot read site configuration", nil},
+		}, "not found; run 'policysite init'", nil},
 		{"restore site.yaml", func() []string {
 			rename(t, dir, "site.yaml.old", "site.yaml")
 			return []string{"site.yaml"}

@@ -58,6 +58,9 @@ type Options struct {
 	Now date.Date
 	// BaseURL overrides site.yaml's base_url.
 	BaseURL string
+	// RelayURL overrides site.yaml's requests.relay_url (serve's preview
+	// posting to a relay on this machine).
+	RelayURL string
 	// Drafts includes policies marked draft.
 	Drafts bool
 	// DefaultTheme replaces the embedded default theme (serve uses the files

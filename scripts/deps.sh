@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Go does not bring: the Nu HTML Checker
-# (vnu-jar) and axe-core from npm into tools/node_modules, and Chromium and
-# faketime (for make test-calendar, which moves Chromium's clock) from
-# Debian's packages. Safe to run again: it installs only what is missing.
+# (vnu-jar) and axe-core from npm into tools/node_modules, and from Debian's
+# packages Chromium (browser tests), faketime (make test-calendar, which
+# moves Chromium's clock), OpenSSH's sshd (policysite deploy over SFTP) and
+# Apache (the .htaccess a build writes). The S3 tests' server is a Go
+# module that go test fetches. Safe to run again: it installs only what is
+# missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,10 +24,12 @@ chromium_bin() {
   done
   return 1
 }
-# apt_install PACKAGE COMMAND: installs PACKAGE from Debian's packages when
-# COMMAND is missing (as root), or says how to.
+
+# apt_install PACKAGE FILE: installs PACKAGE from Debian's packages when FILE
+# (a command on PATH, or an absolute path) is missing, as root; otherwise
+# says how to. apt-get update runs once, before the first install.
 apt_install() {
-  need "$2" && return 0
+  if [[ "$2" == /* ]]; then [ -x "$2" ] && return 0; else need "$2" && return 0; fi
   if [ "$(id -u)" = 0 ]; then
     echo "deps: installing $1 from Debian's packages"
     [ -n "${apt_updated:-}" ] || { apt-get update -qq; apt_updated=1; }
@@ -37,4 +42,7 @@ apt_install() {
 }
 chromium_bin >/dev/null || apt_install chromium chromium
 apt_install faketime faketime
-echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime)"
+apt_install openssh-server /usr/sbin/sshd
+apt_install openssh-sftp-server /usr/lib/openssh/sftp-server
+apt_install apache2 /usr/sbin/apache2
+echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime, sshd, apache2)"

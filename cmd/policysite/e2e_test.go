@@ -359,8 +359,16 @@ func TestNewThenBuild(t *testing.T) {
 	if code != 0 || stdout != "Created content/acceptable-use.md (next review 31 January 2027)\n" {
 		t.Fatalf("new: %d %q %q", code, stdout, stderr)
 	}
+	// new writes a draft: a build leaves it out until its author says it
+	// is ready, and --drafts shows it.
 	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-02-01"); code != 0 {
 		t.Fatalf("build of a new policy: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "acceptable-use")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a draft from new was published: %v", err)
+	}
+	if _, stderr, code := runBin(t, dir, "build", "--drafts", "--now", "2026-02-01"); code != 0 {
+		t.Fatalf("build --drafts of a new policy: %s", stderr)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "public", "acceptable-use", "index.html"))
 	if !strings.Contains(string(b), "Acceptable &#34;use&#34; policy") && !strings.Contains(string(b), `Acceptable "use" policy`) {

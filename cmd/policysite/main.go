@@ -75,7 +75,7 @@ optionally, themes/<name>/ files that override the built-in theme.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newBuild(), newServe(), newNew(), newCheck(), newReviews(), buildinfo.Command("policysite"), newRevise(), newReview())
+	root.AddCommand(newInit(), newBuild(), newServe(), newNew(), newCheck(), newReviews(), buildinfo.Command("policysite"), newRevise(), newReview(), newImport(), newDeploy())
 	for _, c := range root.Commands() {
 		c.SilenceUsage = true
 		if c.Args == nil {

@@ -26,7 +26,11 @@ func newNew() *cobra.Command {
 		Short: "Start a new policy with valid front matter",
 		Long: `New writes content/<slug>.md with front matter filled in: version 1.0,
 effective today and next review one review period (site.yaml review.review_period)
-from today. The slug becomes the policy's URL.`,
+from today. The slug becomes the policy's URL.
+
+The policy starts as a draft (draft: true): build leaves it out until you
+delete that line, and check flags each [placeholder] of its stub text until
+you replace it.`,
 		Example: `  policysite new acceptable-use --title "Acceptable use policy" --owner "IT manager"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -70,13 +74,18 @@ effective: %s
 next_review: %s
 owner: %s
 summary: ""
+draft: true   # delete this line to publish the policy
 ---
 
-Say in a sentence or two what this policy is for and who it applies to.
+[Say in a sentence or two what this policy is for and who it applies to.]
 
 ## Scope
 
+[Who and what this policy covers.]
+
 ## Responsibilities
+
+[Who does what under this policy.]
 `, strconv.Quote(title), opts.Now, next, strconv.Quote(owner))
 			path := filepath.Join(opts.Source, rel)
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -97,6 +106,8 @@ Say in a sentence or two what this policy is for and who it applies to.
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Created %s (next review %s)\n", filepath.ToSlash(rel), next.Format(cfg.Language))
+			// Scripts read the line above; the person, this.
+			fmt.Fprintf(cmd.ErrOrStderr(), "It is a draft: replace its [placeholders] (policysite check lists them), then delete draft: true to publish it.\n")
 			return nil
 		},
 	}

@@ -20,6 +20,7 @@ func newServe() *cobra.Command {
 		port    int
 		drafts  bool
 		noWatch bool
+		relay   string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -36,7 +37,7 @@ Content-Security-Policy as the live site.`,
 			if err != nil {
 				return err
 			}
-			opts.Drafts = drafts
+			opts.Drafts, opts.RelayURL = drafts, relay
 			ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s:%d: %w (is another server using the port? try --port 0 for any free port)", bind, port, err)
@@ -54,6 +55,7 @@ Content-Security-Policy as the live site.`,
 	cmd.Flags().StringVar(&bind, "bind", "127.0.0.1", "interface to listen on")
 	cmd.Flags().IntVarP(&port, "port", "p", 1313, "port to listen on (0 picks a free one)")
 	cmd.Flags().BoolVar(&noWatch, "no-watch", false, "serve the first build only; do not rebuild on changes")
+	cmd.Flags().StringVar(&relay, "relay-url", "", "post the request form to this relay instead of site.yaml's, such as http://127.0.0.1:8025/requests")
 	cmd.Flags().BoolVarP(&drafts, "drafts", "D", false, "include policies marked draft: true")
 	return cmd
 }

@@ -55,7 +55,6 @@ func formrelayBinary(t *testing.T) string {
 const formSiteYAML = `title: Test policies
 organisation:
   name: Test School
-base_url: https://policies.example.org/
 dpo:
   name: Sam Okafor
   email: dpo@example.org

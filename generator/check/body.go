@@ -112,8 +112,41 @@ func (k *linter) body() {
 		}
 		return ast.WalkSkipChildren, nil
 	})
+	before := len(k.l)
 	k.sections(doc, src)
+	k.stub(doc, before)
 	k.contents(doc, src)
+}
+
+// stub turns the empty-section findings since k.l[before] into one when
+// every section of the policy is empty: a policy still as a template or
+// `policysite new` left it is one thing to do, not one per heading, and
+// eleven such stubs would otherwise bury the findings that matter.
+func (k *linter) stub(doc ast.Node, before int) {
+	headings := 0
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if _, ok := n.(*ast.Heading); ok {
+			headings++
+		}
+	}
+	var empty []int
+	for i := before; i < len(k.l); i++ {
+		if k.l[i].Rule == "empty-section" {
+			empty = append(empty, i)
+		}
+	}
+	if headings < 2 || len(empty) != headings {
+		return
+	}
+	first := k.l[empty[0]].Pos
+	kept := k.l[:before]
+	for i := before; i < len(k.l); i++ {
+		if k.l[i].Rule != "empty-section" {
+			kept = append(kept, k.l[i])
+		}
+	}
+	k.l = kept
+	k.addPos("empty-section", first, "every one of the %d sections is empty: the policy is still a stub, as a template or `policysite new` left it", headings)
 }
 
 var leadingNumber = regexp.MustCompile(`^\s*[0-9]+(\.[0-9]+)*\.?\s+`)
@@ -351,6 +384,9 @@ func (k *linter) sections(doc ast.Node, src []byte) {
 		title := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(string(t.s), "\x00", " "))), " ")
 		for lv := h.Level + 1; lv < len(scopes); lv++ {
 			scopes[lv] = nil // a new parent section: its children start afresh
+		}
+		if title == "" {
+			continue // empty-heading says so; two of them are not a repeat
 		}
 		sc := scopes[h.Level]
 		if sc == nil {

@@ -55,6 +55,7 @@ var Rules = []Rule{
 	{"duplicate-heading", diag.Warning, false, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, false, "a hand-written contents list naming a section that no heading has"},
 	{"duplicate-title", diag.Error, false, "two policies with the same title"},
+	{"relay-url", diag.Error, true, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
 	{"missing-cookie-policy", diag.Error, true, "site.yaml declares cookies but no policy is the cookie policy"},
 	{"unused-ignore", diag.Warning, false, "an ignore that matches no finding"},
 	{"nesting-too-deep", diag.Error, true, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},

@@ -103,7 +103,9 @@ func WriteText(w io.Writer, l diag.List, line func(diag.Diagnostic) string) erro
 		printed[g] = n + 1
 		var err error
 		switch {
-		case n < TextCap:
+		case n < TextCap, n == TextCap && count[g] == TextCap+1:
+			// One finding past the cap takes no more room than the line
+			// that would count it.
 			_, err = fmt.Fprintln(w, line(d))
 		case n == TextCap:
 			more := count[g] - TextCap

@@ -10,30 +10,8 @@ import (
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/internal/textdist"
 )
-
-// distance is the Levenshtein distance between a and b, in runes: the
-// whole table, as the index's answers are checked against.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // randomKey is a short string over a small alphabet, so that near keys
 // are common.
@@ -54,7 +32,7 @@ func TestBounded(t *testing.T) {
 	var buf []int
 	for range 20000 {
 		a, b, k := randomKey(r), randomKey(r), r.IntN(4)
-		want := min(distance(a, b), k+1)
+		want := min(textdist.Distance(a, b), k+1)
 		if got := bounded([]rune(a), []rune(b), k, &buf); got != want {
 			t.Fatalf("bounded(%q, %q, %d) = %d, want %d", a, b, k, got, want)
 		}
@@ -80,7 +58,7 @@ func TestNearIndex(t *testing.T) {
 			}
 			want, wd := -1, maxEdits+1
 			for i, k := range keys {
-				if d := distance(q, k); d < wd {
+				if d := textdist.Distance(q, k); d < wd {
 					want, wd = i, d
 				}
 			}

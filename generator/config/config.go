@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,6 +52,13 @@ type Site struct {
 	Requests *form.Spec `yaml:"requests"`
 	// ReviewCalendar publishes reviews.ics, a feed of review due dates.
 	ReviewCalendar bool `yaml:"review_calendar"`
+	// Deploy is where `policysite deploy` publishes the built site.
+	Deploy *Deploy `yaml:"deploy"`
+	// Host is where the site is published (one of Hosts), for what only
+	// some hosts need: pages carry their Content-Security-Policy in a
+	// <meta> element where the host sends no headers (github-pages,
+	// gitlab-pages), and apache gets an .htaccess.
+	Host string `yaml:"host"`
 
 	// Pos holds the position of each top-level key's value, for later
 	// stages' diagnostics.
@@ -207,6 +215,16 @@ func (c *Cookies) Declares(name string) bool {
 	return false
 }
 
+// Hosts are the values of host:, the places docs/publishing.md explains.
+var Hosts = []string{"github-pages", "gitlab-pages", "netlify", "cloudflare-pages", "apache", "nginx", "none"}
+
+// SendsHeaders reports whether the site's host sends the headers of
+// _headers or .htaccess: GitHub Pages and GitLab Pages send none of their
+// own choosing.
+func (s *Site) SendsHeaders() bool {
+	return s.Host != "github-pages" && s.Host != "gitlab-pages"
+}
+
 // Defaults for settings site.yaml leaves out.
 const (
 	DefaultLanguage = "en-GB"
@@ -224,7 +242,11 @@ func Load(fsys fs.FS) (*Site, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err != nil {
 		var l diag.List
-		l.Errorf(diag.Pos{File: File}, "cannot read site configuration: %v", unwrapPath(err))
+		if errors.Is(err, fs.ErrNotExist) {
+			l.Errorf(diag.Pos{File: File}, "not found; run 'policysite init' to start a site (or --source to name the site folder)")
+		} else {
+			l.Errorf(diag.Pos{File: File}, "cannot read site configuration: %v", unwrapPath(err))
+		}
 		s := &Site{}
 		s.applyDefaults()
 		return s, l
@@ -249,6 +271,11 @@ func Parse(data []byte) (*Site, diag.List) {
 		s.applyDefaults()
 		return s, l
 	}
+	if len(doc.Content) == 0 {
+		l.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "empty; run 'policysite init' to start a site, or write the organisation's name under organisation:")
+		s.applyDefaults()
+		return s, l
+	}
 	for _, p := range strictyaml.Decode(&doc, s) {
 		l.Errorf(strictyaml.NodePos(File, 0, p.Node), "%s", p.Message)
 	}
@@ -257,6 +284,9 @@ func Parse(data []byte) (*Site, diag.List) {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			s.Pos[root.Content[i].Value] = strictyaml.NodePos(File, 0, root.Content[i+1])
 		}
+	}
+	if n := strictyaml.LookupPath(&doc, "requests.relay_url"); n != nil && n.Kind == yaml.ScalarNode {
+		s.Pos["requests.relay_url"] = strictyaml.NodePos(File, 0, n)
 	}
 	s.applyDefaults()
 	s.validate(&doc, &l)
@@ -308,6 +338,12 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 	if s.Review.WarnDays < 0 {
 		l.Errorf(at("review", "warn_days"), "review.warn_days: must not be negative")
 	}
+	if s.Host != "" && !slices.Contains(Hosts, s.Host) {
+		l.Errorf(at("host"), "host: %q is not a host policysite knows (want one of %s)", s.Host, strings.Join(Hosts, ", "))
+	}
+	if s.Requests != nil && s.Requests.Email() && s.DPO.Email == "" && s.Organisation.Email == "" {
+		l.Errorf(at("requests"), "requests: mode email needs an address to write to: set dpo.email (or organisation.email)")
+	}
 	if !themeRE.MatchString(s.Theme) {
 		l.Errorf(at("theme"), "theme: %q is not a theme folder name", s.Theme)
 	}
@@ -336,6 +372,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 		}
 	}
 	s.validateCookies(doc, l)
+	s.validateDeploy(doc, l)
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}

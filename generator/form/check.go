@@ -38,8 +38,18 @@ func (s *Spec) Check() []error {
 	fail := func(key, format string, args ...any) {
 		errs = append(errs, &CheckError{Key: "requests." + key, Message: fmt.Sprintf(format, args...)})
 	}
-	if s.RelayURL == "" {
-		fail("relay_url", "is required: the form posts to it")
+	switch s.Mode {
+	case "", ModeRelay:
+	case ModeEmail:
+	default:
+		fail("mode", "%q is not a mode (want relay, a form posted to formrelay, or email, a page of ready-made emails)", s.Mode)
+	}
+	if s.Email() {
+		if s.RelayURL != "" {
+			fail("relay_url", "mode email sends no form: remove relay_url, or remove mode to post the form to it")
+		}
+	} else if s.RelayURL == "" {
+		fail("relay_url", "is required: the form posts to it (or set mode: email for a page of ready-made emails, with no relay)")
 	} else if u, err := url.Parse(s.RelayURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" {
 		fail("relay_url", "%q is not an absolute http(s) URL", s.RelayURL)
 	}

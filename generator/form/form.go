@@ -23,6 +23,15 @@ const (
 	CheckboxValue = "yes"
 )
 
+// Modes of taking requests.
+const (
+	ModeRelay = "relay"
+	ModeEmail = "email"
+)
+
+// Email reports whether requests are asked for by email, with no form.
+func (s *Spec) Email() bool { return s.Mode == ModeEmail }
+
 // Field kinds.
 const (
 	KindText     = "text"
@@ -38,6 +47,11 @@ var Kinds = []string{KindText, KindEmail, KindTel, KindTextarea, KindSelect, Kin
 
 // A Spec is the request form declared under `requests:` in site.yaml.
 type Spec struct {
+	// Mode is how requests are taken: ModeRelay (the default) posts a form
+	// to formrelay at RelayURL; ModeEmail publishes no form but a guide to
+	// asking by email, phone or letter, with a prefilled email per type,
+	// for a site that runs no relay.
+	Mode string `yaml:"mode"`
 	// RelayURL is the public URL the form posts to (formrelay's POST /requests).
 	RelayURL string `yaml:"relay_url"`
 	// Types are the rights a visitor may exercise, in the order offered.

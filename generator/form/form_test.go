@@ -92,7 +92,7 @@ func TestCheck(t *testing.T) {
 		want string // one error, or "" for none
 	}{
 		{"default", func(s *Spec) {}, ""},
-		{"no relay url", func(s *Spec) { s.RelayURL = "" }, "requests.relay_url: is required: the form posts to it"},
+		{"no relay url", func(s *Spec) { s.RelayURL = "" }, "requests.relay_url: is required: the form posts to it (or set mode: email for a page of ready-made emails, with no relay)"},
 		{"relative relay url", func(s *Spec) { s.RelayURL = "/requests" }, `requests.relay_url: "/requests" is not an absolute http(s) URL`},
 		{"ftp relay url", func(s *Spec) { s.RelayURL = "ftp://x.example/requests" }, `requests.relay_url: "ftp://x.example/requests" is not an absolute http(s) URL`},
 		{"http relay url", func(s *Spec) { s.RelayURL = "http://127.0.0.1:8025/requests" }, ""},
@@ -344,4 +344,17 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Mailto: one prefilled email per type, every part percent-encoded, so a
+// label holding &, ? or # cannot end the subject or start a new header.
+func TestMailto(t *testing.T) {
+	got := Mailto("dpo@example.org", "Larkfield & Co", Type{ID: "access", Label: "See my data? #1 & more", Help: "A copy."})
+	want := "mailto:dpo@example.org?subject=Data%20protection%20request%3A%20See%20my%20data%3F%20%231%20%26%20more&body=Dear%20data%20protection%20officer%2C%0D%0A%0D%0AI%20am%20making%20a%20data%20protection%20request%20to%20Larkfield%20%26%20Co.%20I%20am%20asking%20you%20to%3A%20see%20my%20data%3F%20%231%20%26%20more.%0D%0A%28A%20copy.%29%0D%0A"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("Mailto =\n%s\nwant a prefix\n%s", got, want)
+	}
+	if strings.ContainsAny(got, " \n\r+") || strings.Count(got, "?") != 1 || strings.Count(got, "&") != 1 {
+		t.Errorf("Mailto is not one encoded URI: %s", got)
+	}
 }

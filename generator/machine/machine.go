@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -26,8 +27,8 @@ import (
 
 // Files returns the outputs for machines, in this order: policies.json,
 // reviews.ics (when site.yaml asks for it), sitemap.xml (with a base_url),
-// robots.txt, _headers and .well-known/security.txt (with a security
-// contact). The Atom feed is Feed's.
+// robots.txt, _headers, .nojekyll, .htaccess (for Apache) and
+// .well-known/security.txt (with a security contact). The Atom feed is Feed's.
 func Files(s *site.Site) ([]output.File, error) {
 	cfg := s.Config
 	type entry struct {
@@ -99,7 +100,10 @@ func Files(s *site.Site) ([]output.File, error) {
 		outs = append(outs, output.File{Path: "sitemap.xml", Body: b.Bytes()})
 	}
 	outs = append(outs, output.File{Path: "robots.txt", Body: []byte(robots), Raw: true})
-	outs = append(outs, headersFile(cfg))
+	outs = append(outs, headersFile(cfg), noJekyll)
+	if cfg.Host == "apache" {
+		outs = append(outs, htaccess(cfg))
+	}
 	outs = append(outs, securityTxt(s)...)
 	return outs, nil
 }
@@ -227,18 +231,110 @@ func ContentSecurityPolicy(cfg *config.Site) string {
 	}, "; ")
 }
 
+// A HeaderRule is one block of the _headers file: the headers a host sends
+// for the paths that match Path ("/*" every path, "/assets/*" those under
+// /assets/).
+type HeaderRule struct {
+	Path    string
+	Headers []Header
+}
+
+// A Header is one response header.
+type Header struct{ Name, Value string }
+
+// Get returns the value of the header name in r, or "".
+func (r HeaderRule) Get(name string) string {
+	for _, h := range r.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// HeaderRules are the response headers the site asks its host for, in the
+// order _headers lists them: headersFile writes them for Netlify and
+// Cloudflare Pages, htaccess for Apache, and `policysite deploy` sets the
+// Cache-Control they give on each object it uploads.
+func HeaderRules(cfg *config.Site) []HeaderRule {
+	return []HeaderRule{
+		{Path: "/*", Headers: []Header{
+			{"Content-Security-Policy", ContentSecurityPolicy(cfg)},
+			{"Referrer-Policy", "strict-origin-when-cross-origin"},
+			{"X-Content-Type-Options", "nosniff"},
+			{"X-Frame-Options", "DENY"},
+			{"Cross-Origin-Opener-Policy", "same-origin"},
+			{"Permissions-Policy", "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"},
+		}},
+		// Assets are named by a hash of their content: a changed file is a new name.
+		{Path: "/assets/*", Headers: []Header{
+			{"Cache-Control", "public, max-age=31536000, immutable"},
+		}},
+	}
+}
+
 // headersFile is _headers, the format Netlify and Cloudflare Pages read.
 func headersFile(cfg *config.Site) output.File {
-	h := "/*\n" +
-		"  Content-Security-Policy: " + ContentSecurityPolicy(cfg) + "\n" +
-		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
-		"  X-Content-Type-Options: nosniff\n" +
-		"  X-Frame-Options: DENY\n" +
-		"  Cross-Origin-Opener-Policy: same-origin\n" +
-		"  Permissions-Policy: accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()\n" +
-		"/assets/*\n" +
-		"  Cache-Control: public, max-age=31536000, immutable\n"
-	return output.File{Path: "_headers", Body: []byte(h), Raw: true}
+	var b strings.Builder
+	for _, r := range HeaderRules(cfg) {
+		b.WriteString(r.Path + "\n")
+		for _, h := range r.Headers {
+			b.WriteString("  " + h.Name + ": " + h.Value + "\n")
+		}
+	}
+	return output.File{Path: "_headers", Body: []byte(b.String()), Raw: true}
+}
+
+// htaccess is .htaccess, the headers of HeaderRules for Apache (with
+// mod_headers; AllowOverride All, or FileInfo Indexes), and 404.html for
+// a missing page. Paths are under the site's base path.
+func htaccess(cfg *config.Site) output.File {
+	base := "/"
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
+		base = u.Path
+	}
+	var b strings.Builder
+	b.WriteString("# Written by policysite build, from the rules _headers is written from.\n" +
+		"# Needs mod_headers, and AllowOverride All (docs/publishing.md).\n" +
+		"ErrorDocument 404 " + base + "404.html\n" +
+		"DirectoryIndex index.html\n")
+	for _, r := range HeaderRules(cfg) {
+		indent := ""
+		if r.Path != "/*" {
+			prefix := strings.TrimSuffix(strings.TrimPrefix(r.Path, "/"), "*")
+			b.WriteString(`<If "%{REQUEST_URI} =~ m#^` + regexp.QuoteMeta(base+prefix) + `#">` + "\n")
+			indent = "  "
+		}
+		for _, h := range r.Headers {
+			// always: on the 404 page and redirects too. The values hold
+			// no double quote.
+			b.WriteString(indent + `Header always set ` + h.Name + ` "` + strings.ReplaceAll(h.Value, `"`, `\"`) + `"` + "\n")
+		}
+		if indent != "" {
+			b.WriteString("</If>\n")
+		}
+	}
+	return output.File{Path: ".htaccess", Body: []byte(b.String()), Raw: true}
+}
+
+// noJekyll is .nojekyll: without it GitHub Pages runs Jekyll over the
+// site, which drops .well-known/ (and every folder starting with _ or .).
+// It is an empty file, harmless on every other host.
+var noJekyll = output.File{Path: ".nojekyll", Body: []byte{}, Raw: true}
+
+// MetaContentSecurityPolicy is ContentSecurityPolicy for a <meta
+// http-equiv> element, on hosts that send no headers: without the
+// directives browsers ignore there (frame-ancestors, report-uri, sandbox).
+func MetaContentSecurityPolicy(cfg *config.Site) string {
+	var out []string
+	for _, d := range strings.Split(ContentSecurityPolicy(cfg), "; ") {
+		switch strings.Fields(d)[0] {
+		case "frame-ancestors", "report-uri", "sandbox":
+			continue
+		}
+		out = append(out, d)
+	}
+	return strings.Join(out, "; ")
 }
 
 // securityTxt is /.well-known/security.txt (RFC 9116), published when

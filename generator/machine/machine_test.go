@@ -46,3 +46,24 @@ func TestSecurityTxt(t *testing.T) {
 		t.Errorf("no contact, yet %v", out)
 	}
 }
+
+// TestHeadersFileBytes pins _headers byte for byte: it is written from
+// HeaderRules, which deploy reads too, and must not change when they move.
+func TestHeadersFileBytes(t *testing.T) {
+	want := "/*\n" +
+		"  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'\n" +
+		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
+		"  X-Content-Type-Options: nosniff\n" +
+		"  X-Frame-Options: DENY\n" +
+		"  Cross-Origin-Opener-Policy: same-origin\n" +
+		"  Permissions-Policy: accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()\n" +
+		"/assets/*\n" +
+		"  Cache-Control: public, max-age=31536000, immutable\n"
+	if got := string(headersFile(&config.Site{}).Body); got != want {
+		t.Errorf("_headers:\n%s\nwant\n%s", got, want)
+	}
+	rules := HeaderRules(&config.Site{})
+	if got := rules[len(rules)-1].Get("cache-control"); got != "public, max-age=31536000, immutable" || rules[0].Get("Cache-Control") != "" {
+		t.Errorf("HeaderRules Cache-Control: %q", got)
+	}
+}

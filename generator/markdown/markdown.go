@@ -375,6 +375,11 @@ func (t *transformer) heading(h *ast.Heading) {
 	legacy := uniqueID(t.legacyIDs, Slug(legacyText(h, t.src)))
 	if txt == "" {
 		t.problem(h, "empty-heading", diag.Warning, "heading has no text: it gets no entry in the contents and no id to link to")
+		if !t.opts.UnsafeHTML && !hasImage(h) {
+			// Its raw HTML is dropped, so it would be an empty <h2>, a
+			// heading a screen reader announces with nothing to say.
+			h.Parent().RemoveChild(h.Parent(), h)
+		}
 		return
 	}
 	id := uniqueID(t.ids, Slug(txt))
@@ -397,6 +402,19 @@ func (t *transformer) heading(h *ast.Heading) {
 	}
 	t.res.Headings = append(t.res.Headings, hd)
 	t.nodes = append(t.nodes, h)
+}
+
+// hasImage reports whether an image is among n's descendants.
+func hasImage(n ast.Node) bool {
+	found := false
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if _, ok := c.(*ast.Image); ok && entering {
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
 }
 
 // aliases puts each heading's old ids on the page, as empty spans at

@@ -16,6 +16,7 @@ import (
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
 )
@@ -43,6 +44,9 @@ type Page struct {
 	Consent *Consent
 	// Data carries extra values for a page kind (the request form, the thanks page).
 	Data any
+	// MetaCSP is the Content-Security-Policy for a <meta http-equiv>
+	// element, on a site whose host sends no headers; else empty.
+	MetaCSP string
 }
 
 // A Consent is what the cookie notice offers: built from site.yaml's
@@ -71,6 +75,9 @@ type Set struct {
 	notice string
 	// Feed is the Atom feed's URL, if the site has one (a base_url).
 	Feed string
+	// metaCSP is the policy pages carry themselves on a host that sends
+	// no headers.
+	metaCSP string
 }
 
 // New returns the pages of s. Policy pages read only s.Config, s.Now and
@@ -87,6 +94,9 @@ func New(s *site.Site, basePath string) *Set {
 	}
 	if s.Config.BaseURL != "" {
 		ps.Feed = s.Config.BaseURL + "feed.xml"
+	}
+	if !s.Config.SendsHeaders() {
+		ps.metaCSP = machine.MetaContentSecurityPolicy(s.Config)
 	}
 	return ps
 }
@@ -107,7 +117,7 @@ func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
 		p = ps.cookie
 	}
-	pg := &Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con}
+	pg := &Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if cfg.BaseURL != "" && canonicalPath != "-" {
 		pg.Canonical = cfg.BaseURL + canonicalPath
 	}

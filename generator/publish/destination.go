@@ -58,7 +58,7 @@ func (e *DestinationError) Error() string {
 // index.html and policies.json among them, is taken to be its build.
 var builtNames = map[string]bool{
 	"index.html": true, "404.html": true, "policies.json": true, "sitemap.xml": true, "robots.txt": true,
-	"feed.xml": true, "reviews.ics": true, "_headers": true, ".well-known": true, "assets": true,
+	"feed.xml": true, "reviews.ics": true, "_headers": true, ".nojekyll": true, ".htaccess": true, ".well-known": true, "assets": true,
 	"changes": true, "requests": true,
 }
 

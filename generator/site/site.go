@@ -16,6 +16,7 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // A Status is where a policy stands against its review date.
@@ -298,7 +299,7 @@ func (a Anchors) Nearest(frag string) string {
 	best, bestD := "", max(1, utf8.RuneCountInString(frag)/3)+1
 	contains, containsD := "", 0
 	for _, id := range a.IDs {
-		d := distance(frag, id)
+		d := textdist.Distance(frag, id)
 		if d < bestD {
 			best, bestD = id, d
 		}
@@ -310,27 +311,4 @@ func (a Anchors) Nearest(frag string) string {
 		return best
 	}
 	return contains
-}
-
-// distance is the Levenshtein distance between a and b, in runes: ids
-// are Unicode.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := 1
-			if ra[i-1] == rb[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

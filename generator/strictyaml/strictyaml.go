@@ -22,6 +22,8 @@ import (
 
 	"github.com/policysite/policysite/generator/diag"
 	"gopkg.in/yaml.v3"
+
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // A Problem is one thing wrong with the document, at Node.
@@ -327,7 +329,7 @@ func Keys(t reflect.Type) []string {
 func suggest(k string, fields map[string][]int) string {
 	best, bestD := "", 3
 	for f := range fields {
-		if d := distance(strings.ToLower(k), f); d < bestD || (d == bestD && f < best && best != "") {
+		if d := textdist.Distance(strings.ToLower(k), f); d < bestD || (d == bestD && f < best && best != "") {
 			best, bestD = f, d
 		}
 	}
@@ -335,27 +337,6 @@ func suggest(k string, fields map[string][]int) string {
 		return ""
 	}
 	return best
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Lookup returns the value node at a path of mapping keys, or the deepest node found.

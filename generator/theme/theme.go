@@ -22,6 +22,7 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/form"
 	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/pages"
 	"github.com/policysite/policysite/generator/site"
@@ -193,10 +194,15 @@ type StatusView struct {
 
 func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":      t.AssetURL,
-		"url":        func(p string) string { return t.opts.BasePath + p },
-		"date":       func(d date.Date) string { return d.Format(t.opts.Language) },
-		"tel":        Tel,
+		"asset": t.AssetURL,
+		"url":   func(p string) string { return t.opts.BasePath + p },
+		"date":  func(d date.Date) string { return d.Format(t.opts.Language) },
+		"tel":   Tel,
+		// mailto is a prefilled email asking for request type ty: its
+		// address is a checked email address (config), the rest encoded.
+		"mailto": func(address, org string, ty form.Type) template.URL {
+			return template.URL(form.Mailto(address, org, ty))
+		},
 		"summary":    Summary,
 		"statusData": t.statusView,
 		"cookieNames": func(c config.CookieCategory) string {

@@ -1,5 +1,5 @@
 // Package testtools finds the external programs some tests need: Chromium,
-// Java with the Nu HTML Checker, and axe-core. `make test` installs them
+// Apache, Java with the Nu HTML Checker, and axe-core. `make test` installs them
 // (scripts/deps.sh). When one is missing, a test fails under make or in CI
 // (POLICYSITE_REQUIRE_TOOLS or CI set) and is skipped, saying why, only for a
 // plain `go test` on a developer's machine. It also starts Chromium the
@@ -140,4 +140,24 @@ func Browser(t testing.TB, at time.Time) context.Context {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return ctx
+}
+
+// Apache returns the path of Debian's apache2 binary and the folder of its
+// modules.
+func Apache(t testing.TB) (bin, modules string) {
+	t.Helper()
+	for _, p := range []string{os.Getenv("APACHE2"), "/usr/sbin/apache2", "/usr/sbin/httpd"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			for _, m := range []string{"/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/libexec/apache2"} {
+				if _, err := os.Stat(filepath.Join(m, "mod_headers.so")); err == nil {
+					return p, m
+				}
+			}
+		}
+	}
+	missing(t, "Apache (apache2, with mod_headers)")
+	return "", ""
 }

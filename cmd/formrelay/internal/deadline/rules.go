@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // A Nation is one of the UK's three bank holiday calendars. Its value is
@@ -73,31 +74,11 @@ func suggestNation(s string) Nation {
 	}
 	best, bestD := Nation(""), 4
 	for _, n := range Nations {
-		if d := distance(s, string(n)); d < bestD {
+		if d := textdist.Distance(s, string(n)); d < bestD {
 			best, bestD = n, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein edit distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Rules returns the bank holidays that the standing rules give nation n

@@ -1,0 +1,55 @@
+package docx
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// translit spells letters that do not decompose into a base letter and a
+// mark, as German, Danish, Polish and Icelandic writers would in a URL.
+var translit = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i", 'ŀ': "l",
+}
+
+// Slug makes a policy's file name from its title: lower case, diacritics
+// dropped ("Política de Cookies" is politica-de-cookies), every other run of
+// characters a hyphen, at most 60 bytes cut at a hyphen. It may return ""
+// for a title with no letters or digits a URL can hold.
+func Slug(title string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range norm.NFD.String(strings.ToLower(title)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		case translit[r] != "":
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteString(translit[r])
+		case r == '\'' || r == '’' || r == '®' || r == '™' || r == '©':
+			// "Children's" is childrens, not children-s.
+		default:
+			hyphen = true
+		}
+	}
+	s := b.String()
+	for len(s) > 60 {
+		i := strings.LastIndexByte(s[:60], '-')
+		if i <= 0 {
+			s = s[:60]
+			break
+		}
+		s = s[:i]
+	}
+	return strings.Trim(s, "-")
+}

@@ -1,0 +1,28 @@
+// Package textdist measures how far apart two strings are, for the
+// "did you mean" of every error that names something unknown: a front
+// matter field, a heading id, a nation of bank holidays.
+package textdist
+
+// Distance is the Levenshtein edit distance between a and b, in runes.
+// It fills the whole table, so it costs len(a)*len(b): callers compare
+// short names, or bound how many they compare.
+func Distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
