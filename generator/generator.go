@@ -11,9 +11,9 @@
 //	site        policies -> the model: *site.Site (review status, versions)
 //	check       the lint rules and their registry, check.Rules
 //	parse       one file -> *site.Policy with its findings (the stages above)
+//	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
 //	pages       the model -> []pages.Spec: every page, its path, layout and data
 //	theme       templates and assets -> HTML for each Spec
-//	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
 //	output      output.File, what every stage after the model makes; the minifier
 //	publish     []output.File -> the destination, in one atomic swap
 //
