@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/internal/testtools"
 )
@@ -43,7 +44,7 @@ func TestReviewStatusReevaluatedInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
+	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"text/template/parse"
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
@@ -22,8 +20,11 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/markdown"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
+	"github.com/policysite/policysite/generator/pages"
+	"github.com/policysite/policysite/generator/parse"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/theme"
@@ -61,8 +62,11 @@ import (
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
-	opts  Options
-	files *fileCache // nil unless Watched
+	opts Options
+	// keep is set for a Builder made to render again: a Build keeps
+	// nothing of a policy's text once its pages are written.
+	keep  bool
+	files *source.Cache // nil unless Watched
 	ids   atomic.Uint64
 	n     uint64 // renders so far
 
@@ -76,7 +80,7 @@ type Builder struct {
 	diffs     map[[2]uint64]*history.Comparison
 	theme     *themeEntry
 	bundles   map[string]*bundle
-	site      *siteEntry
+	listed    *listEntry
 	checked   *siteCheck
 	links     map[string]*linkCheck
 	linkState map[string]string
@@ -86,10 +90,7 @@ type Builder struct {
 
 // NewBuilder returns a Builder of the site opts describe.
 func NewBuilder(opts Options) *Builder {
-	if opts.Source == "" {
-		opts.Source = "."
-	}
-	return &Builder{opts: opts}
+	return &Builder{opts: opts, keep: true}
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -98,7 +99,7 @@ func NewBuilder(opts Options) *Builder {
 // the last one and keeps its copy of every other.
 func (b *Builder) Watched() {
 	if b.files == nil {
-		b.files = newFileCache()
+		b.files = source.NewCache()
 	}
 }
 
@@ -108,7 +109,7 @@ func (b *Builder) Watched() {
 // whole site, when changes may have been missed.
 func (b *Builder) Changed(paths ...string) {
 	if b.files != nil {
-		b.files.forget(paths...)
+		b.files.Forget(paths...)
 	}
 }
 
@@ -121,12 +122,42 @@ func (b *Builder) Render() (*Result, error) {
 	}
 	defer done()
 	b.n++
-	return b.render(fsys)
+	mem := &memorySink{}
+	res, err := b.run(fsys, mem, nil)
+	if err != nil {
+		return res, err
+	}
+	slices.SortFunc(mem.outs, func(a, b output.File) int { return strings.Compare(a.Path, b.Path) })
+	res.Outputs = mem.outs
+	res.Changed = b.changed(mem.outs)
+	return res, nil
+}
+
+// A sink is where a render's outputs go: a build's tree, or memory.
+// Add is called from several goroutines at once.
+type sink interface {
+	Add(outs ...output.File) error
+}
+
+// A memorySink keeps every output, for Render.
+type memorySink struct {
+	mu   sync.Mutex
+	outs []output.File
+}
+
+func (m *memorySink) Add(outs ...output.File) error {
+	m.mu.Lock()
+	m.outs = append(m.outs, outs...)
+	m.mu.Unlock()
+	return nil
 }
 
 // open settles the day and opens the site folder for one render: through
 // the Builder's copies of its files when Watched. done closes it.
 func (b *Builder) open() (fsys fs.FS, done func(), err error) {
+	if b.opts.Source == "" {
+		b.opts.Source = "."
+	}
 	if b.opts.Now.IsZero() {
 		now, err := Today()
 		if err != nil {
@@ -138,47 +169,386 @@ func (b *Builder) open() (fsys fs.FS, done func(), err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("site folder: %w", err)
 	}
-	fsys = root.FS()
 	if b.files == nil {
-		return fsys, func() { root.Close() }, nil
+		return root.FS(), func() { root.Close() }, nil
 	}
-	b.files.fsys = fsys
-	return b.files, func() { b.files.fsys = nil; root.Close() }, nil
+	return b.files.Over(root.FS()), func() { b.files.Over(nil); root.Close() }, nil
 }
 
-func (b *Builder) render(fsys fs.FS) (*Result, error) {
+// run is the pipeline: it loads site.yaml, the theme and the list of
+// policy files; parses each policy (with its earlier versions) and, when
+// the theme's policy pages read no other policy, renders its pages and
+// hands them to out at once; builds the model and runs the rules on the
+// whole site; then, unless a finding stops the build, renders the pages
+// that remain and the files for machines into out. tick is called after
+// each policy. Every stage goes through the Builder's memo when it keeps
+// one.
+func (b *Builder) run(fsys fs.FS, out sink, tick func()) (*Result, error) {
 	opts := b.opts
 	res := &Result{}
 	cfg, l := b.loadConfig(fsys)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	basePath := basePathOf(cfg)
-
-	files, l := source.Read(fsys)
+	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: basePathOf(cfg)}
+	te, l := b.loadTheme(fsys, cfg, ps.BasePath)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	policies, ids := b.parse(files, cfg, basePath, opts.Drafts, &res.Diagnostics)
+	files, l := source.List(fsys)
+	res.Diagnostics = append(res.Diagnostics, l...)
+	// Pages are rendered only with a good site.yaml and theme; a policy's
+	// as it is parsed, unless the theme's policy pages read every policy.
+	render := len(check.Stops(res.Diagnostics)) == 0
+	early := render && !te.readsSite
+
+	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files))}
+	shared := pageKey{theme: te.theme, cfg: cfg, now: opts.Now}
+	if early {
+		// Every page names the cookie policy and its notice: it comes first.
+		cookie := -1
+		if c := cfg.Cookies; c != nil {
+			cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
+		}
+		var first []*site.Policy
+		if cookie >= 0 {
+			if p := r.parse(cookie); p != nil {
+				first = []*site.Policy{p}
+				shared.cookie = r.results[cookie].ids
+			}
+		}
+		r.pages = pages.New(&site.Site{Config: cfg, Now: opts.Now, Policies: first}, ps.BasePath)
+		r.theme, r.key = te.theme, shared
+		parallel(len(files), func(i int) {
+			if i != cookie {
+				r.parse(i)
+			}
+			r.write(i)
+			if tick != nil {
+				tick()
+			}
+		})
+	} else {
+		parallel(len(files), func(i int) { r.parse(i) })
+	}
+	if b.keep {
+		b.parsed, b.diffs = r.parsedNext, r.diffsNext
+	}
+
+	var policies []*site.Policy
+	ids := make(map[*site.Policy]string, len(files))
+	var anchors map[string]site.Anchors
+	for _, pr := range r.results {
+		res.Diagnostics = append(res.Diagnostics, pr.l...)
+		if pr.p != nil {
+			policies = append(policies, pr.p)
+			ids[pr.p] = pr.ids
+			if pr.anchors != nil {
+				if anchors == nil {
+					anchors = make(map[string]site.Anchors, len(files))
+				}
+				anchors[pr.p.Slug] = *pr.anchors
+			}
+		}
+	}
+	b.sortPolicies(policies)
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
 	sums := summarize(s.Policies)
-	links := b.checkLinks(s, files, ids)
+	res.Diagnostics = append(res.Diagnostics, b.checkLinks(s, files, ids, anchors)...)
+	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
 	// The site's rules read only summaries.
-	if c := b.checked; c == nil || c.cfg != cfg || c.now != s.Now || !sameSummaries(c.sums, sums) {
+	if c := b.checked; !b.keep || c == nil || c.cfg != cfg || c.now != s.Now || !sameSummaries(c.sums, sums) {
 		b.checked = &siteCheck{cfg, s.Now, sums, check.Site(s, cfg.Review.WarnDays)}
 	}
-	siteFindings(&res.Diagnostics, s, links, b.checked.l)
-
-	th, l := b.loadTheme(fsys, cfg, basePath)
-	res.Diagnostics = append(res.Diagnostics, l...)
+	res.Diagnostics = append(res.Diagnostics, b.checked.l...)
 	res.Diagnostics.Sort()
-	if res.Diagnostics.HasErrors() {
-		return res, res.Diagnostics.Errors()
+	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
+		return res, stop
 	}
-	outs, err := b.pages(th, s, ids, sums)
+	if r.err != nil {
+		return res, r.err
+	}
+
+	set := pages.New(s, ps.BasePath)
+	if !early {
+		shared.cookie = ""
+		for _, p := range s.Policies {
+			if p.Slug == set.CookiePolicy() {
+				shared.cookie = ids[p]
+			}
+		}
+		if te.readsSite {
+			shared.render = b.n
+		}
+		r.pages, r.theme, r.key = set, te.theme, shared
+		parallel(len(s.Policies), func(i int) { r.writePolicy(s.Policies[i], ids[s.Policies[i]]) })
+		if r.err != nil {
+			return res, r.err
+		}
+	}
+	if b.keep {
+		b.bundles = r.bundlesNext
+	}
+	return res, b.lists(te, s, set, sums, out)
+}
+
+// A parsed is what a render keeps of one policy file: the policy, when
+// published, and the file's diagnostics. A Build keeps the policy without
+// its text once its pages are written, with its anchors for link checks.
+type parsed struct {
+	p       *site.Policy
+	ids     string // the ids of the policy's parsed files, for the memo's keys
+	anchors *site.Anchors
+	l       diag.List
+}
+
+// running is one render's state, shared by the workers parsing policies.
+type running struct {
+	b        *Builder
+	fsys     fs.FS
+	settings parse.Settings
+	warnDays int
+	files    []source.File
+	out      sink
+	results  []parsed
+
+	pages *pages.Set // for policy pages: the settings, the day and the cookie policy
+	theme *theme.Theme
+	key   pageKey
+
+	mu          sync.Mutex
+	parsedNext  map[string]*parsedFile
+	diffsNext   map[[2]uint64]*history.Comparison
+	bundlesNext map[string]*bundle
+	err         error // the first failure to render or write
+}
+
+// parse reads and parses files[i] with its earlier versions and keeps the
+// result; it returns the policy when it is to be published.
+func (r *running) parse(i int) *site.Policy {
+	f := r.files[i]
+	pr := &r.results[i]
+	if pr.l = source.Load(r.fsys, &f); len(pr.l) > 0 {
+		return nil
+	}
+	cur := r.file(f)
+	pr.l, pr.ids = cur.l, strconv.FormatUint(cur.id, 10)
+	if cur.p == nil {
+		return nil
+	}
+	p := *cur.p // the kept policy stays as parsed; this render's copy gains its history
+	if len(f.History) > 0 {
+		hist := make([]*parsedFile, len(f.History))
+		earlier := make([]site.Earlier, len(f.History))
+		pr.l = slices.Clip(pr.l)
+		for j, h := range f.History {
+			hist[j] = r.file(h)
+			pr.l = append(pr.l, hist[j].l...)
+			pr.ids += "," + strconv.FormatUint(hist[j].id, 10)
+			earlier[j] = site.Earlier{Path: h.Path, Version: h.Version, Policy: hist[j].p}
+		}
+		pr.l = append(pr.l, p.AttachHistory(earlier, func(prev, next int) *history.Comparison {
+			at := func(k int) *parsedFile {
+				if k == len(hist) {
+					return cur
+				}
+				return hist[k]
+			}
+			return r.compare(at(prev), at(next))
+		})...)
+	}
+	if p.Draft && !r.b.opts.Drafts {
+		return nil
+	}
+	p.Prepare(r.b.opts.Now, r.warnDays)
+	pr.p = &p
+	return &p
+}
+
+// A parsedFile is a policy file parsed (parse.File), kept while its content
+// and the settings parsing reads stay the same. Its id is new whenever
+// they change, so later keys name ids in place of content.
+type parsedFile struct {
+	id       uint64
+	data     []byte
+	settings parse.Settings
+	p        *site.Policy // nil when the front matter could not be read
+	l        diag.List
+}
+
+// file parses f, or returns it as parsed last time when its content and
+// the settings are the same.
+func (r *running) file(f source.File) *parsedFile {
+	b := r.b
+	var e *parsedFile
+	if b.keep {
+		b.mu.Lock()
+		e = b.parsed[f.Path]
+		b.mu.Unlock()
+	}
+	// bytes.Equal returns at once when the data is the kept copy itself.
+	if e == nil || e.settings != r.settings || !bytes.Equal(e.data, f.Data) {
+		p, l := parse.File(f, r.settings)
+		e = &parsedFile{id: b.ids.Add(1), data: f.Data, settings: r.settings, p: p, l: l}
+	}
+	if b.keep {
+		r.mu.Lock()
+		if r.parsedNext == nil {
+			r.parsedNext = map[string]*parsedFile{}
+		}
+		r.parsedNext[f.Path] = e
+		r.mu.Unlock()
+	}
+	return e
+}
+
+// compare compares two versions' files, or returns the comparison made
+// last time of the same two.
+func (r *running) compare(prev, next *parsedFile) *history.Comparison {
+	b := r.b
+	k := [2]uint64{prev.id, next.id}
+	var d *history.Comparison
+	if b.keep {
+		b.mu.Lock()
+		d = b.diffs[k]
+		b.mu.Unlock()
+	}
+	if d == nil {
+		c := history.Compare(parse.Body(prev.data), parse.Body(next.data))
+		d = &c
+	}
+	if b.keep {
+		r.mu.Lock()
+		if r.diffsNext == nil {
+			r.diffsNext = map[[2]uint64]*history.Comparison{}
+		}
+		r.diffsNext[k] = d
+		r.mu.Unlock()
+	}
+	return d
+}
+
+// write renders and hands on the pages of results[i]; a Build then drops
+// the policy's text. Once anything has failed it does nothing.
+func (r *running) write(i int) {
+	pr := &r.results[i]
+	if pr.p == nil {
+		return
+	}
+	r.writePolicy(pr.p, pr.ids)
+	if !r.b.keep {
+		a := pr.p.Anchors()
+		pr.p, pr.anchors = withoutText(pr.p), &a
+	}
+}
+
+// writePolicy renders p's pages, or takes them from the memo when nothing
+// they are rendered from changed, and hands them to the sink.
+func (r *running) writePolicy(p *site.Policy, ids string) {
+	r.mu.Lock()
+	failed := r.err != nil
+	r.mu.Unlock()
+	if failed {
+		return
+	}
+	key := r.key
+	key.files = ids
+	var outs []output.File
+	var err error
+	if bd := r.b.bundles[p.Slug]; r.b.keep && bd != nil && bd.key == key {
+		outs = bd.outs
+	} else {
+		// A policy's changes, alone, are in the order they have among
+		// every policy's.
+		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
+		outs, err = renderSpecs(r.theme, r.pages.Policy(p, mine))
+	}
+	if err == nil && r.b.keep {
+		r.mu.Lock()
+		if r.bundlesNext == nil {
+			r.bundlesNext = map[string]*bundle{}
+		}
+		r.bundlesNext[p.Slug] = &bundle{key: key, outs: outs}
+		r.mu.Unlock()
+	}
+	if err == nil {
+		err = r.out.Add(outs...)
+	}
 	if err != nil {
-		return res, err
+		r.mu.Lock()
+		if r.err == nil {
+			r.err = err
+		}
+		r.mu.Unlock()
 	}
-	res.Outputs = outs
-	res.Changed = b.changed(outs)
-	return res, nil
+}
+
+// renderSpecs executes each page's layout.
+func renderSpecs(th *theme.Theme, specs []pages.Spec) ([]output.File, error) {
+	outs := make([]output.File, len(specs))
+	for i, sp := range specs {
+		body, err := th.Render(sp.Layout, sp.Page)
+		if err != nil {
+			return nil, err
+		}
+		outs[i] = output.File{Path: sp.Path, Body: body}
+	}
+	return outs, nil
+}
+
+// textless stands for a comparison that was made but is no longer kept.
+var textless = &history.Comparison{}
+
+// withoutText returns a copy of p and its versions without what only its
+// own pages show: its text, contents, headings and the comparisons of its
+// versions. Pages that list every policy (when the theme's do not name the
+// text) and link checks read only the rest.
+func withoutText(p *site.Policy) *site.Policy {
+	q := *p
+	q.Body, q.Contents, q.Headings = "", nil, nil
+	if q.Diff != nil {
+		q.Diff = textless
+	}
+	q.History = make([]*site.Version, len(p.History))
+	for i, v := range p.History {
+		w := *v
+		w.Body, w.Contents = "", nil
+		if w.Diff != nil {
+			w.Diff = textless
+		}
+		q.History[i] = &w
+	}
+	return &q
+}
+
+// lists renders the outputs that list every policy, or hands on those of
+// the last render when no policy's summary changed: the index, 404, the
+// request form, the changes page and feed, the theme's assets and the
+// files for machines.
+func (b *Builder) lists(te *themeEntry, s *site.Site, set *pages.Set, sums []summary, out sink) error {
+	key := siteKey{theme: te.theme, cfg: s.Config, now: s.Now}
+	if e := b.listed; b.keep && e != nil && !te.readsText && e.key == key && sameSummaries(e.sums, sums) {
+		return out.Add(e.outs...)
+	}
+	specs := append(set.Site(), set.Changes(s.Changes()))
+	outs, err := renderSpecs(te.theme, specs)
+	if err != nil {
+		return err
+	}
+	if set.Feed != "" {
+		feed, err := machine.Feed(s, s.Changes())
+		if err != nil {
+			return err
+		}
+		outs = append(outs, output.File{Path: "feed.xml", Body: feed, Raw: true})
+	}
+	outs = append(outs, te.theme.Assets()...)
+	files, err := machine.Files(s)
+	if err != nil {
+		return err
+	}
+	outs = append(outs, files...)
+	if b.keep {
+		b.listed = &listEntry{key: key, sums: sums, outs: outs}
+	}
+	return out.Add(outs...)
 }
 
 // loadConfig decodes site.yaml, or returns it as decoded last time when its
@@ -209,96 +579,58 @@ func (b *Builder) overrideBaseURL(cfg *config.Site) {
 	}
 }
 
-// A parsedFile is a policy file after parseOne, kept while its content and
-// the settings parsing reads stay the same. Its id is new whenever they
-// change, so later caches key on ids in place of content.
-type parsedFile struct {
-	id       uint64
-	data     []byte
-	unsafe   bool
-	basePath string
-	p        *site.Policy // nil when the front matter could not be read
-	l        diag.List
+// A themeEntry is a loaded theme with the digest of what it was loaded from.
+type themeEntry struct {
+	digest [sha256.Size]byte
+	theme  *theme.Theme
+	l      diag.List
+	// readsSite is set when the templates of policy pages read more of
+	// .Site than .Site.Config and .Site.Now, so every page depends on every
+	// policy; readsText when those of the pages listing every policy read
+	// more of a policy than its summary.
+	readsSite, readsText bool
 }
 
-// parse returns the policies of files, in file order, each with its earlier
-// versions, leaving out drafts unless drafts is set. Files whose content is
-// unchanged since the last render are not parsed again, nor are their
-// comparisons made again; the rest are parsed in parallel. ids names each
-// policy's files (current and earlier versions) by their parsedFile ids.
-func (b *Builder) parse(files []source.File, cfg *config.Site, basePath string, drafts bool, out *diag.List) (policies []*site.Policy, ids map[*site.Policy]string) {
-	parsed := make(map[string]*parsedFile, len(b.parsed))
-	diffs := make(map[[2]uint64]*history.Comparison, len(b.diffs))
-	get := func(f source.File) *parsedFile {
-		b.mu.Lock()
-		e := b.parsed[f.Path]
-		b.mu.Unlock()
-		// bytes.Equal returns at once when the data is the kept copy itself.
-		if e == nil || e.unsafe != cfg.UnsafeHTML || e.basePath != basePath || !bytes.Equal(e.data, f.Data) {
-			p, l := parseOne(f, cfg, basePath)
-			e = &parsedFile{id: b.ids.Add(1), data: f.Data, unsafe: cfg.UnsafeHTML, basePath: basePath, p: p, l: l}
-		}
-		b.mu.Lock()
-		parsed[f.Path] = e
-		b.mu.Unlock()
-		return e
+// loadTheme loads the site's theme, or returns the one loaded last time
+// when its files and options are the same.
+func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, basePath string) (*themeEntry, diag.List) {
+	layers, l := themeLayers(fsys, cfg, b.opts)
+	opts := theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays}
+	digest, layouts := theme.Digest(layers, opts)
+	if b.theme == nil || b.theme.digest != digest {
+		th, tl := theme.Load(layers, opts)
+		b.theme = &themeEntry{digest: digest, theme: th, l: tl, readsSite: theme.ReadsSite(layouts), readsText: theme.ReadsText(layouts)}
 	}
-	compare := func(prev, next *parsedFile) *history.Comparison {
-		k := [2]uint64{prev.id, next.id}
-		b.mu.Lock()
-		d := b.diffs[k]
-		b.mu.Unlock()
-		if d == nil {
-			c := history.Compare(bodyOf(prev.data), bodyOf(next.data))
-			d = &c
-		}
-		b.mu.Lock()
-		diffs[k] = d
-		b.mu.Unlock()
-		return d
-	}
-	type result struct {
-		p  *site.Policy
-		l  diag.List
-		id string
-	}
-	results := make([]result, len(files))
-	one := func(i int) {
-		f := files[i]
-		cur := get(f)
-		r := result{l: cur.l, id: strconv.FormatUint(cur.id, 10)} // read only
-		if cur.p != nil {
-			p := *cur.p // the kept policy stays as parsed; this render's copy gains its history
-			r.p = &p
-		}
-		if r.p != nil && len(f.History) > 0 {
-			hist := make([]*parsedFile, len(f.History))
-			for j, h := range f.History {
-				hist[j] = get(h)
-				r.id += "," + strconv.FormatUint(hist[j].id, 10)
-			}
-			r.l = append(slices.Clip(r.l), attachHistory(r.p, cur, f, hist, compare)...)
-		}
-		results[i] = r
-	}
-	parallel(len(files), one)
-	b.parsed, b.diffs = parsed, diffs
+	return b.theme, append(l, b.theme.l...)
+}
 
-	ids = make(map[*site.Policy]string, len(files))
-	n := 0
-	for _, r := range results {
-		n += len(r.l)
-	}
-	*out = slices.Grow(*out, n)
-	for _, r := range results {
-		*out = append(*out, r.l...)
-		if r.p != nil && (drafts || !r.p.Draft) {
-			policies = append(policies, r.p)
-			ids[r.p] = r.id
-		}
-	}
-	b.sortPolicies(policies)
-	return policies, ids
+// A bundle is one policy's pages, with what they were rendered from.
+type bundle struct {
+	key  pageKey
+	outs []output.File
+}
+
+// A pageKey is everything a policy's pages are rendered from: the
+// policy's files, and what every page reads of the site.
+type pageKey struct {
+	files string // the ids of the policy's parsed files
+	theme *theme.Theme
+	cfg   *config.Site
+	now   date.Date
+	// cookie is the ids of the cookie policy's files: every page links to
+	// it and the cookie notice names it.
+	cookie string
+	// render is the render's number when the theme reads the whole site:
+	// then no pages are kept.
+	render uint64
+}
+
+// A listEntry is the outputs that list every policy, with what they were
+// rendered from.
+type listEntry struct {
+	key  siteKey
+	sums []summary
+	outs []output.File
 }
 
 // sortPolicies sorts policies in index order, as site.New does, so that
@@ -364,337 +696,6 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// A themeEntry is a loaded theme with the digest of what it was loaded from.
-type themeEntry struct {
-	digest [sha256.Size]byte
-	theme  *theme.Theme
-	l      diag.List
-	// readsSite is set when the templates of policy pages read more of
-	// .Site than .Site.Config and .Site.Now, so every page depends on every
-	// policy; readsText when those of the pages listing every policy read
-	// more of a policy than its summary.
-	readsSite, readsText bool
-}
-
-// loadTheme loads the site's theme, or returns the one loaded last time
-// when its files and options are the same.
-func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, basePath string) (*themeEntry, diag.List) {
-	layers, l := themeLayers(fsys, cfg, b.opts)
-	opts := theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays}
-	digest, layouts := themeDigest(layers, opts)
-	if b.theme == nil || b.theme.digest != digest {
-		th, tl := theme.Load(layers, opts)
-		b.theme = &themeEntry{digest: digest, theme: th, l: tl, readsSite: readsSite(layouts), readsText: readsText(layouts)}
-	}
-	return b.theme, append(l, b.theme.l...)
-}
-
-// themeDigest hashes every file theme.Load reads from layers, and the
-// options, and returns the layouts it would use by name.
-func themeDigest(layers []theme.Layer, opts theme.Options) ([sha256.Size]byte, map[string]string) {
-	h := sha256.New()
-	fmt.Fprintf(h, "%q %q %d\n", opts.BasePath, opts.Language, opts.WarnDays)
-	layouts := map[string]string{}
-	read := func(layer theme.Layer, name string) ([]byte, error) {
-		data, err := fs.ReadFile(layer.FS, name)
-		fmt.Fprintf(h, "%q %q %d %v\n", layer.Name, name, len(data), err)
-		h.Write(data)
-		return data, err
-	}
-	for _, layer := range layers {
-		for _, page := range append([]string{"base.html"}, theme.Pages...) {
-			data, err := read(layer, "layouts/"+page)
-			if _, seen := layouts[page]; err == nil && !seen {
-				layouts[page] = string(data)
-			}
-		}
-		entries, err := fs.ReadDir(layer.FS, "assets")
-		fmt.Fprintf(h, "%q assets %v\n", layer.Name, err)
-		for _, e := range entries {
-			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-				read(layer, "assets/"+e.Name())
-			}
-		}
-	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum, layouts
-}
-
-// policyLayouts are the layouts a policy's pages are rendered with;
-// siteLayouts those of the pages that list every policy.
-var (
-	policyLayouts = []string{"base.html", "policy.html", "history.html", "version.html", "compare.html"}
-	siteLayouts   = []string{"base.html", "index.html", "404.html", "requests.html", "thanks.html", "changes.html"}
-)
-
-// readsSite reports whether any of the layouts of a policy's pages reads
-// more of .Site than .Site.Config and .Site.Now, or might: the check is by
-// names in the templates, so it errs towards yes (and a layout that does
-// not parse counts as yes). Policy pages are kept only when it says no.
-func readsSite(layouts map[string]string) bool {
-	return anyChain(layouts, policyLayouts, func(ids []string) bool {
-		for i, id := range ids {
-			if id == "Site" && (i+1 == len(ids) || ids[i+1] != "Config" && ids[i+1] != "Now") {
-				return true
-			}
-		}
-		return false
-	})
-}
-
-// textNames are the fields and methods that lead to the text of a policy or
-// version (its body, headings, links and comparisons): all a summary leaves out.
-var textNames = map[string]bool{"Body": true, "Headings": true, "Contents": true, "Links": true, "Diff": true, "HasAnchor": true, "NearestAnchor": true}
-
-// readsText reports whether any of the layouts of the pages that list
-// every policy names a field leading to a policy's text, or might. When it
-// says no, those pages read only policies' summaries.
-func readsText(layouts map[string]string) bool {
-	return anyChain(layouts, siteLayouts, func(ids []string) bool {
-		return slices.ContainsFunc(ids, func(id string) bool { return textNames[id] })
-	})
-}
-
-// anyChain reports whether f holds for a chain of field names (.A.B,
-// $x.A.B, (pipeline).A.B) in the named layouts, or a layout does not parse.
-func anyChain(layouts map[string]string, names []string, f func(ids []string) bool) bool {
-	for _, name := range names {
-		text, ok := layouts[name]
-		if !ok {
-			continue // theme.Load reports it
-		}
-		t := parse.New(name)
-		t.Mode = parse.SkipFuncCheck
-		trees := map[string]*parse.Tree{}
-		if _, err := t.Parse(text, "", "", trees); err != nil {
-			return true
-		}
-		for _, tr := range trees {
-			if tr.Root != nil && chainIn(tr.Root, f) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func chainIn(n parse.Node, f func(ids []string) bool) bool {
-	branch := func(b *parse.BranchNode) bool {
-		return chainIn(b.Pipe, f) || chainIn(b.List, f) || (b.ElseList != nil && chainIn(b.ElseList, f))
-	}
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return false
-		}
-		for _, c := range n.Nodes {
-			if chainIn(c, f) {
-				return true
-			}
-		}
-	case *parse.ActionNode:
-		return chainIn(n.Pipe, f)
-	case *parse.PipeNode:
-		if n == nil {
-			return false
-		}
-		for _, c := range n.Cmds {
-			if chainIn(c, f) {
-				return true
-			}
-		}
-	case *parse.CommandNode:
-		for _, a := range n.Args {
-			if chainIn(a, f) {
-				return true
-			}
-		}
-	case *parse.FieldNode:
-		return f(n.Ident)
-	case *parse.VariableNode:
-		return f(n.Ident[1:]) // Ident[0] is the variable
-	case *parse.ChainNode:
-		return chainIn(n.Node, f) || f(n.Field)
-	case *parse.IfNode:
-		return branch(&n.BranchNode)
-	case *parse.RangeNode:
-		return branch(&n.BranchNode)
-	case *parse.WithNode:
-		return branch(&n.BranchNode)
-	case *parse.TemplateNode:
-		return chainIn(n.Pipe, f)
-	}
-	return false
-}
-
-// A bundle is one policy's pages, with what they were rendered from.
-type bundle struct {
-	key  pageKey
-	outs []publish.Output
-}
-
-// A pageKey is everything a policy's pages are rendered from: the
-// policy's files, and what every page reads of the site.
-type pageKey struct {
-	files string // the ids of the policy's parsed files
-	theme *theme.Theme
-	cfg   *config.Site
-	now   date.Date
-	// cookie is the ids of the cookie policy's files: every page links to
-	// it and the cookie notice names it.
-	cookie string
-	// render is the render's number when the theme reads the whole site:
-	// then no pages are kept.
-	render uint64
-}
-
-// pages renders every output of the site, reusing each policy's pages
-// from the last render when nothing they are rendered from changed, and
-// the pages that list every policy when no policy's summary changed.
-func (b *Builder) pages(te *themeEntry, s *site.Site, ids map[*site.Policy]string, sums []summary) ([]publish.Output, error) {
-	ps := newPageSet(te.theme, s)
-	sk := siteKey{theme: te.theme, cfg: s.Config, now: s.Now}
-	keep := b.site
-	if keep != nil && (te.readsText || keep.key != sk || !sameSummaries(keep.sums, sums)) {
-		keep = nil
-	}
-	// The lists are rendered beside the rest: at 1,000 policies the index
-	// and the changes page take tens of milliseconds each.
-	var (
-		head, tail []publish.Output
-		tailErr    error
-		tailDone   = make(chan struct{})
-	)
-	if keep != nil {
-		head, tail = keep.head, keep.tail
-		close(tailDone)
-	} else {
-		go func() {
-			defer close(tailDone)
-			tailErr = ps.tail(s, te.theme, func(outs []publish.Output) error {
-				tail = append(tail, outs...)
-				return nil
-			})
-		}()
-		var err error
-		if head, err = ps.sitePages(); err != nil {
-			<-tailDone
-			return nil, err
-		}
-	}
-
-	shared := pageKey{theme: te.theme, cfg: s.Config, now: s.Now}
-	if ps.cookie != nil {
-		for _, p := range s.Policies {
-			if p.Slug == ps.cookie.Slug {
-				shared.cookie = ids[p]
-			}
-		}
-	}
-	if te.readsSite {
-		shared.render = b.n
-	}
-	bundles := make(map[string]*bundle, len(s.Policies))
-	pouts := make([][]publish.Output, len(s.Policies))
-	var todo []int
-	for i, p := range s.Policies {
-		key := shared
-		key.files = ids[p]
-		if bd := b.bundles[p.Slug]; bd != nil && bd.key == key {
-			pouts[i] = bd.outs
-			bundles[p.Slug] = bd
-		} else {
-			todo = append(todo, i)
-			bundles[p.Slug] = &bundle{key: key}
-		}
-	}
-	// Policy pages are the bulk of the work: render them in parallel.
-	errs := make([]error, len(s.Policies))
-	parallel(len(todo), func(j int) {
-		i := todo[j]
-		p := s.Policies[i]
-		// A policy's changes, alone, are in the order they have among
-		// every policy's.
-		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
-		pouts[i], errs[i] = ps.policyPages(p, mine)
-		slices.SortFunc(pouts[i], byPath)
-	})
-	<-tailDone
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	for _, i := range todo {
-		bundles[s.Policies[i].Slug].outs = pouts[i]
-	}
-	b.bundles = bundles
-
-	if keep == nil {
-		if tailErr != nil {
-			return nil, tailErr
-		}
-		b.site = &siteEntry{key: sk, sums: sums, head: head, tail: tail}
-	}
-	return sortedOutputs(head, tail, s.Policies, pouts), nil
-}
-
-// tail renders the outputs that list every policy and come after the
-// policies' pages: the changes page and feed, the theme's assets,
-// policies.json, sitemap.xml and the other files for machines.
-// They are handed to emit a few at a time, so a build can write each
-// before the next is made.
-func (ps *pageSet) tail(s *site.Site, th *theme.Theme, emit func([]publish.Output) error) error {
-	outs, err := ps.changesPages(s.Changes())
-	if err == nil {
-		err = emit(outs)
-	}
-	if err == nil {
-		err = emit(th.Assets())
-	}
-	if err == nil {
-		outs, err = dataFiles(s)
-	}
-	if err == nil {
-		err = emit(outs)
-	}
-	return err
-}
-
-// sortedOutputs returns the site's outputs sorted by path: the pages of
-// each policy (each sorted already, and all under slug/), and the rest.
-// It sorts a thousand policies rather than every page of each: the pages
-// of a policy keep together in path order, as no other output's path is
-// under slug/ or a prefix of it (reserved slugs, and slugs have no dots).
-func sortedOutputs(head, tail []publish.Output, policies []*site.Policy, pouts [][]publish.Output) []publish.Output {
-	type block struct {
-		key  string
-		outs []publish.Output
-	}
-	blocks := make([]block, 0, len(head)+len(policies)+len(tail))
-	n := len(head) + len(tail)
-	for i := range head {
-		blocks = append(blocks, block{head[i].Path, head[i : i+1]})
-	}
-	for i := range tail {
-		blocks = append(blocks, block{tail[i].Path, tail[i : i+1]})
-	}
-	for i, p := range policies {
-		blocks = append(blocks, block{p.Slug + "/", pouts[i]})
-		n += len(pouts[i])
-	}
-	slices.SortFunc(blocks, func(a, b block) int { return strings.Compare(a.key, b.key) })
-	outs := make([]publish.Output, 0, n)
-	for _, bl := range blocks {
-		outs = append(outs, bl.outs...)
-	}
-	if !slices.IsSortedFunc(outs, byPath) {
-		slices.SortFunc(outs, byPath) // never, while the above holds
-	}
-	return outs
-}
-
-func byPath(a, b publish.Output) int { return strings.Compare(a.Path, b.Path) }
-
 // A siteCheck is the findings of check.Site, with what they came from.
 type siteCheck struct {
 	cfg  *config.Site
@@ -711,11 +712,23 @@ type linkCheck struct {
 	l       diag.List
 }
 
-// checkLinks reports links to policies or headings that do not exist, as
-// checkLinks does, checking again only the policies whose files changed or
-// that link to a policy that changed, appeared or went.
-func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Policy]string) diag.List {
-	t := newLinkTargets(s, files)
+// checkLinks runs broken-link over every policy of s, checking again only
+// the policies whose files changed or that link to a policy that changed,
+// appeared or went. anchors are the policies' anchors by slug when they no
+// longer hold their headings.
+func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Policy]string, anchors map[string]site.Anchors) diag.List {
+	slugs := make([]string, len(files))
+	for i, f := range files {
+		slugs[i] = f.Slug
+	}
+	t := check.NewLinks(s, slugs, anchors)
+	var l diag.List
+	if !b.keep {
+		for _, p := range s.Policies {
+			l = append(l, t.Policy(p)...)
+		}
+		return l
+	}
 	// What each slug is: a published policy's files, or a draft (or a
 	// policy that failed to build).
 	state := make(map[string]string, len(files))
@@ -737,11 +750,10 @@ func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Po
 		}
 	}
 	links := make(map[string]*linkCheck, len(s.Policies))
-	var l diag.List
 	for _, p := range s.Policies {
 		c := b.links[p.Slug]
 		if c == nil || c.id != ids[p] || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
-			c = &linkCheck{id: ids[p], l: t.check(p)}
+			c = &linkCheck{id: ids[p], l: t.Policy(p)}
 			for _, k := range p.Links {
 				if k.Target != "" {
 					c.targets = append(c.targets, markdown.SlugOf(k.Target))
@@ -753,15 +765,6 @@ func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Po
 	}
 	b.links, b.linkState = links, state
 	return l
-}
-
-// A siteEntry is the pages that list every policy, with what they were
-// rendered from: head before the policies' pages, tail after, in the order
-// they are rendered (so a failure is reported as a full render would).
-type siteEntry struct {
-	key        siteKey
-	sums       []summary
-	head, tail []publish.Output
 }
 
 // A siteKey is what the pages listing every policy read besides the
@@ -814,7 +817,7 @@ func sameSummaries(a, b []summary) bool {
 
 // changed returns the paths of outputs that differ from the last good
 // render's, or are new, or are gone, sorted.
-func (b *Builder) changed(outs []publish.Output) []string {
+func (b *Builder) changed(outs []output.File) []string {
 	if b.last == nil {
 		b.last = make(map[string][]byte, len(outs))
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 )
 
 // A control character in a policy's text (ESC, BS, NUL, DEL, C1...) is a
@@ -40,7 +40,7 @@ func TestControlCharactersDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
+	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	var warned []string
@@ -85,15 +85,5 @@ func TestControlCharactersDropped(t *testing.T) {
 		if !seen[p] {
 			t.Errorf("%s not built: the test does not see it (built: %v)", p, paths)
 		}
-	}
-}
-
-// A policy's text without control characters is returned as it is, not
-// copied.
-func TestDropControlsNone(t *testing.T) {
-	data := []byte("---\ntitle: x\n---\nTab\tCR\r\nC2 A0:\u00a0 é\n")
-	out, body, l := dropControls("content/a.md", data, 16)
-	if &out[0] != &data[0] || string(body) != string(data[16:]) || l != nil {
-		t.Errorf("dropControls copied or warned: %q %v", body, l)
 	}
 }

@@ -1,35 +1,45 @@
-// Package generator builds a policy centre: it reads a site folder (site.yaml,
-// content/, themes/) and produces the pages of the site, then writes them to
-// the destination folder in one atomic swap.
+// Package generator builds a policy centre: it reads a site folder
+// (site.yaml, content/, themes/) and produces the pages and files of the
+// site. It runs one pipeline, each stage a package taking the one before's
+// output, and hands what it makes to a sink:
 //
-// Build runs every stage and writes; Render runs every stage but the write,
-// and is what check uses. A Builder renders the same site again and again,
-// redoing only what changed: serve uses one. A build with any error writes
-// nothing.
+//	source      content/ -> []source.File (Cache: the files kept between renders)
+//	config      site.yaml -> *config.Site
+//	frontmatter the --- block of a file -> *frontmatter.Meta
+//	markdown    a file's text -> HTML, headings, links
+//	history     two versions' texts -> their comparison
+//	site        policies -> the model: *site.Site (review status, versions)
+//	check       the lint rules and their registry, check.Rules
+//	parse       one file -> *site.Policy with its findings (the stages above)
+//	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
+//	pages       the model -> []pages.Spec: every page, its path, layout and data
+//	theme       templates and assets -> HTML for each Spec
+//	output      output.File, what every stage after the model makes; the minifier
+//	publish     []output.File -> the destination, in one atomic swap
+//
+// Leaves used by every stage: diag (positions, sorted lists), strictyaml
+// (strict YAML with positions) and date (civil dates).
+//
+// Build runs the pipeline into a publish.Tree on disk: each policy's pages
+// are written as the policy is parsed. Render runs it into memory, as
+// check and reviews use it. A Builder is the same pipeline run again and
+// again, keeping what each stage made for inputs that did not change:
+// serve uses one. A build with any error that stops it writes nothing.
 package generator
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/frontmatter"
-	"github.com/policysite/policysite/generator/history"
-	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
@@ -81,127 +91,46 @@ func Today() (date.Date, error) {
 	return date.Of(time.Now()), nil
 }
 
-// A Result is a rendered site, not yet written.
+// A Result is a rendered site.
 type Result struct {
-	Site        *site.Site
-	Outputs     []publish.Output
+	Site *site.Site
+	// Outputs are the site's files, sorted by path, not minified: a
+	// Render's, none for a Build.
+	Outputs []output.File
+	// Diagnostics are every finding, each at its rule's severity
+	// (check.ForBuild says how build shows them).
 	Diagnostics diag.List
 	// Changed are the paths of outputs that are new, differ or are gone
 	// since the Builder's last good render (every path, for the first).
 	Changed []string
 }
 
-// Build renders the site and, when there are no errors, writes it to the
-// destination. The returned error is the diagnostics when they hold errors.
+// Build renders the site and, when nothing stops it (check.Stops), writes
+// it to the destination. The returned error is the findings that stop it,
+// as a diag.List, or a failure of the machine. The Result has no Outputs.
 //
-// It streams: one worker reads, parses, renders, minifies and writes each
-// policy, then keeps only what the pages listing every policy and the link
-// checks read (its front matter, headings and links), so a build holds one
-// policy's text per core rather than every policy's. Pages are written
-// into a folder beside the destination that replaces it only when the
-// whole site built without errors. The Result has no Outputs.
-//
-// A theme whose policy pages read other policies, or whose pages listing
-// every policy read their text, needs every policy before those pages:
-// then Build renders as Render does, and writes after.
+// Pages are written into a folder beside the destination as they are
+// made, which replaces it only when the whole site built; each policy's
+// pages are written as soon as the policy is parsed, and only what the
+// pages listing every policy and the link checks read is kept of it, so a
+// build holds one policy's text per core rather than every policy's.
 func Build(opts Options) (*Result, error) {
 	if _, err := publish.CheckDestination(DestinationOf(opts), Guards(opts)...); err != nil {
 		return nil, err
 	}
-	b := NewBuilder(opts)
+	b := &Builder{opts: opts}
 	fsys, done, err := b.open()
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	opts = b.opts
-	cfg, l := b.loadConfig(fsys)
-	basePath := basePathOf(cfg)
-	te, tl := b.loadTheme(fsys, cfg, basePath)
-	if l = append(l, tl...); l.HasErrors() || te.readsSite || te.readsText {
-		// Render finds site.yaml and the theme loaded already.
-		res, err := b.render(fsys)
-		if err == nil {
-			err = publish.MinifyAll(res.Outputs)
-		}
-		if err == nil {
-			err = publish.Write(DestinationOf(opts), res.Outputs, Guards(opts)...)
-		}
-		return res, err
-	}
-	res := &Result{Diagnostics: l}
-	files, l := source.List(fsys)
-	res.Diagnostics = append(res.Diagnostics, l...)
-
-	tree, err := publish.Create(DestinationOf(opts), Guards(opts)...)
+	tree, err := publish.Create(DestinationOf(b.opts), Guards(b.opts)...)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	st := &stream{opts: opts, fsys: fsys, cfg: cfg, basePath: basePath, tree: tree, results: make([]streamed, len(files))}
-	// Every page names the cookie policy and its notice: it comes first.
-	cookie := -1
-	if c := cfg.Cookies; c != nil {
-		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
-	}
-	var published []*site.Policy
-	if cookie >= 0 {
-		if p := st.parse(cookie, files[cookie]); p != nil {
-			published = []*site.Policy{p}
-		}
-	}
-	st.ps = newPageSet(te.theme, &site.Site{Config: cfg, Now: opts.Now, Policies: published})
-	heap := startHeapBudget(opts.HeapBudget)
-	parallel(len(files), func(i int) {
-		if i != cookie {
-			st.parse(i, files[i])
-		}
-		st.write(i)
-		heap.check()
-	})
+	heap := startHeapBudget(b.opts.HeapBudget)
+	res, err := b.run(fsys, treeSink{tree}, heap.check)
 	heap.stop()
-
-	var policies []*site.Policy
-	ids := make(map[string]site.Anchors, len(files))
-	for _, r := range st.results {
-		res.Diagnostics = append(res.Diagnostics, r.l...)
-		if r.p != nil {
-			policies = append(policies, r.p)
-			ids[r.p.Slug] = r.ids
-		}
-	}
-	s := site.New(cfg, opts.Now, policies)
-	res.Site = s
-	siteFindings(&res.Diagnostics, s, checkLinks(s, files, ids), check.Site(s, cfg.Review.WarnDays))
-	res.Diagnostics.Sort()
-	if res.Diagnostics.HasErrors() || st.err != nil {
-		tree.Abort()
-		if st.err != nil {
-			return res, st.err
-		}
-		return res, res.Diagnostics.Errors()
-	}
-	// The pages listing every policy are written a few at a time, each
-	// dropped once written: at 10,000 policies they are tens of megabytes.
-	write := func(outs []publish.Output) error {
-		for i := range outs {
-			if err := publish.MinifyOne(&outs[i]); err != nil {
-				return err
-			}
-			if err := tree.Add(outs[i]); err != nil {
-				return err
-			}
-			outs[i].Body = nil
-		}
-		return nil
-	}
-	ps := newPageSet(te.theme, s)
-	head, err := ps.sitePages()
-	if err == nil {
-		err = write(head)
-	}
-	if err == nil {
-		err = ps.tail(s, te.theme, write)
-	}
 	if err != nil {
 		tree.Abort()
 		return res, err
@@ -209,118 +138,30 @@ func Build(opts Options) (*Result, error) {
 	return res, tree.Commit()
 }
 
-// A stream is a build in progress: the state its workers share.
-type stream struct {
-	opts     Options
-	fsys     fs.FS
-	cfg      *config.Site
-	basePath string
-	tree     *publish.Tree
-	ps       *pageSet // for policy pages: the site's settings, the day and the cookie policy
-	results  []streamed
+// A treeSink minifies each output and writes it into a build's tree, then
+// drops its body: at 10,000 policies the pages listing them are tens of
+// megabytes.
+type treeSink struct{ tree *publish.Tree }
 
-	mu  sync.Mutex
-	err error // the first failure to render or write
-}
-
-// streamed is what a build keeps of one policy file: the policy, when
-// published, without its text; and the file's diagnostics.
-type streamed struct {
-	p   *site.Policy
-	ids site.Anchors // p's heading ids and aliases, for link checks
-	l   diag.List
-}
-
-// parse reads and parses files[i] with its earlier versions and keeps the
-// result; it returns the policy when it is to be published.
-func (st *stream) parse(i int, f source.File) *site.Policy {
-	r := &st.results[i]
-	if r.l = source.Load(st.fsys, &f); len(r.l) > 0 {
-		return nil
-	}
-	p, l := parsePolicy(f, st.cfg, st.basePath)
-	r.l = l
-	if p == nil || p.Draft && !st.opts.Drafts {
-		return nil
-	}
-	p.Prepare(st.opts.Now, st.cfg.Review.WarnDays)
-	r.p = p
-	return p
-}
-
-// write renders, minifies and writes the pages of results[i], then drops
-// its text. Once anything has failed it does nothing: the build will not
-// be published.
-func (st *stream) write(i int) {
-	p := st.results[i].p
-	st.mu.Lock()
-	failed := st.err != nil
-	st.mu.Unlock()
-	if p == nil || failed {
-		return
-	}
-	outs, err := st.ps.policyPages(p, (&site.Site{Policies: []*site.Policy{p}}).Changes())
-	for j := 0; err == nil && j < len(outs); j++ {
-		err = publish.MinifyOne(&outs[j])
-	}
-	if err == nil {
-		err = st.tree.Add(outs...)
-	}
-	if err != nil {
-		st.mu.Lock()
-		if st.err == nil {
-			st.err = err
+func (s treeSink) Add(outs ...output.File) error {
+	for i := range outs {
+		if err := output.MinifyOne(&outs[i]); err != nil {
+			return err
 		}
-		st.mu.Unlock()
-	}
-	st.results[i].p, st.results[i].ids = withoutText(p), p.Anchors()
-}
-
-// textless stands for a comparison that was made but is no longer kept.
-var textless = &history.Comparison{}
-
-// withoutText returns a copy of p and its versions without what only its
-// own pages show: its text, contents, headings and the comparisons of its
-// versions. Pages that list every policy (when the
-// theme's do not name the text) and link checks read only the rest.
-func withoutText(p *site.Policy) *site.Policy {
-	q := *p
-	q.Body, q.Contents, q.Headings = "", nil, nil
-	if q.Diff != nil {
-		q.Diff = textless
-	}
-	q.History = make([]*site.Version, len(p.History))
-	for i, v := range p.History {
-		w := *v
-		w.Body, w.Contents = "", nil
-		if w.Diff != nil {
-			w.Diff = textless
+		if err := s.tree.Add(outs[i]); err != nil {
+			return err
 		}
-		q.History[i] = &w
+		outs[i].Body = nil
 	}
-	return &q
+	return nil
 }
 
-// parsePolicy parses a policy file with its earlier versions, as a
-// Builder does without keeping anything.
-func parsePolicy(f source.File, cfg *config.Site, basePath string) (*site.Policy, diag.List) {
-	one := func(f source.File) *parsedFile {
-		p, l := parseOne(f, cfg, basePath)
-		return &parsedFile{data: f.Data, p: p, l: l}
-	}
-	cur := one(f)
-	if cur.p == nil || len(f.History) == 0 {
-		return cur.p, cur.l
-	}
-	hist := make([]*parsedFile, len(f.History))
-	for j, h := range f.History {
-		hist[j] = one(h)
-	}
-	l := append(cur.l, attachHistory(cur.p, cur, f, hist, func(prev, next *parsedFile) *history.Comparison {
-		c := history.Compare(bodyOf(prev.data), bodyOf(next.data))
-		return &c
-	})...)
-	return cur.p, l
+// Render runs every stage but the write. Outputs are not minified. The error
+// is non-nil when the site cannot be published: then it is the findings
+// that stop it (a diag.List), or a failure of the machine. It is a Builder
+// used once.
+func Render(opts Options) (*Result, error) {
+	return NewBuilder(opts).Render()
 }
 
 // DestinationOf returns where Build writes.
@@ -340,190 +181,6 @@ func Guards(opts Options) []publish.Guard {
 		{Path: filepath.Join(opts.Source, source.Dir), Name: source.Dir + "/"},
 		{Path: filepath.Join(opts.Source, "themes"), Name: "themes/"},
 	}
-}
-
-// Render runs every stage but the write. Outputs are not minified. The error
-// is non-nil when the site cannot be published: then it is the list of
-// diagnostics (a diag.List), or a failure of the machine. It is a Builder
-// used once.
-func Render(opts Options) (*Result, error) {
-	return NewBuilder(opts).Render()
-}
-
-func parseOne(f source.File, cfg *config.Site, basePath string) (*site.Policy, diag.List) {
-	meta, body, bodyOff, l := frontmatter.Parse(f.Path, f.Data)
-	tagRule(l, "front-matter")
-	if l.HasErrors() && body == nil {
-		return nil, l
-	}
-	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
-	l = append(l, cl...)
-	opts := markdown.Options{Path: f.Path, UnsafeHTML: cfg.UnsafeHTML, Numbered: meta.Numbered, BasePath: basePath}
-	if f.Version != "" {
-		// An archived version is a copy of index.md: its links mean what
-		// they meant there.
-		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
-	}
-	r := markdown.Render(body, opts)
-	lines := diag.NewLines(f.Path, data)
-	if !strings.Contains(f.Path, "/history/") {
-		// check adds front matter's and markdown's findings to its own,
-		// so check_ignore applies to every rule.
-		l = lintWarnings(check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l}))
-	} else { // superseded versions are not linted, but what would break them is reported
-		for _, p := range r.Problems {
-			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: p.Severity, Message: p.Message, Rule: p.Rule})
-		}
-	}
-	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
-	p.Links = make([]site.Link, len(r.Links))
-	for i, k := range r.Links {
-		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
-	}
-	return p, l
-}
-
-// tagRule names the lint rule of diagnostics that have none.
-func tagRule(l diag.List, rule string) {
-	for i := range l {
-		if l[i].Rule == "" {
-			l[i].Rule = rule
-		}
-	}
-}
-
-// lintWarnings downgrades lint findings to warnings, for build, but for
-// those of rules that stop it (check.Blocks); check restores each rule's
-// own severity (check.SeverityOf).
-func lintWarnings(l diag.List) diag.List {
-	for i := range l {
-		if !check.Blocks(l[i].Rule) {
-			l[i].Severity = diag.Warning
-		}
-	}
-	return l
-}
-
-// checkLinks reports links to policies or headings that do not exist. ids
-// are the policies' anchors by slug, or nil to read their headings.
-func checkLinks(s *site.Site, files []source.File, ids map[string]site.Anchors) diag.List {
-	t := newLinkTargets(s, files)
-	t.ids = ids
-	var l diag.List
-	for _, p := range s.Policies {
-		l = append(l, t.check(p)...)
-	}
-	return l
-}
-
-// siteFindings appends to l what is found about the site as a whole: the
-// broken links, a missing cookie policy, and the findings of check.Site.
-// Lint findings inform a build but never stop it: only invalid front
-// matter and broken links would publish a broken site. Review status is
-// not repeated: the build's summary counts it and every page shows it.
-func siteFindings(l *diag.List, s *site.Site, links, lint diag.List) {
-	tagRule(links, "broken-link")
-	*l = append(*l, links...)
-	n := len(*l)
-	checkCookies(s, l)
-	tagRule((*l)[n:], "missing-cookie-policy")
-	for _, d := range lint {
-		if d.Rule != "review-overdue" && d.Rule != "review-due-soon" {
-			*l = append(*l, lintWarnings(diag.List{d})...)
-		}
-	}
-}
-
-// linkTargets are what links may lead to: the published policies, and the
-// slugs of every policy file, published or not.
-type linkTargets struct {
-	bySlug map[string]*site.Policy
-	exists map[string]bool
-	// ids are the anchors of each policy by slug, when the policies
-	// no longer hold their headings (Build's); otherwise nil.
-	ids map[string]site.Anchors
-	// sets are the anchors of each policy linked to, as a set: a policy
-	// with thousands of headings and a contents list linking to each
-	// would otherwise scan them all for every link.
-	sets map[string]anchorSet
-}
-
-// An anchorSet is one policy's anchors, in order and as a set.
-type anchorSet struct {
-	site.Anchors
-	has map[string]bool
-}
-
-// suggestBudget bounds how many heading ids the "did you mean" of one
-// policy's links to missing headings compares, in all: finding the nearest
-// id scans them all, and a policy of 8,000 broken links to a policy of
-// 8,000 headings would compare 64 million. Past the budget a link is still
-// reported, without a suggestion.
-const suggestBudget = 1 << 20
-
-func newLinkTargets(s *site.Site, files []source.File) *linkTargets {
-	t := &linkTargets{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(files))}
-	for _, p := range s.Policies {
-		t.bySlug[p.Slug] = p
-	}
-	for _, f := range files {
-		t.exists[f.Slug] = true
-	}
-	return t
-}
-
-// check reports p's links to policies or headings that do not exist.
-func (t *linkTargets) check(p *site.Policy) diag.List {
-	var l diag.List
-	budget := suggestBudget
-	for _, k := range p.Links {
-		target := p
-		if k.Target != "" {
-			slug := markdown.SlugOf(k.Target)
-			target = t.bySlug[slug]
-			if target == nil {
-				if t.exists[slug] {
-					l.Errorf(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
-				} else {
-					l.Errorf(k.Pos, "link to missing policy %s", k.Target)
-				}
-				continue
-			}
-		}
-		if k.Fragment == "" {
-			continue
-		}
-		set, ok := t.sets[target.Slug]
-		if !ok {
-			a, ok := t.ids[target.Slug]
-			if !ok {
-				a = target.Anchors()
-			}
-			set = anchorSet{Anchors: a, has: make(map[string]bool, len(a.IDs)+len(a.Aliases))}
-			for _, id := range a.IDs {
-				set.has[id] = true
-			}
-			for _, id := range a.Aliases {
-				set.has[id] = true
-			}
-			if t.sets == nil {
-				t.sets = map[string]anchorSet{}
-			}
-			t.sets[target.Slug] = set
-		}
-		if set.has[k.Fragment] || site.IsFootnote(k.Fragment) {
-			continue
-		}
-		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if budget >= len(set.IDs) {
-			budget -= len(set.IDs)
-			if near := set.Nearest(k.Fragment); near != "" {
-				msg += fmt.Sprintf(" (did you mean #%s?)", near)
-			}
-		}
-		l.Errorf(k.Pos, "%s", msg)
-	}
-	return l
 }
 
 func themeLayers(fsys fs.FS, cfg *config.Site, opts Options) ([]theme.Layer, diag.List) {
@@ -551,184 +208,4 @@ func basePathOf(cfg *config.Site) string {
 		return u.Path
 	}
 	return "/"
-}
-
-// A pageSet renders the pages of one site with one theme.
-type pageSet struct {
-	theme  *theme.Theme
-	site   *site.Site
-	cookie *site.Policy // the cookie policy with its table of cookies, if any
-	con    *theme.Consent
-	notice string
-	feed   string // the Atom feed's URL, if the site has one
-	// metaCSP is the policy pages carry themselves on a host that sends
-	// no headers.
-	metaCSP string
-}
-
-func newPageSet(th *theme.Theme, s *site.Site) *pageSet {
-	ps := &pageSet{theme: th, site: s}
-	ps.con, ps.cookie = consent(s, basePathOf(s.Config))
-	ps.notice = "This site sets no cookies."
-	if ps.con != nil && len(ps.con.Optional) > 0 {
-		ps.notice = "This site sets optional cookies only with your consent."
-	} else if ps.con != nil {
-		ps.notice = "This site sets only the cookies it needs to work."
-	}
-	if s.Config.BaseURL != "" {
-		ps.feed = s.Config.BaseURL + "feed.xml"
-	}
-	if !s.Config.SendsHeaders() {
-		ps.metaCSP = MetaContentSecurityPolicy(s.Config)
-	}
-	return ps
-}
-
-// page is what a layout is executed with: for p's page, or a page of the
-// site when p is nil. canonicalPath "-" means the page has no canonical URL.
-func (ps *pageSet) page(p *site.Policy, canonicalPath string) *theme.Page {
-	cfg := ps.site.Config
-	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
-		p = ps.cookie
-	}
-	pg := &theme.Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
-	if cfg.BaseURL != "" && canonicalPath != "-" {
-		pg.Canonical = cfg.BaseURL + canonicalPath
-	}
-	if p != nil {
-		pg.Description = p.Summary
-	} else {
-		pg.Description = cfg.Description
-	}
-	return pg
-}
-
-// sitePages renders the pages that are no one policy's: the index, 404 and
-// the request form.
-func (ps *pageSet) sitePages() ([]publish.Output, error) {
-	var outs []publish.Output
-	add := func(path, layout string, pg *theme.Page) error {
-		b, err := ps.theme.Render(layout, pg)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, publish.Output{Path: path, Body: b})
-		return nil
-	}
-	if err := add("index.html", "index.html", ps.page(nil, "")); err != nil {
-		return nil, err
-	}
-	nf := ps.page(nil, "-")
-	nf.NoIndex = true
-	if err := add("404.html", "404.html", nf); err != nil {
-		return nil, err
-	}
-	if rqs := ps.site.Config.Requests; rqs != nil {
-		rq := ps.page(nil, "requests/")
-		rq.Data = rqs
-		rq.Description = "Ask us to act on your data protection rights."
-		if err := add("requests/index.html", "requests.html", rq); err != nil {
-			return nil, err
-		}
-		th := ps.page(nil, "-")
-		th.NoIndex = true
-		if err := add("requests/thanks/index.html", "thanks.html", th); err != nil {
-			return nil, err
-		}
-	}
-	return outs, nil
-}
-
-// policyPages renders p's page, then its history pages; mine are p's
-// changes, newest first.
-func (ps *pageSet) policyPages(p *site.Policy, mine []site.Change) ([]publish.Output, error) {
-	b, err := ps.theme.Render("policy.html", ps.page(p, p.Slug+"/"))
-	if err != nil {
-		return nil, err
-	}
-	hs, err := ps.historyPages(p, mine)
-	if err != nil {
-		return nil, err
-	}
-	return append([]publish.Output{{Path: p.Slug + "/index.html", Body: b}}, hs...), nil
-}
-
-// dataFiles are the outputs for machines: policies.json, sitemap.xml, robots.txt.
-func dataFiles(s *site.Site) ([]publish.Output, error) {
-	cfg := s.Config
-	type entry struct {
-		Slug       string      `json:"slug"`
-		Title      string      `json:"title"`
-		Version    string      `json:"version"`
-		Effective  date.Date   `json:"effective"`
-		NextReview date.Date   `json:"next_review"`
-		Owner      string      `json:"owner"`
-		Summary    string      `json:"summary,omitempty"`
-		Category   string      `json:"category,omitempty"`
-		Status     site.Status `json:"status"`
-		DaysLeft   int         `json:"days_left"`
-		URL        string      `json:"url"`
-	}
-	doc := struct {
-		Title        string              `json:"title"`
-		Organisation config.Organisation `json:"organisation"`
-		BaseURL      string              `json:"base_url,omitempty"`
-		Generated    date.Date           `json:"status_as_of"`
-		Policies     []entry             `json:"policies"`
-	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}}
-	for _, p := range s.Policies {
-		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft, cfg.BaseURL + p.Slug + "/"})
-	}
-	js, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	outs := []publish.Output{{Path: "policies.json", Body: append(js, '\n')}}
-	if cfg.ReviewCalendar {
-		outs = append(outs, publish.Output{Path: "reviews.ics", Body: check.Calendar(s)})
-	}
-	robots := "User-agent: *\nAllow: /\n"
-	if cfg.BaseURL != "" {
-		robots += "Sitemap: " + cfg.BaseURL + "sitemap.xml\n"
-		var b bytes.Buffer
-		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-		latest := date.Date{}
-		for _, p := range s.Policies {
-			if p.Effective.After(latest) {
-				latest = p.Effective
-			}
-		}
-		writeURL := func(loc string, mod date.Date) {
-			b.WriteString("<url><loc>")
-			template.HTMLEscape(&b, []byte(loc))
-			b.WriteString("</loc>")
-			if !mod.IsZero() {
-				b.WriteString("<lastmod>" + mod.String() + "</lastmod>")
-			}
-			b.WriteString("</url>\n")
-		}
-		writeURL(cfg.BaseURL, latest)
-		writeURL(cfg.BaseURL+"changes/", latest)
-		for _, p := range s.Policies {
-			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
-			writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
-			if p.Diff != nil {
-				writeURL(cfg.BaseURL+p.Slug+"/compare/"+p.Version+"/", p.Effective)
-			}
-			for _, v := range p.History {
-				if v.Diff != nil {
-					writeURL(cfg.BaseURL+p.Slug+"/compare/"+v.Version+"/", v.Effective)
-				}
-			}
-		}
-		b.WriteString("</urlset>\n")
-		outs = append(outs, publish.Output{Path: "sitemap.xml", Body: b.Bytes()})
-	}
-	outs = append(outs, publish.Output{Path: "robots.txt", Body: []byte(robots), Raw: true})
-	outs = append(outs, headersFile(cfg), noJekyll)
-	if cfg.Host == "apache" {
-		outs = append(outs, htaccess(cfg))
-	}
-	outs = append(outs, securityTxt(s)...)
-	return outs, nil
 }

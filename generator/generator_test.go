@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/date"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/internal/testtools"
 )
 
@@ -28,7 +29,7 @@ func buildExample(t *testing.T) *Result {
 	if err != nil {
 		t.Fatalf("example site: %v", err)
 	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
+	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	return res
@@ -95,7 +96,7 @@ func TestExampleSite(t *testing.T) {
 	if len(s.Policies) < 7 || s.Overdue < 1 || s.DueSoon < 1 {
 		t.Errorf("example site: %d policies, %d overdue, %d due soon; want at least 7, 1, 1", len(s.Policies), s.Overdue, s.DueSoon)
 	}
-	for _, d := range res.Diagnostics {
+	for _, d := range check.ForBuild(res.Diagnostics) {
 		t.Errorf("example site has a diagnostic: %v", d)
 	}
 	var doc struct {
@@ -134,7 +135,7 @@ func TestHTMLValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("awkward site: %v", err)
 	}
-	if err := publish.MinifyAll(odd.Outputs); err != nil {
+	if err := output.MinifyAll(odd.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	write(odd, "awkward")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/policysite/policysite/generator/corpus"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/internal/testtools"
 )
@@ -40,7 +41,7 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := publish.MinifyAll(want.Outputs); err != nil {
+			if err := output.MinifyAll(want.Outputs); err != nil {
 				t.Fatal(err)
 			}
 			opts.Destination = filepath.Join(t.TempDir(), "public")

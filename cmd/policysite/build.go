@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/publish"
 )
@@ -53,7 +54,7 @@ themes/ and any other folder are refused, and nothing is deleted.`,
 			start := time.Now()
 			res, err := generator.Build(opts)
 			if res != nil {
-				printDiagnostics(cmd.ErrOrStderr(), res.Diagnostics, !quiet)
+				printDiagnostics(cmd.ErrOrStderr(), check.ForBuild(res.Diagnostics), !quiet)
 			}
 			if l, ok := err.(diag.List); ok {
 				return contentError{len(l)}

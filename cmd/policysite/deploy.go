@@ -16,6 +16,7 @@ import (
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/deploy"
+	"github.com/policysite/policysite/generator/machine"
 )
 
 // deployFormats are the output formats of deploy.
@@ -89,7 +90,7 @@ Exit codes: 0 deployed, 1 the deploy failed or was refused, 2 usage.`,
 			}
 			out := generator.DestinationOf(generator.Options{Source: source, Destination: dest})
 			rules := deploy.Rules{Default: deploy.PageCacheControl}
-			for _, r := range generator.HeaderRules(cfg) {
+			for _, r := range machine.HeaderRules(cfg) {
 				if v := r.Get("Cache-Control"); v != "" {
 					rules.CacheControl = append(rules.CacheControl, deploy.Rule{Pattern: r.Path, Value: v})
 				}

@@ -19,7 +19,7 @@ import (
 
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/date"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/serve"
 	"github.com/policysite/policysite/internal/testtools"
 )
@@ -226,7 +226,7 @@ func build(t *testing.T, files map[string]string, now date.Date) *site {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	if err := publish.MinifyAll(res.Outputs); err != nil {
+	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
 	s := &site{outputs: map[string][]byte{}}

@@ -23,45 +23,50 @@ import (
 	"github.com/policysite/policysite/generator/markdown"
 )
 
-// A Rule is one lint rule.
+// A Rule is one lint rule: every finding names its rule (diag.Diagnostic.Rule)
+// and is made at the rule's Severity.
 type Rule struct {
 	ID       string
 	Severity diag.Severity
+	// Blocks is set for the rules whose findings stop a build and cannot
+	// be ignored: they would publish a broken site (front-matter,
+	// broken-link, missing-cookie-policy), or the policy was not parsed
+	// at all (nesting-too-deep, over-limit). Build shows the findings of
+	// every other rule as warnings (ForBuild).
+	Blocks bool
 	// Doc says what the rule finds, for docs and --help.
 	Doc string
 }
 
 // Rules lists every rule, by id.
 var Rules = []Rule{
-	{"front-matter", diag.Error, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
-	{"unknown-field", diag.Warning, "a front matter field policysite does not know (a misspelt key), which is ignored"},
-	{"broken-link", diag.Error, "a link to a missing policy or a missing heading"},
-	{"review-overdue", diag.Error, "the next_review date has passed"},
-	{"review-due-soon", diag.Warning, "the next_review date is within warn_days"},
-	{"placeholder", diag.Warning, "bracketed template text left in the prose, such as [insert name]"},
-	{"dangling-list-intro", diag.Warning, "a paragraph ending with a colon that no list or table follows"},
-	{"empty-section", diag.Warning, "a heading with no content before the next heading of the same or a higher level"},
-	{"empty-heading", diag.Warning, "a heading with no text (only raw HTML or an image): it has no id and no place in the contents"},
-	{"repeated-word", diag.Warning, "the same word twice in a row"},
-	{"raw-html", diag.Warning, "raw HTML in the markdown, which is not published unless site.yaml sets unsafe_html: true"},
-	{"unsafe-link", diag.Warning, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
-	{"duplicate-heading", diag.Warning, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
-	{"stale-contents", diag.Warning, "a hand-written contents list naming a section that no heading has"},
-	{"duplicate-title", diag.Error, "two policies with the same title"},
-	{"relay-url", diag.Error, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
-	{"missing-cookie-policy", diag.Error, "site.yaml declares cookies but no policy is the cookie policy"},
-	{"unused-ignore", diag.Warning, "an ignore that matches no finding"},
-	{"nesting-too-deep", diag.Error, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
-	{"over-limit", diag.Error, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
-	{"control-character", diag.Warning, "a control character (U+0000-U+001F but tab and line endings, U+007F-U+009F) in a policy's text: dropped"},
+	{"front-matter", diag.Error, true, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
+	{"unknown-field", diag.Warning, false, "a front matter field policysite does not know (a misspelt key), which is ignored"},
+	{"broken-link", diag.Error, true, "a link to a missing policy or a missing heading"},
+	{"review-overdue", diag.Error, false, "the next_review date has passed"},
+	{"review-due-soon", diag.Warning, false, "the next_review date is within warn_days"},
+	{"placeholder", diag.Warning, false, "bracketed template text left in the prose, such as [insert name]"},
+	{"dangling-list-intro", diag.Warning, false, "a paragraph ending with a colon that no list or table follows"},
+	{"empty-section", diag.Warning, false, "a heading with no content before the next heading of the same or a higher level"},
+	{"empty-heading", diag.Warning, false, "a heading with no text (only raw HTML or an image): it has no id and no place in the contents"},
+	{"repeated-word", diag.Warning, false, "the same word twice in a row"},
+	{"raw-html", diag.Warning, false, "raw HTML in the markdown, which is not published unless site.yaml sets unsafe_html: true"},
+	{"unsafe-link", diag.Warning, false, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
+	{"duplicate-heading", diag.Warning, false, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
+	{"stale-contents", diag.Warning, false, "a hand-written contents list naming a section that no heading has"},
+	{"duplicate-title", diag.Error, false, "two policies with the same title"},
+	{"relay-url", diag.Error, true, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
+	{"missing-cookie-policy", diag.Error, true, "site.yaml declares cookies but no policy is the cookie policy"},
+	{"unused-ignore", diag.Warning, false, "an ignore that matches no finding"},
+	{"nesting-too-deep", diag.Error, true, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
+	{"over-limit", diag.Error, true, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
+	{"control-character", diag.Warning, false, "a control character (U+0000-U+001F but tab and line endings, U+007F-U+009F) in a policy's text: dropped"},
 }
 
 // SeverityOf returns the severity of rule id, and whether the rule exists.
 func SeverityOf(id string) (diag.Severity, bool) {
-	for _, r := range Rules {
-		if r.ID == id {
-			return r.Severity, true
-		}
+	if r, ok := RuleOf(id); ok {
+		return r.Severity, true
 	}
 	return diag.Error, false
 }
@@ -247,19 +252,54 @@ func (h *indexHeap) Pop() any {
 // ignorable reports whether findings of rule can be accepted: not those
 // that stop a build, nor unused-ignore itself.
 func ignorable(rule string) bool {
-	return !Blocks(rule) && rule != "unused-ignore"
+	return !blocks(rule) && rule != "unused-ignore"
 }
 
-// Blocks reports whether findings of rule stop a build, whatever their
-// severity in check: front-matter and broken-link would publish a broken
-// site, and a policy past a parse limit (nesting-too-deep, over-limit) is
-// not parsed at all. Build shows every other finding as a warning.
-func Blocks(rule string) bool {
-	switch rule {
-	case "front-matter", "broken-link", "nesting-too-deep", "over-limit":
-		return true
+// RuleOf returns the rule of id, and whether it exists.
+func RuleOf(id string) (Rule, bool) {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r, true
+		}
 	}
-	return false
+	return Rule{}, false
+}
+
+// blocks reports whether findings of rule stop a build.
+func blocks(rule string) bool {
+	r, _ := RuleOf(rule)
+	return r.Blocks
+}
+
+// Stops returns the findings of l that stop a build: the errors of a rule
+// that Blocks, and the errors of no rule (site.yaml, the theme, a file
+// that cannot be read, versions out of order).
+func Stops(l diag.List) diag.List {
+	var out diag.List
+	for _, d := range l {
+		if d.Severity == diag.Error && (d.Rule == "" || blocks(d.Rule)) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// ForBuild returns l as build and serve show it: the findings of rules
+// that do not block as warnings, and no review findings, which build's
+// summary counts and every page shows. check shows each finding at its
+// rule's severity (Findings).
+func ForBuild(l diag.List) diag.List {
+	out := make(diag.List, 0, len(l))
+	for _, d := range l {
+		if d.Rule == "review-overdue" || d.Rule == "review-due-soon" {
+			continue
+		}
+		if d.Rule != "" && !blocks(d.Rule) {
+			d.Severity = diag.Warning
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 func ruleIDs() string {

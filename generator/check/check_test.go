@@ -190,7 +190,8 @@ func TestDuplicateHeading(t *testing.T) {
 }
 
 // TestDocsListRules: docs/check.md's table of rules names every rule of
-// check.Rules, with its severity, in the same order, and no other.
+// check.Rules, with its severity and whether it stops a build, in the same
+// order, and no other.
 func TestDocsListRules(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/check.md")
 	if err != nil {
@@ -199,14 +200,18 @@ func TestDocsListRules(t *testing.T) {
 	var got []string
 	for _, line := range strings.Split(string(doc), "\n") {
 		cells := strings.Split(line, "|")
-		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
 			continue
 		}
-		got = append(got, strings.Trim(strings.TrimSpace(cells[1]), "`")+" "+strings.TrimSpace(cells[2]))
+		got = append(got, strings.Trim(strings.TrimSpace(cells[1]), "`")+" "+strings.TrimSpace(cells[2])+" "+strings.TrimSpace(cells[3]))
 	}
 	var want []string
 	for _, r := range check.Rules {
-		want = append(want, r.ID+" "+r.Severity.String())
+		stops := "no"
+		if r.Blocks {
+			stops = "yes"
+		}
+		want = append(want, r.ID+" "+r.Severity.String()+" "+stops)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("docs/check.md lists rules\n%s\ncheck.Rules are\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -50,9 +50,6 @@ func Site(s *site.Site, warnDays int) diag.List {
 				Message: fmt.Sprintf("title %q is also the title of %s: visitors cannot tell them apart", p.Title, ps[0].File)})
 		}
 	}
-	// A cookie declaration must name its policy (config checks that) and
-	// generator.checkCookies reports a named policy that does not exist,
-	// under this rule, because it stops the build.
 	var ign []Ignore
 	for _, p := range s.Policies {
 		for _, g := range FrontMatterIgnores(p.File, p.Meta) {
@@ -77,16 +74,11 @@ func at(p *site.Policy, key string) diag.Pos {
 }
 
 // Findings turns a render's diagnostics (generator.Result) into check's
-// findings: each lint rule gets back its own severity, since build shows
-// them all as warnings, and the review rules, which build leaves to its
-// summary, run against warnDays (negative: site.yaml's review.warn_days).
-// The list is sorted.
+// findings: those of the review rules are made again against warnDays
+// (negative: site.yaml's review.warn_days). The list is sorted.
 func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
 	var out diag.List
 	for _, d := range l {
-		if sev, ok := SeverityOf(d.Rule); ok {
-			d.Severity = sev
-		}
 		if !isReview(d) {
 			out = append(out, d)
 		}

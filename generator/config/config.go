@@ -267,7 +267,7 @@ func Parse(data []byte) (*Site, diag.List) {
 	s := &Site{}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		l = append(l, SyntaxError(File, 0, data, err))
+		l = append(l, strictyaml.SyntaxError(File, 0, data, err))
 		s.applyDefaults()
 		return s, l
 	}
@@ -277,16 +277,16 @@ func Parse(data []byte) (*Site, diag.List) {
 		return s, l
 	}
 	for _, p := range strictyaml.Decode(&doc, s) {
-		l.Errorf(NodePos(File, 0, p.Node), "%s", p.Message)
+		l.Errorf(strictyaml.NodePos(File, 0, p.Node), "%s", p.Message)
 	}
 	s.Pos = map[string]diag.Pos{}
-	if root := Lookup(&doc); root != nil && root.Kind == yaml.MappingNode {
+	if root := strictyaml.Lookup(&doc); root != nil && root.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(root.Content); i += 2 {
-			s.Pos[root.Content[i].Value] = NodePos(File, 0, root.Content[i+1])
+			s.Pos[root.Content[i].Value] = strictyaml.NodePos(File, 0, root.Content[i+1])
 		}
 	}
-	if n := LookupPath(&doc, "requests.relay_url"); n != nil && n.Kind == yaml.ScalarNode {
-		s.Pos["requests.relay_url"] = NodePos(File, 0, n)
+	if n := strictyaml.LookupPath(&doc, "requests.relay_url"); n != nil && n.Kind == yaml.ScalarNode {
+		s.Pos["requests.relay_url"] = strictyaml.NodePos(File, 0, n)
 	}
 	s.applyDefaults()
 	s.validate(&doc, &l)
@@ -325,7 +325,7 @@ var themeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // validate checks values whose types decoded but whose content is wrong.
 func (s *Site) validate(doc *yaml.Node, l *diag.List) {
-	at := func(path ...string) diag.Pos { return NodePos(File, 0, Lookup(doc, path...)) }
+	at := func(path ...string) diag.Pos { return strictyaml.NodePos(File, 0, strictyaml.Lookup(doc, path...)) }
 	if s.BaseURL != "" {
 		u, err := url.Parse(s.BaseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -365,7 +365,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 		for _, err := range s.Requests.Check() {
 			var ce *form.CheckError
 			if errors.As(err, &ce) {
-				l.Errorf(NodePos(File, 0, LookupPath(doc, ce.Key)), "%s", err)
+				l.Errorf(strictyaml.NodePos(File, 0, strictyaml.LookupPath(doc, ce.Key)), "%s", err)
 			} else {
 				l.Errorf(at("requests"), "%s", err)
 			}
@@ -394,10 +394,12 @@ func (s *Site) validateCookies(doc *yaml.Node, l *diag.List) {
 		}
 		return n
 	}
-	pos := func(n *yaml.Node, path ...string) diag.Pos { return NodePos(File, 0, Lookup(n, path...)) }
+	pos := func(n *yaml.Node, path ...string) diag.Pos {
+		return strictyaml.NodePos(File, 0, strictyaml.Lookup(n, path...))
+	}
 	ids := map[string]bool{}
 	if c := s.Cookies; c != nil {
-		cn := Lookup(doc, "cookies")
+		cn := strictyaml.Lookup(doc, "cookies")
 		if c.Policy == "" {
 			l.Errorf(pos(cn), "cookies.policy: name the slug of the cookie policy the notice links to")
 		}
@@ -405,7 +407,7 @@ func (s *Site) validateCookies(doc *yaml.Node, l *diag.List) {
 		if c.Revision == "" && optional {
 			l.Errorf(pos(cn), "cookies.revision: set a revision (such as \"1\") and change it when the cookies change, so visitors are asked again")
 		}
-		cats := Lookup(doc, "cookies", "categories")
+		cats := strictyaml.Lookup(doc, "cookies", "categories")
 		for i, cat := range c.Categories {
 			cnode := seq(cats, i)
 			where := fmt.Sprintf("cookies.categories[%d]", i)
@@ -419,7 +421,7 @@ func (s *Site) validateCookies(doc *yaml.Node, l *diag.List) {
 			if cat.Title == "" && cat.ID != Necessary {
 				l.Errorf(pos(cnode), "%s.title: a category needs a title visitors understand", where)
 			}
-			knodes := Lookup(cnode, "cookies")
+			knodes := strictyaml.Lookup(cnode, "cookies")
 			for j, k := range cat.Cookies {
 				kn := seq(knodes, j)
 				kw := fmt.Sprintf("%s.cookies[%d]", where, j)
@@ -437,7 +439,7 @@ func (s *Site) validateCookies(doc *yaml.Node, l *diag.List) {
 			l.Errorf(pos(cn, "categories"), "cookies: the visitor's choice is stored in the cookie %s; declare it in the %s category so the cookie policy lists it", ConsentCookie, Necessary)
 		}
 	}
-	sn := Lookup(doc, "scripts")
+	sn := strictyaml.Lookup(doc, "scripts")
 	for i, sc := range s.Scripts {
 		n := seq(sn, i)
 		where := fmt.Sprintf("scripts[%d]", i)
@@ -490,84 +492,4 @@ func ScriptOrigin(src string) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
-}
-
-// Lookup returns the value node at a path of mapping keys, or the deepest node found.
-func Lookup(n *yaml.Node, path ...string) *yaml.Node {
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	for _, key := range path {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return n
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				next = n.Content[i+1]
-			}
-		}
-		if next == nil {
-			return n
-		}
-		n = next
-	}
-	return n
-}
-
-// LookupPath is Lookup for a dotted path with list indexes, as
-// "requests.fields[2].kind"; it returns the deepest node found.
-func LookupPath(n *yaml.Node, path string) *yaml.Node {
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	for _, part := range strings.Split(path, ".") {
-		key, rest, _ := strings.Cut(part, "[")
-		if key != "" {
-			next := Lookup(n, key)
-			if next == n {
-				return n
-			}
-			n = next
-		}
-		for rest != "" {
-			idx, after, _ := strings.Cut(rest, "]")
-			i, err := strconv.Atoi(idx)
-			if err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
-				return n
-			}
-			n = n.Content[i]
-			rest = strings.TrimPrefix(after, "[")
-		}
-	}
-	return n
-}
-
-// NodePos returns the position of a YAML node in file, whose YAML starts
-// lineOffset lines into the file (front matter starts after its --- line).
-func NodePos(file string, lineOffset int, n *yaml.Node) diag.Pos {
-	if n == nil || n.Line == 0 {
-		return diag.Pos{File: file, Line: lineOffset + 1, Col: 1}
-	}
-	return diag.Pos{File: file, Line: n.Line + lineOffset, Col: n.Column}
-}
-
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// SyntaxError turns a yaml.v3 syntax error into a positioned diagnostic. This is
-// the one place that reads an error's text: yaml.v3 reports syntax errors
-// only as text.
-func SyntaxError(file string, lineOffset int, data []byte, err error) diag.Diagnostic {
-	msg := err.Error()
-	line := 1
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	if strings.Contains(msg, "mapping values are not allowed") {
-		msg += ` (put quotes around a value that contains ": ")`
-	}
-	return diag.Diagnostic{Pos: diag.Pos{File: file, Line: line + lineOffset, Col: 1}, Message: "invalid YAML: " + msg}
 }

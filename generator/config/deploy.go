@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/strictyaml"
 )
 
 // Deploy is the deploy: section of site.yaml: the one place `policysite
@@ -94,7 +95,7 @@ func (s *Site) validateDeploy(doc *yaml.Node, l *diag.List) {
 		return
 	}
 	at := func(path ...string) diag.Pos {
-		return NodePos(File, 0, Lookup(doc, append([]string{"deploy"}, path...)...))
+		return strictyaml.NodePos(File, 0, strictyaml.Lookup(doc, append([]string{"deploy"}, path...)...))
 	}
 	switch {
 	case d.S3 == nil && d.SFTP == nil:

@@ -19,7 +19,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/strictyaml"
@@ -146,7 +145,7 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 	offset := fmLine - 1
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
-		d := config.SyntaxError(path, offset, fm, err)
+		d := strictyaml.SyntaxError(path, offset, fm, err)
 		l = append(l, d)
 		return m, body, bodyOff, tag(l)
 	}
@@ -156,7 +155,7 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 	}
 	root := doc.Content[0]
 	for _, p := range strictyaml.Decode(&doc, m) {
-		pos := config.NodePos(path, offset, p.Node)
+		pos := strictyaml.NodePos(path, offset, p.Node)
 		if p.Unknown {
 			l.Warnf(pos, "%s: ignored", p.Message)
 			continue
@@ -167,15 +166,15 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 		return m, body, bodyOff, tag(l)
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		m.Pos[root.Content[i].Value] = config.NodePos(path, offset, root.Content[i+1])
+		m.Pos[root.Content[i].Value] = strictyaml.NodePos(path, offset, root.Content[i+1])
 	}
 	// A month alone means its last day for a review ("by October 2025") but
 	// its first day for when a policy took effect ("from October 2025").
-	if v := config.Lookup(root, "effective"); v != root && date.MonthOnly(v.Value) && !m.Effective.IsZero() {
+	if v := strictyaml.Lookup(root, "effective"); v != root && date.MonthOnly(v.Value) && !m.Effective.IsZero() {
 		m.Effective.Day = 1
 	}
 	for _, k := range Required {
-		if v := config.Lookup(root, k); v == root || isEmpty(v) {
+		if v := strictyaml.Lookup(root, k); v == root || isEmpty(v) {
 			l.Errorf(m.Start, "missing required field %q", k)
 		}
 	}

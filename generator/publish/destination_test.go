@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/generator/output"
 )
 
 // CheckDestination refuses every folder a build must not replace, and
@@ -92,7 +94,7 @@ func TestCheckDestination(t *testing.T) {
 		}
 		if tt.err != "" {
 			// Write refuses it too, and changes nothing.
-			if err := Write(dest, []Output{{Path: "index.html", Body: []byte("new")}}, guards...); err == nil {
+			if err := Write(dest, []output.File{{Path: "index.html", Body: []byte("new")}}, guards...); err == nil {
 				t.Errorf("%s: Write accepted it", tt.dest)
 			}
 		}
@@ -121,7 +123,7 @@ func TestCommitChecksAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Add(Output{Path: "index.html", Body: []byte("new")}); err != nil {
+	if err := tr.Add(output.File{Path: "index.html", Body: []byte("new")}); err != nil {
 		t.Fatal(err)
 	}
 	os.MkdirAll(dest, 0o755)

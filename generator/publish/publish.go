@@ -1,4 +1,5 @@
-// Package publish minifies a built site and writes it to disk.
+// Package publish writes a built site to disk: the last stage, taking the
+// rendered outputs (output.File) and minifying those not final yet.
 //
 // The new site is written into a folder beside the destination as its
 // outputs are made, made durable, and swapped in with renames, so a reader
@@ -13,68 +14,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/policysite/policysite/generator/output"
 )
-
-// An Output is one file of the built site.
-type Output struct {
-	// Path is slash-separated and relative to the site root: "privacy/index.html".
-	Path string
-	Body []byte
-	// Raw outputs are written as they are (already minified, or not text).
-	Raw bool
-}
-
-// MinifyOne minifies o in place unless it is Raw. o.Body is consumed: the
-// minifier works in it, so it must be o's alone (as a freshly rendered
-// page's is) and is replaced.
-func MinifyOne(o *Output) error {
-	if o.Raw {
-		return nil
-	}
-	b, err := minifyOwn(path.Ext(o.Path), o.Body)
-	if err != nil {
-		return fmt.Errorf("minify %s: %w", o.Path, err)
-	}
-	o.Body = b
-	return nil
-}
-
-// MinifyAll minifies every output that is not Raw, in parallel, in place,
-// as MinifyOne does.
-func MinifyAll(outs []Output) error {
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     = make(chan int)
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				if err := MinifyOne(&outs[i]); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for i := range outs {
-		if !outs[i].Raw {
-			next <- i
-		}
-	}
-	close(next)
-	wg.Wait()
-	return firstErr
-}
 
 // Keep lists files in an existing destination that a build carries over:
 // the placeholder that keeps an otherwise ignored output folder in git.
@@ -130,7 +76,7 @@ func Create(dest string, guards ...Guard) (*Tree, error) {
 
 // Add writes outs into the tree as they are. Two outputs at one path are
 // an error.
-func (t *Tree) Add(outs ...Output) error {
+func (t *Tree) Add(outs ...output.File) error {
 	for _, o := range outs {
 		if o.Path == Marker {
 			return fmt.Errorf("output path %s is the build's own marker", o.Path)
@@ -208,7 +154,7 @@ func (t *Tree) Commit() error {
 // Write replaces the folder dest with exactly outs (and the Marker),
 // writing them in parallel. dest's parent must exist; CheckDestination
 // must accept it with guards.
-func Write(dest string, outs []Output, guards ...Guard) error {
+func Write(dest string, outs []output.File, guards ...Guard) error {
 	t, err := Create(dest, guards...)
 	if err != nil {
 		return err

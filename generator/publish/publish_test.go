@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/generator/output"
 )
 
 // TestWrite runs its cases in order on one destination: each starts from
@@ -22,17 +24,17 @@ func TestWrite(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		outs []Output
+		outs []output.File
 		err  string // "" for success
 		want map[string]string
 	}{
-		{"two outputs at one path", []Output{{Path: "a/index.html", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "two outputs at a/index.html", old},
-		{"escaping path", []Output{{Path: "../outside.html", Body: []byte("x")}}, "escapes the site", old},
-		{"replaces, keeping the placeholders", []Output{{Path: "index.html", Body: []byte("home")}, {Path: "privacy/history/index.html", Body: []byte("h")}},
+		{"two outputs at one path", []output.File{{Path: "a/index.html", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "two outputs at a/index.html", old},
+		{"escaping path", []output.File{{Path: "../outside.html", Body: []byte("x")}}, "escapes the site", old},
+		{"replaces, keeping the placeholders", []output.File{{Path: "index.html", Body: []byte("home")}, {Path: "privacy/history/index.html", Body: []byte("h")}},
 			"", map[string]string{".gitkeep": "", "README.md": "placeholder", "index.html": "home", "privacy/history/index.html": "h", Marker: string(markerBody)}},
-		{"a site's own README.md wins", []Output{{Path: "README.md", Body: []byte("mine")}},
+		{"a site's own README.md wins", []output.File{{Path: "README.md", Body: []byte("mine")}},
 			"", map[string]string{".gitkeep": "", "README.md": "mine", Marker: string(markerBody)}},
-		{"the marker is the build's own", []Output{{Path: Marker, Body: []byte("x")}}, "marker", map[string]string{".gitkeep": "", "README.md": "mine", Marker: string(markerBody)}},
+		{"the marker is the build's own", []output.File{{Path: Marker, Body: []byte("x")}}, "marker", map[string]string{".gitkeep": "", "README.md": "mine", Marker: string(markerBody)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Write(dest, tc.outs)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/watch"
 )
@@ -69,10 +70,11 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 		// The terminal hears after the browser, so that thousands of
 		// warnings never delay the page.
 		if res != nil {
-			for _, d := range fresh(warned, res.Diagnostics) {
+			shown := check.ForBuild(res.Diagnostics)
+			for _, d := range fresh(warned, shown) {
 				log.Warn(d.Message, "at", d.Pos.String())
 			}
-			warned = res.Diagnostics
+			warned = shown
 		}
 		switch {
 		case l != nil:

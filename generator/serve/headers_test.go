@@ -8,6 +8,7 @@ import (
 
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/machine"
 )
 
 func TestParseHeaders(t *testing.T) {
@@ -33,7 +34,7 @@ func TestServesHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	csp := generator.ContentSecurityPolicy(res.Site.Config)
+	csp := machine.ContentSecurityPolicy(res.Site.Config)
 	var asset string
 	for _, o := range res.Outputs {
 		if strings.HasPrefix(o.Path, "assets/") {

@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 )
 
 // Paths the live server adds to the site. They sit under /__policysite/ so
@@ -39,7 +39,7 @@ type Live struct {
 }
 
 // NewLive returns a live server for outs.
-func NewLive(outs []publish.Output) *Live {
+func NewLive(outs []output.File) *Live {
 	l := &Live{clients: map[chan string]bool{}}
 	l.Set(outs)
 	return l
@@ -47,7 +47,7 @@ func NewLive(outs []publish.Output) *Live {
 
 // Set serves outs from now on, clears any error and tells open pages which
 // paths changed. It returns the changed paths.
-func (l *Live) Set(outs []publish.Output) []string {
+func (l *Live) Set(outs []output.File) []string {
 	l.mu.RLock()
 	old := l.files
 	l.mu.RUnlock()
@@ -71,7 +71,7 @@ func (l *Live) Set(outs []publish.Output) []string {
 // Update is Set for a caller that knows which paths changed since the last
 // Set or Update (generator.Result.Changed): it compares no bodies, and
 // copies the last site's table of files rather than building it again.
-func (l *Live) Update(outs []publish.Output, changed []string) {
+func (l *Live) Update(outs []output.File, changed []string) {
 	l.mu.RLock()
 	old := l.files
 	l.mu.RUnlock()

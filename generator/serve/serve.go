@@ -10,14 +10,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
 )
 
 // headersPath is the file of headers a static host applies.
 const headersPath = "/_headers"
 
 // Handler serves outs.
-func Handler(outs []publish.Output) http.Handler {
+func Handler(outs []output.File) http.Handler {
 	files := make(map[string][]byte, len(outs))
 	for _, o := range outs {
 		files["/"+o.Path] = o.Body

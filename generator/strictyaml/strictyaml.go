@@ -16,9 +16,11 @@ package strictyaml
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/policysite/policysite/generator/diag"
 	"gopkg.in/yaml.v3"
 
 	"github.com/policysite/policysite/internal/textdist"
@@ -335,4 +337,84 @@ func suggest(k string, fields map[string][]int) string {
 		return ""
 	}
 	return best
+}
+
+// Lookup returns the value node at a path of mapping keys, or the deepest node found.
+func Lookup(n *yaml.Node, path ...string) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return n
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return n
+		}
+		n = next
+	}
+	return n
+}
+
+// LookupPath is Lookup for a dotted path with list indexes, as
+// "requests.fields[2].kind"; it returns the deepest node found.
+func LookupPath(n *yaml.Node, path string) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, part := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			next := Lookup(n, key)
+			if next == n {
+				return n
+			}
+			n = next
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(idx)
+			if err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return n
+			}
+			n = n.Content[i]
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return n
+}
+
+// NodePos returns the position of a YAML node in file, whose YAML starts
+// lineOffset lines into the file (front matter starts after its --- line).
+func NodePos(file string, lineOffset int, n *yaml.Node) diag.Pos {
+	if n == nil || n.Line == 0 {
+		return diag.Pos{File: file, Line: lineOffset + 1, Col: 1}
+	}
+	return diag.Pos{File: file, Line: n.Line + lineOffset, Col: n.Column}
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// SyntaxError turns a yaml.v3 syntax error into a positioned diagnostic. This is
+// the one place that reads an error's text: yaml.v3 reports syntax errors
+// only as text.
+func SyntaxError(file string, lineOffset int, data []byte, err error) diag.Diagnostic {
+	msg := err.Error()
+	line := 1
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	if strings.Contains(msg, "mapping values are not allowed") {
+		msg += ` (put quotes around a value that contains ": ")`
+	}
+	return diag.Diagnostic{Pos: diag.Pos{File: file, Line: line + lineOffset, Col: 1}, Message: "invalid YAML: " + msg}
 }

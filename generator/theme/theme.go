@@ -23,7 +23,8 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/form"
-	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/output"
+	"github.com/policysite/policysite/generator/pages"
 	"github.com/policysite/policysite/generator/site"
 )
 
@@ -42,7 +43,7 @@ type Theme struct {
 	// been longer than its policy's text: with the text's length, what
 	// to size the next page's buffer to.
 	chrome map[string]*atomic.Int64
-	assets map[string]publish.Output // by logical name: "site.css"
+	assets map[string]output.File // by logical name: "site.css"
 	opts   Options
 }
 
@@ -64,7 +65,7 @@ func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 	if opts.BasePath == "" {
 		opts.BasePath = "/"
 	}
-	t := &Theme{layers: layers, pages: map[string]*template.Template{}, chrome: map[string]*atomic.Int64{}, assets: map[string]publish.Output{}, opts: opts}
+	t := &Theme{layers: layers, pages: map[string]*template.Template{}, chrome: map[string]*atomic.Int64{}, assets: map[string]output.File{}, opts: opts}
 	var l diag.List
 	if err := t.loadAssets(); err != nil {
 		l.Errorf(diag.Pos{File: "themes"}, "%v", err)
@@ -147,21 +148,21 @@ func (t *Theme) loadAssets() error {
 				return fmt.Errorf("%s/assets/%s: %w", layer.Name, e.Name(), err)
 			}
 			ext := path.Ext(e.Name())
-			min, err := publish.Minify(ext, b)
+			min, err := output.Minify(ext, b)
 			if err != nil {
 				return fmt.Errorf("%s/assets/%s: %w", layer.Name, e.Name(), err)
 			}
 			sum := sha256.Sum256(min)
 			name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:5]) + ext
-			t.assets[e.Name()] = publish.Output{Path: "assets/" + name, Body: min, Raw: true}
+			t.assets[e.Name()] = output.File{Path: "assets/" + name, Body: min, Raw: true}
 		}
 	}
 	return nil
 }
 
 // Assets returns the fingerprinted assets, sorted by path.
-func (t *Theme) Assets() []publish.Output {
-	out := make([]publish.Output, 0, len(t.assets))
+func (t *Theme) Assets() []output.File {
+	out := make([]output.File, 0, len(t.assets))
 	for _, a := range t.assets {
 		out = append(out, a)
 	}
@@ -176,45 +177,6 @@ func (t *Theme) AssetURL(name string) (string, error) {
 		return "", fmt.Errorf("no asset %q in the theme", name)
 	}
 	return t.opts.BasePath + a.Path, nil
-}
-
-// A Page is what a page template is executed with.
-type Page struct {
-	Site *site.Site
-	// Policy is the policy shown, on policy pages.
-	Policy *site.Policy
-	// Canonical is the page's absolute URL when the site has a base_url.
-	Canonical   string
-	Description string
-	NoIndex     bool
-	// CookiePolicy is the site's cookie policy, if it has one.
-	CookiePolicy *site.Policy
-	CookieNotice string
-	// Consent is the cookie notice, on sites that declare their cookies.
-	Consent *Consent
-	// Data carries extra values for a page kind (the request form, the thanks page).
-	Data any
-	// MetaCSP is the Content-Security-Policy for a <meta http-equiv>
-	// element, on a site whose host sends no headers; else empty.
-	MetaCSP string
-}
-
-// A Consent is what the cookie notice offers: built from site.yaml's
-// cookies: and scripts:, the single source of truth.
-type Consent struct {
-	// Policy is the URL of the cookie policy.
-	Policy string
-	// Revision is the declaration's revision; a stored choice for another
-	// revision is no choice.
-	Revision string
-	// Cookie stores the visitor's choice; "" when the site does not declare
-	// it, and then a dismissal is not remembered.
-	Cookie    string
-	Necessary config.CookieCategory
-	// Optional are the categories that need consent; none gives a plain notice.
-	Optional []config.CookieCategory
-	// Scripts are emitted inert, to run once their category is consented to.
-	Scripts []config.Script
 }
 
 // StatusView is what the status and notice templates show for one policy:
@@ -268,7 +230,7 @@ func (t *Theme) statusView(p *site.Policy, kind string) StatusView {
 }
 
 // Render executes layout (one of Pages) for data and returns the HTML.
-func (t *Theme) Render(layout string, data *Page) ([]byte, error) {
+func (t *Theme) Render(layout string, data *pages.Page) ([]byte, error) {
 	tpl, ok := t.pages[layout]
 	if !ok {
 		return nil, fmt.Errorf("theme has no layouts/%s", layout)

@@ -151,20 +151,20 @@ func ParseConfig(path string, data []byte) (*Config, diag.List) {
 	c := &Config{Path: path}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		l = append(l, config.SyntaxError(path, 0, data, err))
+		l = append(l, strictyaml.SyntaxError(path, 0, data, err))
 		return nil, l
 	}
 	problems := map[*yaml.Node]bool{}
 	for _, p := range strictyaml.Decode(&doc, c) {
-		l.Errorf(config.NodePos(path, 0, p.Node), "%s", p.Message)
+		l.Errorf(strictyaml.NodePos(path, 0, p.Node), "%s", p.Message)
 		problems[p.Node] = true
 	}
-	at := func(keys ...string) diag.Pos { return config.NodePos(path, 0, config.Lookup(&doc, keys...)) }
+	at := func(keys ...string) diag.Pos { return strictyaml.NodePos(path, 0, strictyaml.Lookup(&doc, keys...)) }
 	c.resolve(filepath.Dir(path), at, &l)
-	c.resolveCalendar(func(p string) diag.Pos { return config.NodePos(path, 0, config.LookupPath(&doc, p)) }, func(i int) bool {
+	c.resolveCalendar(func(p string) diag.Pos { return strictyaml.NodePos(path, 0, strictyaml.LookupPath(&doc, p)) }, func(i int) bool {
 		// A change with a key or value already reported is left out, so
 		// its mistake is not reported twice over.
-		return holds(config.LookupPath(&doc, fmt.Sprintf("bank_holiday_changes[%d]", i)), problems)
+		return holds(strictyaml.LookupPath(&doc, fmt.Sprintf("bank_holiday_changes[%d]", i)), problems)
 	}, &l)
 	l.Sort()
 	return c, l

@@ -1,4 +1,4 @@
-package generator
+package source
 
 import (
 	"errors"
@@ -9,19 +9,19 @@ import (
 	"sync"
 )
 
-// A fileCache reads a site folder once and then serves every file, folder
-// listing and file's details from memory, until forget names its path. It is
-// correct only while every change to the folder is reported with forget, as
+// A Cache reads a site folder once and then serves every file, folder
+// listing and file's details from memory, until Forget names its path. It is
+// correct only while every change to the folder is reported with Forget, as
 // serve's watcher does; it saves a save's rebuild from reading a thousand
-// unchanged files again (about 25 ms at 1,000 policies through os.Root).
+// unchanged files again .
 //
 // Paths under a symbolic link are never kept: the watcher does not follow
 // links, so a change behind one would go unreported. Errors other than "does
 // not exist" are not kept either: fixing permissions sends no event the
 // watcher keeps.
-type fileCache struct {
+type Cache struct {
 	mu    sync.Mutex
-	fsys  fs.FS // the site folder, set for each render
+	fsys  fs.FS // the site folder, set by Over for each render
 	files map[string]cached[[]byte]
 	dirs  map[string]cached[[]fs.DirEntry]
 	stats map[string]cached[fs.FileInfo]
@@ -36,20 +36,27 @@ type cached[T any] struct {
 	err error
 }
 
-func newFileCache() *fileCache {
-	c := &fileCache{}
-	c.forget(".")
+func NewCache() *Cache {
+	c := &Cache{}
+	c.Forget(".")
+	return c
+}
+
+// Over returns the site folder fsys read through c. The Cache reads
+// through the last fsys given it.
+func (c *Cache) Over(fsys fs.FS) fs.FS {
+	c.fsys = fsys
 	return c
 }
 
 // Open is never cached: the generator reads through ReadFile, ReadDir and Stat.
-func (c *fileCache) Open(name string) (fs.File, error) { return c.fsys.Open(name) }
+func (c *Cache) Open(name string) (fs.File, error) { return c.fsys.Open(name) }
 
-func (c *fileCache) ReadFile(name string) ([]byte, error) {
+func (c *Cache) ReadFile(name string) ([]byte, error) {
 	return lookup(c, c.files, name, func() ([]byte, error) { return fs.ReadFile(c.fsys, name) })
 }
 
-func (c *fileCache) ReadDir(name string) ([]fs.DirEntry, error) {
+func (c *Cache) ReadDir(name string) ([]fs.DirEntry, error) {
 	c.mu.Lock()
 	e, ok := c.dirs[name]
 	changed := c.changed[name]
@@ -65,7 +72,7 @@ func (c *fileCache) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // lists reports whether the kept listing e of folder dir still lists each
 // of names as it is: present or not, and of the same type.
-func (c *fileCache) lists(dir string, e cached[[]fs.DirEntry], names []string) bool {
+func (c *Cache) lists(dir string, e cached[[]fs.DirEntry], names []string) bool {
 	if e.err != nil {
 		return false
 	}
@@ -82,12 +89,12 @@ func (c *fileCache) lists(dir string, e cached[[]fs.DirEntry], names []string) b
 	return true
 }
 
-func (c *fileCache) Stat(name string) (fs.FileInfo, error) {
+func (c *Cache) Stat(name string) (fs.FileInfo, error) {
 	return lookup(c, c.stats, name, func() (fs.FileInfo, error) { return fs.Stat(c.fsys, name) })
 }
 
 // lookup returns m's entry for name, or reads it and keeps it when it may.
-func lookup[T any](c *fileCache, m map[string]cached[T], name string, read func() (T, error)) (T, error) {
+func lookup[T any](c *Cache, m map[string]cached[T], name string, read func() (T, error)) (T, error) {
 	c.mu.Lock()
 	e, ok := m[name]
 	c.mu.Unlock()
@@ -105,7 +112,7 @@ func lookup[T any](c *fileCache, m map[string]cached[T], name string, read func(
 
 // keepable reports whether no part of name is a symbolic link. It costs a
 // few system calls, only when a path is read again.
-func (c *fileCache) keepable(name string) bool {
+func (c *Cache) keepable(name string) bool {
 	if !fs.ValidPath(name) {
 		return false
 	}
@@ -121,9 +128,9 @@ func (c *fileCache) keepable(name string) bool {
 	return true
 }
 
-// forget drops what is kept of each path and everything under it, and has
+// Forget drops what is kept of each path and everything under it, and has
 // the listing of the folder holding it checked. "." forgets everything.
-func (c *fileCache) forget(paths ...string) {
+func (c *Cache) Forget(paths ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	all := len(paths) > 64 || c.files == nil

@@ -1,8 +1,16 @@
-package publish
+// Package output is what the rendering stages make and publish writes: a
+// File (a path under the site root, its bytes, and whether they are final)
+// and the one minifier every text output goes through, pages, assets and
+// machine files alike, so that the same site gives the same bytes.
+package output
 
 import (
 	"bytes"
+	"fmt"
+	"path"
 	"regexp"
+	"runtime"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -67,4 +75,60 @@ func minifyOwn(ext string, b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// A File is one file of the built site.
+type File struct {
+	// Path is slash-separated and relative to the site root: "privacy/index.html".
+	Path string
+	Body []byte
+	// Raw outputs are written as they are (already minified, or not text).
+	Raw bool
+}
+
+// MinifyOne minifies o in place unless it is Raw. o.Body is consumed: the
+// minifier works in it, so it must be o's alone (as a freshly rendered
+// page's is) and is replaced.
+func MinifyOne(o *File) error {
+	if o.Raw {
+		return nil
+	}
+	b, err := minifyOwn(path.Ext(o.Path), o.Body)
+	if err != nil {
+		return fmt.Errorf("minify %s: %w", o.Path, err)
+	}
+	o.Body = b
+	return nil
+}
+
+// MinifyAll minifies every output that is not Raw, in parallel, in place,
+// as MinifyOne does.
+func MinifyAll(outs []File) error {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan int)
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				if err := MinifyOne(&outs[i]); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range outs {
+		if !outs[i].Raw {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	return firstErr
 }

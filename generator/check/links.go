@@ -1,0 +1,127 @@
+package check
+
+import (
+	"fmt"
+
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/site"
+)
+
+// Links runs broken-link: it reports a policy's links to policies or
+// headings that do not exist. Its targets are the published policies and
+// the slugs of every policy file, published or not (a link to a draft is
+// reported as one).
+type Links struct {
+	bySlug map[string]*site.Policy
+	exists map[string]bool
+	// anchors are the anchors of each policy by slug, when the policies
+	// no longer hold their headings (a streamed build's); otherwise nil.
+	anchors map[string]site.Anchors
+	// sets are the anchors of each policy linked to, as a set: a policy
+	// with thousands of headings and a contents list linking to each
+	// would otherwise scan them all for every link.
+	sets map[string]anchorSet
+}
+
+// An anchorSet is one policy's anchors, in order and as a set.
+type anchorSet struct {
+	site.Anchors
+	has map[string]bool
+}
+
+// suggestBudget bounds how many heading ids the "did you mean" of one
+// policy's links to missing headings compares, in all: finding the nearest
+// id scans them all, and a policy of 8,000 broken links to a policy of
+// 8,000 headings would compare 64 million. Past the budget a link is still
+// reported, without a suggestion.
+const suggestBudget = 1 << 20
+
+// NewLinks returns the link rule for the policies of s; slugs are those of
+// every policy file. anchors are each policy's anchors by slug, or nil to
+// read the policies' headings.
+func NewLinks(s *site.Site, slugs []string, anchors map[string]site.Anchors) *Links {
+	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), anchors: anchors}
+	for _, p := range s.Policies {
+		t.bySlug[p.Slug] = p
+	}
+	for _, slug := range slugs {
+		t.exists[slug] = true
+	}
+	return t
+}
+
+// Policy reports p's links to policies or headings that do not exist. It
+// is not safe for concurrent use.
+func (t *Links) Policy(p *site.Policy) diag.List {
+	var l diag.List
+	report := func(pos diag.Pos, format string, args ...any) {
+		l = append(l, diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: "broken-link", Message: fmt.Sprintf(format, args...)})
+	}
+	budget := suggestBudget
+	for _, k := range p.Links {
+		target := p
+		if k.Target != "" {
+			slug := markdown.SlugOf(k.Target)
+			target = t.bySlug[slug]
+			if target == nil {
+				if t.exists[slug] {
+					report(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
+				} else {
+					report(k.Pos, "link to missing policy %s", k.Target)
+				}
+				continue
+			}
+		}
+		if k.Fragment == "" {
+			continue
+		}
+		set, ok := t.sets[target.Slug]
+		if !ok {
+			a, ok := t.anchors[target.Slug]
+			if !ok {
+				a = target.Anchors()
+			}
+			set = anchorSet{Anchors: a, has: make(map[string]bool, len(a.IDs)+len(a.Aliases))}
+			for _, id := range a.IDs {
+				set.has[id] = true
+			}
+			for _, id := range a.Aliases {
+				set.has[id] = true
+			}
+			if t.sets == nil {
+				t.sets = map[string]anchorSet{}
+			}
+			t.sets[target.Slug] = set
+		}
+		if set.has[k.Fragment] || site.IsFootnote(k.Fragment) {
+			continue
+		}
+		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
+		if budget >= len(set.IDs) {
+			budget -= len(set.IDs)
+			if near := set.Nearest(k.Fragment); near != "" {
+				msg += fmt.Sprintf(" (did you mean #%s?)", near)
+			}
+		}
+		report(k.Pos, "%s", msg)
+	}
+	return l
+}
+
+// Cookies runs missing-cookie-policy: a cookie declaration must name a
+// published policy, which the cookie notice on every page links to.
+// (config reports a declaration that names none.)
+func Cookies(s *site.Site) diag.List {
+	c := s.Config.Cookies
+	if c == nil || c.Policy == "" {
+		return nil
+	}
+	for _, p := range s.Policies {
+		if p.Slug == c.Policy {
+			return nil
+		}
+	}
+	return diag.List{{Pos: s.Config.At("cookies"), Severity: diag.Error, Rule: "missing-cookie-policy",
+		Message: fmt.Sprintf("cookies.policy: no policy content/%s.md (the cookie notice links to it)", c.Policy)}}
+}

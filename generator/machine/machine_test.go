@@ -1,0 +1,69 @@
+package machine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/form"
+	"github.com/policysite/policysite/generator/site"
+)
+
+func TestContentSecurityPolicy(t *testing.T) {
+	tests := []struct {
+		cfg  config.Site
+		want string
+	}{
+		{config.Site{}, "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"},
+		{config.Site{
+			Scripts:  []config.Script{{Src: "https://stats.example.org/s.js"}, {Src: "/local.js"}, {Src: "https://stats.example.org/other.js"}},
+			Requests: &form.Spec{RelayURL: "https://relay.example.org/requests"},
+		}, "default-src 'self'; script-src 'self' https://stats.example.org; style-src 'self'; img-src 'self' https://stats.example.org; connect-src 'self' https://relay.example.org https://stats.example.org; form-action 'self' https://relay.example.org; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"},
+	}
+	for _, tt := range tests {
+		if got := ContentSecurityPolicy(&tt.cfg); got != tt.want {
+			t.Errorf("CSP:\ngot  %s\nwant %s", got, tt.want)
+		}
+	}
+	h := string(headersFile(&config.Site{}).Body)
+	for _, want := range []string{"/*\n  Content-Security-Policy: default-src 'self';", "  Referrer-Policy: strict-origin-when-cross-origin\n", "  X-Content-Type-Options: nosniff\n", "  Permissions-Policy: ", "/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("_headers lacks %q:\n%s", want, h)
+		}
+	}
+}
+
+func TestSecurityTxt(t *testing.T) {
+	s := &site.Site{Now: date.New(2028, 2, 29), Config: &config.Site{SecurityContact: "mailto:sec@example.org", Language: "en-GB", BaseURL: "https://p.example.org/x/"}}
+	got := string(securityTxt(s)[0].Body)
+	want := "Contact: mailto:sec@example.org\nExpires: 2029-02-27T00:00:00Z\nPreferred-Languages: en-GB\nCanonical: https://p.example.org/x/.well-known/security.txt\n"
+	if got != want {
+		t.Errorf("security.txt:\n%s\nwant\n%s", got, want)
+	}
+	s.Config.SecurityContact = ""
+	if out := securityTxt(s); out != nil {
+		t.Errorf("no contact, yet %v", out)
+	}
+}
+
+// TestHeadersFileBytes pins _headers byte for byte: it is written from
+// HeaderRules, which deploy reads too, and must not change when they move.
+func TestHeadersFileBytes(t *testing.T) {
+	want := "/*\n" +
+		"  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'\n" +
+		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
+		"  X-Content-Type-Options: nosniff\n" +
+		"  X-Frame-Options: DENY\n" +
+		"  Cross-Origin-Opener-Policy: same-origin\n" +
+		"  Permissions-Policy: accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()\n" +
+		"/assets/*\n" +
+		"  Cache-Control: public, max-age=31536000, immutable\n"
+	if got := string(headersFile(&config.Site{}).Body); got != want {
+		t.Errorf("_headers:\n%s\nwant\n%s", got, want)
+	}
+	rules := HeaderRules(&config.Site{})
+	if got := rules[len(rules)-1].Get("cache-control"); got != "public, max-age=31536000, immutable" || rules[0].Get("Cache-Control") != "" {
+		t.Errorf("HeaderRules Cache-Control: %q", got)
+	}
+}

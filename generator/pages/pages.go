@@ -1,0 +1,309 @@
+// Package pages assembles the pages of a site: which pages there are, at
+// which paths, with which layout, and what each layout is executed with.
+// It renders nothing: theme executes the layouts.
+//
+// Input: the site model (site.Site). Output: a Spec for each page: the
+// index, 404, the request form and its thank-you page; each policy's page,
+// history, earlier versions and comparisons; the list of changes. The
+// cookie policy's page carries the table of the cookies site.yaml declares.
+package pages
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/machine"
+	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/site"
+)
+
+// A Spec is one page to render: where it goes, its layout (one of
+// theme.Pages) and the layout's data.
+type Spec struct {
+	Path, Layout string
+	Page         *Page
+}
+
+// A Page is what a page template is executed with.
+type Page struct {
+	Site *site.Site
+	// Policy is the policy shown, on policy pages.
+	Policy *site.Policy
+	// Canonical is the page's absolute URL when the site has a base_url.
+	Canonical   string
+	Description string
+	NoIndex     bool
+	// CookiePolicy is the site's cookie policy, if it has one.
+	CookiePolicy *site.Policy
+	CookieNotice string
+	// Consent is the cookie notice, on sites that declare their cookies.
+	Consent *Consent
+	// Data carries extra values for a page kind (the request form, the thanks page).
+	Data any
+	// MetaCSP is the Content-Security-Policy for a <meta http-equiv>
+	// element, on a site whose host sends no headers; else empty.
+	MetaCSP string
+}
+
+// A Consent is what the cookie notice offers: built from site.yaml's
+// cookies: and scripts:, the single source of truth.
+type Consent struct {
+	// Policy is the URL of the cookie policy.
+	Policy string
+	// Revision is the declaration's revision; a stored choice for another
+	// revision is no choice.
+	Revision string
+	// Cookie stores the visitor's choice; "" when the site does not declare
+	// it, and then a dismissal is not remembered.
+	Cookie    string
+	Necessary config.CookieCategory
+	// Optional are the categories that need consent; none gives a plain notice.
+	Optional []config.CookieCategory
+	// Scripts are emitted inert, to run once their category is consented to.
+	Scripts []config.Script
+}
+
+// A Set assembles the pages of one site.
+type Set struct {
+	site   *site.Site
+	cookie *site.Policy // the cookie policy with its table of cookies, if any
+	con    *Consent
+	notice string
+	// Feed is the Atom feed's URL, if the site has one (a base_url).
+	Feed string
+	// metaCSP is the policy pages carry themselves on a host that sends
+	// no headers.
+	metaCSP string
+}
+
+// New returns the pages of s. Policy pages read only s.Config, s.Now and
+// the cookie policy among s.Policies: a build that makes each policy's
+// pages as it parses it passes a site of the cookie policy alone.
+func New(s *site.Site, basePath string) *Set {
+	ps := &Set{site: s}
+	ps.con, ps.cookie = consent(s, basePath)
+	ps.notice = "This site sets no cookies."
+	if ps.con != nil && len(ps.con.Optional) > 0 {
+		ps.notice = "This site sets optional cookies only with your consent."
+	} else if ps.con != nil {
+		ps.notice = "This site sets only the cookies it needs to work."
+	}
+	if s.Config.BaseURL != "" {
+		ps.Feed = s.Config.BaseURL + "feed.xml"
+	}
+	if !s.Config.SendsHeaders() {
+		ps.metaCSP = machine.MetaContentSecurityPolicy(s.Config)
+	}
+	return ps
+}
+
+// CookiePolicy returns the slug of the cookie policy every page links to,
+// or "" when the site has none.
+func (ps *Set) CookiePolicy() string {
+	if ps.cookie == nil {
+		return ""
+	}
+	return ps.cookie.Slug
+}
+
+// page is what a layout is executed with: for p's page, or a page of the
+// site when p is nil. canonicalPath "-" means the page has no canonical URL.
+func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
+	cfg := ps.site.Config
+	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
+		p = ps.cookie
+	}
+	pg := &Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
+	if cfg.BaseURL != "" && canonicalPath != "-" {
+		pg.Canonical = cfg.BaseURL + canonicalPath
+	}
+	if p != nil {
+		pg.Description = p.Summary
+	} else {
+		pg.Description = cfg.Description
+	}
+	return pg
+}
+
+// Site returns the pages that are no one policy's: the index, 404 and
+// the request form.
+func (ps *Set) Site() []Spec {
+	specs := []Spec{{"index.html", "index.html", ps.page(nil, "")}}
+	nf := ps.page(nil, "-")
+	nf.NoIndex = true
+	specs = append(specs, Spec{"404.html", "404.html", nf})
+	if rqs := ps.site.Config.Requests; rqs != nil {
+		rq := ps.page(nil, "requests/")
+		rq.Data = rqs
+		rq.Description = "Ask us to act on your data protection rights."
+		th := ps.page(nil, "-")
+		th.NoIndex = true
+		specs = append(specs, Spec{"requests/index.html", "requests.html", rq}, Spec{"requests/thanks/index.html", "thanks.html", th})
+	}
+	return specs
+}
+
+// Policy returns p's page, then its history pages, in path order; mine
+// are p's changes, newest first.
+func (ps *Set) Policy(p *site.Policy, mine []site.Change) []Spec {
+	specs := append([]Spec{{p.Slug + "/index.html", "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine)...)
+	slices.SortFunc(specs, func(a, b Spec) int { return strings.Compare(a.Path, b.Path) })
+	return specs
+}
+
+// A VersionView is what the history, version and compare layouts show.
+type VersionView struct {
+	// Policy is the current version.
+	Policy *site.Policy
+	// Version is the version shown or compared; nil for the current one.
+	Version *site.Version
+	// Number, Effective and Note describe the version shown or compared.
+	Number   string
+	Previous string
+	Note     string
+	Diff     *history.Comparison
+	// Changes are the policy's versions, newest first (history page) or
+	// every policy's (changes page).
+	Changes []site.Change
+	// Feed is the URL of the Atom feed, if the site has one.
+	Feed string
+}
+
+// history returns the history page of p, each earlier version and each
+// comparison; mine are p's changes, newest first.
+func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
+	var specs []Spec
+	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) {
+		specs = append(specs, ps.version(path, layout, canonical, desc, noIndex, v))
+	}
+	dir := p.Slug + "/history/"
+	add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed})
+	if p.Diff != nil && len(p.History) > 0 {
+		dir := p.Slug + "/compare/" + p.Version + "/"
+		add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
+			&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff})
+	}
+	for _, v := range p.History {
+		dir := p.Slug + "/v/" + v.Version + "/"
+		add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", superseded.", true,
+			&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes})
+		if v.Diff != nil {
+			dir := p.Slug + "/compare/" + v.Version + "/"
+			add(dir+"index.html", "compare.html", dir, "What changed in version "+v.Version+" of "+p.Title+".", false,
+				&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff})
+		}
+	}
+	return specs
+}
+
+// Changes returns the site's list of changes, all of them, newest first.
+func (ps *Set) Changes(all []site.Change) Spec {
+	return ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+}
+
+func (ps *Set) version(path, layout, canonical, desc string, noIndex bool, v *VersionView) Spec {
+	pg := ps.page(nil, canonical)
+	pg.Description, pg.NoIndex, pg.Data = desc, noIndex, v
+	return Spec{path, layout, pg}
+}
+
+// CookieTableHeading is the heading of the cookie policy's section the
+// generated "Cookies we use" table ends. Without one, the table goes at the
+// end of the policy under a heading of that name.
+const CookieTableHeading = "Cookies we use"
+
+// consent builds the cookie notice and the cookie policy page with its
+// generated table. Both are nil when site.yaml declares no cookies.
+func consent(s *site.Site, basePath string) (*Consent, *site.Policy) {
+	c := s.Config.Cookies
+	if c == nil {
+		return nil, nil
+	}
+	var policy *site.Policy
+	for _, p := range s.Policies {
+		if p.Slug == c.Policy {
+			policy = withCookieTable(p, c)
+		}
+	}
+	con := &Consent{Policy: basePath + c.Policy + "/", Revision: c.Revision, Optional: c.Optional(), Scripts: s.Config.Scripts}
+	for _, cat := range c.Categories {
+		if cat.ID == config.Necessary {
+			con.Necessary = cat
+		}
+	}
+	if c.Declares(config.ConsentCookie) {
+		con.Cookie = config.ConsentCookie
+	}
+	return con, policy
+}
+
+// withCookieTable returns a copy of the cookie policy with the table of
+// declared cookies at the end of its "Cookies we use" section (before the
+// next heading of the same or a higher level), or at the end of the page
+// under a new heading when the policy has no such section. The parsed
+// policy is left alone: it may be cached between builds.
+func withCookieTable(p *site.Policy, c *config.Cookies) *site.Policy {
+	cp := *p
+	table := cookieTable(c)
+	body := string(p.Body)
+	for i, h := range p.Headings {
+		if !strings.EqualFold(strings.TrimSpace(h.Text), CookieTableHeading) {
+			continue
+		}
+		at := len(body)
+		for _, next := range p.Headings[i+1:] {
+			if next.Level <= h.Level {
+				if k := strings.Index(body, fmt.Sprintf(`<h%d id="%s"`, next.Level, next.ID)); k >= 0 {
+					at = k
+				}
+				break
+			}
+		}
+		cp.Body = template.HTML(body[:at] + table + body[at:])
+		return &cp
+	}
+	id := "cookies-we-use"
+	for p.HasAnchor(id) {
+		id += "-1"
+	}
+	cp.Body = template.HTML(body + `<h2 id="` + id + `">` + CookieTableHeading + "</h2>\n" + table)
+	cp.Headings = append(append([]markdown.Heading(nil), p.Headings...), markdown.Heading{Level: 2, Text: CookieTableHeading, ID: id})
+	cp.Contents = site.Contents(cp.Headings)
+	return &cp
+}
+
+// cookieTable is one table per category: name, who sets it, why, how long.
+func cookieTable(c *config.Cookies) string {
+	var b strings.Builder
+	esc := template.HTMLEscapeString
+	b.WriteString(`<div class="cookie-tables">` + "\n")
+	for _, cat := range c.Categories {
+		title := cat.Title
+		if title == "" && cat.ID == config.Necessary {
+			title = "Strictly necessary"
+		}
+		b.WriteString("<table>\n<caption>" + esc(title))
+		if cat.ID == config.Necessary {
+			b.WriteString(" (always on)")
+		} else {
+			b.WriteString(" (only with your consent)")
+		}
+		b.WriteString("</caption>\n<thead><tr><th scope=\"col\">Cookie</th><th scope=\"col\">Set by</th><th scope=\"col\">Purpose</th><th scope=\"col\">Duration</th></tr></thead>\n<tbody>\n")
+		for _, k := range cat.Cookies {
+			fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(k.Name), esc(k.Provider), esc(k.Purpose), esc(k.Duration))
+		}
+		if len(cat.Cookies) == 0 {
+			b.WriteString("<tr><td colspan=\"4\">None.</td></tr>\n")
+		}
+		b.WriteString("</tbody>\n</table>\n")
+		if cat.Description != "" {
+			b.WriteString("<p>" + esc(cat.Description) + "</p>\n")
+		}
+	}
+	b.WriteString("</div>\n")
+	return b.String()
+}

@@ -1,0 +1,173 @@
+// Package parse turns a policy file into the model's policy: front matter
+// (frontmatter), text (markdown), the findings of the rules that read one
+// policy (check), and earlier versions attached and compared (site,
+// history).
+//
+// Input: a source.File and the settings parsing reads. Output: a
+// *site.Policy, not yet given its review status (site.New does that), and
+// the file's diagnostics. Pure: parsing the same bytes gives the same
+// policy, so a Builder keeps each by content.
+package parse
+
+import (
+	"html/template"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/policysite/policysite/generator/check"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/generator/source"
+	"github.com/policysite/policysite/generator/strictyaml"
+)
+
+// Settings are what of site.yaml parsing reads.
+type Settings struct {
+	UnsafeHTML bool
+	// BasePath is the URL path the site lives under, "/" by default.
+	BasePath string
+}
+
+// Policy parses a policy file with its earlier versions.
+func Policy(f source.File, s Settings) (*site.Policy, diag.List) {
+	p, l := File(f, s)
+	if p == nil || len(f.History) == 0 {
+		return p, l
+	}
+	earlier := make([]site.Earlier, len(f.History))
+	data := make([][]byte, len(f.History)+1)
+	for i, h := range f.History {
+		hp, hl := File(h, s)
+		l = append(l, hl...)
+		earlier[i] = site.Earlier{Path: h.Path, Version: h.Version, Policy: hp}
+		data[i] = h.Data
+	}
+	data[len(f.History)] = f.Data
+	l = append(l, p.AttachHistory(earlier, func(prev, next int) *history.Comparison {
+		c := history.Compare(Body(data[prev]), Body(data[next]))
+		return &c
+	})...)
+	return p, l
+}
+
+// File parses one policy file: its front matter, its text (control
+// characters dropped) and, for a current version, the lint rules that
+// read one policy (check.Policy), whose findings it returns with the
+// parsing's. An earlier version is not linted; what would break it is
+// reported. The policy is nil when the front matter could not be read.
+func File(f source.File, s Settings) (*site.Policy, diag.List) {
+	meta, body, bodyOff, l := frontmatter.Parse(f.Path, f.Data)
+	for i := range l {
+		if l[i].Rule == "" {
+			l[i].Rule = "front-matter"
+		}
+	}
+	if l.HasErrors() && body == nil {
+		return nil, l
+	}
+	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
+	l = append(l, cl...)
+	opts := markdown.Options{Path: f.Path, UnsafeHTML: s.UnsafeHTML, Numbered: meta.Numbered, BasePath: s.BasePath}
+	if f.Version != "" {
+		// An archived version is a copy of index.md: its links mean what
+		// they meant there.
+		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
+	}
+	r := markdown.Render(body, opts)
+	lines := diag.NewLines(f.Path, data)
+	if !strings.Contains(f.Path, "/history/") {
+		// check adds front matter's and markdown's findings to its own,
+		// so check_ignore applies to every rule.
+		l = check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l})
+	} else { // superseded versions are not linted, but what would break them is reported
+		for _, p := range r.Problems {
+			sev := p.Severity
+			if rs, ok := check.SeverityOf(p.Rule); ok {
+				sev = rs
+			}
+			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+		}
+	}
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
+	p.Links = make([]site.Link, len(r.Links))
+	for i, k := range r.Links {
+		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
+	}
+	return p, l
+}
+
+// Body returns the markdown body of a policy file, as File reads it, for
+// comparisons (history.Compare).
+func Body(data []byte) string {
+	_, _, body, off, err := frontmatter.Split(data)
+	if err != nil {
+		return ""
+	}
+	_, body, _ = dropControls("", data, off)
+	return string(body)
+}
+
+// maxControlWarnings is how many control characters of one policy's text
+// are reported one by one; one more warning counts the rest.
+const maxControlWarnings = 20
+
+// dropControls returns data with the control characters of its body
+// (data[bodyOff:]) dropped, the body alone, and a warning for each,
+// showing it as U+001B at its line and column. Nothing a reader sees is
+// written with one (tab and line endings aside), and they break what they
+// reach: ESC and BS the pages, any of them feeds and calendars. Carriage
+// returns are line endings to markdown and are kept.
+//
+// It runs before markdown parsing, so no stage after sees one. Positions
+// found later in the returned data are right but for columns after a
+// dropped character on its own line, which count without it.
+func dropControls(path string, data []byte, bodyOff int) ([]byte, []byte, diag.List) {
+	body := data[bodyOff:]
+	first := firstControl(body)
+	if first < 0 {
+		return data, body, nil
+	}
+	lines := diag.NewLines(path, data)
+	var l diag.List
+	out := make([]byte, 0, len(data))
+	n, more, kept := 0, 0, 0 // kept: data[:kept] is in out
+	for i, r := range string(body[first:]) {
+		off := bodyOff + first + i
+		if r == '\r' || !strictyaml.IsControl(r) {
+			continue
+		}
+		out = append(out, data[kept:off]...)
+		kept = off + utf8.RuneLen(r)
+		if n++; n <= maxControlWarnings {
+			l.Warnf(lines.Pos(off), "control character %U: dropped", r)
+		} else if n == maxControlWarnings+1 {
+			more = off
+		}
+	}
+	out = append(out, data[kept:]...)
+	if n > maxControlWarnings {
+		l.Warnf(lines.Pos(more), "%d more control characters: dropped", n-maxControlWarnings)
+	}
+	for i := range l {
+		l[i].Rule = "control-character"
+	}
+	return out, out[bodyOff:], l
+}
+
+// firstControl returns the offset of the first control character in b but
+// tab and line endings, or -1: a byte scan, as every policy's text goes
+// through it.
+func firstControl(b []byte) int {
+	for i, c := range b {
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			return i
+		case c == 0xc2 && i+1 < len(b) && 0x80 <= b[i+1] && b[i+1] <= 0x9f: // U+0080-U+009F
+			return i
+		}
+	}
+	return -1
+}
