@@ -53,4 +53,8 @@ apt_install() {
 }
 chromium_bin >/dev/null || apt_install chromium chromium
 apt_install faketime faketime
-echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime)"
+
+# --- print tests: poppler's pdftotext reads the PDFs Chromium prints ---
+apt_install poppler-utils pdftotext
+# --- end of print tests ---
+echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime, pdftotext)"

@@ -141,3 +141,14 @@ func Browser(t testing.TB, at time.Time) context.Context {
 	}
 	return ctx
 }
+
+// Pdftotext returns the path of poppler's pdftotext (Debian's
+// poppler-utils), which the print tests read PDFs with.
+func Pdftotext(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("pdftotext")
+	if err != nil {
+		missing(t, "pdftotext (poppler-utils)")
+	}
+	return p
+}
