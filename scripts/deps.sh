@@ -3,7 +3,8 @@
 # (vnu-jar) and axe-core from npm into tools/node_modules, and from Debian's
 # packages Chromium (browser tests), faketime (make test-calendar, which
 # moves Chromium's clock), OpenSSH's sshd (policysite deploy over SFTP) and
-# Apache (the .htaccess a build writes). The S3 tests' server is a Go
+# Apache (the .htaccess a build writes) and poppler-utils (pdftotext reads
+# the PDFs the print tests make). The S3 tests' server is a Go
 # module that go test fetches. Safe to run again: it installs only what is
 # missing.
 set -euo pipefail
@@ -45,4 +46,5 @@ apt_install faketime faketime
 apt_install openssh-server /usr/sbin/sshd
 apt_install openssh-sftp-server /usr/lib/openssh/sftp-server
 apt_install apache2 /usr/sbin/apache2
-echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime, sshd, apache2)"
+apt_install poppler-utils pdftotext
+echo "deps: ok ($(chromium_bin), java, vnu-jar, axe-core, faketime, sshd, apache2, pdftotext)"

@@ -107,6 +107,7 @@ func extensions() goldmark.Option {
 		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
 		extension.NewTypographer(),
 		anchors{},
+		tableRegions{},
 	)
 }
 

@@ -161,3 +161,14 @@ func Apache(t testing.TB) (bin, modules string) {
 	missing(t, "Apache (apache2, with mod_headers)")
 	return "", ""
 }
+
+// Pdftotext returns the path of poppler's pdftotext (Debian's
+// poppler-utils), which the print tests read PDFs with.
+func Pdftotext(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("pdftotext")
+	if err != nil {
+		missing(t, "pdftotext (poppler-utils)")
+	}
+	return p
+}

@@ -6,35 +6,64 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/form"
+	"github.com/policysite/policysite/generator/theme"
+	"github.com/policysite/policysite/themes"
 )
 
-// pageCSS styles the relay's pages. It is the only style they have, and
-// their Content-Security-Policy allows exactly it, by its hash.
-const pageCSS = `body{font:1.1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#0b0c0c;background:#fff}
-a{color:#1d4ed8}.summary{border:4px solid #b91c1c;padding:1rem;margin:1rem 0}.summary:focus{outline:3px solid #fd0}
-.error{color:#b91c1c;font-weight:bold;margin:.25rem 0}.field,.choice{margin:1rem 0}.invalid{border-left:4px solid #b91c1c;padding-left:.75rem}
-label{display:block;font-weight:bold}.choice label{display:inline;font-weight:normal}.hint{color:#505a5f;margin:.25rem 0}
-input[type=text],input[type=email],input[type=tel],select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.4rem;border:2px solid #0b0c0c}
-[aria-invalid=true]{border-color:#b91c1c}fieldset{border:0;padding:0}legend{font-weight:bold;font-size:1.2rem}
-button{font:inherit;padding:.5rem 1rem;background:#00703c;color:#fff;border:0;cursor:pointer}.hp{position:absolute;left:-10000px}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-.reference strong{font-size:1.3rem;letter-spacing:.05em}
-@media (prefers-color-scheme:dark){body{background:#111;color:#eee}.hint{color:#bbb}a{color:#8ab4f8}input,select,textarea{background:#222;color:#eee;border-color:#eee}
-.error{color:#ff8a80}.summary{border-color:#ff8a80}.invalid{border-left-color:#ff8a80}[aria-invalid=true]{border-color:#ff8a80}}
+// relayCSS is what the relay's pages need beyond the site's stylesheet:
+// the error summary and the marks of an invalid field, in the site's
+// colours (its custom properties, so dark mode follows the site's).
+const relayCSS = `
+.summary{border:4px solid var(--over);padding:0 1rem;margin:1rem 0}
+.error{color:var(--over);font-weight:600;margin:.25rem 0}.invalid{border-left:4px solid var(--over);padding-left:.75rem}
+[aria-invalid=true]{border-color:var(--over)}.reference strong{font-size:1.3rem;letter-spacing:.05em}
 `
 
-// pageCSP is the policy of every page the relay serves: nothing loads, the
-// one style block applies, and forms post only back here (the origin of
-// requests.relay_url is added per page).
-var pageCSP = func() string {
-	sum := sha256.Sum256([]byte(pageCSS))
-	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-}()
+// A pageStyle is the one style block of the relay's pages and the
+// Content-Security-Policy that allows exactly it, by its hash: nothing
+// loads, and forms post only back here (the origin of requests.relay_url
+// is added per page).
+type pageStyle struct {
+	CSS template.CSS
+	CSP string
+}
+
+// styles caches the pageStyle of each site.yaml the relay serves.
+var styles sync.Map
+
+// style returns the site's own stylesheet, so that the relay's pages look
+// like the site's: its theme's assets/site.css when the site overrides
+// it (themes/<theme>/ beside site.yaml, as policysite build reads it),
+// else the default theme's, followed by relayCSS. The site's build
+// minifies it; here it is served as written, which is the same style.
+func style(siteYAML, theme string) pageStyle {
+	key := siteYAML + "\x00" + theme
+	if st, ok := styles.Load(key); ok {
+		return st.(pageStyle)
+	}
+	css, err := os.ReadFile(filepath.Join(filepath.Dir(siteYAML), "themes", theme, "assets", "site.css"))
+	if err != nil {
+		css, _ = fs.ReadFile(themes.Default(), "assets/site.css")
+	}
+	all := string(css) + relayCSS
+	sum := sha256.Sum256([]byte(all))
+	st := pageStyle{
+		CSS: template.CSS(all),
+		CSP: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+	}
+	styles.Store(key, st)
+	return st
+}
 
 // The relay's pages, for browsers without JavaScript (with it, the site's
 // form shows errors and the confirmation itself):
@@ -49,17 +78,24 @@ var pageCSP = func() string {
 //   - a message, for a refusal that is not about a field.
 //
 // html/template escapes every value.
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{"tel": theme.Tel}).Parse(`<!doctype html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{{if .Errors}}Error: {{end}}{{.Title}}{{with .Org}} · {{.}}{{end}}</title>
-<style>` + pageCSS + `</style>
+<meta name="color-scheme" content="light dark">
+<style>{{.Style.CSS}}</style>
 </head>
 <body>
-<main>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site">
+<p class="brand"><a href="{{.Home}}">{{.Site.Title}}</a></p>
+{{- with .Site.Organisation.Name}}
+<p class="org">{{.}}</p>{{end}}
+</header>
+<main id="main" tabindex="-1">
 <h1>{{.Title}}</h1>
 {{- if .Errors}}
 <div class="summary" role="alert" aria-labelledby="summary-title" tabindex="-1" autofocus>
@@ -87,11 +123,11 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <p>{{.AckNote}}</p>
 {{- end}}
 {{- if .Form}}
-<form method="post" action="{{.Action}}" novalidate>
+<form class="request" method="post" action="{{.Action}}" novalidate>
 <fieldset class="{{if .TypeError}}invalid{{end}}"{{if .TypeError}} aria-describedby="type-error"{{end}}>
 <legend>What would you like us to do?</legend>
 {{- with .TypeError}}
-<p class="error" id="type-error"><span class="visually-hidden">Error: </span>{{.}}</p>
+<p class="error" id="type-error"><span class="vh">Error: </span>{{.}}</p>
 {{- end}}
 {{- range $t := .Types}}
 <div class="choice">
@@ -107,7 +143,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <div class="field{{if eq .Kind "checkbox"}} choice{{end}}{{if .Error}} invalid{{end}}">
 {{- if eq .Kind "checkbox"}}
 {{- with .Error}}
-<p class="error" id="f-{{$f.Name}}-error"><span class="visually-hidden">Error: </span>{{.}}</p>
+<p class="error" id="f-{{$f.Name}}-error"><span class="vh">Error: </span>{{.}}</p>
 {{- end}}
 <input type="checkbox" id="f-{{.Name}}" name="{{.Name}}" value="yes"{{if .Value}} checked{{end}}{{if .Required}} required{{end}}{{if .Error}} aria-invalid="true"{{end}}{{with .Describedby}} aria-describedby="{{.}}"{{end}}>
 <label for="f-{{.Name}}">{{.Label}}</label>
@@ -120,7 +156,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <p class="hint" id="f-{{$f.Name}}-help">{{.}}</p>
 {{- end}}
 {{- with .Error}}
-<p class="error" id="f-{{$f.Name}}-error"><span class="visually-hidden">Error: </span>{{.}}</p>
+<p class="error" id="f-{{$f.Name}}-error"><span class="vh">Error: </span>{{.}}</p>
 {{- end}}
 {{- if eq .Kind "textarea"}}
 <textarea id="f-{{.Name}}" name="{{.Name}}" rows="6"{{if .Required}} required{{end}}{{if .MaxLength}} maxlength="{{.MaxLength}}"{{end}}{{if .Error}} aria-invalid="true"{{end}}{{with .Describedby}} aria-describedby="{{.}}"{{end}}>{{.Value}}</textarea>
@@ -156,6 +192,20 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <p><a href="{{.}}">Back to the website</a></p>
 {{- end}}
 </main>
+<footer class="site">
+{{- with .Site.Organisation}}{{if .Name}}
+<p>{{.Name}}{{with .Address}} · {{.}}{{end}}{{with .Email}} · <a href="mailto:{{.}}">{{.}}</a>{{end}}{{with .Phone}} · <a href="tel:{{tel .}}">{{.}}</a>{{end}}</p>
+{{- end}}{{end}}
+<ul class="links">
+<li><a href="{{.Home}}">All policies</a></li>
+<li><a href="{{.Home}}changes/">What’s changed</a></li>
+<li><a href="{{.Home}}requests/">Make a data protection request</a></li>
+{{- with .Site.Cookies}}{{with .Policy}}
+<li><a href="{{$.Home}}{{.}}/">Cookie policy</a></li>
+{{- end}}{{end}}
+</ul>
+<p class="cookie-note">This page sets no cookies.</p>
+</footer>
 </body>
 </html>
 `))
@@ -173,6 +223,11 @@ type pageData struct {
 	Thanks             *pageThanks
 	DPOEmail, DPOPhone string
 	Back               string
+	// The site the relay serves, for the header and footer its pages
+	// share with the site's; Home is its address (base_url).
+	Site  *config.Site
+	Home  string
+	Style pageStyle
 }
 
 // pageThanks is what the thanks page says: the reference ("" when the link
@@ -248,6 +303,7 @@ func (r *Relay) formPage(values form.Values, errs []form.FieldError) pageData {
 func (r *Relay) basePage(title string) pageData {
 	site := r.Config.SiteConfig
 	return pageData{
+		Site: site, Home: site.BaseURL, Style: style(r.Config.Site, site.Theme),
 		Lang: site.Language, Title: title, Org: site.Organisation.Name,
 		ActionOrigin: r.Config.RelayURLOrigin,
 		DPOEmail:     r.Config.DPOEmail, DPOPhone: site.DPO.Phone, Back: site.BaseURL,
@@ -325,7 +381,7 @@ func writePage(w http.ResponseWriter, status int, d pageData) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", strings.TrimSpace(pageCSP+" "+d.ActionOrigin))
+	h.Set("Content-Security-Policy", strings.TrimSpace(d.Style.CSP+" "+d.ActionOrigin))
 	// same-origin, not no-referrer: under no-referrer a browser sends
 	// "Origin: null" with the post of the form on this page, and the origin
 	// check refuses it.

@@ -251,7 +251,7 @@ func TestErrorPage(t *testing.T) {
 		`<option selected>Parent or carer</option>`,
 		"from the 2019 sports day.</textarea>",
 		`<input type="checkbox" id="f-declaration" name="declaration" value="yes" checked required>`,
-		`<form method="post" action="https://forms.larkfield.example/requests" novalidate>`,
+		`<form class="request" method="post" action="https://forms.larkfield.example/requests" novalidate>`,
 		`name="website"`,
 		`mailto:dpo@larkfield.example`,
 	} {
