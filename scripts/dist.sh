@@ -47,8 +47,13 @@ for target in $DIST_TARGETS; do
   done
   cp README.md "$dir/README.md"
   cp cmd/formrelay/relay.example.yaml "$dir/relay.example.yaml"
+  # The guides init and the errors point to (docs/publishing.md, ...).
+  mkdir -p "$dir/docs"
+  cp docs/*.md "$dir/docs/"
+  docs=$(cd "$dir" && LC_ALL=C ls docs/*.md)
+  # shellcheck disable=SC2086
   "$archiver" -o "$DIST_DIR/$name.$ext" -mtime "$SOURCE_DATE_EPOCH" -prefix "$name" -C "$dir" \
-    "policysite$exe" "formrelay$exe" README.md relay.example.yaml
+    "policysite$exe" "formrelay$exe" README.md relay.example.yaml $docs
   archives+=("$name.$ext")
 done
 

@@ -182,6 +182,11 @@ func TestKilledOnFullDisk(t *testing.T) {
 		}
 		return true
 	}, p2)
+	// The log is read from the relay's stderr as it comes: wait for the
+	// line rather than read it at once.
+	waitUntil(t, "the log to say that space is back", func() bool {
+		return strings.Contains(p2.logs(), "spool disk has space again; taking requests")
+	}, p2)
 	if n := strings.Count(p2.logs(), "spool disk has space again; taking requests"); n != 1 {
 		t.Errorf("log says %d times that space is back, want once:\n%s", n, p2.logs())
 	}
