@@ -85,7 +85,7 @@ func TestDist(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []string{name + "/", name + "/README.md"}
+	want := []string{name + "/", name + "/README.md", name + "/docs/"}
 	docs, _ := filepath.Glob(filepath.Join(testtools.Root(), "docs", "*.md"))
 	if len(docs) == 0 {
 		t.Fatal("no docs/*.md in the repository")

@@ -42,12 +42,14 @@ func main() {
 	}
 }
 
-// An entry is one file of the archive.
+// An entry is one file or folder of the archive.
 type entry struct {
-	name string // path in the archive
+	name string // path in the archive; a folder's ends in /
 	data []byte
 	mode int64
 }
+
+func (e entry) dir() bool { return strings.HasSuffix(e.name, "/") }
 
 func write(out, dir, prefix string, mtime time.Time, files []string) error {
 	var es []entry
@@ -69,6 +71,17 @@ func write(out, dir, prefix string, mtime time.Time, files []string) error {
 			mode = 0o755
 		}
 		es = append(es, entry{path.Join(prefix, filepath.ToSlash(f)), data, mode})
+	}
+	// Every folder gets its own entry (prefix/, prefix/docs/), before what
+	// it holds, as unzip and Windows' Explorer expect.
+	seen := map[string]bool{}
+	for _, e := range es {
+		for d := path.Dir(e.name); d != "." && d != "/" && !seen[d]; d = path.Dir(d) {
+			seen[d] = true
+		}
+	}
+	for d := range seen {
+		es = append(es, entry{name: d + "/", mode: 0o755})
 	}
 	sort.Slice(es, func(i, j int) bool { return es[i].name < es[j].name })
 	tmp := out + ".tmp"
@@ -104,10 +117,13 @@ func writeTarGz(w io.Writer, prefix string, mtime time.Time, es []entry) error {
 		h.ModTime, h.Uid, h.Gid, h.Format = mtime, 0, 0, tar.FormatUSTAR
 		return tw.WriteHeader(h)
 	}
-	if err := hdr(&tar.Header{Typeflag: tar.TypeDir, Name: prefix + "/", Mode: 0o755}); err != nil {
-		return err
-	}
 	for _, e := range es {
+		if e.dir() {
+			if err := hdr(&tar.Header{Typeflag: tar.TypeDir, Name: e.name, Mode: e.mode}); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := hdr(&tar.Header{Typeflag: tar.TypeReg, Name: e.name, Mode: e.mode, Size: int64(len(e.data))}); err != nil {
 			return err
 		}
@@ -123,12 +139,15 @@ func writeTarGz(w io.Writer, prefix string, mtime time.Time, es []entry) error {
 
 func writeZip(w io.Writer, prefix string, mtime time.Time, es []entry) error {
 	zw := zip.NewWriter(w)
-	d := &zip.FileHeader{Name: prefix + "/", Modified: mtime}
-	d.SetMode(0o755 | os.ModeDir)
-	if _, err := zw.CreateHeader(d); err != nil {
-		return err
-	}
 	for _, e := range es {
+		if e.dir() {
+			d := &zip.FileHeader{Name: e.name, Modified: mtime}
+			d.SetMode(os.FileMode(e.mode) | os.ModeDir)
+			if _, err := zw.CreateHeader(d); err != nil {
+				return err
+			}
+			continue
+		}
 		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate, Modified: mtime}
 		h.SetMode(os.FileMode(e.mode))
 		f, err := zw.CreateHeader(h)
