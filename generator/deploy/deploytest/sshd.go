@@ -5,6 +5,7 @@ package deploytest
 
 import (
 	"bufio"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -188,13 +189,7 @@ func writeKey(t testing.TB, file string) ssh.PublicKey {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writePrivate(t, file, priv)
 	k, err := ssh.NewPublicKey(pub)
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +203,13 @@ func writeECDSAKey(t testing.TB, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writePrivate(t, file, priv)
+}
+
+// writePrivate writes priv to file in OpenSSH's format, readable by its
+// owner alone, as sshd and ssh insist.
+func writePrivate(t testing.TB, file string, priv crypto.PrivateKey) {
+	t.Helper()
 	block, err := ssh.MarshalPrivateKey(priv, "")
 	if err != nil {
 		t.Fatal(err)
