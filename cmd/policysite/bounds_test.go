@@ -23,7 +23,7 @@ func TestHugeFrontMatter(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code := runBin(t, dir, "build", "--now", "2026-03-02")
-	if want := "content/lettings.md:1:1: front matter is 11250120 bytes, more than the limit of 65536 (64 KiB): keep long text in the body\n"; code != 1 || stderr != want {
+	if want := "content/lettings.md:1:1: error: front matter is 11250120 bytes, more than the limit of 65536 (64 KiB): keep long text in the body [front-matter]\n"; code != 1 || stderr != want {
 		t.Errorf("exit %d, stderr (%d bytes) %.300q; want exit 1 and %q", code, len(stderr), stderr, want)
 	}
 }

@@ -175,7 +175,7 @@ func TestDeployErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"deploy"}, 1, "site.yaml:7:15: deploy.sftp.password: passwords and keys do not belong in site.yaml"},
+		{[]string{"deploy"}, 1, "site.yaml:7:15: error: deploy.sftp.password: passwords and keys do not belong in site.yaml"},
 		{[]string{"deploy", "--format", "xml"}, 2, `--format: "xml" is not one of text, json`},
 		{[]string{"deploy", "--target", "ftp://u@h/x"}, 2, `is not an s3:// or sftp:// URL`},
 		{[]string{"deploy", "extra"}, 2, "takes no arguments"},
@@ -188,7 +188,7 @@ func TestDeployErrors(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Larkfield\ndeploy:\n  s3:\n    bucket: b\n    secret_access_key: abc\n"), 0o644)
 	var o, e bytes.Buffer
-	if code := run([]string{"deploy", "--source", dir}, &o, &e); code != 1 || !strings.HasPrefix(e.String(), "site.yaml:5:24: deploy.s3.secret_access_key: credentials do not belong in site.yaml") {
+	if code := run([]string{"deploy", "--source", dir}, &o, &e); code != 1 || !strings.HasPrefix(e.String(), "site.yaml:5:24: error: deploy.s3.secret_access_key: credentials do not belong in site.yaml") {
 		t.Errorf("S3 secret: exit %d %q", code, e.String())
 	}
 	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Larkfield\n"), 0o644)

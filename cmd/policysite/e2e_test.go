@@ -204,7 +204,7 @@ func TestInvalidUTF8(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "bad.md"), []byte("---\ntitle: Caf\xe9\n---\n"), 0o644)
 	_, stderr, code := runBin(t, dir, "build", "--now", testNow)
-	if code != 1 || stderr != "content/bad.md:2:11: invalid UTF-8: save the file as UTF-8\n" {
+	if code != 1 || stderr != "content/bad.md:2:11: error: invalid UTF-8: save the file as UTF-8 [front-matter]\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
@@ -218,7 +218,7 @@ func TestSymlinkOutOfSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code := runBin(t, dir, "build", "--now", testNow)
-	if code != 1 || !strings.Contains(stderr, "content/leak.md: links outside the site folder") {
+	if code != 1 || !strings.Contains(stderr, "content/leak.md: error: links outside the site folder") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {

@@ -197,12 +197,12 @@ func TestNoSiteYAML(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	_, stderr := runCode(t, 1, "new", "x", "--title", "X", "-s", dir, "--now", initNow)
-	if !strings.Contains(stderr, "site.yaml: not found; run 'policysite init' to start a site") {
+	if !strings.Contains(stderr, "site.yaml: error: not found; run 'policysite init' to start a site") {
 		t.Errorf("new: %q", stderr)
 	}
 	os.WriteFile(filepath.Join(dir, "site.yaml"), nil, 0o644)
 	_, stderr = runCode(t, 1, "build", "-s", dir, "--now", initNow)
-	if !strings.Contains(stderr, "site.yaml:1:1: empty; run 'policysite init'") {
+	if !strings.Contains(stderr, "site.yaml:1:1: error: empty; run 'policysite init'") {
 		t.Errorf("build: %q", stderr)
 	}
 }

@@ -102,7 +102,8 @@ func printDiagnostics(w io.Writer, l diag.List, warnings bool) {
 	if !warnings {
 		l = l.Errors()
 	}
-	// As check's text form: the first findings of a rule in a file, then
+	// As check prints them (file:line:col: severity: message [rule]), so
+	// an editor knows which rule to accept: the first findings of a rule in a file, then
 	// how many more.
-	_ = check.WriteText(w, l, diag.Diagnostic.Error)
+	_ = check.WriteText(w, l, diag.Diagnostic.Lint)
 }

@@ -48,7 +48,7 @@ Content-Security-Policy as the live site.`,
 			defer stop()
 			fmt.Fprintf(cmd.OutOrStdout(), "Serving %s at %s (Ctrl-C to stop)\n", opts.Source, addr)
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			return serve.Dev(ctx, ln, opts, serve.DevOptions{Watch: !noWatch, Log: log})
+			return serve.Dev(ctx, ln, opts, serve.DevOptions{Watch: !noWatch, Log: log, Findings: cmd.ErrOrStderr()})
 		},
 	}
 	sf.register(cmd)

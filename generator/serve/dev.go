@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -20,8 +22,14 @@ import (
 type DevOptions struct {
 	// Watch rebuilds when the site's sources change.
 	Watch bool
-	// Log receives build results and errors; default slog.Default().
+	// Log receives the server's own events (built, changed, a failure of
+	// the machine); default slog.Default().
 	Log *slog.Logger
+	// Findings receives the content's findings as check prints them,
+	// file:line:col: severity: message [rule], so that an editor's
+	// terminal (and its jump-to-error) reads them as it reads check's;
+	// default os.Stderr.
+	Findings io.Writer
 	// Rebuilt, when set, is called after each rebuild with the changed
 	// output paths (nil after a failed build). Tests and benchmarks use it.
 	Rebuilt func(changed []string, err error)
@@ -36,6 +44,10 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 	log := do.Log
 	if log == nil {
 		log = slog.Default()
+	}
+	findings := do.Findings
+	if findings == nil {
+		findings = os.Stderr
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -71,16 +83,13 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 		// warnings never delay the page.
 		if res != nil {
 			shown := check.ForBuild(res.Diagnostics)
-			for _, d := range fresh(warned, shown) {
-				log.Warn(d.Message, "at", d.Pos.String())
-			}
+			_ = check.WriteText(findings, fresh(warned, shown), diag.Diagnostic.Lint)
 			warned = shown
 		}
 		switch {
 		case l != nil:
-			for _, d := range l {
-				log.Error(d.Message, "at", d.Pos.String())
-			}
+			_ = check.WriteText(findings, l, diag.Diagnostic.Lint)
+			log.Error("build failed; the last good site is still served", "errors", len(l.Errors()))
 			return nil, err
 		case err != nil:
 			log.Error("build failed", "err", err)

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,4 +371,65 @@ func TestRenamedFolder(t *testing.T) {
 	s.want("/retention/", 404)
 	write(t, dir, "content/records/history/1.md", version("1", "2025-01-01", "Keep it eighteen months."))
 	s.until(s.shows("/records/v/1/", 200, "Keep it eighteen months."))
+}
+
+// syncBuffer is a bytes.Buffer safe to write from Dev's goroutine and
+// read from the test's.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The preview's terminal prints content findings as check does, with the
+// did-you-mean and the rule, not as log records.
+func TestFindingsInCheckForm(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "site.yaml", "title: Test School\n")
+	write(t, dir, "content/privacy.md", "---\ntitle: Privacy notice\nversion: \"1\"\neffective: 2026-01-01\nnext_reveiw: 2027-01-01\nowner: DPO\n---\n\nFirst words.\n")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings, log syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Dev(ctx, ln, generator.Options{Source: dir, Now: date.New(2026, 3, 1)}, DevOptions{Findings: &findings, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Dev: %v", err)
+		}
+	}()
+	// Without watching, the first build is done before the server answers.
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := []string{
+		`content/privacy.md:1:1: error: missing required field "next_review" [front-matter]`,
+		`content/privacy.md:5:1: warning: unknown field "next_reveiw" (did you mean "next_review"?): ignored [unknown-field]`,
+	}
+	for _, w := range want {
+		if !strings.Contains(findings.String(), w+"\n") {
+			t.Errorf("findings lack %q:\n%s", w, findings.String())
+		}
+	}
+	if strings.Contains(log.String(), "next_re") {
+		t.Errorf("findings went to the log too:\n%s", log.String())
+	}
 }
