@@ -6,14 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
-)
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	"github.com/policysite/policysite/generator/source"
+)
 
 func newNew() *cobra.Command {
 	var (
@@ -36,7 +35,7 @@ you replace it.`,
 			if len(args) != 1 {
 				return usageError{errors.New("new takes one argument, the slug: policysite new privacy-notice --title \"Privacy notice\"")}
 			}
-			if !slugRE.MatchString(args[0]) {
+			if !source.IsSlug(args[0]) {
 				return usageError{fmt.Errorf("slug %q: use lower-case letters, digits and hyphens", args[0])}
 			}
 			return nil

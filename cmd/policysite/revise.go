@@ -18,6 +18,7 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/source"
 )
 
 func newRevise() *cobra.Command {
@@ -136,7 +137,7 @@ func slugArg(name string) cobra.PositionalArgs {
 		if len(args) != 1 {
 			return usageError{fmt.Errorf("%s takes one argument, the policy's slug: policysite %s data-protection", name, name)}
 		}
-		if !slugRE.MatchString(args[0]) {
+		if !source.IsSlug(args[0]) {
 			return usageError{fmt.Errorf("slug %q: use lower-case letters, digits and hyphens", args[0])}
 		}
 		return nil

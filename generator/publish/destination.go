@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/policysite/policysite/generator/source"
 )
 
 // Marker is the file every build writes at the root of its output. A build
@@ -129,7 +131,7 @@ func strayEntry(dir string, entries []fs.DirEntry) string {
 		names[n] = true
 		switch {
 		case isKeep(n) && e.Type().IsRegular(), builtNames[n]:
-		case e.IsDir() && isSlug(n):
+		case e.IsDir() && source.IsSlug(n):
 			if fi, err := os.Lstat(filepath.Join(dir, n, "index.html")); err != nil || !fi.Mode().IsRegular() {
 				return n + "/"
 			}
@@ -161,20 +163,6 @@ func isKeep(name string) bool {
 		}
 	}
 	return false
-}
-
-// isSlug reports whether name could be a policy's folder: lower-case
-// letters, digits and hyphens.
-func isSlug(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, r := range name {
-		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // realPath returns p absolute, with the symbolic links of its longest

@@ -36,6 +36,10 @@ type File struct {
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// IsSlug reports whether s can be a policy's URL, and so its file's name:
+// lower-case letters and digits, in words joined by single hyphens.
+func IsSlug(s string) bool { return slugRE.MatchString(s) }
+
 // Reserved are slugs the generator uses for its own pages.
 var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}
 
