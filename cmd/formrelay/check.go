@@ -31,7 +31,7 @@ With --now 2031-03-01 the list starts from that day instead of today.`,
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "%s: ok\n%s", cfg.Path, cfg)
-			printHolidays(out, cfg, date.Of(now().In(ukZone())))
+			printHolidays(out, cfg, date.Of(now().In(relay.UK)))
 			return nil
 		},
 	}

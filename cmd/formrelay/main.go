@@ -66,15 +66,6 @@ type flags struct {
 	now string
 }
 
-// ukZone is where dates are reckoned: the UK, or UTC where the machine has
-// no zone database.
-func ukZone() *time.Location {
-	if uk, err := time.LoadLocation("Europe/London"); err == nil {
-		return uk
-	}
-	return time.UTC
-}
-
 // clock is the relay's clock: the real one, or one started at --now.
 func (f *flags) clock() (func() time.Time, error) {
 	if f.now == "" {
@@ -88,7 +79,7 @@ func (f *flags) clock() (func() time.Time, error) {
 		if derr != nil || date.MonthOnly(f.now) {
 			return nil, usageError{fmt.Errorf("--now: %q is neither a date such as 2031-03-01 nor an RFC 3339 time such as 2026-11-23T10:00:00Z", f.now)}
 		}
-		start = time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, ukZone())
+		start = time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, relay.UK)
 	}
 	real := time.Now()
 	return func() time.Time { return start.Add(time.Since(real)) }, nil

@@ -91,9 +91,9 @@ func write(out, dir, prefix string, mtime time.Time, files []string) error {
 	}
 	switch {
 	case strings.HasSuffix(out, ".tar.gz"):
-		err = writeTarGz(fd, prefix, mtime, es)
+		err = writeTarGz(fd, mtime, es)
 	case strings.HasSuffix(out, ".zip"):
-		err = writeZip(fd, prefix, mtime, es)
+		err = writeZip(fd, mtime, es)
 	default:
 		err = fmt.Errorf("%s: name a .tar.gz or a .zip", out)
 	}
@@ -107,7 +107,7 @@ func write(out, dir, prefix string, mtime time.Time, files []string) error {
 	return os.Rename(tmp, out)
 }
 
-func writeTarGz(w io.Writer, prefix string, mtime time.Time, es []entry) error {
+func writeTarGz(w io.Writer, mtime time.Time, es []entry) error {
 	gz, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
 		return err
@@ -137,7 +137,7 @@ func writeTarGz(w io.Writer, prefix string, mtime time.Time, es []entry) error {
 	return gz.Close()
 }
 
-func writeZip(w io.Writer, prefix string, mtime time.Time, es []entry) error {
+func writeZip(w io.Writer, mtime time.Time, es []entry) error {
 	zw := zip.NewWriter(w)
 	for _, e := range es {
 		if e.dir() {

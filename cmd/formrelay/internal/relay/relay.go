@@ -66,14 +66,21 @@ type Relay struct {
 	full    atomic.Bool // the spool's disk is full, and the log has said so
 }
 
+// UK is where the relay reckons the date a request is received, and so
+// its due dates. The zone database is embedded (time/tzdata), so loading
+// it cannot fail.
+var UK = func() *time.Location {
+	uk, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err)
+	}
+	return uk
+}()
+
 // New opens (and locks) the spool named in cfg and queues what it holds
 // for delivery through sender. Call Serve, or Handler and StartWorker, then
 // Close.
 func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
-	zone, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return nil, err
-	}
 	unlock, err := spool.Lock(cfg.Spool)
 	if err != nil {
 		return nil, err
@@ -85,7 +92,7 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 	}
 	site := cfg.SiteConfig
 	r := &Relay{
-		Config: cfg, Spool: sp, Log: log, Now: time.Now, Zone: zone,
+		Config: cfg, Spool: sp, Log: log, Now: time.Now, Zone: UK,
 		MaxBody:           MaxBody,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, DrainTimeout: 30 * time.Second,
@@ -97,7 +104,7 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 	}
 	mailer := &Mailer{
 		From: cfg.From, DPOEmail: cfg.DPOEmail, Org: site.Organisation.Name, DPO: site.DPO.Name,
-		DPOPhone: site.DPO.Phone, Lang: site.Language, Zone: zone, Now: func() time.Time { return r.Now() },
+		DPOPhone: site.DPO.Phone, Lang: site.Language, Zone: UK, Now: func() time.Time { return r.Now() },
 	}
 	r.Worker = NewWorker(sp, sender, mailer, log)
 	r.Worker.Now = func() time.Time { return r.Now() }
