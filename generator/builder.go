@@ -21,7 +21,6 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
-	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/pages"
 	"github.com/policysite/policysite/generator/parse"
@@ -84,6 +83,7 @@ type Builder struct {
 	checked   *siteCheck
 	links     map[string]*linkCheck
 	linkState map[string]string
+	linkPages string            // the site's other pages when links were checked
 	order     []string          // the slugs of the last render's policies, in index order
 	last      map[string][]byte // the last good render's outputs, for Result.Changed
 }
@@ -721,7 +721,13 @@ func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Po
 	for i, f := range files {
 		slugs[i] = f.Slug
 	}
-	t := check.NewLinks(s, slugs, anchors)
+	set := pages.New(s, "/")
+	var others []string
+	for _, sp := range append(set.Site(), set.Changes(nil)) {
+		others = append(others, sp.Path)
+	}
+	t := check.NewLinks(s, slugs, others, anchors)
+	pagesKey := strings.Join(others, "\n")
 	var l diag.List
 	if !b.keep {
 		for _, p := range s.Policies {
@@ -752,18 +758,16 @@ func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Po
 	links := make(map[string]*linkCheck, len(s.Policies))
 	for _, p := range s.Policies {
 		c := b.links[p.Slug]
-		if c == nil || c.id != ids[p] || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
+		if c == nil || c.id != ids[p] || b.linkPages != pagesKey || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
 			c = &linkCheck{id: ids[p], l: t.Policy(p)}
 			for _, k := range p.Links {
-				if k.Target != "" {
-					c.targets = append(c.targets, markdown.SlugOf(k.Target))
-				}
+				c.targets = append(c.targets, k.Slugs()...)
 			}
 		}
 		links[p.Slug] = c
 		l = append(l, c.l...)
 	}
-	b.links, b.linkState = links, state
+	b.links, b.linkState, b.linkPages = links, state, pagesKey
 	return l
 }
 

@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
@@ -15,6 +17,9 @@ import (
 type Links struct {
 	bySlug map[string]*site.Policy
 	exists map[string]bool
+	// pages are the URL paths, under the base path, of the site's pages
+	// that are no policy's ("", "requests/").
+	pages map[string]bool
 	// anchors are the anchors of each policy by slug, when the policies
 	// no longer hold their headings (a streamed build's); otherwise nil.
 	anchors map[string]site.Anchors
@@ -38,10 +43,14 @@ type anchorSet struct {
 const suggestBudget = 1 << 20
 
 // NewLinks returns the link rule for the policies of s; slugs are those of
-// every policy file. anchors are each policy's anchors by slug, or nil to
-// read the policies' headings.
-func NewLinks(s *site.Site, slugs []string, anchors map[string]site.Anchors) *Links {
-	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), anchors: anchors}
+// every policy file, pages the output paths of the site's other pages
+// ("index.html", "requests/index.html"). anchors are each policy's anchors
+// by slug, or nil to read the policies' headings.
+func NewLinks(s *site.Site, slugs, pages []string, anchors map[string]site.Anchors) *Links {
+	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), pages: make(map[string]bool, len(pages)), anchors: anchors}
+	for _, p := range pages {
+		t.pages[strings.TrimSuffix(p, "index.html")] = true
+	}
 	for _, p := range s.Policies {
 		t.bySlug[p.Slug] = p
 	}
@@ -61,7 +70,12 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 	budget := suggestBudget
 	for _, k := range p.Links {
 		target := p
-		if k.Target != "" {
+		switch {
+		case k.Path != "":
+			if target = t.page(k, report); target == nil {
+				continue
+			}
+		case k.Target != "":
 			slug := markdown.SlugOf(k.Target)
 			target = t.bySlug[slug]
 			if target == nil {
@@ -107,6 +121,37 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 		report(k.Pos, "%s", msg)
 	}
 	return l
+}
+
+// page returns the policy whose page a root-relative link k names, to
+// check its fragment, or nil when there is none to check: k names another
+// page of the site or a file (a name with a dot, which only the host
+// knows), or is reported here as naming no page.
+func (t *Links) page(k site.Link, report func(diag.Pos, string, ...any)) *site.Policy {
+	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
+	if t.pages[rel] {
+		return nil
+	}
+	slugs := k.Slugs()
+	if len(slugs) > 0 {
+		if p := t.bySlug[slugs[0]]; p != nil && strings.TrimSuffix(rel, "/") == slugs[0] {
+			return p
+		}
+		if t.exists[slugs[0]] {
+			report(k.Pos, "link to %s, a policy that is a draft or failed to build", k.Path)
+			return nil
+		}
+		for _, slug := range slugs[1:] {
+			if t.bySlug[slug] != nil {
+				return nil // a history page of the policy: not checked further
+			}
+		}
+	}
+	if strings.Contains(path.Base(rel), ".") {
+		return nil
+	}
+	report(k.Pos, "link to %s, which is no page of this site", k.Path)
+	return nil
 }
 
 // Cookies runs missing-cookie-policy: a cookie declaration must name a
