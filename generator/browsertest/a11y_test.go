@@ -145,6 +145,13 @@ func TestConsentHTMLValid(t *testing.T) {
 	if n < 6 {
 		t.Fatalf("only %d pages", n)
 	}
+	htmlValid(t, vnu, dir)
+}
+
+// htmlValid runs the Nu HTML Checker (vnu, from testtools.VNU) over the
+// pages in dir and reports each error it finds.
+func htmlValid(t *testing.T, vnu []string, dir string) {
+	t.Helper()
 	cmd := exec.Command(vnu[0], append(vnu[1:], "--errors-only", "--format", "json", "--skip-non-html", dir)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

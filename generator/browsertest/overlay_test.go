@@ -1,8 +1,12 @@
 package browsertest
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -22,8 +26,8 @@ import (
 // rule; it covers at most half of the screen, so the last good page shows
 // above it; it is first in the tab order, and Hide (Enter on it, or
 // Escape) dismisses it, handing focus to the page, for every page until
-// the next failed build, which brings it back. axe-core passes with it
-// open.
+// the next failed build, which brings it back. axe-core and the HTML
+// checker pass with it open.
 func TestOverlay(t *testing.T) {
 	axe := string(testtools.AxeJS(t))
 	res, err := generator.Render(generator.Options{Source: testtools.Root(), Now: buildDay})
@@ -48,6 +52,24 @@ func TestOverlay(t *testing.T) {
 		`content/privacy-notice.md:40:12 warning: unfilled placeholder [insert name] [placeholder]`,
 	}
 	live.Fail(findings)
+
+	// The page with the overlay is valid HTML.
+	vnu := testtools.VNU(t)
+	page := filepath.Join(t.TempDir(), "overlay.html")
+	resp, err := http.Get(srv.URL + "/privacy-notice/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Contains(body, []byte(`id="policysite-errors"`)) {
+		t.Fatalf("the page has no overlay (%v)", err)
+	}
+	if err := os.WriteFile(page, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	htmlValid(t, vnu, filepath.Dir(page))
+
 	dir := screenshotDir(t, "overlay")
 	const listed = `[].map.call(document.querySelectorAll("#policysite-errors li"), function (li) { return li.textContent; })`
 	for _, w := range []int64{390, 1280} {

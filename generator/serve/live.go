@@ -391,7 +391,7 @@ const overlayCSS = `#policysite-errors{position:fixed;left:0;right:0;bottom:0;ma
 #policysite-errors[hidden]{display:none}
 #policysite-errors .policysite-bar{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem}
 #policysite-errors h2{color:#b00020;font:700 1.1rem/1.3 system-ui,sans-serif;margin:.25rem 0}
-#policysite-errors p{margin:.25rem 0 .5rem}
+#policysite-errors p{margin:.25rem 0 .5rem;font-family:system-ui,sans-serif}
 #policysite-errors ol{margin:0;padding-left:1.5rem}#policysite-errors li{margin:.2rem 0;overflow-wrap:anywhere}
 #policysite-errors li.error strong{color:#b00020}#policysite-errors li.warning strong{color:#7a4a00}
 #policysite-errors .rule{color:#555}
