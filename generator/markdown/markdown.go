@@ -454,7 +454,7 @@ func (t *transformer) heading(h *ast.Heading) {
 func (t *transformer) ownContents(doc ast.Node) {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
-		if !ok || !IsContentsHeading(PlainText(h, t.src)) {
+		if !ok || !mentionsContents(h, t.src) || !IsContentsHeading(PlainText(h, t.src)) {
 			continue
 		}
 		list, ok := h.NextSibling().(*ast.List)
@@ -486,6 +486,22 @@ func (t *transformer) ownContents(doc ast.Node) {
 		t.res.OwnContents = list
 		return
 	}
+}
+
+// mentionsContents reports whether the source of heading h has the word
+// "contents" in any case: most headings do not, and are not read further.
+func mentionsContents(h *ast.Heading, src []byte) bool {
+	lines := h.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		v := seg.Value(src)
+		for j := 0; j+8 <= len(v); j++ {
+			if v[j]|0x20 == 'c' && bytes.EqualFold(v[j:j+8], []byte("contents")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IsContentsHeading reports whether a heading's text titles a contents list.

@@ -48,7 +48,7 @@
     function apply() {
       var words = q.value.toLowerCase().split(/\s+/), st = f.querySelector("input:checked").value, shown = 0;
       for (var i = 0; i < items.length; i++) {
-        var ok = !st || items[i].querySelector(".badge").classList.contains(st);
+        var b = items[i].querySelector(".badge"), ok = !st || !!b && b.classList.contains(st);
         for (var w = 0; ok && w < words.length; w++) ok = text[i].indexOf(words[w]) >= 0;
         items[i].hidden = !ok;
         if (ok) shown++;
