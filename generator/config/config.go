@@ -81,6 +81,8 @@ func (s *Site) At(key string) diag.Pos {
 type Category struct {
 	Name   string `yaml:"name"`
 	Weight int    `yaml:"weight"`
+	// Pos is where site.yaml lists it.
+	Pos diag.Pos `yaml:"-"`
 }
 
 // CategoryWeight returns the weight site.yaml gives the category name, or 0.
@@ -394,6 +396,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 	seen := map[string]bool{}
 	for i, c := range s.Categories {
 		at := strictyaml.NodePos(File, 0, strictyaml.LookupPath(doc, fmt.Sprintf("categories[%d]", i)))
+		s.Categories[i].Pos = at
 		switch {
 		case strings.TrimSpace(c.Name) == "":
 			l.Errorf(at, "categories[%d].name: missing: the category as policies name it (category: in front matter)", i)
