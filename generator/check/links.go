@@ -129,7 +129,7 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 // knows), or is reported here as naming no page.
 func (t *Links) page(k site.Link, report func(diag.Pos, string, ...any)) *site.Policy {
 	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
-	if t.pages[rel] {
+	if t.pages[rel] || t.pages[rel+"/"] {
 		return nil
 	}
 	slugs := k.Slugs()
