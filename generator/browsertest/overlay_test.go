@@ -14,9 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/serve"
 	"github.com/policysite/policysite/internal/testtools"
 )
@@ -30,14 +28,7 @@ import (
 // checker pass with it open.
 func TestOverlay(t *testing.T) {
 	axe := string(testtools.AxeJS(t))
-	res, err := generator.Render(generator.Options{Source: testtools.Root(), Now: buildDay})
-	if err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	if err := output.MinifyAll(res.Outputs); err != nil {
-		t.Fatal(err)
-	}
-	live := serve.NewLive(res.Outputs)
+	live := serve.NewLive(exampleOutputs(t))
 	srv := httptest.NewServer(live)
 	t.Cleanup(srv.Close)
 	at := func(line, col int) diag.Pos { return diag.Pos{File: "content/privacy-notice.md", Line: line, Col: col} }
