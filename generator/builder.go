@@ -2,14 +2,9 @@ package generator
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"fmt"
 	"io/fs"
-	"os"
-	"reflect"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,16 +13,14 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/frontmatter"
-	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
-	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/pages"
 	"github.com/policysite/policysite/generator/parse"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/theme"
+	"github.com/policysite/policysite/themes"
 )
 
 // A Builder renders one site again and again, redoing only the work whose
@@ -67,30 +60,26 @@ type Builder struct {
 	// nothing of a policy's text once its pages are written.
 	keep  bool
 	files *source.Cache // nil unless Watched
-	ids   atomic.Uint64
-	n     uint64 // renders so far
+	n     uint64        // renders so far
 
 	config struct {
 		data []byte
 		cfg  *config.Site
 		l    diag.List
 	}
-	mu        sync.Mutex // guards parsed and diffs while policies are parsed in parallel
-	parsed    map[string]*parsedFile
-	diffs     map[[2]uint64]*history.Comparison
-	theme     *themeEntry
-	bundles   map[string]*bundle
-	listed    *listEntry
-	checked   *siteCheck
-	links     map[string]*linkCheck
-	linkState map[string]string
-	order     []string          // the slugs of the last render's policies, in index order
-	last      map[string][]byte // the last good render's outputs, for Result.Changed
+	parsed  *parse.Memo // nil unless keep
+	theme   theme.Cache
+	bundles map[string]*bundle
+	listed  *listEntry
+	checked *siteCheck
+	links   *check.LinkMemo // nil unless keep
+	order   site.Order
+	last    output.Last // the last good render's outputs, for Result.Changed
 }
 
 // NewBuilder returns a Builder of the site opts describe.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, keep: true}
+	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, last: output.Last{}}
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -116,20 +105,15 @@ func (b *Builder) Changed(paths ...string) {
 // Render renders the site as Render(opts) would, and says in
 // Result.Changed which outputs differ from the last render that succeeded.
 func (b *Builder) Render() (*Result, error) {
-	fsys, done, err := b.open()
-	if err != nil {
-		return nil, err
-	}
-	defer done()
 	b.n++
 	mem := &memorySink{}
-	res, err := b.run(fsys, mem, nil)
+	res, err := b.run(mem)
 	if err != nil {
 		return res, err
 	}
 	slices.SortFunc(mem.outs, func(a, b output.File) int { return strings.Compare(a.Path, b.Path) })
 	res.Outputs = mem.outs
-	res.Changed = b.changed(mem.outs)
+	res.Changed = b.last.Changed(mem.outs)
 	return res, nil
 }
 
@@ -152,29 +136,6 @@ func (m *memorySink) Add(outs ...output.File) error {
 	return nil
 }
 
-// open settles the day and opens the site folder for one render: through
-// the Builder's copies of its files when Watched. done closes it.
-func (b *Builder) open() (fsys fs.FS, done func(), err error) {
-	if b.opts.Source == "" {
-		b.opts.Source = "."
-	}
-	if b.opts.Now.IsZero() {
-		now, err := Today()
-		if err != nil {
-			return nil, nil, err
-		}
-		b.opts.Now = now
-	}
-	root, err := os.OpenRoot(b.opts.Source)
-	if err != nil {
-		return nil, nil, fmt.Errorf("site folder: %w", err)
-	}
-	if b.files == nil {
-		return root.FS(), func() { root.Close() }, nil
-	}
-	return b.files.Over(root.FS()), func() { b.files.Over(nil); root.Close() }, nil
-}
-
 // run is the pipeline: it loads site.yaml, the theme and the list of
 // policy files; parses each policy (with its earlier versions) and, when
 // the theme's policy pages read no other policy, renders its pages and
@@ -182,13 +143,21 @@ func (b *Builder) open() (fsys fs.FS, done func(), err error) {
 // whole site; then, unless a finding stops the build, renders the pages
 // that remain and the files for machines into out. tick is called after
 // each policy. Every stage goes through the Builder's memo when it keeps
-// one.
-func (b *Builder) run(fsys fs.FS, out sink, tick func()) (*Result, error) {
+// one. The site is read through the Builder's copies of its files when
+// Watched.
+func (b *Builder) run(out sink) (*Result, error) {
 	opts := b.opts
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	fsys := opts.Source
+	if b.files != nil {
+		fsys = b.files.Over(opts.Source)
+	}
 	res := &Result{}
 	cfg, l := b.loadConfig(fsys)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: basePathOf(cfg)}
+	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath()}
 	te, l := b.loadTheme(fsys, cfg, ps.BasePath)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys)
@@ -196,10 +165,10 @@ func (b *Builder) run(fsys fs.FS, out sink, tick func()) (*Result, error) {
 	// Pages are rendered only with a good site.yaml and theme; a policy's
 	// as it is parsed, unless the theme's policy pages read every policy.
 	render := len(check.Stops(res.Diagnostics)) == 0
-	early := render && !te.readsSite
+	early := render && !te.ReadsSite
 
 	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files))}
-	shared := pageKey{theme: te.theme, cfg: cfg, now: opts.Now}
+	shared := pageKey{theme: te.Theme, cfg: cfg, now: opts.Now}
 	if early {
 		// Every page names the cookie policy and its notice: it comes first.
 		cookie := -1
@@ -214,22 +183,17 @@ func (b *Builder) run(fsys fs.FS, out sink, tick func()) (*Result, error) {
 			}
 		}
 		r.pages = pages.New(&site.Site{Config: cfg, Now: opts.Now, Policies: first}, ps.BasePath)
-		r.theme, r.key = te.theme, shared
+		r.theme, r.key = te.Theme, shared
 		parallel(len(files), func(i int) {
 			if i != cookie {
 				r.parse(i)
 			}
 			r.write(i)
-			if tick != nil {
-				tick()
-			}
 		})
 	} else {
 		parallel(len(files), func(i int) { r.parse(i) })
 	}
-	if b.keep {
-		b.parsed, b.diffs = r.parsedNext, r.diffsNext
-	}
+	b.parsed.Next()
 
 	var policies []*site.Policy
 	ids := make(map[*site.Policy]string, len(files))
@@ -247,14 +211,18 @@ func (b *Builder) run(fsys fs.FS, out sink, tick func()) (*Result, error) {
 			}
 		}
 	}
-	b.sortPolicies(policies)
+	b.order.Sort(policies)
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
-	sums := summarize(s.Policies)
-	res.Diagnostics = append(res.Diagnostics, b.checkLinks(s, files, ids, anchors)...)
+	sums := s.Summaries()
+	slugs := make([]string, len(files))
+	for i, f := range files {
+		slugs[i] = f.Slug
+	}
+	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, ids, anchors)...)
 	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
 	// The site's rules read only summaries.
-	if c := b.checked; !b.keep || c == nil || c.cfg != cfg || c.now != s.Now || !sameSummaries(c.sums, sums) {
+	if c := b.checked; !b.keep || c == nil || c.cfg != cfg || c.now != s.Now || !site.SameSummaries(c.sums, sums) {
 		b.checked = &siteCheck{cfg, s.Now, sums, check.Site(s, cfg.Review.WarnDays)}
 	}
 	res.Diagnostics = append(res.Diagnostics, b.checked.l...)
@@ -274,10 +242,10 @@ func (b *Builder) run(fsys fs.FS, out sink, tick func()) (*Result, error) {
 				shared.cookie = ids[p]
 			}
 		}
-		if te.readsSite {
+		if te.ReadsSite {
 			shared.render = b.n
 		}
-		r.pages, r.theme, r.key = set, te.theme, shared
+		r.pages, r.theme, r.key = set, te.Theme, shared
 		parallel(len(s.Policies), func(i int) { r.writePolicy(s.Policies[i], ids[s.Policies[i]]) })
 		if r.err != nil {
 			return res, r.err
@@ -314,8 +282,6 @@ type running struct {
 	key   pageKey
 
 	mu          sync.Mutex
-	parsedNext  map[string]*parsedFile
-	diffsNext   map[[2]uint64]*history.Comparison
 	bundlesNext map[string]*bundle
 	err         error // the first failure to render or write
 }
@@ -328,101 +294,14 @@ func (r *running) parse(i int) *site.Policy {
 	if pr.l = source.Load(r.fsys, &f); len(pr.l) > 0 {
 		return nil
 	}
-	cur := r.file(f)
-	pr.l, pr.ids = cur.l, strconv.FormatUint(cur.id, 10)
-	if cur.p == nil {
-		return nil
-	}
-	p := *cur.p // the kept policy stays as parsed; this render's copy gains its history
-	if len(f.History) > 0 {
-		hist := make([]*parsedFile, len(f.History))
-		earlier := make([]site.Earlier, len(f.History))
-		pr.l = slices.Clip(pr.l)
-		for j, h := range f.History {
-			hist[j] = r.file(h)
-			pr.l = append(pr.l, hist[j].l...)
-			pr.ids += "," + strconv.FormatUint(hist[j].id, 10)
-			earlier[j] = site.Earlier{Path: h.Path, Version: h.Version, Policy: hist[j].p}
-		}
-		pr.l = append(pr.l, p.AttachHistory(earlier, func(prev, next int) *history.Comparison {
-			at := func(k int) *parsedFile {
-				if k == len(hist) {
-					return cur
-				}
-				return hist[k]
-			}
-			return r.compare(at(prev), at(next))
-		})...)
-	}
-	if p.Draft && !r.b.opts.Drafts {
+	var p *site.Policy
+	p, pr.ids, pr.l = r.b.parsed.Policy(f, r.settings)
+	if p == nil || p.Draft && !r.b.opts.Drafts {
 		return nil
 	}
 	p.Prepare(r.b.opts.Now, r.warnDays)
-	pr.p = &p
-	return &p
-}
-
-// A parsedFile is a policy file parsed (parse.File), kept while its content
-// and the settings parsing reads stay the same. Its id is new whenever
-// they change, so later keys name ids in place of content.
-type parsedFile struct {
-	id       uint64
-	data     []byte
-	settings parse.Settings
-	p        *site.Policy // nil when the front matter could not be read
-	l        diag.List
-}
-
-// file parses f, or returns it as parsed last time when its content and
-// the settings are the same.
-func (r *running) file(f source.File) *parsedFile {
-	b := r.b
-	var e *parsedFile
-	if b.keep {
-		b.mu.Lock()
-		e = b.parsed[f.Path]
-		b.mu.Unlock()
-	}
-	// bytes.Equal returns at once when the data is the kept copy itself.
-	if e == nil || e.settings != r.settings || !bytes.Equal(e.data, f.Data) {
-		p, l := parse.File(f, r.settings)
-		e = &parsedFile{id: b.ids.Add(1), data: f.Data, settings: r.settings, p: p, l: l}
-	}
-	if b.keep {
-		r.mu.Lock()
-		if r.parsedNext == nil {
-			r.parsedNext = map[string]*parsedFile{}
-		}
-		r.parsedNext[f.Path] = e
-		r.mu.Unlock()
-	}
-	return e
-}
-
-// compare compares two versions' files, or returns the comparison made
-// last time of the same two.
-func (r *running) compare(prev, next *parsedFile) *history.Comparison {
-	b := r.b
-	k := [2]uint64{prev.id, next.id}
-	var d *history.Comparison
-	if b.keep {
-		b.mu.Lock()
-		d = b.diffs[k]
-		b.mu.Unlock()
-	}
-	if d == nil {
-		c := history.Compare(parse.Body(prev.data), parse.Body(next.data))
-		d = &c
-	}
-	if b.keep {
-		r.mu.Lock()
-		if r.diffsNext == nil {
-			r.diffsNext = map[[2]uint64]*history.Comparison{}
-		}
-		r.diffsNext[k] = d
-		r.mu.Unlock()
-	}
-	return d
+	pr.p = p
+	return p
 }
 
 // write renders and hands on the pages of results[i]; a Build then drops
@@ -435,7 +314,7 @@ func (r *running) write(i int) {
 	r.writePolicy(pr.p, pr.ids)
 	if !r.b.keep {
 		a := pr.p.Anchors()
-		pr.p, pr.anchors = withoutText(pr.p), &a
+		pr.p, pr.anchors = pr.p.WithoutText(), &a
 	}
 }
 
@@ -458,7 +337,7 @@ func (r *running) writePolicy(p *site.Policy, ids string) {
 		// A policy's changes, alone, are in the order they have among
 		// every policy's.
 		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
-		outs, err = renderSpecs(r.theme, r.pages.Policy(p, mine))
+		outs, err = r.theme.RenderAll(r.pages.Policy(p, mine))
 	}
 	if err == nil && r.b.keep {
 		r.mu.Lock()
@@ -480,55 +359,17 @@ func (r *running) writePolicy(p *site.Policy, ids string) {
 	}
 }
 
-// renderSpecs executes each page's layout.
-func renderSpecs(th *theme.Theme, specs []pages.Spec) ([]output.File, error) {
-	outs := make([]output.File, len(specs))
-	for i, sp := range specs {
-		body, err := th.Render(sp.Layout, sp.Page)
-		if err != nil {
-			return nil, err
-		}
-		outs[i] = output.File{Path: sp.Path, Body: body}
-	}
-	return outs, nil
-}
-
-// textless stands for a comparison that was made but is no longer kept.
-var textless = &history.Comparison{}
-
-// withoutText returns a copy of p and its versions without what only its
-// own pages show: its text, contents, headings and the comparisons of its
-// versions. Pages that list every policy (when the theme's do not name the
-// text) and link checks read only the rest.
-func withoutText(p *site.Policy) *site.Policy {
-	q := *p
-	q.Body, q.Contents, q.Headings = "", nil, nil
-	if q.Diff != nil {
-		q.Diff = textless
-	}
-	q.History = make([]*site.Version, len(p.History))
-	for i, v := range p.History {
-		w := *v
-		w.Body, w.Contents = "", nil
-		if w.Diff != nil {
-			w.Diff = textless
-		}
-		q.History[i] = &w
-	}
-	return &q
-}
-
 // lists renders the outputs that list every policy, or hands on those of
 // the last render when no policy's summary changed: the index, 404, the
 // request form, the changes page and feed, the theme's assets and the
 // files for machines.
-func (b *Builder) lists(te *themeEntry, s *site.Site, set *pages.Set, sums []summary, out sink) error {
-	key := siteKey{theme: te.theme, cfg: s.Config, now: s.Now}
-	if e := b.listed; b.keep && e != nil && !te.readsText && e.key == key && sameSummaries(e.sums, sums) {
+func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Summary, out sink) error {
+	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
+	if e := b.listed; b.keep && e != nil && !te.ReadsText && e.key == key && site.SameSummaries(e.sums, sums) {
 		return out.Add(e.outs...)
 	}
 	specs := append(set.Site(), set.Changes(s.Changes()))
-	outs, err := renderSpecs(te.theme, specs)
+	outs, err := te.Theme.RenderAll(specs)
 	if err != nil {
 		return err
 	}
@@ -539,7 +380,7 @@ func (b *Builder) lists(te *themeEntry, s *site.Site, set *pages.Set, sums []sum
 		}
 		outs = append(outs, output.File{Path: "feed.xml", Body: feed, Raw: true})
 	}
-	outs = append(outs, te.theme.Assets()...)
+	outs = append(outs, te.Theme.Assets()...)
 	files, err := machine.Files(s)
 	if err != nil {
 		return err
@@ -579,29 +420,16 @@ func (b *Builder) overrideBaseURL(cfg *config.Site) {
 	}
 }
 
-// A themeEntry is a loaded theme with the digest of what it was loaded from.
-type themeEntry struct {
-	digest [sha256.Size]byte
-	theme  *theme.Theme
-	l      diag.List
-	// readsSite is set when the templates of policy pages read more of
-	// .Site than .Site.Config and .Site.Now, so every page depends on every
-	// policy; readsText when those of the pages listing every policy read
-	// more of a policy than its summary.
-	readsSite, readsText bool
-}
-
 // loadTheme loads the site's theme, or returns the one loaded last time
 // when its files and options are the same.
-func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, basePath string) (*themeEntry, diag.List) {
-	layers, l := themeLayers(fsys, cfg, b.opts)
-	opts := theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays}
-	digest, layouts := theme.Digest(layers, opts)
-	if b.theme == nil || b.theme.digest != digest {
-		th, tl := theme.Load(layers, opts)
-		b.theme = &themeEntry{digest: digest, theme: th, l: tl, readsSite: theme.ReadsSite(layouts), readsText: theme.ReadsText(layouts)}
+func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, basePath string) (*theme.Loaded, diag.List) {
+	def := b.opts.DefaultTheme
+	if def == nil {
+		def = themes.Default()
 	}
-	return b.theme, append(l, b.theme.l...)
+	layers, l := theme.Stack(fsys, cfg, def)
+	te := b.theme.Load(layers, theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays})
+	return te, append(l, te.L...)
 }
 
 // A bundle is one policy's pages, with what they were rendered from.
@@ -629,53 +457,8 @@ type pageKey struct {
 // rendered from.
 type listEntry struct {
 	key  siteKey
-	sums []summary
+	sums []site.Summary
 	outs []output.File
-}
-
-// sortPolicies sorts policies in index order, as site.New does, so that
-// site.New finds them sorted. Most renders change no policy's place, so it
-// tries the last render's order first.
-func (b *Builder) sortPolicies(policies []*site.Policy) {
-	last := make(map[string]int, len(b.order))
-	for i, slug := range b.order {
-		last[slug] = i
-	}
-	placed := make([]*site.Policy, len(b.order))
-	var rest []*site.Policy
-	for _, p := range policies {
-		if i, ok := last[p.Slug]; ok {
-			placed[i] = p
-		} else {
-			rest = append(rest, p)
-		}
-	}
-	k := 0
-	for _, p := range placed {
-		if p != nil {
-			policies[k] = p
-			k++
-		}
-	}
-	copy(policies[k:], rest)
-	// site.Less orders any two policies (their slugs differ), so every
-	// sort gives the one order.
-	less := func(a, b *site.Policy) int {
-		switch {
-		case site.Less(a, b):
-			return -1
-		case site.Less(b, a):
-			return 1
-		}
-		return 0
-	}
-	if !slices.IsSortedFunc(policies, less) {
-		slices.SortFunc(policies, less)
-	}
-	b.order = b.order[:0]
-	for _, p := range policies {
-		b.order = append(b.order, p.Slug)
-	}
 }
 
 // parallel calls f(0) to f(n-1), one worker per core. Workers take the
@@ -700,71 +483,8 @@ func parallel(n int, f func(i int)) {
 type siteCheck struct {
 	cfg  *config.Site
 	now  date.Date
-	sums []summary
+	sums []site.Summary
 	l    diag.List
-}
-
-// A linkCheck is the broken links of one policy, with the ids of the
-// policy's files and the slugs it links to.
-type linkCheck struct {
-	id      string
-	targets []string
-	l       diag.List
-}
-
-// checkLinks runs broken-link over every policy of s, checking again only
-// the policies whose files changed or that link to a policy that changed,
-// appeared or went. anchors are the policies' anchors by slug when they no
-// longer hold their headings.
-func (b *Builder) checkLinks(s *site.Site, files []source.File, ids map[*site.Policy]string, anchors map[string]site.Anchors) diag.List {
-	slugs := make([]string, len(files))
-	for i, f := range files {
-		slugs[i] = f.Slug
-	}
-	t := check.NewLinks(s, slugs, anchors)
-	var l diag.List
-	if !b.keep {
-		for _, p := range s.Policies {
-			l = append(l, t.Policy(p)...)
-		}
-		return l
-	}
-	// What each slug is: a published policy's files, or a draft (or a
-	// policy that failed to build).
-	state := make(map[string]string, len(files))
-	for _, f := range files {
-		state[f.Slug] = "draft"
-	}
-	for _, p := range s.Policies {
-		state[p.Slug] = ids[p]
-	}
-	moved := map[string]bool{}
-	for slug, st := range state {
-		if b.linkState[slug] != st {
-			moved[slug] = true
-		}
-	}
-	for slug := range b.linkState {
-		if _, ok := state[slug]; !ok {
-			moved[slug] = true
-		}
-	}
-	links := make(map[string]*linkCheck, len(s.Policies))
-	for _, p := range s.Policies {
-		c := b.links[p.Slug]
-		if c == nil || c.id != ids[p] || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
-			c = &linkCheck{id: ids[p], l: t.Policy(p)}
-			for _, k := range p.Links {
-				if k.Target != "" {
-					c.targets = append(c.targets, markdown.SlugOf(k.Target))
-				}
-			}
-		}
-		links[p.Slug] = c
-		l = append(l, c.l...)
-	}
-	b.links, b.linkState = links, state
-	return l
 }
 
 // A siteKey is what the pages listing every policy read besides the
@@ -773,80 +493,4 @@ type siteKey struct {
 	theme *theme.Theme
 	cfg   *config.Site
 	now   date.Date
-}
-
-// A summary is what the pages listing every policy read of one policy,
-// when their layouts name nothing in textNames: everything but its text.
-// The Go-written outputs (policies.json, sitemap.xml, feed.xml,
-// reviews.ics) read no more either.
-type summary struct {
-	slug, file string
-	meta       *frontmatter.Meta
-	status     site.Status
-	daysLeft   int
-	diff       bool
-	versions   []versionSummary
-}
-
-type versionSummary struct {
-	file, previous string
-	meta           *frontmatter.Meta
-	diff           bool
-}
-
-func summarize(policies []*site.Policy) []summary {
-	sums := make([]summary, len(policies))
-	for i, p := range policies {
-		sums[i] = summary{slug: p.Slug, file: p.File, meta: p.Meta, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
-		for _, v := range p.History {
-			sums[i].versions = append(sums[i].versions, versionSummary{file: v.File, previous: v.Previous, meta: v.Meta, diff: v.Diff != nil})
-		}
-	}
-	return sums
-}
-
-func sameSummaries(a, b []summary) bool {
-	sameMeta := func(x, y *frontmatter.Meta) bool { return x == y || reflect.DeepEqual(x, y) }
-	return slices.EqualFunc(a, b, func(x, y summary) bool {
-		return x.slug == y.slug && x.file == y.file && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
-			sameMeta(x.meta, y.meta) && slices.EqualFunc(x.versions, y.versions, func(v, w versionSummary) bool {
-			return v.file == w.file && v.previous == w.previous && v.diff == w.diff && sameMeta(v.meta, w.meta)
-		})
-	})
-}
-
-// changed returns the paths of outputs that differ from the last good
-// render's, or are new, or are gone, sorted.
-func (b *Builder) changed(outs []output.File) []string {
-	if b.last == nil {
-		b.last = make(map[string][]byte, len(outs))
-	}
-	var changed []string
-	kept, before := 0, len(b.last)
-	for _, o := range outs {
-		old, ok := b.last[o.Path]
-		if ok {
-			kept++
-		}
-		// bytes.Equal returns at once for a page kept from the last render.
-		if !ok || !bytes.Equal(old, o.Body) {
-			changed = append(changed, o.Path)
-			b.last[o.Path] = o.Body
-		}
-	}
-	if kept < before {
-		// Some outputs went: find them.
-		now := make(map[string]bool, len(outs))
-		for _, o := range outs {
-			now[o.Path] = true
-		}
-		for p := range b.last {
-			if !now[p] {
-				changed = append(changed, p)
-				delete(b.last, p)
-			}
-		}
-	}
-	slices.Sort(changed)
-	return changed
 }

@@ -236,7 +236,7 @@ func TestBuilderIncremental(t *testing.T) {
 		}, "", nil},
 	}
 
-	opts := Options{Source: dir, Now: exampleNow}
+	opts := Options{Source: os.DirFS(dir), Now: exampleNow}
 	watched := NewBuilder(opts)
 	watched.Watched()
 	unwatched := NewBuilder(opts)
@@ -339,7 +339,7 @@ func TestBuilderSymlink(t *testing.T) {
 	if err := os.Symlink("shared/text.txt", filepath.Join(dir, "content", "visitors.md")); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
-	b := NewBuilder(Options{Source: dir, Now: exampleNow})
+	b := NewBuilder(Options{Source: os.DirFS(dir), Now: exampleNow})
 	b.Watched()
 	page := func() string {
 		t.Helper()

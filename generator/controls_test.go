@@ -36,7 +36,7 @@ func TestControlCharactersDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Render(Options{Source: dir, Now: exampleNow})
+	res, err := Render(Options{Source: os.DirFS(dir), Now: exampleNow})
 	if err != nil {
 		t.Fatal(err)
 	}

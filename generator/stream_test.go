@@ -36,7 +36,7 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 		{"reads-site", whole},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := Options{Source: tc.dir, Now: exampleNow, BaseURL: "https://policies.example.org/"}
+			opts := Options{Source: os.DirFS(tc.dir), Now: exampleNow, BaseURL: "https://policies.example.org/"}
 			want, err := Render(opts)
 			if err != nil {
 				t.Fatal(err)
@@ -44,8 +44,8 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			if err := output.MinifyAll(want.Outputs); err != nil {
 				t.Fatal(err)
 			}
-			opts.Destination = filepath.Join(t.TempDir(), "public")
-			got, err := Build(opts)
+			dest := filepath.Join(t.TempDir(), "public")
+			got, err := buildTo(dest, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			if g, w := diagText(got.Diagnostics), diagText(want.Diagnostics); g != w {
 				t.Errorf("Build reports\n%s\nRender reports\n%s", g, w)
 			}
-			files := readTree(t, opts.Destination)
+			files := readTree(t, dest)
 			delete(files, publish.Marker) // the tree's, not an output
 			for _, o := range want.Outputs {
 				b, ok := files[o.Path]
@@ -84,8 +84,8 @@ func TestBuildFailureWritesNothing(t *testing.T) {
 	}
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")
-	opts := Options{Source: site, Destination: dest, Now: exampleNow}
-	if _, err := Build(opts); err != nil {
+	opts := Options{Source: os.DirFS(site), Now: exampleNow}
+	if _, err := buildTo(dest, opts); err != nil {
 		t.Fatal(err)
 	}
 	before := readTree(t, dest)
@@ -97,7 +97,7 @@ func TestBuildFailureWritesNothing(t *testing.T) {
 	if err := os.WriteFile(p, append(b, "\nSee [the summary](#in-brie).\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Build(opts)
+	_, err = buildTo(dest, opts)
 	if want := "link to missing heading #in-brie in content/" + corpus.Slug(19) + ".md (did you mean #in-brief?)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Build = %v, want %q", err, want)
 	}

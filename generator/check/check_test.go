@@ -47,7 +47,7 @@ func lint(t *testing.T, a *txtar.Archive) diag.List {
 			t.Fatal(err)
 		}
 	}
-	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 1, 15)})
 	if res == nil {
 		t.Fatal(err)
 	}

@@ -218,6 +218,14 @@ func (c *Cookies) Declares(name string) bool {
 // Hosts are the values of host:, the places docs/publishing.md explains.
 var Hosts = []string{"github-pages", "gitlab-pages", "netlify", "cloudflare-pages", "apache", "nginx", "none"}
 
+// BasePath returns the URL path the site lives under: that of base_url, or "/".
+func (s *Site) BasePath() string {
+	if u, err := url.Parse(s.BaseURL); err == nil && u.Path != "" {
+		return u.Path
+	}
+	return "/"
+}
+
 // SendsHeaders reports whether the site's host sends the headers of
 // _headers or .htaccess: GitHub Pages and GitLab Pages send none of their
 // own choosing.

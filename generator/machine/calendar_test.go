@@ -92,7 +92,7 @@ func TestCalendar(t *testing.T) {
 		}
 	}
 	render := func() []byte {
-		res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+		res, err := generator.Render(generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 1, 15)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestCalendar(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Test School\norganisation:\n  name: Test School\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 1, 15)})
 	if err != nil {
 		t.Fatal(err)
 	}

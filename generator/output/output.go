@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/tdewolff/minify/v2"
@@ -131,4 +132,40 @@ func MinifyAll(outs []File) error {
 	close(next)
 	wg.Wait()
 	return firstErr
+}
+
+// A Last is the outputs of the last render, to tell what the next changes.
+type Last map[string][]byte
+
+// Changed returns the paths of outs that are new or differ from last's,
+// and of last's that are gone, sorted, and makes outs the last.
+func (last Last) Changed(outs []File) []string {
+	var changed []string
+	kept, before := 0, len(last)
+	for _, o := range outs {
+		old, ok := last[o.Path]
+		if ok {
+			kept++
+		}
+		// bytes.Equal returns at once for a page kept from the last render.
+		if !ok || !bytes.Equal(old, o.Body) {
+			changed = append(changed, o.Path)
+			last[o.Path] = o.Body
+		}
+	}
+	if kept < before {
+		// Some outputs went: find them.
+		now := make(map[string]bool, len(outs))
+		for _, o := range outs {
+			now[o.Path] = true
+		}
+		for p := range last {
+			if !now[p] {
+				changed = append(changed, p)
+				delete(last, p)
+			}
+		}
+	}
+	slices.Sort(changed)
+	return changed
 }

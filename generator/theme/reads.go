@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"text/template/parse"
+
+	"github.com/policysite/policysite/generator/diag"
 )
 
 // What a theme's templates read, found from their text, so that a build
@@ -150,4 +152,32 @@ func chainIn(n parse.Node, f func(ids []string) bool) bool {
 		return chainIn(n.Pipe, f)
 	}
 	return false
+}
+
+// A Cache keeps the theme last loaded while its files and options stay
+// the same (Digest).
+type Cache struct {
+	digest [sha256.Size]byte
+	loaded *Loaded
+}
+
+// A Loaded is a theme loaded, with its findings and what its templates read.
+type Loaded struct {
+	Theme *Theme
+	L     diag.List
+	// ReadsSite is set when the templates of policy pages read more of
+	// .Site than .Site.Config and .Site.Now, so every page depends on every
+	// policy; ReadsText when those of the pages listing every policy read
+	// more of a policy than its summary.
+	ReadsSite, ReadsText bool
+}
+
+// Load loads the theme of layers, or returns the one loaded last time.
+func (c *Cache) Load(layers []Layer, opts Options) *Loaded {
+	digest, layouts := Digest(layers, opts)
+	if c.loaded == nil || c.digest != digest {
+		th, l := Load(layers, opts)
+		c.digest, c.loaded = digest, &Loaded{Theme: th, L: l, ReadsSite: ReadsSite(layouts), ReadsText: ReadsText(layouts)}
+	}
+	return c.loaded
 }

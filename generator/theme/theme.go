@@ -57,6 +57,24 @@ type Options struct {
 	WarnDays int
 }
 
+// Stack returns the layers of the site's theme: the site's own
+// themes/<cfg.Theme>/ in fsys, when it has one, over def, the built-in
+// default. A theme other than the default must have its folder.
+func Stack(fsys fs.FS, cfg *config.Site, def fs.FS) ([]Layer, diag.List) {
+	var l diag.List
+	var layers []Layer
+	dir := "themes/" + cfg.Theme
+	if sub, err := fs.Sub(fsys, dir); err == nil {
+		if _, err := fs.Stat(fsys, dir); err == nil {
+			layers = append(layers, Layer{Name: dir, FS: sub})
+		} else if cfg.Theme != config.DefaultTheme {
+			l.Errorf(cfg.At("theme"), "theme %q: no folder %s/", cfg.Theme, dir)
+		}
+	}
+	layers = append(layers, Layer{Name: "themes/default (built in)", FS: def})
+	return layers, l
+}
+
 // Pages are the page layouts a theme must have, besides layouts/base.html.
 var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html", "history.html", "version.html", "compare.html", "changes.html"}
 
@@ -255,6 +273,19 @@ func (t *Theme) Render(layout string, data *pages.Page) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// RenderAll renders each page with its layout.
+func (t *Theme) RenderAll(specs []pages.Spec) ([]output.File, error) {
+	outs := make([]output.File, len(specs))
+	for i, sp := range specs {
+		body, err := t.Render(sp.Layout, sp.Page)
+		if err != nil {
+			return nil, err
+		}
+		outs[i] = output.File{Path: sp.Path, Body: body}
+	}
+	return outs, nil
 }
 
 // Tel turns a phone number as written into a tel: URI body.

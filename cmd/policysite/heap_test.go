@@ -1,4 +1,4 @@
-package generator
+package main
 
 import (
 	"fmt"
@@ -10,49 +10,34 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/internal/testtools"
 )
 
-// A heap budget puts the runtime's settings back when stopped, and when
-// the live heap passes half of it.
+// A heap budget puts the runtime's settings back when stopped, and a nil
+// one does nothing.
 func TestHeapBudget(t *testing.T) {
 	percent := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(percent)
-	for _, tt := range []struct {
-		name   string
-		budget int64
-		check  int
-	}{
-		{"stopped", 1 << 30, 0},
-		{"outgrown", 1, 64},
-	} {
-		h := startHeapBudget(tt.budget)
-		if got := debug.SetMemoryLimit(-1); got != tt.budget {
-			t.Errorf("%s: memory limit %d while on, want %d", tt.name, got, tt.budget)
-		}
-		if got := debug.SetGCPercent(-1); got != -1 {
-			t.Errorf("%s: GOGC %d while on, want off", tt.name, got)
-		}
-		for range tt.check {
-			h.check()
-		}
-		if tt.check == 0 {
-			h.stop()
-		}
-		// Put back by check alone when outgrown.
-		restored := func(when string) {
-			t.Helper()
-			if got := debug.SetGCPercent(100); got != 100 {
-				t.Errorf("%s: GOGC %d %s, want 100", tt.name, got, when)
-			}
-			if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-				t.Errorf("%s: memory limit %d %s, want none", tt.name, got, when)
-			}
-		}
-		restored("after")
-		h.stop() // a second stop is harmless
+	h := startHeapBudget(1 << 30)
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("memory limit %d while on, want %d", got, 1<<30)
 	}
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GOGC %d while on, want off", got)
+	}
+	h.stop()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC %d after, want 100", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit %d after, want none", got)
+	}
+	h.stop() // a second stop is harmless
 	none := startHeapBudget(0)
-	none.check()
 	none.stop()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("no budget: GOGC %d, want 100", got)
@@ -141,15 +126,20 @@ func benchHuge(b *testing.B, src string, refused bool) {
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			before, gcs, n := cpuTime(), ms.NumGC, 0
+			before, gcs, n := testtools.CPUTime(), ms.NumGC, 0
 			for b.Loop() {
-				_, err := Build(Options{Source: src, Destination: dst, Now: exampleNow, HeapBudget: budget})
+				h := startHeapBudget(budget)
+				tree, err := publish.Create(dst)
+				if err == nil {
+					_, err = generator.Build(generator.Options{Source: os.DirFS(src), Now: date.New(2026, 11, 23)}, tree)
+				}
+				h.stop()
 				if (err != nil) != refused {
 					b.Fatal(err)
 				}
 				n++
 			}
-			b.ReportMetric((cpuTime()-before).Seconds()/float64(n), "cpu-s/op")
+			b.ReportMetric((testtools.CPUTime()-before).Seconds()/float64(n), "cpu-s/op")
 			runtime.ReadMemStats(&ms)
 			b.ReportMetric(float64(ms.NumGC-gcs)/float64(n), "gc/op")
 		})
