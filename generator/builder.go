@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"io/fs"
 	"runtime"
 	"slices"
@@ -24,34 +23,17 @@ import (
 )
 
 // A Builder renders one site again and again, redoing only the work whose
-// inputs changed since its last render. Between renders it keeps:
-//
-//   - site.yaml, decoded, while its bytes stay the same;
-//   - each policy file parsed (front matter, markdown, lint findings), while
-//     its content and the settings parsing reads (unsafe_html, the base
-//     path) stay the same;
-//   - the comparison of each two consecutive versions of a policy;
-//   - each policy's broken links, while its files and what the slugs it
-//     links to lead to stay the same;
-//   - the theme, loaded, while its files and options stay the same;
-//   - each policy's pages (its page, history, earlier versions and
-//     comparisons), while the files of that policy, site.yaml, the theme,
-//     the day and the cookie policy stay the same. That is all those pages
-//     read as long as the theme's templates read nothing of .Site but
-//     .Site.Config and .Site.Now (the built-in theme's do not); when they
-//     read more, every page depends on every policy and is rendered again;
-//   - the pages and files that list every policy (the index, what's
-//     changed, the feed, sitemap.xml, policies.json, reviews.ics) and the
-//     site-wide lint findings, while every policy's summary (its front
-//     matter, file, review status and versions, not its text), site.yaml,
-//     the theme and the day stay the same. When the theme's templates for
-//     those pages name a policy's text (Body, Headings, Contents, Links,
-//     Diff), they are rendered every time.
-//
-// So a save that changes a policy's text renders that policy's page alone;
-// one that changes its title renders its pages and the lists; a template,
-// stylesheet or site.yaml change renders everything that shows it, which
-// is every page. Unless Watched, a render still reads every file.
+// inputs changed since its last render: each stage keeps what it made
+// (config.Cache, parse.Memo, check.LinkMemo and SiteMemo, theme.Cache),
+// and the Builder keeps each policy's pages while the policy's files,
+// site.yaml, the theme, the day and the cookie policy stay the same, and
+// the pages listing every policy while every policy's summary
+// (site.Summary) does. So a save that changes a policy's text renders that
+// policy's pages alone; one that changes its title renders its pages and
+// the lists; a template, stylesheet or site.yaml change renders every
+// page. When the theme's policy pages read more of .Site than its Config
+// and Now, or its listing pages a policy's text, those pages are rendered
+// every time. Unless Watched, a render still reads every file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -62,24 +44,20 @@ type Builder struct {
 	files *source.Cache // nil unless Watched
 	n     uint64        // renders so far
 
-	config struct {
-		data []byte
-		cfg  *config.Site
-		l    diag.List
-	}
-	parsed  *parse.Memo // nil unless keep
+	config  config.Cache
+	parsed  *parse.Memo // nil unless keep, as are links and checked
+	links   *check.LinkMemo
+	checked *check.SiteMemo
 	theme   theme.Cache
 	bundles map[string]*bundle
 	listed  *listEntry
-	checked *siteCheck
-	links   *check.LinkMemo // nil unless keep
 	order   site.Order
 	last    output.Last // the last good render's outputs, for Result.Changed
 }
 
 // NewBuilder returns a Builder of the site opts describe.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, last: output.Last{}}
+	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, last: output.Last{}}
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -117,10 +95,10 @@ func (b *Builder) Render() (*Result, error) {
 	return res, nil
 }
 
-// A sink is where a render's outputs go: a build's tree, or memory.
-// Add is called from several goroutines at once.
+// A sink is where a render's outputs go: a build's tree (publish.Tree.Emit),
+// or memory. Emit is called from several goroutines at once.
 type sink interface {
-	Add(outs ...output.File) error
+	Emit(outs ...output.File) error
 }
 
 // A memorySink keeps every output, for Render.
@@ -129,7 +107,7 @@ type memorySink struct {
 	outs []output.File
 }
 
-func (m *memorySink) Add(outs ...output.File) error {
+func (m *memorySink) Emit(outs ...output.File) error {
 	m.mu.Lock()
 	m.outs = append(m.outs, outs...)
 	m.mu.Unlock()
@@ -141,8 +119,7 @@ func (m *memorySink) Add(outs ...output.File) error {
 // the theme's policy pages read no other policy, renders its pages and
 // hands them to out at once; builds the model and runs the rules on the
 // whole site; then, unless a finding stops the build, renders the pages
-// that remain and the files for machines into out. tick is called after
-// each policy. Every stage goes through the Builder's memo when it keeps
+// that remain and the files for machines into out. Every stage goes through the Builder's memo when it keeps
 // one. The site is read through the Builder's copies of its files when
 // Watched.
 func (b *Builder) run(out sink) (*Result, error) {
@@ -155,7 +132,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 		fsys = b.files.Over(opts.Source)
 	}
 	res := &Result{}
-	cfg, l := b.loadConfig(fsys)
+	cfg, l := b.config.Load(fsys, opts.override)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath()}
 	te, l := b.loadTheme(fsys, cfg, ps.BasePath)
@@ -221,11 +198,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 	}
 	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, ids, anchors)...)
 	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
-	// The site's rules read only summaries.
-	if c := b.checked; !b.keep || c == nil || c.cfg != cfg || c.now != s.Now || !site.SameSummaries(c.sums, sums) {
-		b.checked = &siteCheck{cfg, s.Now, sums, check.Site(s, cfg.Review.WarnDays)}
-	}
-	res.Diagnostics = append(res.Diagnostics, b.checked.l...)
+	res.Diagnostics = append(res.Diagnostics, b.checked.Site(s, sums)...)
 	res.Diagnostics.Sort()
 	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
 		return res, stop
@@ -348,7 +321,7 @@ func (r *running) writePolicy(p *site.Policy, ids string) {
 		r.mu.Unlock()
 	}
 	if err == nil {
-		err = r.out.Add(outs...)
+		err = r.out.Emit(outs...)
 	}
 	if err != nil {
 		r.mu.Lock()
@@ -366,19 +339,12 @@ func (r *running) writePolicy(p *site.Policy, ids string) {
 func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Summary, out sink) error {
 	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
 	if e := b.listed; b.keep && e != nil && !te.ReadsText && e.key == key && site.SameSummaries(e.sums, sums) {
-		return out.Add(e.outs...)
+		return out.Emit(e.outs...)
 	}
 	specs := append(set.Site(), set.Changes(s.Changes()))
 	outs, err := te.Theme.RenderAll(specs)
 	if err != nil {
 		return err
-	}
-	if set.Feed != "" {
-		feed, err := machine.Feed(s, s.Changes())
-		if err != nil {
-			return err
-		}
-		outs = append(outs, output.File{Path: "feed.xml", Body: feed, Raw: true})
 	}
 	outs = append(outs, te.Theme.Assets()...)
 	files, err := machine.Files(s)
@@ -389,35 +355,7 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 	if b.keep {
 		b.listed = &listEntry{key: key, sums: sums, outs: outs}
 	}
-	return out.Add(outs...)
-}
-
-// loadConfig decodes site.yaml, or returns it as decoded last time when its
-// bytes are the same. A site.yaml that cannot be read is not kept.
-func (b *Builder) loadConfig(fsys fs.FS) (*config.Site, diag.List) {
-	data, err := fs.ReadFile(fsys, config.File)
-	if err != nil {
-		b.config.cfg = nil
-		cfg, l := config.Load(fsys)
-		b.overrideBaseURL(cfg)
-		return cfg, append(l, cfg.CheckRelay()...)
-	}
-	if b.config.cfg == nil || !bytes.Equal(data, b.config.data) {
-		cfg, l := config.Parse(data)
-		b.overrideBaseURL(cfg)
-		l = append(l, cfg.CheckRelay()...) // after the override: serve's preview is local
-		b.config.data, b.config.cfg, b.config.l = data, cfg, l
-	}
-	return b.config.cfg, b.config.l
-}
-
-func (b *Builder) overrideBaseURL(cfg *config.Site) {
-	if b.opts.BaseURL != "" {
-		cfg.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/") + "/"
-	}
-	if b.opts.RelayURL != "" && cfg.Requests != nil && !cfg.Requests.Email() {
-		cfg.Requests.RelayURL = b.opts.RelayURL
-	}
+	return out.Emit(outs...)
 }
 
 // loadTheme loads the site's theme, or returns the one loaded last time
@@ -477,14 +415,6 @@ func parallel(n int, f func(i int)) {
 	}
 	work()
 	wg.Wait()
-}
-
-// A siteCheck is the findings of check.Site, with what they came from.
-type siteCheck struct {
-	cfg  *config.Site
-	now  date.Date
-	sums []site.Summary
-	l    diag.List
 }
 
 // A siteKey is what the pages listing every policy read besides the

@@ -30,7 +30,9 @@ package generator
 import (
 	"errors"
 	"io/fs"
+	"strings"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/output"
@@ -70,6 +72,16 @@ func (opts Options) check() error {
 	return nil
 }
 
+// override applies the options that replace settings of site.yaml.
+func (opts Options) override(cfg *config.Site) {
+	if opts.BaseURL != "" {
+		cfg.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
+	}
+	if opts.RelayURL != "" && cfg.Requests != nil && !cfg.Requests.Email() {
+		cfg.Requests.RelayURL = opts.RelayURL
+	}
+}
+
 // A Result is a rendered site.
 type Result struct {
 	Site *site.Site
@@ -95,30 +107,12 @@ type Result struct {
 // rather than every policy's.
 func Build(opts Options, tree *publish.Tree) (*Result, error) {
 	b := &Builder{opts: opts}
-	res, err := b.run(treeSink{tree})
+	res, err := b.run(tree)
 	if err != nil {
 		tree.Abort()
 		return res, err
 	}
 	return res, tree.Commit()
-}
-
-// A treeSink minifies each output and writes it into a build's tree, then
-// drops its body: at 10,000 policies the pages listing them are tens of
-// megabytes.
-type treeSink struct{ tree *publish.Tree }
-
-func (s treeSink) Add(outs ...output.File) error {
-	for i := range outs {
-		if err := output.MinifyOne(&outs[i]); err != nil {
-			return err
-		}
-		if err := s.tree.Add(outs[i]); err != nil {
-			return err
-		}
-		outs[i].Body = nil
-	}
-	return nil
 }
 
 // Render runs every stage but the write. Outputs are not minified. The error

@@ -6,6 +6,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -500,4 +501,36 @@ func ScriptOrigin(src string) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// A Cache keeps site.yaml decoded while its bytes stay the same.
+type Cache struct {
+	data []byte
+	site *Site
+	l    diag.List
+}
+
+// Load reads site.yaml as Load does, then has adjust change what it
+// decoded (the command's overrides) and checks the relay settings, or
+// returns the Site of the last Load when the bytes are the same. A
+// site.yaml that cannot be read is not kept.
+func (c *Cache) Load(fsys fs.FS, adjust func(*Site)) (*Site, diag.List) {
+	data, err := fs.ReadFile(fsys, File)
+	if err == nil && c.site != nil && bytes.Equal(data, c.data) {
+		return c.site, c.l
+	}
+	var s *Site
+	var l diag.List
+	if err != nil {
+		c.site = nil
+		s, l = Load(fsys)
+	} else {
+		s, l = Parse(data)
+	}
+	adjust(s)
+	l = append(l, s.CheckRelay()...) // after adjust: serve's preview is local
+	if err == nil {
+		c.data, c.site, c.l = data, s, l
+	}
+	return s, l
 }

@@ -74,6 +74,22 @@ func Create(dest string, guards ...Guard) (*Tree, error) {
 	return t, nil
 }
 
+// Emit minifies each of outs (output.MinifyOne) and writes it into the
+// tree, then drops its body, so that a build holds no page once it is
+// written: at 10,000 policies the pages listing them are tens of megabytes.
+func (t *Tree) Emit(outs ...output.File) error {
+	for i := range outs {
+		if err := output.MinifyOne(&outs[i]); err != nil {
+			return err
+		}
+		if err := t.Add(outs[i]); err != nil {
+			return err
+		}
+		outs[i].Body = nil
+	}
+	return nil
+}
+
 // Add writes outs into the tree as they are. Two outputs at one path are
 // an error.
 func (t *Tree) Add(outs ...output.File) error {
