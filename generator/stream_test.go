@@ -15,11 +15,13 @@ import (
 	"github.com/policysite/policysite/internal/testtools"
 )
 
-// TestBuildWritesWhatRenderRenders: Build streams each policy's pages to
-// disk and keeps only summaries; Render keeps everything. Both must give
-// the same bytes, for the example site, the versions fixture, a site of
-// awkward content, a generated corpus and a theme that makes Build render
-// the whole site first.
+// TestBuildWritesWhatRenderRenders: Build (the build command) streams
+// each policy's pages to disk and keeps only summaries; Render (check,
+// reviews) keeps everything; serve's Builder renders again and again,
+// keeping what did not change. All three must give the same bytes, for
+// the example site, the versions fixture, a site of awkward content, a
+// generated corpus and a theme that makes Build render the whole site
+// first.
 func TestBuildWritesWhatRenderRenders(t *testing.T) {
 	gen := t.TempDir()
 	if err := corpus.Write(gen, 40, 7, exampleNow); err != nil {
@@ -69,6 +71,33 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			}
 			for p := range files {
 				t.Errorf("%s: written, not rendered", p)
+			}
+
+			// serve: a watched Builder's first render, and one after a
+			// change that changed nothing. serve does not minify, so its
+			// pages are compared with Render's before minifying.
+			raw, err := Render(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := NewBuilder(opts)
+			b.Watched()
+			for i, when := range []string{"first", "after a save"} {
+				if i > 0 {
+					b.Changed(".")
+				}
+				res, err := b.Render()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Outputs) != len(raw.Outputs) {
+					t.Fatalf("serve's %s render has %d outputs, Render's %d", when, len(res.Outputs), len(raw.Outputs))
+				}
+				for j, o := range res.Outputs {
+					if w := raw.Outputs[j]; o.Path != w.Path || !bytes.Equal(o.Body, w.Body) {
+						t.Errorf("serve's %s render: %s differs from Render's %s:\n%s", when, o.Path, w.Path, firstDiff(string(w.Body), string(o.Body)))
+					}
+				}
 			}
 		})
 	}
@@ -143,4 +172,19 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// Options without a site folder or a day are refused, not defaulted.
+func TestOptionsRequired(t *testing.T) {
+	for _, tt := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Now: exampleNow}, "Options.Source is nil"},
+		{Options{Source: os.DirFS(testtools.Root())}, "Options.Now is zero"},
+	} {
+		if _, err := Render(tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Render(%+v) = %v, want %q", tt.opts, err, tt.want)
+		}
+	}
 }
