@@ -2,16 +2,15 @@ package generator
 
 import (
 	"io/fs"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/internal/parallel"
 	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/pages"
@@ -31,9 +30,8 @@ import (
 // (site.Summary) does. So a save that changes a policy's text renders that
 // policy's pages alone; one that changes its title renders its pages and
 // the lists; a template, stylesheet or site.yaml change renders every
-// page. When the theme's policy pages read more of .Site than its Config
-// and Now, or its listing pages a policy's text, those pages are rendered
-// every time. Unless Watched, a render still reads every file.
+// page. When the theme's listing pages read a policy's text, they are
+// rendered every time. Unless Watched, a render still reads every file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -42,7 +40,6 @@ type Builder struct {
 	// nothing of a policy's text once its pages are written.
 	keep  bool
 	files *source.Cache // nil unless Watched
-	n     uint64        // renders so far
 
 	config  config.Cache
 	parsed  *parse.Memo // nil unless keep, as are links and checked
@@ -83,7 +80,6 @@ func (b *Builder) Changed(paths ...string) {
 // Render renders the site as Render(opts) would, and says in
 // Result.Changed which outputs differ from the last render that succeeded.
 func (b *Builder) Render() (*Result, error) {
-	b.n++
 	mem := &memorySink{}
 	res, err := b.run(mem)
 	if err != nil {
@@ -115,11 +111,11 @@ func (m *memorySink) Emit(outs ...output.File) error {
 }
 
 // run is the pipeline: it loads site.yaml, the theme and the list of
-// policy files; parses each policy (with its earlier versions) and, when
-// the theme's policy pages read no other policy, renders its pages and
-// hands them to out at once; builds the model and runs the rules on the
-// whole site; then, unless a finding stops the build, renders the pages
-// that remain and the files for machines into out. Every stage goes through the Builder's memo when it keeps
+// policy files; parses each policy (with its earlier versions), renders
+// its pages and hands them to out at once (a policy's pages hold no other
+// policy: pages.Page); builds the model and runs the rules on the whole
+// site; then, unless a finding stops the build, renders the pages listing
+// every policy and the files for machines into out. Every stage goes through the Builder's memo when it keeps
 // one. The site is read through the Builder's copies of its files when
 // Watched.
 func (b *Builder) run(out sink) (*Result, error) {
@@ -139,37 +135,28 @@ func (b *Builder) run(out sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	// Pages are rendered only with a good site.yaml and theme; a policy's
-	// as it is parsed, unless the theme's policy pages read every policy.
-	render := len(check.Stops(res.Diagnostics)) == 0
-	early := render && !te.ReadsSite
-
-	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files))}
-	shared := pageKey{theme: te.Theme, cfg: cfg, now: opts.Now}
-	if early {
-		// Every page names the cookie policy and its notice: it comes first.
-		cookie := -1
-		if c := cfg.Cookies; c != nil {
-			cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
-		}
-		var first []*site.Policy
-		if cookie >= 0 {
-			if p := r.parse(cookie); p != nil {
-				first = []*site.Policy{p}
-				shared.cookie = r.results[cookie].ids
-			}
-		}
-		r.pages = pages.New(&site.Site{Config: cfg, Now: opts.Now, Policies: first}, ps.BasePath)
-		r.theme, r.key = te.Theme, shared
-		parallel(len(files), func(i int) {
-			if i != cookie {
-				r.parse(i)
-			}
-			r.write(i)
-		})
-	} else {
-		parallel(len(files), func(i int) { r.parse(i) })
+	// Pages are rendered only with a good site.yaml and theme.
+	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
+		render: len(check.Stops(res.Diagnostics)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: opts.Now}}
+	// Every page names the cookie policy and its notice: it comes first.
+	cookie := -1
+	if c := cfg.Cookies; c != nil {
+		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
 	}
+	var first []*site.Policy
+	if cookie >= 0 {
+		if p := r.parse(cookie); p != nil {
+			first = []*site.Policy{p}
+			r.key.cookie = r.results[cookie].ids
+		}
+	}
+	r.pages = pages.New(&site.Site{Config: cfg, Now: opts.Now, Policies: first}, ps.BasePath)
+	parallel.For(len(files), func(i int) {
+		if i != cookie {
+			r.parse(i)
+		}
+		r.write(i)
+	})
 	b.parsed.Next()
 
 	var policies []*site.Policy
@@ -207,27 +194,10 @@ func (b *Builder) run(out sink) (*Result, error) {
 		return res, r.err
 	}
 
-	set := pages.New(s, ps.BasePath)
-	if !early {
-		shared.cookie = ""
-		for _, p := range s.Policies {
-			if p.Slug == set.CookiePolicy() {
-				shared.cookie = ids[p]
-			}
-		}
-		if te.ReadsSite {
-			shared.render = b.n
-		}
-		r.pages, r.theme, r.key = set, te.Theme, shared
-		parallel(len(s.Policies), func(i int) { r.writePolicy(s.Policies[i], ids[s.Policies[i]]) })
-		if r.err != nil {
-			return res, r.err
-		}
-	}
 	if b.keep {
 		b.bundles = r.bundlesNext
 	}
-	return res, b.lists(te, s, set, sums, out)
+	return res, b.lists(te, s, pages.New(s, ps.BasePath), sums, out)
 }
 
 // A parsed is what a render keeps of one policy file: the policy, when
@@ -250,9 +220,10 @@ type running struct {
 	out      sink
 	results  []parsed
 
-	pages *pages.Set // for policy pages: the settings, the day and the cookie policy
-	theme *theme.Theme
-	key   pageKey
+	render bool       // false when site.yaml or the theme has an error
+	pages  *pages.Set // for policy pages: the settings, the day and the cookie policy
+	theme  *theme.Theme
+	key    pageKey
 
 	mu          sync.Mutex
 	bundlesNext map[string]*bundle
@@ -277,31 +248,25 @@ func (r *running) parse(i int) *site.Policy {
 	return p
 }
 
-// write renders and hands on the pages of results[i]; a Build then drops
-// the policy's text. Once anything has failed it does nothing.
+// write renders the pages of results[i], or takes them from the memo when
+// nothing they are rendered from changed, and hands them to the sink; a
+// Build then drops the policy's text. Once anything has failed it does
+// nothing.
 func (r *running) write(i int) {
 	pr := &r.results[i]
-	if pr.p == nil {
-		return
-	}
-	r.writePolicy(pr.p, pr.ids)
-	if !r.b.keep {
-		a := pr.p.Anchors()
-		pr.p, pr.anchors = pr.p.WithoutText(), &a
-	}
-}
-
-// writePolicy renders p's pages, or takes them from the memo when nothing
-// they are rendered from changed, and hands them to the sink.
-func (r *running) writePolicy(p *site.Policy, ids string) {
 	r.mu.Lock()
 	failed := r.err != nil
 	r.mu.Unlock()
-	if failed {
+	if pr.p == nil || !r.render || failed {
 		return
 	}
+	p := pr.p
+	if !r.b.keep {
+		a := p.Anchors()
+		pr.p, pr.anchors = p.WithoutText(), &a
+	}
 	key := r.key
-	key.files = ids
+	key.files = pr.ids
 	var outs []output.File
 	var err error
 	if bd := r.b.bundles[p.Slug]; r.b.keep && bd != nil && bd.key == key {
@@ -386,9 +351,6 @@ type pageKey struct {
 	// cookie is the ids of the cookie policy's files: every page links to
 	// it and the cookie notice names it.
 	cookie string
-	// render is the render's number when the theme reads the whole site:
-	// then no pages are kept.
-	render uint64
 }
 
 // A listEntry is the outputs that list every policy, with what they were
@@ -397,24 +359,6 @@ type listEntry struct {
 	key  siteKey
 	sums []site.Summary
 	outs []output.File
-}
-
-// parallel calls f(0) to f(n-1), one worker per core. Workers take the
-// next index from a counter: handing each over a channel costs more than
-// most calls, which find their result kept.
-func parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	work := func() {
-		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-			f(i)
-		}
-	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
 }
 
 // A siteKey is what the pages listing every policy read besides the

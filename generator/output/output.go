@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -20,6 +19,8 @@ import (
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
+
+	"github.com/policysite/policysite/generator/internal/parallel"
 )
 
 // m is the one minifier: building it is costly and it is safe for concurrent use.
@@ -105,33 +106,18 @@ func MinifyOne(o *File) error {
 // MinifyAll minifies every output that is not Raw, in parallel, in place,
 // as MinifyOne does.
 func MinifyAll(outs []File) error {
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     = make(chan int)
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				if err := MinifyOne(&outs[i]); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
+	var mu sync.Mutex
+	var first error
+	parallel.For(len(outs), func(i int) {
+		if err := MinifyOne(&outs[i]); err != nil {
+			mu.Lock()
+			if first == nil {
+				first = err
 			}
-		})
-	}
-	for i := range outs {
-		if !outs[i].Raw {
-			next <- i
+			mu.Unlock()
 		}
-	}
-	close(next)
-	wg.Wait()
-	return firstErr
+	})
+	return first
 }
 
 // A Last is the outputs of the last render, to tell what the next changes.

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/markdown"
@@ -28,9 +30,17 @@ type Spec struct {
 	Page         *Page
 }
 
-// A Page is what a page template is executed with.
+// A Page is what a page template is executed with. A policy's pages
+// (PolicyLayouts) hold that policy and what every page shows, never the
+// site's other policies: so they are rendered as the policy is parsed,
+// and kept while it and the site's settings stay the same.
 type Page struct {
-	Site *site.Site
+	// Site is what every page reads of the site: its settings and the day.
+	Site SiteView
+	// All is the site, with every policy, on the pages that list them
+	// (the index, 404, the request form, the changes); nil on a policy's
+	// pages.
+	All *site.Site
 	// Policy is the policy shown, on policy pages.
 	Policy *site.Policy
 	// Canonical is the page's absolute URL when the site has a base_url.
@@ -47,6 +57,34 @@ type Page struct {
 	// MetaCSP is the Content-Security-Policy for a <meta http-equiv>
 	// element, on a site whose host sends no headers; else empty.
 	MetaCSP string
+}
+
+// A SiteView is what every page reads of the site.
+type SiteView struct {
+	Config *config.Site
+	// Now is the day review status is computed for.
+	Now date.Date
+}
+
+// PolicyLayouts are the layouts of a policy's pages.
+var PolicyLayouts = []string{"policy.html", "history.html", "version.html", "compare.html"}
+
+// Sample returns a page for layout, one of PolicyLayouts, holding a policy
+// and one earlier version with nothing in them but every pointer a layout
+// may follow: theme executes each policy layout with it once as it loads,
+// so that one reading what a policy's page does not hold (the site's
+// other policies, in All) fails then, at its file and line.
+func Sample(layout string) *Page {
+	cfg, _ := config.Parse([]byte("title: Sample\n"))
+	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
+	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
+	p.History = []*site.Version{v}
+	pg := &Page{Site: SiteView{Config: cfg}, Policy: p}
+	if layout != "policy.html" {
+		pg.Policy = nil
+		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p}}}
+	}
+	return pg
 }
 
 // A Consent is what the cookie notice offers: built from site.yaml's
@@ -117,7 +155,7 @@ func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
 		p = ps.cookie
 	}
-	pg := &Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
+	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now}, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if cfg.BaseURL != "" && canonicalPath != "-" {
 		pg.Canonical = cfg.BaseURL + canonicalPath
 	}
@@ -143,6 +181,9 @@ func (ps *Set) Site() []Spec {
 		th := ps.page(nil, "-")
 		th.NoIndex = true
 		specs = append(specs, Spec{"requests/index.html", "requests.html", rq}, Spec{"requests/thanks/index.html", "thanks.html", th})
+	}
+	for _, sp := range specs {
+		sp.Page.All = ps.site
 	}
 	return specs
 }
@@ -202,7 +243,9 @@ func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 
 // Changes returns the site's list of changes, all of them, newest first.
 func (ps *Set) Changes(all []site.Change) Spec {
-	return ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+	sp.Page.All = ps.site
+	return sp
 }
 
 func (ps *Set) version(path, layout, canonical, desc string, noIndex bool, v *VersionView) Spec {

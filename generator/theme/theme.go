@@ -13,8 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -108,6 +110,14 @@ func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 			l = append(l, templateError(name, err))
 			continue
 		}
+		if slices.Contains(pages.PolicyLayouts, page) {
+			// A policy's page holds that policy alone: a layout that reads
+			// more fails now, not on the first page.
+			if err := tpl.ExecuteTemplate(io.Discard, "base", pages.Sample(page)); err != nil {
+				l = append(l, templateError(name, err, baseName))
+				continue
+			}
+		}
 		t.pages[page] = tpl
 		t.chrome[page] = new(atomic.Int64)
 	}
@@ -132,17 +142,24 @@ func (t *Theme) read(p string) ([]byte, string, error) {
 	return nil, name, fmt.Errorf("theme file missing")
 }
 
-// templateError positions a template parse error. html/template reports
-// "template: NAME:LINE: message"; the name is ours, so the line is reliable.
-func templateError(name string, err error) diag.Diagnostic {
+// templateError positions an error parsing or executing the template
+// name, or one of others it uses. html/template reports "template:
+// NAME:LINE: message" or "template: NAME:LINE:COL: executing ..."; the
+// names are ours, so the line is reliable.
+func templateError(name string, err error, others ...string) diag.Diagnostic {
 	msg := err.Error()
 	pos := diag.Pos{File: name}
-	if rest, ok := strings.CutPrefix(msg, "template: "+name+":"); ok {
-		var line int
-		if n, _ := fmt.Sscanf(rest, "%d:", &line); n == 1 {
-			pos.Line = line
+	for _, n := range append([]string{name}, others...) {
+		rest, ok := strings.CutPrefix(msg, "template: "+n+":")
+		if !ok {
+			continue
+		}
+		var line, col int
+		if k, _ := fmt.Sscanf(rest, "%d:%d:", &line, &col); k >= 1 {
+			pos = diag.Pos{File: n, Line: line, Col: col}
 			_, msg, _ = strings.Cut(rest, ": ")
 		}
+		break
 	}
 	return diag.Diagnostic{Pos: pos, Message: msg}
 }
