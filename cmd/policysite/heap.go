@@ -11,7 +11,8 @@ import (
 // A gcBudget lets a build's garbage grow to a fixed size before it is
 // collected, rather than whenever the heap has doubled since the last
 // collection (GOGC=100): a streamed build keeps little of each policy, so
-// its heap is small and the default collects every few megabytes.
+// its heap is small and the default collects every few megabytes
+// (docs/performance.md says what that costs).
 //
 // While the live heap is under half the budget, collection is by the
 // memory limit alone (GOGC off, the limit at the budget); past half, the

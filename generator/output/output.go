@@ -63,8 +63,7 @@ func Minify(ext string, b []byte) ([]byte, error) {
 
 // minifyOwn is Minify for a b that is the caller's alone and not used
 // after: the minifiers read it in place (a bytes.Reader would be copied
-// with io.ReadAll, growing from 512 bytes: a tenth of a build's
-// allocation), change it (lower-casing names) and may write the byte past
+// with io.ReadAll: docs/performance.md), change it (lower-casing names) and may write the byte past
 // its length, within its capacity.
 func minifyOwn(ext string, b []byte) ([]byte, error) {
 	mt, ok := mediaTypes[ext]
