@@ -51,7 +51,7 @@ type Page struct {
 	CookiePolicy *site.Policy
 	// CookieTable is the table of declared cookies, on the cookie
 	// policy's page.
-	CookieTable *CookieTable
+	CookieTable  *CookieTable
 	CookieNotice string
 	// Consent is the cookie notice, on sites that declare their cookies.
 	Consent *Consent
@@ -112,7 +112,7 @@ type Consent struct {
 // A Set assembles the pages of one site.
 type Set struct {
 	site   *site.Site
-	cookie *site.Policy  // the cookie policy, if any, with its contents listing the table
+	cookie *site.Policy // the cookie policy, if any, with its contents listing the table
 	table  *CookieTable // the table of cookies, on its page
 	con    *Consent
 	notice string
