@@ -20,11 +20,14 @@
 // Leaves used by every stage: diag (positions, sorted lists), strictyaml
 // (strict YAML with positions) and date (civil dates).
 //
-// Build runs the pipeline into a publish.Tree on disk: each policy's pages
-// are written as the policy is parsed. Render runs it into memory, as
-// check and reviews use it. A Builder is the same pipeline run again and
-// again, keeping what each stage made for inputs that did not change:
-// serve uses one. A build with any error that stops it writes nothing.
+// Options name the site folder as an fs.FS and the day: the library reads
+// no clock and no path of its own. Build runs the pipeline into a
+// publish.Tree the command created: each policy's pages are written as
+// the policy is parsed. Render runs it into memory, as check and reviews
+// use it. A Builder is the same pipeline (Builder.run) run again and
+// again, each stage keeping what it made for inputs that did not change
+// (config.Cache, parse.Memo, check.LinkMemo, theme.Cache): serve uses
+// one. A build with any error that stops it writes nothing.
 package generator
 
 import (
