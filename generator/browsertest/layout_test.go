@@ -26,7 +26,7 @@ var widths = []int64{320, 390, 768, 1280}
 // paths of its pages, sorted.
 func exampleSite(t *testing.T) (*httptest.Server, []string) {
 	t.Helper()
-	res, err := generator.Render(generator.Options{Source: testtools.Root(), Now: buildDay})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(testtools.Root()), Now: buildDay})
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
