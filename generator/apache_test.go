@@ -41,7 +41,7 @@ func TestHtaccessServedByApache(t *testing.T) {
 		os.WriteFile(p, []byte(body), 0o644)
 	}
 	docroot := filepath.Join(root, "public")
-	res, err := Build(Options{Source: src, Destination: docroot, Now: date.New(2026, 6, 1)})
+	res, err := buildTo(docroot, Options{Source: os.DirFS(src), Now: date.New(2026, 6, 1)})
 	if err != nil {
 		t.Fatalf("build: %v %v", err, res)
 	}

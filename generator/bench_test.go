@@ -7,11 +7,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/policysite/policysite/generator/corpus"
+	"github.com/policysite/policysite/internal/testtools"
 )
 
 // corpusDir writes (once per process) a benchmark site of n policies.
@@ -52,7 +52,7 @@ func benchFloor(b *testing.B, n int) {
 
 func benchBuild(b *testing.B, n int) {
 	benchWrite(b, n, func(src, dst string) error {
-		_, err := Build(Options{Source: src, Destination: dst, Now: exampleNow})
+		_, err := buildTo(dst, Options{Source: os.DirFS(src), Now: exampleNow})
 		return err
 	})
 }
@@ -67,26 +67,17 @@ func benchWrite(b *testing.B, n int, run func(src, dst string) error) {
 			b.Fatal(err)
 		}
 		runtime.GC() // the last run's garbage is not this one's
-		before := cpuTime()
+		before := testtools.CPUTime()
 		b.StartTimer()
 		if err := run(src, dst); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - before
+		cpu += testtools.CPUTime() - before
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n)/1e6, "ms/policy")
 	// CPU time is steadier than wall time on a shared machine, and is
 	// what the whole-process comparison (scripts/bench.sh) reports.
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(n)/1e6, "cpu-ms/policy")
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkFloor100(b *testing.B)  { benchFloor(b, 100) }
@@ -107,7 +98,7 @@ func benchIncremental(b *testing.B, n int, edit func(text string, i int) string)
 	if err != nil {
 		b.Fatal(err)
 	}
-	bd := NewBuilder(Options{Source: src, Now: exampleNow})
+	bd := NewBuilder(Options{Source: os.DirFS(src), Now: exampleNow})
 	bd.Watched()
 	if _, err := bd.Render(); err != nil {
 		b.Fatal(err)

@@ -3,6 +3,7 @@ package generator
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func dumpDOM(t *testing.T, url string) string {
 // test's browser), and the index must count as a build on that day counts.
 // Without JavaScript the page is the built HTML, checked first.
 func TestReviewStatusReevaluatedInBrowser(t *testing.T) {
-	res, err := Render(Options{Source: testtools.Root(), Now: date.Date{Year: 2024, Month: 9, Day: 1}})
+	res, err := Render(Options{Source: os.DirFS(testtools.Root()), Now: date.Date{Year: 2024, Month: 9, Day: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestReviewStatusReevaluatedInBrowser(t *testing.T) {
 	}
 
 	summary := regexp.MustCompile(`data-summary[^>]*>([^<]*)<`)
-	then, err := Render(Options{Source: testtools.Root(), Now: date.Of(viewedAt)})
+	then, err := Render(Options{Source: os.DirFS(testtools.Root()), Now: date.Of(viewedAt)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,11 @@
 package generator
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/policysite/policysite/generator/output"
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 // A control character in a policy's text (ESC, BS, NUL, DEL, C1...) is a
@@ -15,7 +14,6 @@ import (
 // reviews.ics, feed.xml, sitemap.xml or policies.json, nor a comparison of
 // two versions.
 func TestControlCharactersDropped(t *testing.T) {
-	dir := t.TempDir()
 	const fm = "---\ntitle: Lettings of the school hall\nversion: \"%s\"\neffective: %s\nnext_review: 2027-01-01\nowner: Business manager\n---\n"
 	files := map[string]string{
 		"site.yaml": "title: Hall lettings\nbase_url: https://policies.example.org/\nreview_calendar: true\n",
@@ -29,14 +27,7 @@ func TestControlCharactersDropped(t *testing.T) {
 			"\n[The form\x0b](#bookings-and-fees)\n" + // line 19
 			"\n```\ncode\x0c here\n```\n\nTab\tand CR\r\nline endings stay.\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, err := Render(Options{Source: dir, Now: exampleNow})
+	res, err := Render(Options{Source: sitetest.Files(files), Now: exampleNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/output"
+	"github.com/policysite/policysite/generator/publish"
 	"github.com/policysite/policysite/internal/testtools"
 )
 
@@ -25,7 +26,7 @@ var exampleNow = date.Date{Year: 2026, Month: 11, Day: 23}
 // minified as build writes it.
 func buildExample(t *testing.T) *Result {
 	t.Helper()
-	res, err := Render(Options{Source: testtools.Root(), Now: exampleNow})
+	res, err := Render(Options{Source: os.DirFS(testtools.Root()), Now: exampleNow})
 	if err != nil {
 		t.Fatalf("example site: %v", err)
 	}
@@ -33,6 +34,16 @@ func buildExample(t *testing.T) *Result {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// buildTo builds the site into the folder dst, as the build command does
+// but for the guards of the site's own folders.
+func buildTo(dst string, opts Options) (*Result, error) {
+	tree, err := publish.Create(dst)
+	if err != nil {
+		return nil, err
+	}
+	return Build(opts, tree)
 }
 
 // TestGolden compares every output of the example site with
@@ -131,7 +142,7 @@ func TestHTMLValid(t *testing.T) {
 		}
 	}
 	write(buildExample(t), "example")
-	odd, err := Render(Options{Source: filepath.Join("testdata", "awkward"), Now: exampleNow})
+	odd, err := Render(Options{Source: os.DirFS(filepath.Join("testdata", "awkward")), Now: exampleNow})
 	if err != nil {
 		t.Fatalf("awkward site: %v", err)
 	}

@@ -15,28 +15,25 @@ import (
 	"github.com/policysite/policysite/internal/testtools"
 )
 
-// TestBuildWritesWhatRenderRenders: Build streams each policy's pages to
-// disk and keeps only summaries; Render keeps everything. Both must give
-// the same bytes, for the example site, the versions fixture, a site of
-// awkward content, a generated corpus and a theme that makes Build render
-// the whole site first.
+// TestBuildWritesWhatRenderRenders: Build (the build command) streams
+// each policy's pages to disk and keeps only summaries; Render (check,
+// reviews) keeps everything; serve's Builder renders again and again,
+// keeping what did not change. All three must give the same bytes, for
+// the example site, the versions fixture, a site of awkward content and a
+// generated corpus.
 func TestBuildWritesWhatRenderRenders(t *testing.T) {
 	gen := t.TempDir()
 	if err := corpus.Write(gen, 40, 7, exampleNow); err != nil {
 		t.Fatal(err)
 	}
-	// A policy page that counts every policy reads the whole site.
-	whole := copySite(t)
-	edit(t, whole, "themes/default/layouts/policy.html", `{{define "main" -}}`, `{{define "main" -}}<p>{{len .Site.Policies}} policies</p>`)
 	for _, tc := range []struct{ name, dir string }{
 		{"example", testtools.Root()},
 		{"history", filepath.Join("testdata", "history", "site")},
 		{"awkward", filepath.Join("testdata", "awkward")},
 		{"corpus", gen},
-		{"reads-site", whole},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := Options{Source: tc.dir, Now: exampleNow, BaseURL: "https://policies.example.org/"}
+			opts := Options{Source: os.DirFS(tc.dir), Now: exampleNow, BaseURL: "https://policies.example.org/"}
 			want, err := Render(opts)
 			if err != nil {
 				t.Fatal(err)
@@ -44,8 +41,8 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			if err := output.MinifyAll(want.Outputs); err != nil {
 				t.Fatal(err)
 			}
-			opts.Destination = filepath.Join(t.TempDir(), "public")
-			got, err := Build(opts)
+			dest := filepath.Join(t.TempDir(), "public")
+			got, err := buildTo(dest, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +53,7 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			if g, w := diagText(got.Diagnostics), diagText(want.Diagnostics); g != w {
 				t.Errorf("Build reports\n%s\nRender reports\n%s", g, w)
 			}
-			files := readTree(t, opts.Destination)
+			files := readTree(t, dest)
 			delete(files, publish.Marker) // the tree's, not an output
 			for _, o := range want.Outputs {
 				b, ok := files[o.Path]
@@ -69,6 +66,33 @@ func TestBuildWritesWhatRenderRenders(t *testing.T) {
 			}
 			for p := range files {
 				t.Errorf("%s: written, not rendered", p)
+			}
+
+			// serve: a watched Builder's first render, and one after a
+			// change that changed nothing. serve does not minify, so its
+			// pages are compared with Render's before minifying.
+			raw, err := Render(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := NewBuilder(opts)
+			b.Watched()
+			for i, when := range []string{"first", "after a save"} {
+				if i > 0 {
+					b.Changed(".")
+				}
+				res, err := b.Render()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Outputs) != len(raw.Outputs) {
+					t.Fatalf("serve's %s render has %d outputs, Render's %d", when, len(res.Outputs), len(raw.Outputs))
+				}
+				for j, o := range res.Outputs {
+					if w := raw.Outputs[j]; o.Path != w.Path || !bytes.Equal(o.Body, w.Body) {
+						t.Errorf("serve's %s render: %s differs from Render's %s:\n%s", when, o.Path, w.Path, firstDiff(string(w.Body), string(o.Body)))
+					}
+				}
 			}
 		})
 	}
@@ -84,8 +108,8 @@ func TestBuildFailureWritesNothing(t *testing.T) {
 	}
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")
-	opts := Options{Source: site, Destination: dest, Now: exampleNow}
-	if _, err := Build(opts); err != nil {
+	opts := Options{Source: os.DirFS(site), Now: exampleNow}
+	if _, err := buildTo(dest, opts); err != nil {
 		t.Fatal(err)
 	}
 	before := readTree(t, dest)
@@ -97,7 +121,7 @@ func TestBuildFailureWritesNothing(t *testing.T) {
 	if err := os.WriteFile(p, append(b, "\nSee [the summary](#in-brie).\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Build(opts)
+	_, err = buildTo(dest, opts)
 	if want := "link to missing heading #in-brie in content/" + corpus.Slug(19) + ".md (did you mean #in-brief?)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Build = %v, want %q", err, want)
 	}
@@ -143,4 +167,19 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// Options without a site folder or a day are refused, not defaulted.
+func TestOptionsRequired(t *testing.T) {
+	for _, tt := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Now: exampleNow}, "Options.Source is nil"},
+		{Options{Source: os.DirFS(testtools.Root())}, "Options.Now is zero"},
+	} {
+		if _, err := Render(tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Render(%+v) = %v, want %q", tt.opts, err, tt.want)
+		}
+	}
 }

@@ -16,7 +16,7 @@ const historySite = "testdata/history/site"
 
 func renderHistorySite(t *testing.T, baseURL string) *Result {
 	t.Helper()
-	res, err := Render(Options{Source: historySite, Now: date.New(2026, 1, 10), BaseURL: baseURL})
+	res, err := Render(Options{Source: os.DirFS(historySite), Now: date.New(2026, 1, 10), BaseURL: baseURL})
 	if err != nil {
 		t.Fatalf("render: %v", err)
 	}
@@ -172,7 +172,7 @@ func TestFeed(t *testing.T) {
 		t.Errorf("newest entry links to %q, want its comparison", got)
 	}
 	// The feed depends on the content only, not on the day it is built.
-	later, err := Render(Options{Source: historySite, Now: date.New(2030, 1, 1)})
+	later, err := Render(Options{Source: os.DirFS(historySite), Now: date.New(2030, 1, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestNoFeedWithoutBaseURL(t *testing.T) {
 	dir := t.TempDir()
 	os.CopyFS(dir, os.DirFS(historySite))
 	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: T\n"), 0o644)
-	res, err := Render(Options{Source: dir, Now: date.New(2026, 1, 10)})
+	res, err := Render(Options{Source: os.DirFS(dir), Now: date.New(2026, 1, 10)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,7 @@ import (
 )
 
 // heapBudget is how large build lets the heap grow before collecting
-// garbage (generator.Options.HeapBudget), unless GOGC or GOMEMLIMIT say
-// otherwise.
+// garbage (startHeapBudget), unless GOGC or GOMEMLIMIT say otherwise.
 const heapBudget = 96 << 20
 
 func newBuild() *cobra.Command {
@@ -43,16 +42,18 @@ themes/ and any other folder are refused, and nothing is deleted.`,
 			if err != nil {
 				return err
 			}
-			opts.Destination, opts.BaseURL, opts.Drafts = dest, baseURL, drafts
-			if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-				// Collecting garbage by a budget rather than whenever the
-				// heap doubles saves a tenth of a 1,000-policy build's
-				// CPU; at 10,000 the live heap passes half of it and the
-				// peak is as before (under 150 MiB).
-				opts.HeapBudget = heapBudget
-			}
+			opts.BaseURL, opts.Drafts = baseURL, drafts
+			out := destinationOf(sf.source, dest)
 			start := time.Now()
-			res, err := generator.Build(opts)
+			tree, err := publish.Create(out, guards(sf.source)...)
+			var res *generator.Result
+			if err == nil {
+				if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+					// docs/performance.md says what this saves.
+					defer startHeapBudget(heapBudget).stop()
+				}
+				res, err = generator.Build(opts, tree)
+			}
 			if res != nil {
 				printDiagnostics(cmd.ErrOrStderr(), check.ForBuild(res.Diagnostics), !quiet)
 			}
@@ -61,14 +62,13 @@ themes/ and any other folder are refused, and nothing is deleted.`,
 			}
 			var de *publish.DestinationError
 			if errors.As(err, &de) {
-				return destinationError(de, opts, dest != "")
+				return destinationError(de, sf.source, dest != "")
 			}
 			if err != nil {
 				return err
 			}
 			if !quiet {
 				s := res.Site
-				out := generator.DestinationOf(opts)
 				if rel, err := filepath.Rel(".", out); err == nil {
 					out = rel
 				}
@@ -91,11 +91,11 @@ themes/ and any other folder are refused, and nothing is deleted.`,
 // destinationError says how to go on from a destination the build
 // refused: a usage error when --destination named it, else (the default
 // public/ holds something else) an error of the site, exit 1.
-func destinationError(de *publish.DestinationError, opts generator.Options, flag bool) error {
+func destinationError(de *publish.DestinationError, src string, flag bool) error {
 	var advice string
 	switch {
 	case de.Guarded:
-		advice = "Build into a new folder instead, such as --destination " + filepath.Join(opts.Source, "public")
+		advice = "Build into a new folder instead, such as --destination " + filepath.Join(src, "public")
 	case de.NotBuild:
 		advice = "Build into a new or empty folder with --destination, or, if nothing in " + de.Dest + " is needed, empty it first" +
 			" (a build of an older policysite: delete it once; builds now carry a " + publish.Marker + " file)"

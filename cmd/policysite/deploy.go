@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/deploy"
 	"github.com/policysite/policysite/generator/machine"
@@ -88,7 +87,7 @@ Exit codes: 0 deployed, 1 the deploy failed or was refused, 2 usage.`,
 			} else if maxDeletes < 0 {
 				return usageError{errors.New("--max-deletes: must not be negative")}
 			}
-			out := generator.DestinationOf(generator.Options{Source: source, Destination: dest})
+			out := destinationOf(source, dest)
 			rules := deploy.Rules{Default: deploy.PageCacheControl}
 			for _, r := range machine.HeaderRules(cfg) {
 				if v := r.Get("Cache-Control"); v != "" {

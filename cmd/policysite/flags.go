@@ -4,12 +4,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/generator/source"
 )
 
 // siteFlags are the flags every command that reads a site shares.
@@ -24,33 +29,78 @@ func (f *siteFlags) register(cmd *cobra.Command) {
 	_ = cmd.MarkFlagDirname("source")
 }
 
-// options fills generator.Options from the flags.
-func (f *siteFlags) options() (generator.Options, error) {
-	opts := generator.Options{Source: f.source}
-	if f.now != "" {
-		d, err := date.Parse(f.now)
+// today returns the day --now names, or else Today's.
+func (f *siteFlags) today() (date.Date, error) {
+	if f.now == "" {
+		d, err := Today()
 		if err != nil {
-			return opts, usageError{fmt.Errorf("--now: %v", err)}
+			return d, usageError{err}
 		}
-		opts.Now = d
-	} else {
-		d, err := generator.Today()
-		if err != nil {
-			return opts, usageError{err}
-		}
-		opts.Now = d
+		return d, nil
 	}
-	return opts, nil
+	d, err := date.Parse(f.now)
+	if err != nil {
+		return d, usageError{fmt.Errorf("--now: %v", err)}
+	}
+	return d, nil
 }
 
-// siteConfig loads the site.yaml of opts.Source for the commands that edit
-// policies (new, revise, review); its errors are printed to w and end the
-// command as content errors.
-func siteConfig(w io.Writer, opts generator.Options) (*config.Site, error) {
-	cfg, l := config.Load(os.DirFS(opts.Source))
+// options fills generator.Options from the flags: the site folder opened
+// with os.OpenRoot, so that nothing outside it is read (closed when the
+// process ends, or when the Options are dropped), and the day.
+func (f *siteFlags) options() (generator.Options, error) {
+	now, err := f.today()
+	if err != nil {
+		return generator.Options{}, err
+	}
+	root, err := os.OpenRoot(f.source)
+	if err != nil {
+		return generator.Options{}, fmt.Errorf("site folder: %w", err)
+	}
+	return generator.Options{Source: root.FS(), Now: now}, nil
+}
+
+// Today returns today's date, or the date of SOURCE_DATE_EPOCH when set, so
+// reproducible builds need no flag.
+func Today() (date.Date, error) {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return date.Date{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
+		}
+		return date.Of(time.Unix(n, 0).UTC()), nil
+	}
+	return date.Of(time.Now()), nil
+}
+
+// siteConfig loads the site.yaml of the site folder dir for the commands
+// that edit policies (new, revise, review); its errors are printed to w
+// and end the command as content errors.
+func siteConfig(w io.Writer, dir string) (*config.Site, error) {
+	cfg, l := config.Load(os.DirFS(dir))
 	if l.HasErrors() {
 		printDiagnostics(w, l, false)
 		return nil, contentError{len(l)}
 	}
 	return cfg, nil
+}
+
+// destinationOf returns where build writes the site of the folder src:
+// dest, or public/ inside src.
+func destinationOf(src, dest string) string {
+	if dest != "" {
+		return dest
+	}
+	return filepath.Join(src, "public")
+}
+
+// guards are the folders of the site folder src a destination must not be
+// or hold: src itself (which holds site.yaml and, by default, public/),
+// content/ and themes/.
+func guards(src string) []publish.Guard {
+	return []publish.Guard{
+		{Path: src, Name: "the site folder", Inside: true},
+		{Path: filepath.Join(src, source.Dir), Name: source.Dir + "/"},
+		{Path: filepath.Join(src, "themes"), Name: "themes/"},
+	}
 }

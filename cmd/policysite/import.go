@@ -18,6 +18,7 @@ import (
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/docx"
 	"github.com/policysite/policysite/generator/source"
@@ -48,15 +49,15 @@ is never replaced without --force. See docs/import.md.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := sf.options()
+			now, err := sf.today()
 			if err != nil {
 				return err
 			}
-			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			cfg, err := siteConfig(cmd.ErrOrStderr(), sf.source)
 			if err != nil {
 				return err
 			}
-			return runImport(cmd.OutOrStdout(), cmd.ErrOrStderr(), opts, cfg, args, split, force, dryRun)
+			return runImport(cmd.OutOrStdout(), cmd.ErrOrStderr(), sf.source, now, cfg, args, split, force, dryRun)
 		},
 	}
 	sf.register(cmd)
@@ -75,8 +76,8 @@ type imported struct {
 	policy *docx.Policy
 }
 
-func runImport(stdout, stderr io.Writer, opts generator.Options, cfg *config.Site, files []string, split, force, dryRun bool) error {
-	conv := docx.Options{Split: split, Now: opts.Now, Period: cfg.Review.Period.Months}
+func runImport(stdout, stderr io.Writer, dir string, now date.Date, cfg *config.Site, files []string, split, force, dryRun bool) error {
+	conv := docx.Options{Split: split, Now: now, Period: cfg.Review.Period.Months}
 	if _, ok := cfg.Pos["review"]; ok {
 		conv.PeriodFrom = "site.yaml review.review_period (" + cfg.Review.Period.String() + ")"
 	} else {
@@ -90,7 +91,7 @@ func runImport(stdout, stderr io.Writer, opts generator.Options, cfg *config.Sit
 	if cfg.UnsafeHTML {
 		conv.CellBreak = "<br>"
 	}
-	root, err := os.OpenRoot(opts.Source)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,6 @@ func runImport(stdout, stderr io.Writer, opts generator.Options, cfg *config.Sit
 	if len(out) == 0 {
 		return contentError{failed}
 	}
-	site := opts.Source
 	if dryRun {
 		tmp, err := os.MkdirTemp("", "policysite-import")
 		if err != nil {
@@ -182,7 +182,6 @@ func runImport(stdout, stderr io.Writer, opts generator.Options, cfg *config.Sit
 			return err
 		}
 		defer root.Close()
-		site = tmp
 	}
 	for _, im := range out {
 		if err := write(root, im); err != nil {
@@ -194,9 +193,7 @@ func runImport(stdout, stderr io.Writer, opts generator.Options, cfg *config.Sit
 	}
 	// Check the new policies as check would, and say what it finds.
 	fmt.Fprintln(stdout, "check:")
-	o := opts
-	o.Source = site
-	res, err := generator.Render(o)
+	res, err := generator.Render(generator.Options{Source: root.FS(), Now: now})
 	if res == nil {
 		fmt.Fprintf(stdout, "  not run: %v\n", err)
 	} else {

@@ -82,11 +82,11 @@ Hosts: ` + strings.Join(Hosts, ", ") + ` (docs/publishing.md).`,
 			if strings.IndexFunc(org, unicode.IsControl) >= 0 || len(org) > 200 {
 				return usageError{errors.New("--org: one line of at most 200 characters")}
 			}
-			today, err := (&siteFlags{now: now}).options()
+			today, err := (&siteFlags{now: now}).today()
 			if err != nil {
 				return err
 			}
-			d := scaffoldData{Org: org, Host: host, Project: projectName(org), Today: today.Now, NextReview: today.Now.AddMonths(config.DefaultPeriod.Months)}
+			d := scaffoldData{Org: org, Host: host, Project: projectName(org), Today: today, NextReview: today.AddMonths(config.DefaultPeriod.Months)}
 			if d.Host == "none" {
 				d.Host = ""
 			}

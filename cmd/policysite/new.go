@@ -41,14 +41,14 @@ you replace it.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := sf.options()
+			now, err := sf.today()
 			if err != nil {
 				return err
 			}
 			if strings.TrimSpace(title) == "" {
 				return usageError{errors.New("--title is required")}
 			}
-			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			cfg, err := siteConfig(cmd.ErrOrStderr(), sf.source)
 			if err != nil {
 				return err
 			}
@@ -58,14 +58,14 @@ you replace it.`,
 				rel = filepath.Join("content", slug, "index.md")
 			}
 			for _, p := range []string{filepath.Join("content", slug+".md"), filepath.Join("content", slug, "index.md")} {
-				if _, err := os.Stat(filepath.Join(opts.Source, p)); err == nil {
+				if _, err := os.Stat(filepath.Join(sf.source, p)); err == nil {
 					return fmt.Errorf("%s already exists", filepath.ToSlash(p))
 				}
 			}
 			if owner == "" {
 				owner = "Data protection officer"
 			}
-			next := opts.Now.AddMonths(cfg.Review.Period.Months)
+			next := now.AddMonths(cfg.Review.Period.Months)
 			body := fmt.Sprintf(`---
 title: %s
 version: "1.0"
@@ -85,8 +85,8 @@ draft: true   # delete this line to publish the policy
 ## Responsibilities
 
 [Who does what under this policy.]
-`, strconv.Quote(title), opts.Now, next, strconv.Quote(owner))
-			path := filepath.Join(opts.Source, rel)
+`, strconv.Quote(title), now, next, strconv.Quote(owner))
+			path := filepath.Join(sf.source, rel)
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				return err
 			}

@@ -23,25 +23,25 @@ date. The version and the text stay as they are. To change the text, use revise.
 		Example: `  policysite review data-protection --by "the Board" --note "no changes"`,
 		Args:    slugArg("review"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := sf.options()
+			now, err := sf.today()
 			if err != nil {
 				return err
 			}
-			day := opts.Now
+			day := now
 			if when != "" {
 				if day, err = date.Parse(when); err != nil {
 					return usageError{fmt.Errorf("--date: %v", err)}
 				}
 			}
-			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			cfg, err := siteConfig(cmd.ErrOrStderr(), sf.source)
 			if err != nil {
 				return err
 			}
-			rel, _, err := policyFile(opts.Source, args[0])
+			rel, _, err := policyFile(sf.source, args[0])
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(opts.Source, rel)
+			path := filepath.Join(sf.source, rel)
 			_, meta, fm, err := readPolicy(cmd, path, rel)
 			if err != nil {
 				return err

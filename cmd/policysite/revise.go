@@ -38,27 +38,27 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 		Example: `  policysite revise data-protection --note "Retention periods updated for the new schedule"`,
 		Args:    slugArg("revise"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := sf.options()
+			now, err := sf.today()
 			if err != nil {
 				return err
 			}
-			eff := opts.Now
+			eff := now
 			if effective != "" {
 				if eff, err = date.Parse(effective); err != nil {
 					return usageError{fmt.Errorf("--effective: %v", err)}
 				}
 			}
-			cfg, err := siteConfig(cmd.ErrOrStderr(), opts)
+			cfg, err := siteConfig(cmd.ErrOrStderr(), sf.source)
 			if err != nil {
 				return err
 			}
 			slug := args[0]
 			out := cmd.OutOrStdout()
-			rel, err := folderForm(opts.Source, slug, out)
+			rel, err := folderForm(sf.source, slug, out)
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(opts.Source, rel)
+			path := filepath.Join(sf.source, rel)
 			data, meta, fm, err := readPolicy(cmd, path, rel)
 			if err != nil {
 				return err
@@ -89,10 +89,10 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 			} else {
 				fm.remove("changes") // the old note describes the old version
 			}
-			if err := os.MkdirAll(filepath.Join(opts.Source, filepath.Dir(archive)), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(sf.source, filepath.Dir(archive)), 0o755); err != nil {
 				return err
 			}
-			if err := writeNew(filepath.Join(opts.Source, archive), data); err != nil {
+			if err := writeNew(filepath.Join(sf.source, archive), data); err != nil {
 				return fmt.Errorf("%s: %w", filepath.ToSlash(archive), err)
 			}
 			if err := writeFileAtomic(path, fm.bytes()); err != nil {

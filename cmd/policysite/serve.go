@@ -46,9 +46,9 @@ Content-Security-Policy as the live site.`,
 			opts.BaseURL = addr
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			fmt.Fprintf(cmd.OutOrStdout(), "Serving %s at %s (Ctrl-C to stop)\n", opts.Source, addr)
+			fmt.Fprintf(cmd.OutOrStdout(), "Serving %s at %s (Ctrl-C to stop)\n", sf.source, addr)
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			return serve.Dev(ctx, ln, opts, serve.DevOptions{Watch: !noWatch, Log: log, Findings: cmd.ErrOrStderr()})
+			return serve.Dev(ctx, ln, opts, serve.DevOptions{Watch: !noWatch, Dir: sf.source, Log: log, Findings: cmd.ErrOrStderr()})
 		},
 	}
 	sf.register(cmd)

@@ -222,7 +222,7 @@ func build(t *testing.T, files map[string]string, now date.Date) *site {
 			t.Fatal(err)
 		}
 	}
-	res, err := generator.Render(generator.Options{Source: dir, Now: now})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(dir), Now: now})
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}

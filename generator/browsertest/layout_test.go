@@ -43,7 +43,7 @@ func exampleSite(t *testing.T) (*httptest.Server, []string) {
 // published.
 func exampleOutputs(t *testing.T) []output.File {
 	t.Helper()
-	res, err := generator.Render(generator.Options{Source: testtools.Root(), Now: buildDay})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(testtools.Root()), Now: buildDay})
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}

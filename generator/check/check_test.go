@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
 
@@ -17,37 +18,23 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
 
 const defaultSite = "title: Test School\norganisation:\n  name: Test School\n"
 
-// lint writes the case's files (all but want) into a site folder and returns
+// lint makes the case's files (all but want) a site folder and returns
 // check's findings, as policysite check computes them, on 15 January 2026.
 func lint(t *testing.T, a *txtar.Archive) diag.List {
 	t.Helper()
-	dir := t.TempDir()
-	hasSite := false
-	for _, f := range a.Files {
-		if f.Name == "want" {
-			continue
-		}
-		hasSite = hasSite || f.Name == "site.yaml"
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	fsys := sitetest.FS(string(txtar.Format(a)))
+	delete(fsys, "want")
+	if _, ok := fsys["site.yaml"]; !ok {
+		fsys["site.yaml"] = &fstest.MapFile{Data: []byte(defaultSite)}
 	}
-	if !hasSite {
-		if err := os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(defaultSite), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+	res, err := generator.Render(generator.Options{Source: fsys, Now: date.New(2026, 1, 15)})
 	if res == nil {
 		t.Fatal(err)
 	}

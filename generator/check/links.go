@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/policysite/policysite/generator/diag"
@@ -169,4 +170,71 @@ func Cookies(s *site.Site) diag.List {
 	}
 	return diag.List{{Pos: s.Config.At("cookies"), Severity: diag.Error, Rule: "missing-cookie-policy",
 		Message: fmt.Sprintf("cookies.policy: no policy content/%s.md (the cookie notice links to it)", c.Policy)}}
+}
+
+// A LinkMemo keeps each policy's broken links from one render to the
+// next, checking again only the policies whose files changed or that link
+// to a policy that changed, appeared or went. A nil *LinkMemo keeps
+// nothing.
+type LinkMemo struct {
+	links map[string]*linkCheck // by slug
+	state map[string]string     // what each slug was: its policy's ids, or "draft"
+	pages string                // the site's other pages, one a line
+}
+
+// A linkCheck is the broken links of one policy, with the ids of the
+// policy's files and the slugs it links to.
+type linkCheck struct {
+	id      string
+	targets []string
+	l       diag.List
+}
+
+// Check runs broken-link over every policy of s through m. slugs and pages
+// are as for NewLinks; ids name each policy's files (parse.Memo), which
+// change whenever they do; anchors are as for NewLinks.
+func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Policy]string, anchors map[string]site.Anchors) diag.List {
+	t := NewLinks(s, slugs, pages, anchors)
+	var l diag.List
+	if m == nil {
+		for _, p := range s.Policies {
+			l = append(l, t.Policy(p)...)
+		}
+		return l
+	}
+	// What each slug is: a published policy's files, or a draft (or a
+	// policy that failed to build).
+	state := make(map[string]string, len(slugs))
+	for _, slug := range slugs {
+		state[slug] = "draft"
+	}
+	for _, p := range s.Policies {
+		state[p.Slug] = ids[p]
+	}
+	pagesKey := strings.Join(pages, "\n")
+	moved := map[string]bool{}
+	for slug, st := range state {
+		if m.state[slug] != st {
+			moved[slug] = true
+		}
+	}
+	for slug := range m.state {
+		if _, ok := state[slug]; !ok {
+			moved[slug] = true
+		}
+	}
+	links := make(map[string]*linkCheck, len(s.Policies))
+	for _, p := range s.Policies {
+		c := m.links[p.Slug]
+		if c == nil || c.id != ids[p] || m.pages != pagesKey || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
+			c = &linkCheck{id: ids[p], l: t.Policy(p)}
+			for _, k := range p.Links {
+				c.targets = append(c.targets, k.Slugs()...)
+			}
+		}
+		links[p.Slug] = c
+		l = append(l, c.l...)
+	}
+	m.links, m.state, m.pages = links, state, pagesKey
+	return l
 }

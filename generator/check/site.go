@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/internal/textdist"
@@ -138,4 +140,25 @@ func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
 // ignore of one.
 func isReview(d diag.Diagnostic) bool {
 	return strings.HasPrefix(d.Rule, "review-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
+}
+
+// A SiteMemo keeps Site's findings while the settings, the day and every
+// policy's summary stay the same: they read no more. A nil *SiteMemo
+// keeps nothing.
+type SiteMemo struct {
+	cfg  *config.Site
+	now  date.Date
+	sums []site.Summary
+	l    diag.List
+}
+
+// Site runs Site through m; sums are s's Summaries.
+func (m *SiteMemo) Site(s *site.Site, sums []site.Summary) diag.List {
+	if m == nil {
+		return Site(s, s.Config.Review.WarnDays)
+	}
+	if m.cfg != s.Config || m.now != s.Now || !site.SameSummaries(m.sums, sums) {
+		*m = SiteMemo{s.Config, s.Now, sums, Site(s, s.Config.Review.WarnDays)}
+	}
+	return m.l
 }

@@ -6,6 +6,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -239,6 +240,14 @@ func (c *Cookies) Declares(name string) bool {
 
 // Hosts are the values of host:, the places docs/publishing.md explains.
 var Hosts = []string{"github-pages", "gitlab-pages", "netlify", "cloudflare-pages", "apache", "nginx", "none"}
+
+// BasePath returns the URL path the site lives under: that of base_url, or "/".
+func (s *Site) BasePath() string {
+	if u, err := url.Parse(s.BaseURL); err == nil && u.Path != "" {
+		return u.Path
+	}
+	return "/"
+}
 
 // SendsHeaders reports whether the site's host sends the headers of
 // _headers or .htaccess: GitHub Pages and GitLab Pages send none of their
@@ -526,4 +535,36 @@ func ScriptOrigin(src string) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// A Cache keeps site.yaml decoded while its bytes stay the same.
+type Cache struct {
+	data []byte
+	site *Site
+	l    diag.List
+}
+
+// Load reads site.yaml as Load does, then has adjust change what it
+// decoded (the command's overrides) and checks the relay settings, or
+// returns the Site of the last Load when the bytes are the same. A
+// site.yaml that cannot be read is not kept.
+func (c *Cache) Load(fsys fs.FS, adjust func(*Site)) (*Site, diag.List) {
+	data, err := fs.ReadFile(fsys, File)
+	if err == nil && c.site != nil && bytes.Equal(data, c.data) {
+		return c.site, c.l
+	}
+	var s *Site
+	var l diag.List
+	if err != nil {
+		c.site = nil
+		s, l = Load(fsys)
+	} else {
+		s, l = Parse(data)
+	}
+	adjust(s)
+	l = append(l, s.CheckRelay()...) // after adjust: serve's preview is local
+	if err == nil {
+		c.data, c.site, c.l = data, s, l
+	}
+	return s, l
 }

@@ -5,7 +5,7 @@
 // it or Parse reports lies inside the file.
 //
 // Bounds: front matter of more than MaxSize bytes is an error (it is a few
-// hundred bytes of fields; 10 MB of it took seconds to decode), and so is
+// hundred bytes of fields, and decoding is costly: docs/performance.md), and so is
 // a control character in it (C0 but tab and line endings, DEL, C1), raw
 // or written as a YAML escape, at its line and column.
 package frontmatter

@@ -2,14 +2,14 @@ package machine_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/policysite/policysite/generator"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 // unfold parses an iCalendar stream into content lines, checking CRLF
@@ -75,24 +75,15 @@ func events(t *testing.T, lines []string) []event {
 }
 
 func TestCalendar(t *testing.T) {
-	dir := t.TempDir()
 	long := strings.Repeat("Safeguarding, child protection; and “early help” ", 3)
 	files := map[string]string{
 		"site.yaml":    "title: Test School\nbase_url: https://policies.example.org/\nreview_calendar: true\norganisation:\n  name: Test School\n",
 		"content/b.md": "---\ntitle: " + long + "\nversion: \"2.1\"\neffective: 2025-09-01\nnext_review: 2026-09-01\nowner: Designated safeguarding lead\n---\nText.\n",
 		"content/a.md": "---\ntitle: Data protection\nversion: \"1.0\"\neffective: 2023-09-01\nnext_review: 2024-08-31\nowner: DPO\n---\nText.\n",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fsys := sitetest.Files(files)
 	render := func() []byte {
-		res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+		res, err := generator.Render(generator.Options{Source: fsys, Now: date.New(2026, 1, 15)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,10 +121,8 @@ func TestCalendar(t *testing.T) {
 	}
 
 	// Without review_calendar there is no feed.
-	if err := os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Test School\norganisation:\n  name: Test School\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 1, 15)})
+	fsys["site.yaml"] = &fstest.MapFile{Data: []byte("title: Test School\norganisation:\n  name: Test School\n")}
+	res, err := generator.Render(generator.Options{Source: fsys, Now: date.New(2026, 1, 15)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,9 +26,10 @@ import (
 )
 
 // Files returns the outputs for machines, in this order: policies.json,
-// reviews.ics (when site.yaml asks for it), sitemap.xml (with a base_url),
-// robots.txt, _headers, .nojekyll, .htaccess (for Apache) and
-// .well-known/security.txt (with a security contact). The Atom feed is Feed's.
+// reviews.ics (when site.yaml asks for it), sitemap.xml and the Atom feed
+// (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
+// .htaccess (for Apache) and .well-known/security.txt (with a security
+// contact).
 func Files(s *site.Site) ([]output.File, error) {
 	cfg := s.Config
 	type entry struct {
@@ -98,6 +99,11 @@ func Files(s *site.Site) ([]output.File, error) {
 		}
 		b.WriteString("</urlset>\n")
 		outs = append(outs, output.File{Path: "sitemap.xml", Body: b.Bytes()})
+		feed, err := Feed(s, s.Changes())
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, output.File{Path: "feed.xml", Body: feed, Raw: true})
 	}
 	outs = append(outs, output.File{Path: "robots.txt", Body: []byte(robots), Raw: true})
 	outs = append(outs, headersFile(cfg), noJekyll)

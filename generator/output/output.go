@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/tdewolff/minify/v2"
@@ -19,6 +19,8 @@ import (
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
+
+	"github.com/policysite/policysite/generator/internal/parallel"
 )
 
 // m is the one minifier: building it is costly and it is safe for concurrent use.
@@ -61,8 +63,7 @@ func Minify(ext string, b []byte) ([]byte, error) {
 
 // minifyOwn is Minify for a b that is the caller's alone and not used
 // after: the minifiers read it in place (a bytes.Reader would be copied
-// with io.ReadAll, growing from 512 bytes: a tenth of a build's
-// allocation), change it (lower-casing names) and may write the byte past
+// with io.ReadAll: docs/performance.md), change it (lower-casing names) and may write the byte past
 // its length, within its capacity.
 func minifyOwn(ext string, b []byte) ([]byte, error) {
 	mt, ok := mediaTypes[ext]
@@ -104,31 +105,52 @@ func MinifyOne(o *File) error {
 // MinifyAll minifies every output that is not Raw, in parallel, in place,
 // as MinifyOne does.
 func MinifyAll(outs []File) error {
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     = make(chan int)
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				if err := MinifyOne(&outs[i]); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
+	var mu sync.Mutex
+	var first error
+	parallel.For(len(outs), func(i int) {
+		if err := MinifyOne(&outs[i]); err != nil {
+			mu.Lock()
+			if first == nil {
+				first = err
 			}
-		})
-	}
-	for i := range outs {
-		if !outs[i].Raw {
-			next <- i
+			mu.Unlock()
+		}
+	})
+	return first
+}
+
+// A Last is the outputs of the last render, to tell what the next changes.
+type Last map[string][]byte
+
+// Changed returns the paths of outs that are new or differ from last's,
+// and of last's that are gone, sorted, and makes outs the last.
+func (last Last) Changed(outs []File) []string {
+	var changed []string
+	kept, before := 0, len(last)
+	for _, o := range outs {
+		old, ok := last[o.Path]
+		if ok {
+			kept++
+		}
+		// bytes.Equal returns at once for a page kept from the last render.
+		if !ok || !bytes.Equal(old, o.Body) {
+			changed = append(changed, o.Path)
+			last[o.Path] = o.Body
 		}
 	}
-	close(next)
-	wg.Wait()
-	return firstErr
+	if kept < before {
+		// Some outputs went: find them.
+		now := make(map[string]bool, len(outs))
+		for _, o := range outs {
+			now[o.Path] = true
+		}
+		for p := range last {
+			if !now[p] {
+				changed = append(changed, p)
+				delete(last, p)
+			}
+		}
+	}
+	slices.Sort(changed)
+	return changed
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/markdown"
@@ -28,9 +30,17 @@ type Spec struct {
 	Page         *Page
 }
 
-// A Page is what a page template is executed with.
+// A Page is what a page template is executed with. A policy's pages
+// (PolicyLayouts) hold that policy and what every page shows, never the
+// site's other policies: so they are rendered as the policy is parsed,
+// and kept while it and the site's settings stay the same.
 type Page struct {
-	Site *site.Site
+	// Site is what every page reads of the site: its settings and the day.
+	Site SiteView
+	// All is the site, with every policy, on the pages that list them
+	// (the index, 404, the request form, the changes); nil on a policy's
+	// pages.
+	All *site.Site
 	// Policy is the policy shown, on policy pages.
 	Policy *site.Policy
 	// Canonical is the page's absolute URL when the site has a base_url.
@@ -39,6 +49,9 @@ type Page struct {
 	NoIndex     bool
 	// CookiePolicy is the site's cookie policy, if it has one.
 	CookiePolicy *site.Policy
+	// CookieTable is the table of declared cookies, on the cookie
+	// policy's page.
+	CookieTable  *CookieTable
 	CookieNotice string
 	// Consent is the cookie notice, on sites that declare their cookies.
 	Consent *Consent
@@ -47,6 +60,35 @@ type Page struct {
 	// MetaCSP is the Content-Security-Policy for a <meta http-equiv>
 	// element, on a site whose host sends no headers; else empty.
 	MetaCSP string
+}
+
+// A SiteView is what every page reads of the site.
+type SiteView struct {
+	Config *config.Site
+	// Now is the day review status is computed for.
+	Now date.Date
+}
+
+// PolicyLayouts are the layouts of a policy's pages.
+var PolicyLayouts = []string{"policy.html", "history.html", "version.html", "compare.html"}
+
+// Sample returns a page for layout, one of PolicyLayouts, holding a policy
+// and one earlier version with nothing in them but every pointer a layout
+// may follow: theme executes each policy layout with it once as it loads,
+// so that one reading what a policy's page does not hold (the site's
+// other policies, in All) fails then, at its file and line.
+func Sample(layout string) *Page {
+	cfg, _ := config.Parse([]byte("title: Sample\n"))
+	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
+	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
+	p.History = []*site.Version{v}
+	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, CookieTable: &CookieTable{Categories: []CookieCategory{{Cookies: []config.Cookie{{}}}}}}
+	if layout != "policy.html" {
+		pg.CookieTable = nil
+		pg.Policy = nil
+		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p}}}
+	}
+	return pg
 }
 
 // A Consent is what the cookie notice offers: built from site.yaml's
@@ -70,7 +112,8 @@ type Consent struct {
 // A Set assembles the pages of one site.
 type Set struct {
 	site   *site.Site
-	cookie *site.Policy // the cookie policy with its table of cookies, if any
+	cookie *site.Policy // the cookie policy, if any, with its contents listing the table
+	table  *CookieTable // the table of cookies, on its page
 	con    *Consent
 	notice string
 	// Feed is the Atom feed's URL, if the site has one (a base_url).
@@ -85,7 +128,7 @@ type Set struct {
 // pages as it parses it passes a site of the cookie policy alone.
 func New(s *site.Site, basePath string) *Set {
 	ps := &Set{site: s}
-	ps.con, ps.cookie = consent(s, basePath)
+	ps.con, ps.cookie, ps.table = consent(s, basePath)
 	ps.notice = "This site sets no cookies."
 	if ps.con != nil && len(ps.con.Optional) > 0 {
 		ps.notice = "This site sets optional cookies only with your consent."
@@ -114,10 +157,10 @@ func (ps *Set) CookiePolicy() string {
 // site when p is nil. canonicalPath "-" means the page has no canonical URL.
 func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	cfg := ps.site.Config
+	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now}, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
-		p = ps.cookie
+		pg.Policy, pg.CookieTable = ps.cookie, ps.table
 	}
-	pg := &Page{Site: ps.site, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if cfg.BaseURL != "" && canonicalPath != "-" {
 		pg.Canonical = cfg.BaseURL + canonicalPath
 	}
@@ -144,7 +187,21 @@ func (ps *Set) Site() []Spec {
 		th.NoIndex = true
 		specs = append(specs, Spec{"requests/index.html", "requests.html", rq}, Spec{"requests/thanks/index.html", "thanks.html", th})
 	}
+	for _, sp := range specs {
+		sp.Page.All = ps.site
+	}
 	return specs
+}
+
+// Paths returns the output paths of the pages that are no policy's (the
+// index, 404, the request form, the changes page): what a policy's
+// root-relative link may name besides policies.
+func (ps *Set) Paths() []string {
+	var out []string
+	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
+		out = append(out, sp.Path)
+	}
+	return out
 }
 
 // Policy returns p's page, then its history pages, in path order; mine
@@ -202,7 +259,9 @@ func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 
 // Changes returns the site's list of changes, all of them, newest first.
 func (ps *Set) Changes(all []site.Change) Spec {
-	return ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+	sp.Page.All = ps.site
+	return sp
 }
 
 func (ps *Set) version(path, layout, canonical, desc string, noIndex bool, v *VersionView) Spec {
@@ -218,15 +277,16 @@ const CookieTableHeading = "Cookies we use"
 
 // consent builds the cookie notice and the cookie policy page with its
 // generated table. Both are nil when site.yaml declares no cookies.
-func consent(s *site.Site, basePath string) (*Consent, *site.Policy) {
+func consent(s *site.Site, basePath string) (*Consent, *site.Policy, *CookieTable) {
 	c := s.Config.Cookies
 	if c == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var policy *site.Policy
+	var table *CookieTable
 	for _, p := range s.Policies {
 		if p.Slug == c.Policy {
-			policy = withCookieTable(p, c)
+			policy, table = withCookieTable(p, c)
 		}
 	}
 	con := &Consent{Policy: basePath + c.Policy + "/", Revision: c.Revision, Optional: c.Optional(), Scripts: s.Config.Scripts}
@@ -238,17 +298,47 @@ func consent(s *site.Site, basePath string) (*Consent, *site.Policy) {
 	if c.Declares(config.ConsentCookie) {
 		con.Cookie = config.ConsentCookie
 	}
-	return con, policy
+	return con, policy, table
 }
 
-// withCookieTable returns a copy of the cookie policy with the table of
-// declared cookies at the end of its "Cookies we use" section (before the
-// next heading of the same or a higher level), or at the end of the page
-// under a new heading when the policy has no such section. The parsed
-// policy is left alone: it may be cached between builds.
-func withCookieTable(p *site.Policy, c *config.Cookies) *site.Policy {
+// A CookieTable is the table of the cookies site.yaml declares, on the
+// cookie policy's page: its layout shows Before, the table (the template
+// cookie-table of base.html, given Categories), then After, in place of
+// the policy's text.
+type CookieTable struct {
+	Before, After template.HTML
+	Categories    []CookieCategory
+}
+
+// A CookieCategory is one table of a CookieTable: name, who sets it, why,
+// how long.
+type CookieCategory struct {
+	Caption     string // "Strictly necessary (always on)"
+	Description string
+	Cookies     []config.Cookie
+}
+
+// withCookieTable returns a copy of the cookie policy and its table of
+// declared cookies, placed at the end of its "Cookies we use" section
+// (before the next heading of the same or a higher level), or at the end
+// of the page under a new heading, which the copy's contents list, when
+// the policy has no such section. The parsed policy is left alone: it may
+// be cached between builds.
+func withCookieTable(p *site.Policy, c *config.Cookies) (*site.Policy, *CookieTable) {
 	cp := *p
-	table := cookieTable(c)
+	t := &CookieTable{}
+	for _, cat := range c.Categories {
+		cc := CookieCategory{Caption: cat.Title, Description: cat.Description, Cookies: cat.Cookies}
+		if cat.ID == config.Necessary {
+			if cc.Caption == "" {
+				cc.Caption = "Strictly necessary"
+			}
+			cc.Caption += " (always on)"
+		} else {
+			cc.Caption += " (only with your consent)"
+		}
+		t.Categories = append(t.Categories, cc)
+	}
 	body := string(p.Body)
 	for i, h := range p.Headings {
 		if !strings.EqualFold(strings.TrimSpace(h.Text), CookieTableHeading) {
@@ -263,47 +353,15 @@ func withCookieTable(p *site.Policy, c *config.Cookies) *site.Policy {
 				break
 			}
 		}
-		cp.Body = template.HTML(body[:at] + table + body[at:])
-		return &cp
+		t.Before, t.After = template.HTML(body[:at]), template.HTML(body[at:])
+		return &cp, t
 	}
 	id := "cookies-we-use"
 	for p.HasAnchor(id) {
 		id += "-1"
 	}
-	cp.Body = template.HTML(body + `<h2 id="` + id + `">` + CookieTableHeading + "</h2>\n" + table)
+	t.Before = template.HTML(body + `<h2 id="` + id + `">` + CookieTableHeading + "</h2>\n")
 	cp.Headings = append(append([]markdown.Heading(nil), p.Headings...), markdown.Heading{Level: 2, Text: CookieTableHeading, ID: id})
 	cp.Contents = site.Contents(cp.Headings)
-	return &cp
-}
-
-// cookieTable is one table per category: name, who sets it, why, how long.
-func cookieTable(c *config.Cookies) string {
-	var b strings.Builder
-	esc := template.HTMLEscapeString
-	b.WriteString(`<div class="cookie-tables">` + "\n")
-	for _, cat := range c.Categories {
-		title := cat.Title
-		if title == "" && cat.ID == config.Necessary {
-			title = "Strictly necessary"
-		}
-		b.WriteString("<table>\n<caption>" + esc(title))
-		if cat.ID == config.Necessary {
-			b.WriteString(" (always on)")
-		} else {
-			b.WriteString(" (only with your consent)")
-		}
-		b.WriteString("</caption>\n<thead><tr><th scope=\"col\">Cookie</th><th scope=\"col\">Set by</th><th scope=\"col\">Purpose</th><th scope=\"col\">Duration</th></tr></thead>\n<tbody>\n")
-		for _, k := range cat.Cookies {
-			fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(k.Name), esc(k.Provider), esc(k.Purpose), esc(k.Duration))
-		}
-		if len(cat.Cookies) == 0 {
-			b.WriteString("<tr><td colspan=\"4\">None.</td></tr>\n")
-		}
-		b.WriteString("</tbody>\n</table>\n")
-		if cat.Description != "" {
-			b.WriteString("<p>" + esc(cat.Description) + "</p>\n")
-		}
-	}
-	b.WriteString("</div>\n")
-	return b.String()
+	return &cp, t
 }

@@ -6,7 +6,7 @@
 // Input: a source.File and the settings parsing reads. Output: a
 // *site.Policy, not yet given its review status (site.New does that), and
 // the file's diagnostics. Pure: parsing the same bytes gives the same
-// policy, so a Builder keeps each by content.
+// policy, so a Memo keeps each by content from one render to the next.
 package parse
 
 import (
@@ -17,7 +17,6 @@ import (
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
-	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
@@ -29,28 +28,6 @@ type Settings struct {
 	UnsafeHTML bool
 	// BasePath is the URL path the site lives under, "/" by default.
 	BasePath string
-}
-
-// Policy parses a policy file with its earlier versions.
-func Policy(f source.File, s Settings) (*site.Policy, diag.List) {
-	p, l := File(f, s)
-	if p == nil || len(f.History) == 0 {
-		return p, l
-	}
-	earlier := make([]site.Earlier, len(f.History))
-	data := make([][]byte, len(f.History)+1)
-	for i, h := range f.History {
-		hp, hl := File(h, s)
-		l = append(l, hl...)
-		earlier[i] = site.Earlier{Path: h.Path, Version: h.Version, Policy: hp}
-		data[i] = h.Data
-	}
-	data[len(f.History)] = f.Data
-	l = append(l, p.AttachHistory(earlier, func(prev, next int) *history.Comparison {
-		c := history.Compare(Body(data[prev]), Body(data[next]))
-		return &c
-	})...)
-	return p, l
 }
 
 // File parses one policy file: its front matter, its text (control

@@ -22,6 +22,8 @@ import (
 type DevOptions struct {
 	// Watch rebuilds when the site's sources change.
 	Watch bool
+	// Dir is the site folder on disk (opts.Source's), watched with Watch.
+	Dir string
 	// Log receives the server's own events (built, changed, a failure of
 	// the machine); default slog.Default().
 	Log *slog.Logger
@@ -58,7 +60,7 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 		// Watch before the first build, so that nothing saved during it is
 		// missed: the builder keeps every file it read until told otherwise.
 		var err error
-		if batches, err = watch.Watch(ctx, opts.Source); err != nil {
+		if batches, err = watch.Watch(ctx, do.Dir); err != nil {
 			return err
 		}
 		b.Watched()

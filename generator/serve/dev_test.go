@@ -61,9 +61,9 @@ func start(t testing.TB, dir string) *devServer {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	opts := generator.Options{Source: dir, Now: date.New(2026, 3, 1), BaseURL: "http://" + ln.Addr().String() + "/"}
+	opts := generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 3, 1), BaseURL: "http://" + ln.Addr().String() + "/"}
 	go func() {
-		done <- Dev(ctx, ln, opts, DevOptions{Watch: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		done <- Dev(ctx, ln, opts, DevOptions{Watch: true, Dir: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -301,7 +301,7 @@ func TestThemeEdits(t *testing.T) {
 func TestServedMatchesBuilt(t *testing.T) {
 	dir := newSite(t)
 	s := start(t, dir)
-	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 3, 1), BaseURL: s.base + "/"})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 3, 1), BaseURL: s.base + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +409,7 @@ func TestFindingsInCheckForm(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Dev(ctx, ln, generator.Options{Source: dir, Now: date.New(2026, 3, 1)}, DevOptions{Findings: &findings, Log: slog.New(slog.NewTextHandler(&log, nil))})
+		done <- Dev(ctx, ln, generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 3, 1)}, DevOptions{Findings: &findings, Log: slog.New(slog.NewTextHandler(&log, nil))})
 	}()
 	defer func() {
 		cancel()

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestParseHeaders(t *testing.T) {
 // production will refuse. Caching stays the preview's own.
 func TestServesHeaders(t *testing.T) {
 	dir := newSite(t)
-	res, err := generator.Render(generator.Options{Source: dir, Now: date.New(2026, 3, 1)})
+	res, err := generator.Render(generator.Options{Source: os.DirFS(dir), Now: date.New(2026, 3, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}

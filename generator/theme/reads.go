@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"text/template/parse"
+
+	"github.com/policysite/policysite/generator/diag"
 )
 
 // What a theme's templates read, found from their text, so that a build
@@ -44,28 +46,8 @@ func Digest(layers []Layer, opts Options) ([sha256.Size]byte, map[string]string)
 	return sum, layouts
 }
 
-// policyLayouts are the layouts a policy's pages are rendered with;
-// siteLayouts those of the pages that list every policy.
-var (
-	policyLayouts = []string{"base.html", "policy.html", "history.html", "version.html", "compare.html"}
-	siteLayouts   = []string{"base.html", "index.html", "404.html", "requests.html", "thanks.html", "changes.html"}
-)
-
-// ReadsSite reports whether any of the layouts of a policy's pages reads
-// more of .Site than .Site.Config and .Site.Now, or might: the check is by
-// names in the templates, so it errs towards yes (and a layout that does
-// not parse counts as yes). A Builder keeps policy pages, and a build
-// writes each as it parses it, only when it says no.
-func ReadsSite(layouts map[string]string) bool {
-	return anyChain(layouts, policyLayouts, func(ids []string) bool {
-		for i, id := range ids {
-			if id == "Site" && (i+1 == len(ids) || ids[i+1] != "Config" && ids[i+1] != "Now") {
-				return true
-			}
-		}
-		return false
-	})
-}
+// siteLayouts are the layouts of the pages that list every policy.
+var siteLayouts = []string{"base.html", "index.html", "404.html", "requests.html", "thanks.html", "changes.html"}
 
 // textNames are the fields and methods that lead to the text of a policy or
 // version (its body, headings, links and comparisons): all a summary leaves out.
@@ -150,4 +132,30 @@ func chainIn(n parse.Node, f func(ids []string) bool) bool {
 		return chainIn(n.Pipe, f)
 	}
 	return false
+}
+
+// A Cache keeps the theme last loaded while its files and options stay
+// the same (Digest).
+type Cache struct {
+	digest [sha256.Size]byte
+	loaded *Loaded
+}
+
+// A Loaded is a theme loaded, with its findings and what its templates read.
+type Loaded struct {
+	Theme *Theme
+	L     diag.List
+	// ReadsText is set when the templates of the pages listing every
+	// policy read more of a policy than its summary.
+	ReadsText bool
+}
+
+// Load loads the theme of layers, or returns the one loaded last time.
+func (c *Cache) Load(layers []Layer, opts Options) *Loaded {
+	digest, layouts := Digest(layers, opts)
+	if c.loaded == nil || c.digest != digest {
+		th, l := Load(layers, opts)
+		c.digest, c.loaded = digest, &Loaded{Theme: th, L: l, ReadsText: ReadsText(layouts)}
+	}
+	return c.loaded
 }

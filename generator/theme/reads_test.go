@@ -1,40 +1,36 @@
 package theme
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/policysite/policysite/themes"
 )
 
-func TestReadsSite(t *testing.T) {
-	tests := []struct {
-		layout string
-		want   bool
+// A policy's layouts are executed once as the theme loads, with a page
+// holding one policy: one that reads the site's other policies, or a field
+// no page has, fails then, at its file and line.
+func TestPolicyLayoutsReadOnlyTheirPolicy(t *testing.T) {
+	for _, tt := range []struct {
+		layout, text, want string
 	}{
-		{`{{.Site.Config.Title}} {{date .Site.Now}}`, false},
-		{`{{with .Site.Config}}{{.Title}}{{end}}`, false},
-		{`{{$.Site.Config.Language}}`, false},
-		{`{{define "x"}}{{.Policy.Title}}{{end}}{{template "x" .}}`, false},
-		{`{{range .Site.Policies}}{{.Title}}{{end}}`, true},
-		{`{{summary .Site}}`, true},
-		{`{{with .Site}}{{.Config.Title}}{{end}}`, true},
-		{`{{$s := .Site}}`, true},
-		{`{{$.Site.Categories}}`, true},
-		{`{{(.Site).Policies}}`, true},
-		{`{{define "x"}}{{.Site.Overdue}}{{end}}`, true},
-		{`{{if .Policy}}{{else}}{{len .Site.Policies}}{{end}}`, true},
-		{`{{.Site.Changes}}`, true},
-		{`{{.Site.Config.Title`, true}, // does not parse
-	}
-	for _, tt := range tests {
-		if got := ReadsSite(map[string]string{"policy.html": tt.layout}); got != tt.want {
-			t.Errorf("ReadsSite(%s) = %v, want %v", tt.layout, got, tt.want)
+		{"policy.html", "{{define \"main\"}}\n{{.Policy.Title}} {{.Site.Config.Title}} {{date .Site.Now}}{{end}}", ""},
+		{"policy.html", "{{define \"main\"}}\n{{range .Site.Policies}}{{.Title}}{{end}}{{end}}", "themes/x/layouts/policy.html:2:13: executing \"main\" at <.Site.Policies>: can't evaluate field Policies in type pages.SiteView"},
+		{"policy.html", "{{define \"main\"}}\n\n{{len .All.Policies}}{{end}}", "themes/x/layouts/policy.html:3:10: executing \"main\" at <.All.Policies>: nil pointer evaluating *site.Site.Policies"},
+		{"history.html", "{{define \"main\"}}{{summary .All}}{{end}}", "themes/x/layouts/history.html:1:"},
+		{"compare.html", "{{define \"main\"}}{{.Data.Policy.Nonesuch}}{{end}}", "themes/x/layouts/compare.html:1:"},
+		{"index.html", "{{define \"main\"}}{{len .All.Policies}}{{end}}", ""}, // the pages listing every policy may read them
+	} {
+		layers := []Layer{{Name: "themes/x", FS: fstest.MapFS{"layouts/" + tt.layout: {Data: []byte(tt.text)}}}, {Name: "built in", FS: themes.Default()}}
+		_, l := Load(layers, Options{})
+		got := ""
+		if len(l) > 0 {
+			got = l[0].Error()
 		}
-	}
-	// The built-in theme reads only Config and Now of the site.
-	_, layouts := Digest([]Layer{{Name: "built in", FS: themes.Default()}}, Options{})
-	if ReadsSite(layouts) {
-		t.Error("the built-in theme reads the whole site: no policy page can be kept")
+		if len(l) > 1 || (tt.want == "") != (got == "") || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s %q: Load says %v, want %q", tt.layout, tt.text, l, tt.want)
+		}
 	}
 }
 

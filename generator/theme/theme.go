@@ -13,8 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -57,6 +59,24 @@ type Options struct {
 	WarnDays int
 }
 
+// Stack returns the layers of the site's theme: the site's own
+// themes/<cfg.Theme>/ in fsys, when it has one, over def, the built-in
+// default. A theme other than the default must have its folder.
+func Stack(fsys fs.FS, cfg *config.Site, def fs.FS) ([]Layer, diag.List) {
+	var l diag.List
+	var layers []Layer
+	dir := "themes/" + cfg.Theme
+	if sub, err := fs.Sub(fsys, dir); err == nil {
+		if _, err := fs.Stat(fsys, dir); err == nil {
+			layers = append(layers, Layer{Name: dir, FS: sub})
+		} else if cfg.Theme != config.DefaultTheme {
+			l.Errorf(cfg.At("theme"), "theme %q: no folder %s/", cfg.Theme, dir)
+		}
+	}
+	layers = append(layers, Layer{Name: "themes/default (built in)", FS: def})
+	return layers, l
+}
+
 // Pages are the page layouts a theme must have, besides layouts/base.html.
 var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html", "history.html", "version.html", "compare.html", "changes.html"}
 
@@ -90,6 +110,14 @@ func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 			l = append(l, templateError(name, err))
 			continue
 		}
+		if slices.Contains(pages.PolicyLayouts, page) {
+			// A policy's page holds that policy alone: a layout that reads
+			// more fails now, not on the first page.
+			if err := tpl.ExecuteTemplate(io.Discard, "base", pages.Sample(page)); err != nil {
+				l = append(l, templateError(name, err, baseName))
+				continue
+			}
+		}
 		t.pages[page] = tpl
 		t.chrome[page] = new(atomic.Int64)
 	}
@@ -114,17 +142,24 @@ func (t *Theme) read(p string) ([]byte, string, error) {
 	return nil, name, fmt.Errorf("theme file missing")
 }
 
-// templateError positions a template parse error. html/template reports
-// "template: NAME:LINE: message"; the name is ours, so the line is reliable.
-func templateError(name string, err error) diag.Diagnostic {
+// templateError positions an error parsing or executing the template
+// name, or one of others it uses. html/template reports "template:
+// NAME:LINE: message" or "template: NAME:LINE:COL: executing ..."; the
+// names are ours, so the line is reliable.
+func templateError(name string, err error, others ...string) diag.Diagnostic {
 	msg := err.Error()
 	pos := diag.Pos{File: name}
-	if rest, ok := strings.CutPrefix(msg, "template: "+name+":"); ok {
-		var line int
-		if n, _ := fmt.Sscanf(rest, "%d:", &line); n == 1 {
-			pos.Line = line
+	for _, n := range append([]string{name}, others...) {
+		rest, ok := strings.CutPrefix(msg, "template: "+n+":")
+		if !ok {
+			continue
+		}
+		var line, col int
+		if k, _ := fmt.Sscanf(rest, "%d:%d:", &line, &col); k >= 1 {
+			pos = diag.Pos{File: n, Line: line, Col: col}
 			_, msg, _ = strings.Cut(rest, ": ")
 		}
+		break
 	}
 	return diag.Diagnostic{Pos: pos, Message: msg}
 }
@@ -255,6 +290,19 @@ func (t *Theme) Render(layout string, data *pages.Page) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// RenderAll renders each page with its layout.
+func (t *Theme) RenderAll(specs []pages.Spec) ([]output.File, error) {
+	outs := make([]output.File, len(specs))
+	for i, sp := range specs {
+		body, err := t.Render(sp.Layout, sp.Page)
+		if err != nil {
+			return nil, err
+		}
+		outs[i] = output.File{Path: sp.Path, Body: body}
+	}
+	return outs, nil
 }
 
 // Tel turns a phone number as written into a tel: URI body.

@@ -14,11 +14,11 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/policysite/policysite/cmd/formrelay/smtptest"
+	"github.com/policysite/policysite/internal/testtools"
 )
 
 // BenchmarkRelayAccept measures accepted requests per second with full
@@ -66,7 +66,7 @@ func BenchmarkRelayAccept(b *testing.B) {
 				srv.Listener.Addr(), len(body), body))
 			var mu sync.Mutex
 			var lat []time.Duration
-			syncs0, cpu0 := r.Spool.Syncs(), cpuTime()
+			syncs0, cpu0 := r.Spool.Syncs(), testtools.CPUTime()
 			b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 			if clients == 1 {
 				b.SetParallelism(1)
@@ -89,7 +89,7 @@ func BenchmarkRelayAccept(b *testing.B) {
 					mu.Unlock()
 				})
 			}
-			elapsed, cpu := b.Elapsed(), cpuTime()-cpu0
+			elapsed, cpu := b.Elapsed(), testtools.CPUTime()-cpu0
 			b.StopTimer()
 			slices.Sort(lat)
 			rate := float64(b.N) / elapsed.Seconds()
@@ -150,13 +150,6 @@ func (c *client) post(b *testing.B, req []byte) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// cpuTime is the user and system CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // rawFsyncRate is files per second written one at a time with one fsync
 // each (create, write a request-sized file, fsync, close): the floor a

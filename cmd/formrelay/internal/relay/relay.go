@@ -373,11 +373,8 @@ func (r *Relay) newRecord(ref, typ string, answers []form.Answer) *Record {
 
 // GCPercent is the garbage collector setting formrelay serve runs with
 // (unless GOGC or GOMEMLIMIT is set), and BenchmarkRelayAccept too. The
-// relay's live heap is a few MiB: requests wait on disk, not in memory. At
-// the default of 100 it collected about every 150 requests, which cost a
-// tenth of its CPU per request under load; at 400 the heap may grow to
-// five times the live heap, some tens of MiB, and collections are a
-// quarter as frequent.
+// relay's live heap is a few MiB: requests wait on disk, not in memory, so
+// the heap may grow to five times it (docs/performance.md).
 const GCPercent = 400
 
 // store spools the request durably under a fresh reference.
@@ -385,7 +382,7 @@ func (r *Relay) store(req *form.Request) (*Record, error) {
 	for range 5 {
 		ref := NewReference()
 		rec := r.newRecord(ref, req.Type, req.Answers)
-		// One line: indenting cost a tenth of the CPU per request. The
+		// One line, as indenting costs (docs/performance.md). The
 		// worker writes a record it sets aside in failed/, for a person
 		// to read, indented; formrelay list shows any of them.
 		data, err := json.Marshal(rec)

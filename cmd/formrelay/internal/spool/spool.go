@@ -57,8 +57,7 @@
 // free.
 //
 // Open reads every folder's names once and keeps them, so that Put refuses
-// a name in use without looking on disk (four lookups cost a tenth of the
-// relay's CPU per request). The spool must be the only writer of its
+// a name in use without looking on disk (docs/performance.md). The spool must be the only writer of its
 // folders while open, which Lock makes sure of; a person who moves a file
 // between folders meanwhile changes no name.
 package spool

@@ -1,58 +1,44 @@
-package generator
+package main
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/generator"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/publish"
+	"github.com/policysite/policysite/internal/sitetest"
+	"github.com/policysite/policysite/internal/testtools"
 )
 
-// A heap budget puts the runtime's settings back when stopped, and when
-// the live heap passes half of it.
+// A heap budget puts the runtime's settings back when stopped, and a nil
+// one does nothing.
 func TestHeapBudget(t *testing.T) {
 	percent := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(percent)
-	for _, tt := range []struct {
-		name   string
-		budget int64
-		check  int
-	}{
-		{"stopped", 1 << 30, 0},
-		{"outgrown", 1, 64},
-	} {
-		h := startHeapBudget(tt.budget)
-		if got := debug.SetMemoryLimit(-1); got != tt.budget {
-			t.Errorf("%s: memory limit %d while on, want %d", tt.name, got, tt.budget)
-		}
-		if got := debug.SetGCPercent(-1); got != -1 {
-			t.Errorf("%s: GOGC %d while on, want off", tt.name, got)
-		}
-		for range tt.check {
-			h.check()
-		}
-		if tt.check == 0 {
-			h.stop()
-		}
-		// Put back by check alone when outgrown.
-		restored := func(when string) {
-			t.Helper()
-			if got := debug.SetGCPercent(100); got != 100 {
-				t.Errorf("%s: GOGC %d %s, want 100", tt.name, got, when)
-			}
-			if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-				t.Errorf("%s: memory limit %d %s, want none", tt.name, got, when)
-			}
-		}
-		restored("after")
-		h.stop() // a second stop is harmless
+	h := startHeapBudget(1 << 30)
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("memory limit %d while on, want %d", got, 1<<30)
 	}
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GOGC %d while on, want off", got)
+	}
+	h.stop()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC %d after, want 100", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit %d after, want none", got)
+	}
+	h.stop() // a second stop is harmless
 	none := startHeapBudget(0)
-	none.check()
 	none.stop()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("no budget: GOGC %d, want 100", got)
@@ -85,41 +71,33 @@ func TestHeapBudgetOutgrownByOne(t *testing.T) {
 	}
 }
 
-// hugeFrontMatter writes a site of one policy whose front matter is about
+// hugeFrontMatter returns a site of one policy whose front matter is about
 // 10 MB of 450,000 unknown keys.
-func hugeFrontMatter(tb testing.TB) string {
-	tb.Helper()
+func hugeFrontMatter() fs.FS {
 	var b strings.Builder
 	b.WriteString(hugeHead)
 	for i := range 450_000 {
 		fmt.Fprintf(&b, "k%06d: unknown value x\n", i)
 	}
 	b.WriteString("---\n\nThe hall may be let to community groups.\n")
-	return onePolicySite(tb, b.String())
+	return onePolicySite(b.String())
 }
 
-// hugeText writes a site of one policy of about 12 MB of text: its
+// hugeText returns a site of one policy of about 12 MB of text: its
 // markdown tree alone outgrows the budget.
-func hugeText(tb testing.TB) string {
-	tb.Helper()
+func hugeText() fs.FS {
 	var b strings.Builder
 	b.WriteString(hugeHead + "---\n")
 	for i := 0; b.Len() < 12<<20; i++ {
 		fmt.Fprintf(&b, "\n## Booking %d\n\nA group that books the hall *leaves it* as it found it, and [tells the office](#booking-0) of any damage.\n", i)
 	}
-	return onePolicySite(tb, b.String())
+	return onePolicySite(b.String())
 }
 
 const hugeHead = "---\ntitle: Lettings of the school hall\nversion: \"1.0\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: Business manager\n"
 
-func onePolicySite(tb testing.TB, policy string) string {
-	dir := tb.TempDir()
-	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
-	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Hall lettings\n"), 0o644)
-	if err := os.WriteFile(filepath.Join(dir, "content", "lettings.md"), []byte(policy), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	return dir
+func onePolicySite(policy string) fs.FS {
+	return sitetest.Files(map[string]string{"site.yaml": "title: Hall lettings\n", "content/lettings.md": policy})
 }
 
 // BenchmarkHugeFrontMatter and BenchmarkHugeText build one policy that
@@ -127,10 +105,10 @@ func onePolicySite(tb testing.TB, policy string) string {
 // with the runtime's default (GOGC=100): the budget must not be slower.
 // The front matter is refused by its size (frontmatter.MaxSize) before it
 // is decoded; before that bound, it was decoded into some 500 MB of nodes.
-func BenchmarkHugeFrontMatter(b *testing.B) { benchHuge(b, hugeFrontMatter(b), true) }
-func BenchmarkHugeText(b *testing.B)        { benchHuge(b, hugeText(b), false) }
+func BenchmarkHugeFrontMatter(b *testing.B) { benchHuge(b, hugeFrontMatter(), true) }
+func BenchmarkHugeText(b *testing.B)        { benchHuge(b, hugeText(), false) }
 
-func benchHuge(b *testing.B, src string, refused bool) {
+func benchHuge(b *testing.B, src fs.FS, refused bool) {
 	for _, budget := range []int64{96 << 20, 0} {
 		name := "budget"
 		if budget == 0 {
@@ -141,15 +119,20 @@ func benchHuge(b *testing.B, src string, refused bool) {
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			before, gcs, n := cpuTime(), ms.NumGC, 0
+			before, gcs, n := testtools.CPUTime(), ms.NumGC, 0
 			for b.Loop() {
-				_, err := Build(Options{Source: src, Destination: dst, Now: exampleNow, HeapBudget: budget})
+				h := startHeapBudget(budget)
+				tree, err := publish.Create(dst)
+				if err == nil {
+					_, err = generator.Build(generator.Options{Source: src, Now: date.New(2026, 11, 23)}, tree)
+				}
+				h.stop()
 				if (err != nil) != refused {
 					b.Fatal(err)
 				}
 				n++
 			}
-			b.ReportMetric((cpuTime()-before).Seconds()/float64(n), "cpu-s/op")
+			b.ReportMetric((testtools.CPUTime()-before).Seconds()/float64(n), "cpu-s/op")
 			runtime.ReadMemStats(&ms)
 			b.ReportMetric(float64(ms.NumGC-gcs)/float64(n), "gc/op")
 		})

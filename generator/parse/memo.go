@@ -1,0 +1,132 @@
+package parse
+
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/generator/source"
+)
+
+// A Memo keeps, from one render to the next, each policy file parsed
+// while its content and the settings stay the same, and each comparison
+// of two versions' files. Each file parsed anew gets a new id, so later
+// stages key what they keep by ids in place of content. A nil *Memo keeps
+// nothing: a build, which must not hold every policy's text.
+//
+// Policy is safe for concurrent use; Next is called between renders.
+type Memo struct {
+	ids       atomic.Uint64
+	mu        sync.Mutex
+	last      map[string]*Parsed // by path
+	next      map[string]*Parsed
+	diffs     map[[2]uint64]*history.Comparison // by the two files' ids
+	nextDiffs map[[2]uint64]*history.Comparison
+}
+
+// A Parsed is one policy file parsed (File).
+type Parsed struct {
+	ID       uint64 // new whenever the file's content or the settings change
+	data     []byte
+	settings Settings
+	Policy   *site.Policy // nil when the front matter could not be read
+	L        diag.List
+}
+
+// Next ends a render: what it parsed and compared is kept for the next,
+// and what it did not use is dropped.
+func (m *Memo) Next() {
+	if m == nil {
+		return
+	}
+	m.last, m.next = m.next, nil
+	m.diffs, m.nextDiffs = m.nextDiffs, nil
+}
+
+// Policy parses f with its earlier versions, attached and compared
+// (site.Policy.AttachHistory), through m. The policy is a copy of the one
+// kept, nil when f's front matter could not be read; ids names the files
+// it was parsed from, for the keys of later stages.
+func (m *Memo) Policy(f source.File, s Settings) (p *site.Policy, ids string, l diag.List) {
+	cur := m.file(f, s)
+	l, ids = cur.L, strconv.FormatUint(cur.ID, 10)
+	if cur.Policy == nil {
+		return nil, ids, l
+	}
+	q := *cur.Policy // the kept policy stays as parsed; this copy gains its history
+	if len(f.History) == 0 {
+		return &q, ids, l
+	}
+	hist := make([]*Parsed, len(f.History)+1)
+	earlier := make([]site.Earlier, len(f.History))
+	l = slices.Clip(l)
+	for j, h := range f.History {
+		hist[j] = m.file(h, s)
+		l = append(l, hist[j].L...)
+		ids += "," + strconv.FormatUint(hist[j].ID, 10)
+		earlier[j] = site.Earlier{Path: h.Path, Version: h.Version, Policy: hist[j].Policy}
+	}
+	hist[len(f.History)] = cur
+	l = append(l, q.AttachHistory(earlier, func(prev, next int) *history.Comparison {
+		return m.compare(hist[prev], hist[next])
+	})...)
+	return &q, ids, l
+}
+
+// file parses f, or returns it as parsed last time when its content and
+// the settings are the same.
+func (m *Memo) file(f source.File, s Settings) *Parsed {
+	var e *Parsed
+	if m != nil {
+		m.mu.Lock()
+		e = m.last[f.Path]
+		m.mu.Unlock()
+	}
+	// bytes.Equal returns at once when the data is the kept copy itself.
+	if e == nil || e.settings != s || !bytes.Equal(e.data, f.Data) {
+		p, l := File(f, s)
+		e = &Parsed{data: f.Data, settings: s, Policy: p, L: l}
+		if m != nil {
+			e.ID = m.ids.Add(1)
+		}
+	}
+	if m != nil {
+		m.mu.Lock()
+		if m.next == nil {
+			m.next = map[string]*Parsed{}
+		}
+		m.next[f.Path] = e
+		m.mu.Unlock()
+	}
+	return e
+}
+
+// compare compares two versions' files, or returns the comparison made
+// last time of the same two.
+func (m *Memo) compare(prev, next *Parsed) *history.Comparison {
+	k := [2]uint64{prev.ID, next.ID}
+	var d *history.Comparison
+	if m != nil {
+		m.mu.Lock()
+		d = m.diffs[k]
+		m.mu.Unlock()
+	}
+	if d == nil {
+		c := history.Compare(Body(prev.data), Body(next.data))
+		d = &c
+	}
+	if m != nil {
+		m.mu.Lock()
+		if m.nextDiffs == nil {
+			m.nextDiffs = map[[2]uint64]*history.Comparison{}
+		}
+		m.nextDiffs[k] = d
+		m.mu.Unlock()
+	}
+	return d
+}

@@ -1,0 +1,125 @@
+package site
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/history"
+)
+
+// A Summary is what the pages listing every policy read of one policy:
+// everything but its text. The files for machines (policies.json,
+// sitemap.xml, feed.xml, reviews.ics) and the site's rules read no more
+// either, so what they make is kept while the summaries stay the same.
+type Summary struct {
+	slug, file string
+	meta       *frontmatter.Meta
+	status     Status
+	daysLeft   int
+	diff       bool
+	versions   []versionSummary
+}
+
+type versionSummary struct {
+	file, previous string
+	meta           *frontmatter.Meta
+	diff           bool
+}
+
+// Summaries returns the summary of each of s's policies.
+func (s *Site) Summaries() []Summary {
+	sums := make([]Summary, len(s.Policies))
+	for i, p := range s.Policies {
+		sums[i] = Summary{slug: p.Slug, file: p.File, meta: p.Meta, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
+		for _, v := range p.History {
+			sums[i].versions = append(sums[i].versions, versionSummary{file: v.File, previous: v.Previous, meta: v.Meta, diff: v.Diff != nil})
+		}
+	}
+	return sums
+}
+
+// SameSummaries reports whether a and b summarize the same policies alike.
+func SameSummaries(a, b []Summary) bool {
+	sameMeta := func(x, y *frontmatter.Meta) bool { return x == y || reflect.DeepEqual(x, y) }
+	return slices.EqualFunc(a, b, func(x, y Summary) bool {
+		return x.slug == y.slug && x.file == y.file && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
+			sameMeta(x.meta, y.meta) && slices.EqualFunc(x.versions, y.versions, func(v, w versionSummary) bool {
+			return v.file == w.file && v.previous == w.previous && v.diff == w.diff && sameMeta(v.meta, w.meta)
+		})
+	})
+}
+
+// textless stands for a comparison that was made but is no longer kept.
+var textless = &history.Comparison{}
+
+// WithoutText returns a copy of p and its versions without what only its
+// own pages show: its text, contents, headings and the comparisons of its
+// versions. The pages that list every policy (Summary) and the link rule
+// (given the policy's Anchors) read only the rest.
+func (p *Policy) WithoutText() *Policy {
+	q := *p
+	q.Body, q.Contents, q.Headings = "", nil, nil
+	if q.Diff != nil {
+		q.Diff = textless
+	}
+	q.History = make([]*Version, len(p.History))
+	for i, v := range p.History {
+		w := *v
+		w.Body, w.Contents = "", nil
+		if w.Diff != nil {
+			w.Diff = textless
+		}
+		q.History[i] = &w
+	}
+	return &q
+}
+
+// An Order is the index order of the policies of the last render, so that
+// sorting a render's policies, which most often are in the same places,
+// costs one pass.
+type Order struct{ slugs []string }
+
+// Sort sorts policies in index order (Less), as New does, so that New
+// finds them sorted, and remembers the order for the next render.
+func (o *Order) Sort(policies []*Policy) {
+	last := make(map[string]int, len(o.slugs))
+	for i, slug := range o.slugs {
+		last[slug] = i
+	}
+	placed := make([]*Policy, len(o.slugs))
+	var rest []*Policy
+	for _, p := range policies {
+		if i, ok := last[p.Slug]; ok {
+			placed[i] = p
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	k := 0
+	for _, p := range placed {
+		if p != nil {
+			policies[k] = p
+			k++
+		}
+	}
+	copy(policies[k:], rest)
+	// Less orders any two policies (their slugs differ), so every sort
+	// gives the one order.
+	less := func(a, b *Policy) int {
+		switch {
+		case Less(a, b):
+			return -1
+		case Less(b, a):
+			return 1
+		}
+		return 0
+	}
+	if !slices.IsSortedFunc(policies, less) {
+		slices.SortFunc(policies, less)
+	}
+	o.slugs = o.slugs[:0]
+	for _, p := range policies {
+		o.slugs = append(o.slugs, p.Slug)
+	}
+}
