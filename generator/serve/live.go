@@ -8,10 +8,10 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/output"
 )
@@ -303,10 +303,9 @@ func inject(page []byte, errs diag.List, failed int) []byte {
 // page, with a button (or Escape) that hides it.
 func overlay(errs diag.List, failed int) []byte {
 	var b bytes.Buffer
-	n := errs.Count(diag.Error)
 	fmt.Fprintf(&b, `<link rel="stylesheet" href="%s"><aside id="policysite-errors" aria-labelledby="policysite-errors-h" data-failure="%d">`, OverlayPath, failed)
 	b.WriteString(`<div class="policysite-bar"><h2 id="policysite-errors-h">The last save did not build</h2><button type="button" data-policysite-hide aria-keyshortcuts="Escape">Hide</button></div>`)
-	fmt.Fprintf(&b, `<p role="alert">%s. The page is the last good version: fix the file and save again.</p><ol>`, html.EscapeString(counted(n, len(errs)-n)))
+	fmt.Fprintf(&b, `<p role="alert">%s. The page is the last good version: fix the file and save again.</p><ol>`, html.EscapeString(check.Summarise(errs).String()))
 	for _, d := range errs {
 		fmt.Fprintf(&b, `<li class="%s">`, d.Severity)
 		if d.File != "" {
@@ -320,21 +319,6 @@ func overlay(errs diag.List, failed int) []byte {
 	}
 	b.WriteString(`</ol></aside>`)
 	return b.Bytes()
-}
-
-// counted says "1 error and 2 warnings".
-func counted(errs, warnings int) string {
-	word := func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return strconv.Itoa(n) + " " + many
-	}
-	s := word(errs, "error", "errors")
-	if warnings > 0 {
-		s += " and " + word(warnings, "warning", "warnings")
-	}
-	return s
 }
 
 type buffered struct {

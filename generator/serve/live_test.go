@@ -75,7 +75,7 @@ func TestInject(t *testing.T) {
 	l.Fail(errs)
 	o := string(overlay(l.errs, l.failed))
 	for _, want := range []string{
-		`<p role="alert">1 error and 1 warning.`,
+		`<p role="alert">1 error, 1 warning.`,
 		`<li class="error"><strong>error</strong>: theme: cannot read</li><li class="warning"><code>content/&lt;a&gt;.md:2:3</code> <strong>warning</strong>: unfilled placeholder [&lt;script&gt;] <span class="rule">[placeholder]</span></li>`,
 		`data-failure="1"`,
 	} {
