@@ -6,7 +6,7 @@ PORT     ?= 1313
 # Tests that need Chromium, Java or the npm tools fail (never skip) under make.
 export POLICYSITE_REQUIRE_TOOLS := 1
 
-.PHONY: all run build test test-go test-calendar deps vet fuzz bench clean dist
+.PHONY: all run build test test-go test-calendar deps vet fuzz bench clean dist screenshots
 
 all: build
 
@@ -46,6 +46,17 @@ test-calendar: deps
 
 deps:
 	@scripts/deps.sh
+
+## screenshots: README's pictures (docs/screenshots/), taken from the
+## screenshots TestLayoutEveryWidth leaves and made small by pngquant
+## (apt-get install pngquant)
+SHOTS := index-390-light data-protection-390-light requests-390-light index-1280-light
+screenshots: deps
+	@command -v pngquant >/dev/null || { echo "screenshots: pngquant is missing: apt-get install -y pngquant" >&2; exit 1; }
+	$(GO) test -count=1 -run '^TestLayoutEveryWidth$$' ./generator/browsertest
+	@mkdir -p docs/screenshots
+	@for s in $(SHOTS); do pngquant --quality 70-90 --speed 1 --strip --force --output docs/screenshots/$$s.png generator/browsertest/testdata/out/layout/$$s.png; done
+	@ls -l docs/screenshots
 
 vet:
 	$(GO) vet ./...

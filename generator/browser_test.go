@@ -88,7 +88,8 @@ func outputOf(t *testing.T, res *Result, path string) []byte {
 	return nil
 }
 
-// The default theme's CSS and JavaScript stay small: together under 10 KB minified.
+// The default theme's CSS and JavaScript stay small: together under 12 KB
+// minified (10 KB before the index's filter, a little over 1 KB).
 func TestThemeAssetsSmall(t *testing.T) {
 	res := buildExample(t)
 	total := 0
@@ -97,8 +98,8 @@ func TestThemeAssetsSmall(t *testing.T) {
 			total += len(o.Body)
 		}
 	}
-	if total == 0 || total >= 10*1024 {
-		t.Errorf("theme CSS and JS are %d bytes minified; the budget is 10 KB", total)
+	if total == 0 || total >= 12*1024 {
+		t.Errorf("theme CSS and JS are %d bytes minified; the budget is 12 KB", total)
 	}
 	t.Logf("theme CSS and JS: %d bytes minified", total)
 }

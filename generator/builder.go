@@ -183,7 +183,8 @@ func (b *Builder) run(out sink) (*Result, error) {
 	for i, f := range files {
 		slugs[i] = f.Slug
 	}
-	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, ids, anchors)...)
+	set := pages.New(s, ps.BasePath)
+	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, set.Paths(), ids, anchors)...)
 	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
 	res.Diagnostics = append(res.Diagnostics, b.checked.Site(s, sums)...)
 	res.Diagnostics.Sort()
@@ -197,7 +198,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 	if b.keep {
 		b.bundles = r.bundlesNext
 	}
-	return res, b.lists(te, s, pages.New(s, ps.BasePath), sums, out)
+	return res, b.lists(te, s, set, sums, out)
 }
 
 // A parsed is what a render keeps of one policy file: the policy, when

@@ -66,7 +66,8 @@ func TestAccessibility(t *testing.T) {
 }
 
 // The consent script stays under 4 KB minified and the theme's CSS and
-// JavaScript together under 10 KB, measured from the built output.
+// JavaScript together under 12 KB (10 KB before the index's filter, which
+// may add a little over 1 KB), measured from the built output.
 func TestAssetBudget(t *testing.T) {
 	s := build(t, files("1", "", true), buildDay)
 	total, consent := 0, 0
@@ -84,8 +85,8 @@ func TestAssetBudget(t *testing.T) {
 	if consent == 0 || consent >= 4*1024 {
 		t.Errorf("consent JavaScript is %d bytes minified; the budget is 4 KB", consent)
 	}
-	if total >= 10*1024 {
-		t.Errorf("theme CSS and JavaScript are %d bytes minified; the budget is 10 KB", total)
+	if total >= 12*1024 {
+		t.Errorf("theme CSS and JavaScript are %d bytes minified; the budget is 12 KB", total)
 	}
 	t.Logf("consent.js %d bytes, CSS+JS %d bytes", consent, total)
 }
@@ -144,6 +145,13 @@ func TestConsentHTMLValid(t *testing.T) {
 	if n < 6 {
 		t.Fatalf("only %d pages", n)
 	}
+	htmlValid(t, vnu, dir)
+}
+
+// htmlValid runs the Nu HTML Checker (vnu, from testtools.VNU) over the
+// pages in dir and reports each error it finds.
+func htmlValid(t *testing.T, vnu []string, dir string) {
+	t.Helper()
 	cmd := exec.Command(vnu[0], append(vnu[1:], "--errors-only", "--format", "json", "--skip-non-html", dir)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

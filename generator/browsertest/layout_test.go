@@ -26,6 +26,23 @@ var widths = []int64{320, 390, 768, 1280}
 // paths of its pages, sorted.
 func exampleSite(t *testing.T) (*httptest.Server, []string) {
 	t.Helper()
+	outs := exampleOutputs(t)
+	var pages []string
+	for _, o := range outs {
+		if strings.HasSuffix(o.Path, ".html") {
+			pages = append(pages, "/"+strings.TrimSuffix(o.Path, "index.html"))
+		}
+	}
+	sort.Strings(pages)
+	srv := httptest.NewServer(serve.Handler(outs))
+	t.Cleanup(srv.Close)
+	return srv, pages
+}
+
+// exampleOutputs builds the example site for buildDay, minified as
+// published.
+func exampleOutputs(t *testing.T) []output.File {
+	t.Helper()
 	res, err := generator.Render(generator.Options{Source: os.DirFS(testtools.Root()), Now: buildDay})
 	if err != nil {
 		t.Fatalf("build: %v", err)
@@ -33,16 +50,7 @@ func exampleSite(t *testing.T) (*httptest.Server, []string) {
 	if err := output.MinifyAll(res.Outputs); err != nil {
 		t.Fatal(err)
 	}
-	var pages []string
-	for _, o := range res.Outputs {
-		if strings.HasSuffix(o.Path, ".html") {
-			pages = append(pages, "/"+strings.TrimSuffix(o.Path, "index.html"))
-		}
-	}
-	sort.Strings(pages)
-	srv := httptest.NewServer(serve.Handler(res.Outputs))
-	t.Cleanup(srv.Close)
-	return srv, pages
+	return res.Outputs
 }
 
 // screenshotDir is where the layout tests leave screenshots for people to

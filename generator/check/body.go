@@ -10,6 +10,8 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/policysite/policysite/generator/markdown"
 )
 
 // text is the prose of one block: its text nodes joined, with the source
@@ -149,29 +151,24 @@ func (k *linter) stub(doc ast.Node, before int) {
 	k.addPos("empty-section", first, "every one of the %d sections is empty: the policy is still a stub, as a template or `policysite new` left it", headings)
 }
 
-var leadingNumber = regexp.MustCompile(`^\s*[0-9]+(\.[0-9]+)*\.?\s+`)
-
-// normHeading is a heading's or contents entry's text for comparison:
-// lower case, single spaces, without a leading section number.
-func normHeading(s string) string {
-	s = strings.ReplaceAll(s, "\x00", " ")
-	s = leadingNumber.ReplaceAllString(s, "")
-	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
-}
-
 // contents reports entries of a hand-written contents list (a list under a
 // heading titled "Contents") that name no heading of the policy: the list
 // was copied from another document or not updated, or a title has a typo.
 // Entries that are links are left to broken-link.
 func (k *linter) contents(doc ast.Node, src []byte) {
 	// Most policies have no contents list: look for its heading first.
-	found := false
-	for n := doc.FirstChild(); n != nil && !found; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			found = isContentsHeading(headingText(h, src))
+	var lists []*ast.List
+	if l := k.in.Result.OwnContents; l != nil {
+		lists = append(lists, l) // left out of doc and of the page
+	}
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && markdown.IsContentsHeading(headingText(h, src)) {
+			if list, ok := n.NextSibling().(*ast.List); ok {
+				lists = append(lists, list)
+			}
 		}
 	}
-	if !found {
+	if len(lists) == 0 {
 		return
 	}
 	headings := map[string]bool{}
@@ -180,7 +177,7 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok {
 			w := headingText(h, src)
-			title := normHeading(w)
+			title := markdown.NormHeading(w)
 			if !headings[title] {
 				headings[title] = true
 				near.add(title, len(written))
@@ -188,18 +185,7 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 			}
 		}
 	}
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		h, ok := n.(*ast.Heading)
-		if !ok {
-			continue
-		}
-		if !isContentsHeading(headingText(h, src)) {
-			continue
-		}
-		list, ok := n.NextSibling().(*ast.List)
-		if !ok {
-			continue
-		}
+	for _, list := range lists {
 		_ = ast.Walk(list, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering || !prose(c) {
 				return ast.WalkContinue, nil
@@ -213,7 +199,7 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 			})
 			var t text
 			collect(c, src, &t)
-			entry := normHeading(string(t.s))
+			entry := markdown.NormHeading(string(t.s))
 			if hasLink || entry == "" || headings[entry] || len(t.s) == 0 {
 				return ast.WalkSkipChildren, nil
 			}
@@ -232,15 +218,6 @@ func (k *linter) contents(doc ast.Node, src []byte) {
 			return ast.WalkSkipChildren, nil
 		})
 	}
-}
-
-// isContentsHeading reports whether a heading titles a contents list.
-func isContentsHeading(text string) bool {
-	if !strings.Contains(strings.ToLower(text), "contents") {
-		return false
-	}
-	t := normHeading(text)
-	return t == "contents" || t == "table of contents"
 }
 
 func (k *linter) placeholders(t *text, src []byte) {

@@ -54,7 +54,9 @@ var Rules = []Rule{
 	{"unsafe-link", diag.Warning, false, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
 	{"duplicate-heading", diag.Warning, false, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, false, "a hand-written contents list naming a section that no heading has"},
+	{"own-contents", diag.Warning, false, "a hand-written contents list (under a heading Contents), which is left out: the page makes its own"},
 	{"duplicate-title", diag.Error, false, "two policies with the same title"},
+	{"unused-category", diag.Warning, false, "a category in site.yaml's categories: that no policy has (a misspelt name), whose weight orders nothing"},
 	{"relay-url", diag.Error, true, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
 	{"missing-cookie-policy", diag.Error, true, "site.yaml declares cookies but no policy is the cookie policy"},
 	{"unused-ignore", diag.Warning, false, "an ignore that matches no finding"},
@@ -115,7 +117,7 @@ func Policy(in Input) diag.List {
 	if in.Result != nil {
 		// markdown.Render's own findings: raw HTML, unsafe links,
 		// headings without text, links out of content/.
-		k.ran["raw-html"], k.ran["unsafe-link"] = true, true
+		k.ran["raw-html"], k.ran["unsafe-link"], k.ran["own-contents"] = true, true, true
 		for _, p := range in.Result.Problems {
 			sev := p.Severity
 			if s, ok := SeverityOf(p.Rule); ok {

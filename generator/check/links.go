@@ -2,7 +2,9 @@ package check
 
 import (
 	"fmt"
+	"path"
 	"slices"
+	"strings"
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
@@ -16,6 +18,9 @@ import (
 type Links struct {
 	bySlug map[string]*site.Policy
 	exists map[string]bool
+	// pages are the URL paths, under the base path, of the site's pages
+	// that are no policy's ("", "requests/").
+	pages map[string]bool
 	// anchors are the anchors of each policy by slug, when the policies
 	// no longer hold their headings (a streamed build's); otherwise nil.
 	anchors map[string]site.Anchors
@@ -39,10 +44,14 @@ type anchorSet struct {
 const suggestBudget = 1 << 20
 
 // NewLinks returns the link rule for the policies of s; slugs are those of
-// every policy file. anchors are each policy's anchors by slug, or nil to
-// read the policies' headings.
-func NewLinks(s *site.Site, slugs []string, anchors map[string]site.Anchors) *Links {
-	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), anchors: anchors}
+// every policy file, pages the output paths of the site's other pages
+// ("index.html", "requests/index.html"). anchors are each policy's anchors
+// by slug, or nil to read the policies' headings.
+func NewLinks(s *site.Site, slugs, pages []string, anchors map[string]site.Anchors) *Links {
+	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), pages: make(map[string]bool, len(pages)), anchors: anchors}
+	for _, p := range pages {
+		t.pages[strings.TrimSuffix(p, "index.html")] = true
+	}
 	for _, p := range s.Policies {
 		t.bySlug[p.Slug] = p
 	}
@@ -62,7 +71,12 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 	budget := suggestBudget
 	for _, k := range p.Links {
 		target := p
-		if k.Target != "" {
+		switch {
+		case k.Path != "":
+			if target = t.page(k, report); target == nil {
+				continue
+			}
+		case k.Target != "":
 			slug := markdown.SlugOf(k.Target)
 			target = t.bySlug[slug]
 			if target == nil {
@@ -110,6 +124,37 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 	return l
 }
 
+// page returns the policy whose page a root-relative link k names, to
+// check its fragment, or nil when there is none to check: k names another
+// page of the site or a file (a name with a dot, which only the host
+// knows), or is reported here as naming no page.
+func (t *Links) page(k site.Link, report func(diag.Pos, string, ...any)) *site.Policy {
+	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
+	if t.pages[rel] || t.pages[rel+"/"] {
+		return nil
+	}
+	slugs := k.Slugs()
+	if len(slugs) > 0 {
+		if p := t.bySlug[slugs[0]]; p != nil && strings.TrimSuffix(rel, "/") == slugs[0] {
+			return p
+		}
+		if t.exists[slugs[0]] {
+			report(k.Pos, "link to %s, a policy that is a draft or failed to build", k.Path)
+			return nil
+		}
+		for _, slug := range slugs[1:] {
+			if t.bySlug[slug] != nil {
+				return nil // a history page of the policy: not checked further
+			}
+		}
+	}
+	if strings.Contains(path.Base(rel), ".") {
+		return nil
+	}
+	report(k.Pos, "link to %s, which is no page of this site", k.Path)
+	return nil
+}
+
 // Cookies runs missing-cookie-policy: a cookie declaration must name a
 // published policy, which the cookie notice on every page links to.
 // (config reports a declaration that names none.)
@@ -134,6 +179,7 @@ func Cookies(s *site.Site) diag.List {
 type LinkMemo struct {
 	links map[string]*linkCheck // by slug
 	state map[string]string     // what each slug was: its policy's ids, or "draft"
+	pages string                // the site's other pages, one a line
 }
 
 // A linkCheck is the broken links of one policy, with the ids of the
@@ -144,11 +190,11 @@ type linkCheck struct {
 	l       diag.List
 }
 
-// Check runs broken-link over every policy of s through m. slugs are those
-// of every policy file; ids name each policy's files (parse.Memo), which
+// Check runs broken-link over every policy of s through m. slugs and pages
+// are as for NewLinks; ids name each policy's files (parse.Memo), which
 // change whenever they do; anchors are as for NewLinks.
-func (m *LinkMemo) Check(s *site.Site, slugs []string, ids map[*site.Policy]string, anchors map[string]site.Anchors) diag.List {
-	t := NewLinks(s, slugs, anchors)
+func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Policy]string, anchors map[string]site.Anchors) diag.List {
+	t := NewLinks(s, slugs, pages, anchors)
 	var l diag.List
 	if m == nil {
 		for _, p := range s.Policies {
@@ -165,6 +211,7 @@ func (m *LinkMemo) Check(s *site.Site, slugs []string, ids map[*site.Policy]stri
 	for _, p := range s.Policies {
 		state[p.Slug] = ids[p]
 	}
+	pagesKey := strings.Join(pages, "\n")
 	moved := map[string]bool{}
 	for slug, st := range state {
 		if m.state[slug] != st {
@@ -179,17 +226,15 @@ func (m *LinkMemo) Check(s *site.Site, slugs []string, ids map[*site.Policy]stri
 	links := make(map[string]*linkCheck, len(s.Policies))
 	for _, p := range s.Policies {
 		c := m.links[p.Slug]
-		if c == nil || c.id != ids[p] || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
+		if c == nil || c.id != ids[p] || m.pages != pagesKey || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
 			c = &linkCheck{id: ids[p], l: t.Policy(p)}
 			for _, k := range p.Links {
-				if k.Target != "" {
-					c.targets = append(c.targets, markdown.SlugOf(k.Target))
-				}
+				c.targets = append(c.targets, k.Slugs()...)
 			}
 		}
 		links[p.Slug] = c
 		l = append(l, c.l...)
 	}
-	m.links, m.state = links, state
+	m.links, m.state, m.pages = links, state, pagesKey
 	return l
 }

@@ -9,14 +9,15 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // siteRules are the rules Site runs.
-var siteRules = map[string]bool{"review-overdue": true, "review-due-soon": true, "duplicate-title": true}
+var siteRules = map[string]bool{"review-overdue": true, "review-due-soon": true, "duplicate-title": true, "unused-category": true}
 
 // Site runs the rules that read the site model: review-overdue and
 // review-due-soon (against s.Now, due soon within warnDays),
-// and duplicate-title. Front matter ignores of these
+// duplicate-title and unused-category. Front matter ignores of these
 // rules apply, and are reported when unused.
 func Site(s *site.Site, warnDays int) diag.List {
 	var l diag.List
@@ -52,6 +53,7 @@ func Site(s *site.Site, warnDays int) diag.List {
 				Message: fmt.Sprintf("title %q is also the title of %s: visitors cannot tell them apart", p.Title, ps[0].File)})
 		}
 	}
+	l = append(l, unusedCategories(s)...)
 	var ign []Ignore
 	for _, p := range s.Policies {
 		for _, g := range FrontMatterIgnores(p.File, p.Meta) {
@@ -62,6 +64,41 @@ func Site(s *site.Site, warnDays int) diag.List {
 	}
 	l = Apply(l, ign, siteRules)
 	l.Sort()
+	return l
+}
+
+// unusedCategories reports the categories site.yaml orders that no
+// policy has: a name misspelt there, or in every policy, orders nothing.
+func unusedCategories(s *site.Site) diag.List {
+	if len(s.Config.Categories) == 0 {
+		return nil
+	}
+	used := map[string]bool{}
+	var names []string
+	for _, p := range s.Policies {
+		if p.Meta != nil && p.Category != "" && !used[p.Category] {
+			used[p.Category] = true
+			names = append(names, p.Category)
+		}
+	}
+	sort.Strings(names)
+	var l diag.List
+	for i, c := range s.Config.Categories {
+		if used[c.Name] {
+			continue
+		}
+		msg := fmt.Sprintf("categories[%d]: no policy has the category %q, so its weight orders nothing", i, c.Name)
+		best, bestD := "", 3 // at most two edits away
+		for _, n := range names {
+			if d := textdist.Distance(strings.ToLower(n), strings.ToLower(c.Name)); d < bestD {
+				best, bestD = n, d
+			}
+		}
+		if best != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", best)
+		}
+		l = append(l, diag.Diagnostic{Pos: c.Pos, Severity: diag.Warning, Rule: "unused-category", Message: msg})
+	}
 	return l
 }
 

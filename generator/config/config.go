@@ -55,6 +55,10 @@ type Site struct {
 	ReviewCalendar bool `yaml:"review_calendar"`
 	// Deploy is where `policysite deploy` publishes the built site.
 	Deploy *Deploy `yaml:"deploy"`
+	// Categories order the index's sections (front matter category:):
+	// lighter weight first, then by name; a category not listed weighs 0.
+	// Policies without a category come last, under "Other policies".
+	Categories []Category `yaml:"categories"`
 	// Host is where the site is published (one of Hosts), for what only
 	// some hosts need: pages carry their Content-Security-Policy in a
 	// <meta> element where the host sends no headers (github-pages,
@@ -72,6 +76,24 @@ func (s *Site) At(key string) diag.Pos {
 		return p
 	}
 	return diag.Pos{File: File}
+}
+
+// A Category is a section of the index and its place among the others.
+type Category struct {
+	Name   string `yaml:"name"`
+	Weight int    `yaml:"weight"`
+	// Pos is where site.yaml lists it.
+	Pos diag.Pos `yaml:"-"`
+}
+
+// CategoryWeight returns the weight site.yaml gives the category name, or 0.
+func (s *Site) CategoryWeight(name string) int {
+	for _, c := range s.Categories {
+		if c.Name == name {
+			return c.Weight
+		}
+	}
+	return 0
 }
 
 // An Organisation is who publishes the policies.
@@ -379,6 +401,18 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 				l.Errorf(at("requests"), "%s", err)
 			}
 		}
+	}
+	seen := map[string]bool{}
+	for i, c := range s.Categories {
+		at := strictyaml.NodePos(File, 0, strictyaml.LookupPath(doc, fmt.Sprintf("categories[%d]", i)))
+		s.Categories[i].Pos = at
+		switch {
+		case strings.TrimSpace(c.Name) == "":
+			l.Errorf(at, "categories[%d].name: missing: the category as policies name it (category: in front matter)", i)
+		case seen[c.Name]:
+			l.Errorf(at, "categories[%d]: %q is listed twice", i, c.Name)
+		}
+		seen[c.Name] = true
 	}
 	s.validateCookies(doc, l)
 	s.validateDeploy(doc, l)

@@ -42,6 +42,9 @@ func TestErrors(t *testing.T) {
 		{"review:\n  warn_days: -3\n", `site.yaml:2:14: review.warn_days: must not be negative`},
 		{"unsafe_html: maybe\n", `site.yaml:1:14: unsafe_html: expected true or false, found "maybe"`},
 		{"title: a\ntitle: b\n", `site.yaml:2:1: title is set twice`},
+		{"categories:\n  - weight: 2\n", `site.yaml:2:5: categories[0].name: missing`},
+		{"categories:\n  - {name: Data, weight: 1}\n  - {name: Data}\n", `site.yaml:3:5: categories[1]: "Data" is listed twice`},
+		{"categories:\n  - {name: Data, wieght: 1}\n", `site.yaml:2:18: unknown field "categories[0].wieght" (did you mean "weight"?)`},
 	}
 	for _, tt := range tests {
 		_, l := Parse([]byte(tt.in))

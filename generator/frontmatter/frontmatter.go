@@ -32,7 +32,8 @@ type Meta struct {
 	NextReview date.Date `yaml:"next_review"`
 	Owner      string    `yaml:"owner"`
 	Summary    string    `yaml:"summary"`
-	// Category groups the index; policies without one go under "Policies".
+	// Category groups the index (site.yaml categories: orders the groups);
+	// policies without one go last, under "Other policies".
 	Category string `yaml:"category"`
 	// Weight orders policies within a category, lightest first, then by title.
 	Weight int `yaml:"weight"`

@@ -7,7 +7,9 @@
 //
 // Invariants: heading ids are Unicode-safe and unique within a page; raw HTML
 // is dropped unless Options.UnsafeHTML; link targets other than http, https,
-// mailto, tel, relative paths and fragments are removed, keeping the text.
+// mailto, tel, relative paths and fragments are removed, keeping the text;
+// links to policy files and root-relative links (/requests/) are rewritten
+// to URLs under Options.BasePath.
 package markdown
 
 import (
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	html "html"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -65,10 +68,33 @@ type Heading struct {
 // A Link is a link from the policy to a policy file (or to a heading of its own page).
 type Link struct {
 	// Target is the linked file relative to the site root ("content/a.md"),
-	// or "" for a fragment on the same page.
-	Target   string
+	// or "" for a fragment on the same page or a link by Path.
+	Target string
+	// Path is the URL path of a root-relative link as written, without
+	// query or fragment ("/requests/"): a page of the site, which the
+	// rendered link finds under the site's base path.
+	Path     string
 	Fragment string
 	Offset   int
+}
+
+// Slugs returns the slugs of the policies whose existence decides
+// whether the link works: Target's, or every prefix of Path (a policy's
+// own page, or one of its history pages).
+func (k Link) Slugs() []string {
+	if k.Target != "" {
+		return []string{SlugOf(k.Target)}
+	}
+	var out []string
+	for p := strings.Trim(k.Path, "/"); p != ""; {
+		out = append(out, p)
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return out
 }
 
 // A Problem is something wrong with the body, at a byte offset in it.
@@ -92,6 +118,9 @@ type Result struct {
 	// the body it points into.
 	Doc    ast.Node
 	Source []byte
+	// OwnContents is the policy's hand-written contents list, left out of
+	// Doc and of the page (see ownContents), or nil.
+	OwnContents *ast.List
 }
 
 // extensions are the markdown features policies use: GFM tables (aligned
@@ -201,6 +230,8 @@ type transformer struct {
 	ids, legacyIDs map[string]int
 	nodes          []*ast.Heading
 	numbers        [2]int
+	// annex is set from an h2 that is an annex (IsAnnex) to the next h2.
+	annex bool
 }
 
 func (t *transformer) problem(n ast.Node, rule string, sev diag.Severity, format string, args ...any) {
@@ -224,6 +255,7 @@ func Offset(n ast.Node, source []byte) int {
 }
 
 func (t *transformer) walk(doc ast.Node) {
+	t.ownContents(doc)
 	// Collect first, then change: the tree must not change under the walker.
 	var headings []*ast.Heading
 	var links []ast.Node
@@ -386,7 +418,10 @@ func (t *transformer) heading(h *ast.Heading) {
 	id := uniqueID(t.ids, Slug(txt))
 	h.SetAttributeString("id", []byte(id))
 	hd := Heading{Level: h.Level, Text: txt, ID: id, Offset: Offset(h, t.src)}
-	if t.opts.Numbered && (h.Level == 2 || h.Level == 3) {
+	if h.Level == 2 {
+		t.annex = IsAnnex(txt)
+	}
+	if t.opts.Numbered && (h.Level == 2 || h.Level == 3) && !t.annex {
 		if h.Level == 2 {
 			t.numbers[0]++
 			t.numbers[1] = 0
@@ -404,6 +439,100 @@ func (t *transformer) heading(h *ast.Heading) {
 	t.res.Headings = append(t.res.Headings, hd)
 	t.nodes = append(t.nodes, h)
 }
+
+// ownContents leaves out of the page a contents list its author wrote, as
+// Word documents have one: a heading Contents or Table of contents
+// followed by a list at least half of whose entries name the page's own
+// headings. The page makes its own contents, from the headings it has,
+// numbered as they are and linked, which a hand-written list cannot keep
+// up with; published, it would be a second, stale contents and, with
+// numbered: true, the page's section "1 Contents". The list is kept in
+// Result.OwnContents, for the rule that compares its entries with the
+// headings (stale-contents): an entry naming no heading may be a section
+// the policy lacks. A list naming too few headings is not a contents list
+// of this page, and stays.
+func (t *transformer) ownContents(doc ast.Node) {
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok || !mentionsContents(h, t.src) || !IsContentsHeading(PlainText(h, t.src)) {
+			continue
+		}
+		list, ok := h.NextSibling().(*ast.List)
+		if !ok {
+			continue
+		}
+		titles := map[string]bool{}
+		for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+			if c, ok := c.(*ast.Heading); ok && c != h {
+				titles[NormHeading(PlainText(c, t.src))] = true
+			}
+		}
+		entries, named := 0, 0
+		_ = ast.Walk(list, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if li, ok := c.(*ast.ListItem); ok && entering && li.FirstChild() != nil {
+				entries++
+				if titles[NormHeading(PlainText(li.FirstChild(), t.src))] {
+					named++
+				}
+			}
+			return ast.WalkContinue, nil
+		})
+		if named == 0 || 2*named < entries {
+			continue
+		}
+		t.problem(h, "own-contents", diag.Warning, "the hand-written contents list is left out: the page makes its own from the headings")
+		doc.RemoveChild(doc, list)
+		doc.RemoveChild(doc, h)
+		t.res.OwnContents = list
+		return
+	}
+}
+
+// mentionsContents reports whether the source of heading h has the word
+// "contents" in any case: most headings do not, and are not read further.
+func mentionsContents(h *ast.Heading, src []byte) bool {
+	lines := h.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		v := seg.Value(src)
+		for j := 0; j+8 <= len(v); j++ {
+			if v[j]|0x20 == 'c' && bytes.EqualFold(v[j:j+8], []byte("contents")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsContentsHeading reports whether a heading's text titles a contents list.
+func IsContentsHeading(text string) bool {
+	if !strings.Contains(strings.ToLower(text), "contents") {
+		return false
+	}
+	t := NormHeading(text)
+	return t == "contents" || t == "table of contents"
+}
+
+var leadingNumber = regexp.MustCompile(`^\s*[0-9]+(\.[0-9]+)*\.?\s+`)
+
+// NormHeading is a heading's or contents entry's text for comparison:
+// lower case, single spaces, without a leading section number.
+func NormHeading(s string) string {
+	s = strings.ReplaceAll(s, "\x00", " ")
+	s = leadingNumber.ReplaceAllString(s, "")
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// annexRE matches the start of an annex's heading: Annex A, Annexe 2,
+// Appendix iv, Schedule 1.2, or the word alone before a colon, a dash or
+// the end. "Schedule of charges" and "Appendices" are not annexes.
+var annexRE = regexp.MustCompile(`^(?i)(annexe?|appendix|schedule)(\s+([a-z]|\d+(\.\d+)*|[ivxlc]+)\b|\s*$|\s*[:–—-])`)
+
+// IsAnnex reports whether a heading's text names an annex, appendix or
+// schedule. With numbered: true such a section keeps its own label, and
+// is not numbered as the sections before it: "Annex A" is not section 6.
+// Its subsections are not numbered either.
+func IsAnnex(text string) bool { return annexRE.MatchString(text) }
 
 // hasImage reports whether an image is among n's descendants.
 func hasImage(n ast.Node) bool {
@@ -595,6 +724,12 @@ func (t *transformer) link(n ast.Node) {
 			href += "#" + frag
 		}
 		l.Destination = []byte(href)
+	case strings.HasPrefix(target, "/"):
+		// A page of the site by its URL: under the base path, as the
+		// theme's own links are.
+		p, _, _ := strings.Cut(target, "?")
+		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: Offset(n, t.src)})
+		l.Destination = []byte(t.opts.BasePath + strings.TrimPrefix(dest, "/"))
 	}
 }
 

@@ -305,3 +305,78 @@ func FuzzQuickLinkify(f *testing.F) {
 		}
 	})
 }
+
+// Documents as people write them: a contents list of their own, annexes
+// among numbered sections, links by the site's URLs.
+func TestWrittenAsInWord(t *testing.T) {
+	const own = "## Contents\n\n1. Scope\n2. Roles\n3. Annex A: Forms\n\n## Scope\n\nText.\n\n## Roles\n\n### Governors\n\nText.\n\n## Annex A: Forms\n\n### Consent form\n\nText.\n\n## Appendix 2\n\nText.\n\n## Schedule of charges\n\nText.\n"
+	tests := []struct {
+		name, in string
+		opts     Options
+		headings string // "number text" of each, joined by "|"
+		contains []string
+		absent   []string
+		problems []string // "offset:rule"
+		own      bool     // Result.OwnContents is set
+	}{
+		{name: "own contents left out, annexes unnumbered", in: own, opts: Options{Numbered: true},
+			headings: "1 Scope|2 Roles|2.1 Governors| Annex A: Forms| Consent form| Appendix 2|3 Schedule of charges",
+			contains: []string{`<h2 id="annex-a-forms">Annex A: Forms</h2>`, `>3 Schedule of charges</h2>`},
+			absent:   []string{"Contents", "<ol>"},
+			problems: []string{"0:own-contents"}, own: true},
+		{name: "table of contents, unnumbered", in: "# Title\n\n## Table of contents\n\n- Scope\n- Elsewhere\n\n## Scope\n\nText.\n",
+			headings: " Title| Scope", absent: []string{"<ul>", "Elsewhere"}, problems: []string{"9:own-contents"}, own: true},
+		{name: "a list naming too few headings stays", in: "## Contents\n\n- A torch\n- A map\n- Scope\n\n## Scope\n\nText.\n",
+			headings: " Contents| Scope", contains: []string{"<li>A torch</li>"}},
+		{name: "contents heading without a list stays", in: "## Contents\n\nThe box holds a torch.\n\n## Scope\n",
+			headings: " Contents| Scope"},
+		{name: "annex words", in: "## Annexe 3\n\n## ANNEX\n\n## Appendix iv – Glossary\n\n## Appendices\n\n## Schedule: fees\n", opts: Options{Numbered: true},
+			headings: " Annexe 3| ANNEX| Appendix iv – Glossary|1 Appendices| Schedule: fees"},
+		{name: "root-relative links under the base path", in: "[form](/requests/) [p](/privacy-notice/#rights) [home](/) [q](/requests/?type=access)",
+			opts:     Options{BasePath: "/policies/"},
+			contains: []string{`href="/policies/requests/"`, `href="/policies/privacy-notice/#rights"`, `href="/policies/"`, `href="/policies/requests/?type=access"`}},
+	}
+	for _, tt := range tests {
+		tt.opts.Path = "content/p.md"
+		r := Render([]byte(tt.in), tt.opts)
+		var hs []string
+		for _, h := range r.Headings {
+			hs = append(hs, h.Number+" "+h.Text)
+		}
+		if got := strings.Join(hs, "|"); tt.headings != "" && got != tt.headings {
+			t.Errorf("%s: headings %q, want %q", tt.name, got, tt.headings)
+		}
+		for _, c := range tt.contains {
+			if !strings.Contains(r.HTML, c) {
+				t.Errorf("%s: output lacks %q:\n%s", tt.name, c, r.HTML)
+			}
+		}
+		for _, c := range tt.absent {
+			if strings.Contains(r.HTML, c) {
+				t.Errorf("%s: output has %q:\n%s", tt.name, c, r.HTML)
+			}
+		}
+		var got []string
+		for _, p := range r.Problems {
+			got = append(got, strconv.Itoa(p.Offset)+":"+p.Rule)
+		}
+		if !slices.Equal(got, tt.problems) {
+			t.Errorf("%s: problems %q, want %q", tt.name, got, tt.problems)
+		}
+		if (r.OwnContents != nil) != tt.own {
+			t.Errorf("%s: OwnContents %v, want %v", tt.name, r.OwnContents != nil, tt.own)
+		}
+	}
+}
+
+func TestRootRelativeLinks(t *testing.T) {
+	r := Render([]byte("[a](/requests/?x=1#form) [b](/data-protection/history/) [c](/privacy-notice.md) [d](//cdn.example/x)"), Options{Path: "content/p.md", BasePath: "/policies/"})
+	var got []string
+	for _, k := range r.Links {
+		got = append(got, k.Target+"|"+k.Path+"|"+k.Fragment+"|"+strings.Join(k.Slugs(), ","))
+	}
+	want := []string{"|/requests/|form|requests", "|/data-protection/history/||data-protection/history,data-protection", "content/privacy-notice.md|||privacy-notice"}
+	if !slices.Equal(got, want) {
+		t.Errorf("links %q, want %q", got, want)
+	}
+}

@@ -193,6 +193,17 @@ func (ps *Set) Site() []Spec {
 	return specs
 }
 
+// Paths returns the output paths of the pages that are no policy's (the
+// index, 404, the request form, the changes page): what a policy's
+// root-relative link may name besides policies.
+func (ps *Set) Paths() []string {
+	var out []string
+	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
+		out = append(out, sp.Path)
+	}
+	return out
+}
+
 // Policy returns p's page, then its history pages, in path order; mine
 // are p's changes, newest first.
 func (ps *Set) Policy(p *site.Policy, mine []site.Change) []Spec {

@@ -73,6 +73,10 @@ func Dev(ctx context.Context, ln net.Listener, opts generator.Options, do DevOpt
 		res, err := b.Render()
 		var l diag.List
 		switch {
+		case errors.As(err, &l) && res != nil:
+			// Every finding, warnings too: the overlay is the editor's
+			// whole report on the save.
+			live.Fail(check.ForBuild(res.Diagnostics))
 		case errors.As(err, &l):
 			live.Fail(l)
 		case err != nil:

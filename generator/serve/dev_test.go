@@ -240,6 +240,9 @@ func TestBrokenSaveKeepsLastGoodSite(t *testing.T) {
 		{"broken YAML", "---\ntitle: [broken\n---\nx\n", "content/privacy.md:2:"},
 		{"no closing ---", "---\ntitle: Privacy notice\nversion: \"1\"\n\nNo end.\n", "content/privacy.md:1:"},
 		{"impossible date", strings.Replace(policy("Privacy notice", "x"), "2026-01-01", "2026-02-30", 1), "content/privacy.md:4:"},
+		// The warning that explains the error is in the overlay too, after it.
+		{"misspelt key", strings.Replace(policy("Privacy notice", "x"), "next_review", "next_reveiw", 1),
+			`<strong>error</strong>: missing required field &#34;next_review&#34;` + ` <span class="rule">[front-matter]</span></li><li class="warning"><code>content/privacy.md:5:1</code> <strong>warning</strong>: unknown field &#34;next_reveiw&#34; (did you mean &#34;next_review&#34;?): ignored <span class="rule">[unknown-field]</span>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,13 +2,16 @@ package serve
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
+	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/output"
 )
@@ -33,7 +36,8 @@ type Live struct {
 	mu      sync.RWMutex
 	h       http.Handler
 	files   map[string][]byte // by URL path of the file: "/privacy/index.html"
-	errs    diag.List
+	errs    diag.List         // the findings of the last build, when it failed
+	failed  int               // which failure errs are, counting from 1
 	gen     int
 	clients map[chan string]bool
 }
@@ -105,10 +109,16 @@ func (l *Live) Update(outs []output.File, changed []string) {
 	}
 }
 
-// Fail keeps the last good site and shows errs on every page.
-func (l *Live) Fail(errs diag.List) {
+// Fail keeps the last good site and shows the failed build's findings on
+// every page, errors first, then warnings, each group in the order given.
+func (l *Live) Fail(findings diag.List) {
+	findings = slices.Clone(findings)
+	slices.SortStableFunc(findings, func(a, b diag.Diagnostic) int {
+		return cmp.Compare(a.Severity, b.Severity) // Error before Warning
+	})
 	l.mu.Lock()
-	l.errs = errs
+	l.errs = findings
+	l.failed++
 	l.mu.Unlock()
 	l.broadcast("reload")
 }
@@ -214,13 +224,13 @@ func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.mu.RLock()
-	h, errs := l.h, l.errs
+	h, errs, failed := l.h, l.errs, l.failed
 	l.mu.RUnlock()
 	rec := &buffered{header: http.Header{}, code: http.StatusOK}
 	h.ServeHTTP(rec, r)
 	body := rec.buf.Bytes()
 	if strings.HasPrefix(rec.header.Get("Content-Type"), "text/html") {
-		body = inject(body, errs)
+		body = inject(body, errs, failed)
 		rec.header.Del("Content-Length")
 	}
 	for k, v := range rec.header {
@@ -260,26 +270,55 @@ func (l *Live) events(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// inject adds the reload script, and the error overlay when there are
-// errors, before </body> (or at the end).
-func inject(page []byte, errs diag.List) []byte {
-	var b bytes.Buffer
+// inject adds the reload script before </body>, and, when the last build
+// failed, the overlay listing its findings at the start of <body>, first
+// in the page's tab order. failed numbers the failure, so that an overlay
+// hidden stays hidden on other pages until the next failed build.
+func inject(page []byte, errs diag.List, failed int) []byte {
+	out := make([]byte, 0, len(page)+512+len(errs)*160)
+	rest := page
 	if len(errs) > 0 {
-		b.WriteString(`<link rel="stylesheet" href="` + OverlayPath + `"><div id="policysite-errors" role="alert"><h2>The last save did not build</h2><p>The page below is the last good version. Fix the file and save again.</p><ul>`)
-		for _, d := range errs {
-			fmt.Fprintf(&b, "<li>%s</li>", html.EscapeString(d.Pos.String()+": "+d.Severity.String()+": "+d.Message))
+		at := 0
+		if i := bytes.Index(page, []byte("<body")); i >= 0 {
+			if j := bytes.IndexByte(page[i:], '>'); j >= 0 {
+				at = i + j + 1
+			}
 		}
-		b.WriteString(`</ul></div>`)
+		out = append(out, page[:at]...)
+		out = append(out, overlay(errs, failed)...)
+		rest = page[at:]
 	}
-	b.WriteString(`<script src="` + ScriptPath + `" defer></script>`)
-	i := bytes.LastIndex(page, []byte("</body>"))
+	script := `<script src="` + ScriptPath + `" defer></script>`
+	i := bytes.LastIndex(rest, []byte("</body>"))
 	if i < 0 {
-		return append(append([]byte{}, page...), b.Bytes()...)
+		return append(append(out, rest...), script...)
 	}
-	out := make([]byte, 0, len(page)+b.Len())
-	out = append(out, page[:i]...)
-	out = append(out, b.Bytes()...)
-	return append(out, page[i:]...)
+	out = append(out, rest[:i]...)
+	out = append(out, script...)
+	return append(out, rest[i:]...)
+}
+
+// overlay is the panel listing a failed build's findings: a landmark of
+// its own at the foot of the screen, over at most half of the last good
+// page, with a button (or Escape) that hides it.
+func overlay(errs diag.List, failed int) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `<link rel="stylesheet" href="%s"><aside id="policysite-errors" aria-labelledby="policysite-errors-h" data-failure="%d">`, OverlayPath, failed)
+	b.WriteString(`<div class="policysite-bar"><h2 id="policysite-errors-h">The last save did not build</h2><button type="button" data-policysite-hide aria-keyshortcuts="Escape">Hide</button></div>`)
+	fmt.Fprintf(&b, `<p role="alert">%s. The page is the last good version: fix the file and save again.</p><ol>`, html.EscapeString(check.Summarise(errs).String()))
+	for _, d := range errs {
+		fmt.Fprintf(&b, `<li class="%s">`, d.Severity)
+		if d.File != "" {
+			fmt.Fprintf(&b, `<code>%s</code> `, html.EscapeString(d.Pos.String()))
+		}
+		fmt.Fprintf(&b, `<strong>%s</strong>: %s`, d.Severity, html.EscapeString(d.Message))
+		if d.Rule != "" {
+			fmt.Fprintf(&b, ` <span class="rule">[%s]</span>`, html.EscapeString(d.Rule))
+		}
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ol></aside>`)
+	return b.Bytes()
 }
 
 type buffered struct {
@@ -292,7 +331,8 @@ func (b *buffered) Header() http.Header         { return b.header }
 func (b *buffered) WriteHeader(code int)        { b.code = code }
 func (b *buffered) Write(p []byte) (int, error) { return b.buf.Write(p) }
 
-const reloadJS = `// policysite serve: reload this page when the site is rebuilt.
+const reloadJS = `// policysite serve: reload this page when the site is rebuilt, and let
+// the editor hide the list of a failed build's findings until the next one.
 (function () {
   var es = new EventSource("` + EventsPath + `");
   es.addEventListener("open", function () { document.documentElement.setAttribute("data-policysite-live", ""); });
@@ -306,9 +346,39 @@ const reloadJS = `// policysite serve: reload this page when the site is rebuilt
       for (var i = 0; i < old.length; i++) { old[i].href = fresh[i].href; }
     });
   });
+  var panel = document.getElementById("policysite-errors");
+  if (!panel) return;
+  var key = "policysite-hidden", failure = panel.getAttribute("data-failure");
+  function hide() {
+    var had = panel.contains(document.activeElement);
+    panel.hidden = true;
+    try { sessionStorage.setItem(key, failure); } catch (e) {}
+    if (had) {
+      // Focus goes on to the page, not to nowhere.
+      var main = document.getElementById("main") || document.body;
+      if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+      main.focus();
+    }
+  }
+  try { if (sessionStorage.getItem(key) === failure) panel.hidden = true; } catch (e) {}
+  panel.querySelector("[data-policysite-hide]").addEventListener("click", hide);
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !panel.hidden) hide();
+  });
 })();
 `
 
-const overlayCSS = `#policysite-errors{position:fixed;inset:0;overflow:auto;z-index:2147483647;background:#fff;color:#000;border:6px solid #b00020;padding:1.5rem;font:1rem/1.5 ui-monospace,monospace}
-#policysite-errors h2{color:#b00020;margin-top:0}
+// overlayCSS styles the overlay: a panel at the foot of the screen,
+// scrolling within at most half of it, above the page whatever its styles.
+const overlayCSS = `#policysite-errors{position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;z-index:2147483647;background:#fff;color:#1b1b1b;border-top:6px solid #b00020;box-shadow:0 -4px 16px rgba(0,0,0,.3);padding:.5rem 1rem 1rem;font:.9375rem/1.5 ui-monospace,monospace;text-align:left}
+#policysite-errors[hidden]{display:none}
+#policysite-errors .policysite-bar{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem}
+#policysite-errors h2{color:#b00020;font:700 1.1rem/1.3 system-ui,sans-serif;margin:.25rem 0}
+#policysite-errors p{margin:.25rem 0 .5rem;font-family:system-ui,sans-serif}
+#policysite-errors ol{margin:0;padding-left:1.5rem}#policysite-errors li{margin:.2rem 0;overflow-wrap:anywhere}
+#policysite-errors li.error strong{color:#b00020}#policysite-errors li.warning strong{color:#7a4a00}
+#policysite-errors .rule{color:#555}
+#policysite-errors button{font:600 1rem system-ui,sans-serif;padding:.35rem 1rem;border:2px solid #1b1b1b;background:#fff;color:#1b1b1b;cursor:pointer}
+#policysite-errors button:focus-visible{outline:3px solid #c55a00;outline-offset:2px}
+@media print{#policysite-errors{display:none}}
 `

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/generator/diag"
 )
 
 func TestSameButCSS(t *testing.T) {
@@ -37,6 +39,48 @@ func TestSameButCSS(t *testing.T) {
 		}
 		if got := bytes.Equal(ref.ReplaceAll([]byte(tt.a), nil), ref.ReplaceAll([]byte(tt.b), nil)); got != tt.want {
 			t.Errorf("%s: the regular expression says %v", tt.name, got)
+		}
+	}
+}
+
+// The overlay goes first in <body>, the reload script last; both only in
+// the served copy. Findings are escaped, errors come before warnings.
+func TestInject(t *testing.T) {
+	errs := diag.List{
+		{Pos: diag.Pos{File: "content/<a>.md", Line: 2, Col: 3}, Severity: diag.Warning, Rule: "placeholder", Message: "unfilled placeholder [<script>]"},
+		{Severity: diag.Error, Message: "theme: cannot read"},
+	}
+	script := `<script src="` + ScriptPath + `" defer></script>`
+	tests := []struct {
+		name, page string
+		errs       diag.List
+		want       string // the page with the overlay written as O
+	}{
+		{"good build", `<html><body class="x"><p>Hi</p></body></html>`, nil, `<html><body class="x"><p>Hi</p>` + script + `</body></html>`},
+		{"failed build", `<html><body class="x"><p>Hi</p></body></html>`, errs, `<html><body class="x">O<p>Hi</p>` + script + `</body></html>`},
+		{"no body tags", `<p>Hi</p>`, errs, `O<p>Hi</p>` + script},
+	}
+	for _, tt := range tests {
+		l := NewLive(nil)
+		if tt.errs != nil {
+			l.Fail(tt.errs)
+		}
+		got := string(inject([]byte(tt.page), l.errs, l.failed))
+		o := string(overlay(l.errs, l.failed))
+		if want := strings.Replace(tt.want, "O", o, 1); got != want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tt.name, got, want)
+		}
+	}
+	l := NewLive(nil)
+	l.Fail(errs)
+	o := string(overlay(l.errs, l.failed))
+	for _, want := range []string{
+		`<p role="alert">1 error, 1 warning.`,
+		`<li class="error"><strong>error</strong>: theme: cannot read</li><li class="warning"><code>content/&lt;a&gt;.md:2:3</code> <strong>warning</strong>: unfilled placeholder [&lt;script&gt;] <span class="rule">[placeholder]</span></li>`,
+		`data-failure="1"`,
+	} {
+		if !strings.Contains(o, want) {
+			t.Errorf("overlay lacks %s:\n%s", want, o)
 		}
 	}
 }

@@ -4,6 +4,7 @@
 package site
 
 import (
+	"cmp"
 	"html/template"
 	"slices"
 	"sort"
@@ -166,8 +167,12 @@ type Site struct {
 	DueSoon    int
 }
 
-// DefaultCategory holds policies that name no category.
-const DefaultCategory = "Policies"
+// DefaultCategory holds policies that name no category, after the named
+// ones; on a site whose policies name none it is AllCategory.
+const (
+	DefaultCategory = "Other policies"
+	AllCategory     = "Policies"
+)
 
 // New builds the model from policies; it sorts them, computes review status
 // and groups them. It takes ownership of the slice.
@@ -195,6 +200,19 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		}
 		s.Categories[i].Policies = append(s.Categories[i].Policies, p)
 	}
+	// Named categories by site.yaml's weight, then name; the rest last.
+	slices.SortStableFunc(s.Categories, func(a, b Category) int {
+		if (a.Name == DefaultCategory) != (b.Name == DefaultCategory) {
+			if a.Name == DefaultCategory {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(cfg.CategoryWeight(a.Name), cfg.CategoryWeight(b.Name)), strings.Compare(a.Name, b.Name))
+	})
+	if len(s.Categories) == 1 && s.Categories[0].Name == DefaultCategory {
+		s.Categories[0].Name = AllCategory
+	}
 	return s
 }
 
@@ -213,7 +231,7 @@ func (p *Policy) Prepare(now date.Date, warnDays int) {
 }
 
 // Less orders policies by weight, then title, then slug: the index order.
-// A category's place is that of its first policy in this order.
+// Within a category of the index, policies stand in this order.
 func Less(a, b *Policy) bool {
 	if a.Weight != b.Weight {
 		return a.Weight < b.Weight

@@ -1,9 +1,12 @@
 package site
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/markdown"
 )
 
@@ -76,6 +79,40 @@ func TestAnchors(t *testing.T) {
 		}
 		if got := a.Nearest(tt.frag); got != tt.suggested {
 			t.Errorf("Nearest(%q) = %q, want %q", tt.frag, got, tt.suggested)
+		}
+	}
+}
+
+// The index's sections: named categories by site.yaml's weight, then by
+// name; uncategorised policies last, as "Other policies", or as
+// "Policies" when no policy names a category.
+func TestCategoryOrder(t *testing.T) {
+	pol := func(title, cat string, weight int) *Policy {
+		return &Policy{Slug: strings.ToLower(title), Meta: &frontmatter.Meta{Title: title, Category: cat, Weight: weight}}
+	}
+	cfg := &config.Site{Categories: []config.Category{{Name: "Safeguarding", Weight: -1}, {Name: "Data protection", Weight: 5}}}
+	tests := []struct {
+		name     string
+		policies []*Policy
+		want     string
+	}{
+		{"weights then names, other last", []*Policy{pol("A", "", -9), pol("B", "Data protection", 0), pol("C", "Our service", 0), pol("D", "Safeguarding", 9), pol("E", "Admissions", 3)},
+			"Safeguarding:D|Admissions:E|Our service:C|Data protection:B|Other policies:A"},
+		{"none named", []*Policy{pol("B", "", 2), pol("A", "", 1)}, "Policies:A,B"},
+		{"none", nil, ""},
+	}
+	for _, tt := range tests {
+		s := New(cfg, date.New(2026, 1, 1), tt.policies)
+		var got []string
+		for _, c := range s.Categories {
+			var ts []string
+			for _, p := range c.Policies {
+				ts = append(ts, p.Title)
+			}
+			got = append(got, c.Name+":"+strings.Join(ts, ","))
+		}
+		if g := strings.Join(got, "|"); g != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, g, tt.want)
 		}
 	}
 }

@@ -25,10 +25,41 @@
     if (counts["due-soon"]) parts.push(counts["due-soon"] + " due soon");
     sum.textContent = parts.join(" · ");
   }
+  filter(document.querySelector("[data-filter]"));
   var printed = document.querySelector(".printed");
   if (printed) {
     window.addEventListener("beforeprint", function () {
       printed.textContent = "printed " + now.toLocaleDateString(document.documentElement.lang || "en-GB", { day: "numeric", month: "long", year: "numeric" });
     });
+  }
+
+  // The index's filter: the words typed, all found in a policy's title,
+  // summary or category, and a review status. Without JavaScript the form
+  // stays hidden and every policy shows.
+  function filter(f) {
+    if (!f) return;
+    var q = f.querySelector("input[type=search]"), said = f.querySelector("[data-filter-count]");
+    var items = document.querySelectorAll(".policy"), sections = document.querySelectorAll("section.category");
+    var text = [];
+    for (var i = 0; i < items.length; i++) {
+      var li = items[i], sec = li.parentNode.parentNode, p = li.querySelector("p");
+      text.push([li.querySelector("h3").textContent, p ? p.textContent : "", sec.querySelector("h2").textContent].join(" ").toLowerCase());
+    }
+    function apply() {
+      var words = q.value.toLowerCase().split(/\s+/), st = f.querySelector("input:checked").value, shown = 0;
+      for (var i = 0; i < items.length; i++) {
+        var b = items[i].querySelector(".badge"), ok = !st || !!b && b.classList.contains(st);
+        for (var w = 0; ok && w < words.length; w++) ok = text[i].indexOf(words[w]) >= 0;
+        items[i].hidden = !ok;
+        if (ok) shown++;
+      }
+      for (var s = 0; s < sections.length; s++) sections[s].hidden = !sections[s].querySelector(".policy:not([hidden])");
+      said.textContent = shown === items.length ? "" : shown ? shown + " of " + items.length + " policies shown" : "No policy matches.";
+    }
+    f.addEventListener("input", apply);
+    f.addEventListener("change", apply);
+    f.addEventListener("submit", function (e) { e.preventDefault(); });
+    f.hidden = false;
+    apply();
   }
 })();
