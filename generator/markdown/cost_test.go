@@ -127,6 +127,9 @@ var constructs = []construct{
 	{"entity-unterminated", func(n int) []byte { return fill(n, "&#") }},
 	{"headings", func(n int) []byte { return fill(n, "## a\n") }},
 	{"setext", func(n int) []byte { return fill(n, "a\n=\n") }},
+	// Contents headings over lists that name no heading: each is a
+	// candidate for a hand-written contents list (ownContents), and none is.
+	{"contents-lists", func(n int) []byte { return fill(n, "## Contents\n\n- x\n\n## a\n\n") }},
 	{"hard-breaks", func(n int) []byte { return fill(n, "a  \n") }},
 	{"escapes", func(n int) []byte { return fill(n, "\\*") }},
 	{"tasklist", func(n int) []byte { return fill(n, "- [ ] a\n") }},

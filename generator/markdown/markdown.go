@@ -452,6 +452,7 @@ func (t *transformer) heading(h *ast.Heading) {
 // the policy lacks. A list naming too few headings is not a contents list
 // of this page, and stays.
 func (t *transformer) ownContents(doc ast.Node) {
+	var titles map[string]bool // the page's headings, once a list is a candidate
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
 		if !ok || !mentionsContents(h, t.src) || !IsContentsHeading(PlainText(h, t.src)) {
@@ -461,17 +462,20 @@ func (t *transformer) ownContents(doc ast.Node) {
 		if !ok {
 			continue
 		}
-		titles := map[string]bool{}
-		for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
-			if c, ok := c.(*ast.Heading); ok && c != h {
-				titles[NormHeading(PlainText(c, t.src))] = true
+		if titles == nil {
+			titles = map[string]bool{}
+			for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+				if c, ok := c.(*ast.Heading); ok {
+					titles[NormHeading(PlainText(c, t.src))] = true
+				}
 			}
 		}
 		entries, named := 0, 0
 		_ = ast.Walk(list, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if li, ok := c.(*ast.ListItem); ok && entering && li.FirstChild() != nil {
 				entries++
-				if titles[NormHeading(PlainText(li.FirstChild(), t.src))] {
+				// An entry "Contents" names the list's own heading, not a section.
+				if e := NormHeading(PlainText(li.FirstChild(), t.src)); titles[e] && !IsContentsHeading(e) {
 					named++
 				}
 			}
