@@ -87,19 +87,3 @@ func outputOf(t *testing.T, res *Result, path string) []byte {
 	t.Fatalf("no output %s", path)
 	return nil
 }
-
-// The default theme's CSS and JavaScript stay small: together under 12 KB
-// minified (10 KB before the index's filter, a little over 1 KB).
-func TestThemeAssetsSmall(t *testing.T) {
-	res := buildExample(t)
-	total := 0
-	for _, o := range res.Outputs {
-		if strings.HasPrefix(o.Path, "assets/") && (strings.HasSuffix(o.Path, ".css") || strings.HasSuffix(o.Path, ".js")) {
-			total += len(o.Body)
-		}
-	}
-	if total == 0 || total >= 12*1024 {
-		t.Errorf("theme CSS and JS are %d bytes minified; the budget is 12 KB", total)
-	}
-	t.Logf("theme CSS and JS: %d bytes minified", total)
-}

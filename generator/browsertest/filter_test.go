@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/policysite/policysite/internal/testtools"
 )
 
 // shownJS lists the titles of the index's policies a reader sees, and the
@@ -25,7 +23,6 @@ const shownJS = `[].filter.call(document.querySelectorAll("section.category"), f
 // JavaScript there is no filter and every policy shows. axe-core passes with
 // the list filtered.
 func TestIndexFilter(t *testing.T) {
-	axe := string(testtools.AxeJS(t))
 	srv, _ := exampleSite(t)
 	dir := screenshotDir(t, "filter")
 	all := []string{
@@ -80,14 +77,7 @@ func TestIndexFilter(t *testing.T) {
 		if got := eval[[]string](t, tb, shownJS); !slices.Equal(got, trust) {
 			t.Errorf("at %d px, \"trust\" with All shows %q, want %q", w, got, trust)
 		}
-		eval[bool](t, tb, axe+"\n;true")
-		v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("axe: %v", err)
-		}
-		for _, msg := range v {
-			t.Errorf("the filtered index at %d px: %s", w, msg)
-		}
+		tb.axeCheck(t, fmt.Sprintf("the filtered index at %d px", w))
 		tb.screenshot(t, filepath.Join(dir, fmt.Sprintf("index-filtered-%d.png", w)), false)
 	}
 

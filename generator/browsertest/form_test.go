@@ -251,7 +251,6 @@ func (tb *tab) arrive(t *testing.T, cond string) {
 // off again afterwards (axe needs them on to run).
 func (tb *tab) axe(t *testing.T, name string, noScript bool) {
 	t.Helper()
-	src := string(testtools.AxeJS(t))
 	if noScript {
 		if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
 			t.Fatal(err)
@@ -260,16 +259,7 @@ func (tb *tab) axe(t *testing.T, name string, noScript bool) {
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		tb.colourScheme(t, scheme)
-		if !eval[bool](t, tb, `typeof axe !== "undefined"`) {
-			eval[bool](t, tb, src+"\n;true")
-		}
-		v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: axe: %v", name, err)
-		}
-		for _, msg := range v {
-			t.Errorf("%s (%s): %s", name, scheme, msg)
-		}
+		tb.axeCheck(t, name+" ("+scheme+")")
 	}
 	tb.colourScheme(t, "light")
 }

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/policysite/policysite/internal/testtools"
 )
 
 // historyFiles is a site whose "rules" policy has three versions, with a
@@ -26,23 +24,13 @@ func historyFiles() map[string]string {
 // version, comparison and changes pages, in light and dark: the <ins>/<del>
 // colours keep their contrast.
 func TestHistoryAccessibility(t *testing.T) {
-	axe := string(testtools.AxeJS(t))
 	s := build(t, historyFiles(), buildDay)
 	for _, scheme := range []string{"light", "dark"} {
 		tb := newTab(t)
 		tb.colourScheme(t, scheme)
 		for _, p := range []string{"/rules/history/", "/rules/v/1.0/", "/rules/compare/1.1/", "/rules/compare/1.2/", "/changes/", "/rules/"} {
 			tb.do(t, chromedp.Navigate(s.URL+p))
-			if !eval[bool](t, tb, `typeof axe !== "undefined"`) {
-				eval[bool](t, tb, axe+"\n;true")
-			}
-			v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%s: axe: %v", p, err)
-			}
-			for _, msg := range v {
-				t.Errorf("%s (%s): %s", p, scheme, msg)
-			}
+			tb.axeCheck(t, p+" ("+scheme+")")
 		}
 	}
 }

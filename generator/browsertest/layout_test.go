@@ -201,7 +201,6 @@ func TestFormErrorsLayout(t *testing.T) {
 // axe-core passes on every page of the example site at 320 px, light and
 // dark: a table that scrolls in its own box must be reachable by keyboard.
 func TestAccessibilityNarrow(t *testing.T) {
-	axe := string(testtools.AxeJS(t))
 	srv, pages := exampleSite(t)
 	for _, scheme := range []string{"light", "dark"} {
 		tb := newTab(t)
@@ -209,14 +208,7 @@ func TestAccessibilityNarrow(t *testing.T) {
 		tb.do(t, chromedp.EmulateViewport(320, 800))
 		for _, p := range pages {
 			tb.open(t, srv.URL+p)
-			eval[bool](t, tb, axe+"\n;true")
-			v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%s: axe: %v", p, err)
-			}
-			for _, msg := range v {
-				t.Errorf("%s at 320 px (%s): %s", p, scheme, msg)
-			}
+			tb.axeCheck(t, p+" at 320 px ("+scheme+")")
 		}
 	}
 }

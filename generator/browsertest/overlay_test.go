@@ -27,7 +27,6 @@ import (
 // the next failed build, which brings it back. axe-core and the HTML
 // checker pass with it open.
 func TestOverlay(t *testing.T) {
-	axe := string(testtools.AxeJS(t))
 	live := serve.NewLive(exampleOutputs(t))
 	srv := httptest.NewServer(live)
 	t.Cleanup(srv.Close)
@@ -82,14 +81,7 @@ func TestOverlay(t *testing.T) {
 		if msg := eval[string](t, tb, overflowJS); msg != "" {
 			t.Errorf("at %d px the page with the overlay scrolls sideways: %s", w, msg)
 		}
-		eval[bool](t, tb, axe+"\n;true")
-		v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("axe: %v", err)
-		}
-		for _, msg := range v {
-			t.Errorf("the overlay at %d px: %s", w, msg)
-		}
+		tb.axeCheck(t, fmt.Sprintf("the overlay at %d px", w))
 		tb.screenshot(t, filepath.Join(dir, fmt.Sprintf("overlay-%d.png", w)), false)
 
 		tb.do(t, chromedp.KeyEvent(kb.Tab))

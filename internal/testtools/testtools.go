@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,14 +69,19 @@ func VNU(t testing.TB) []string {
 }
 
 // AxeJS returns the source of axe-core, for injecting into pages.
+// It is read once: browser tests inject it into every page they check.
 func AxeJS(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(Root(), "tools", "node_modules", "axe-core", "axe.min.js"))
+	b, err := axeJS()
 	if err != nil {
 		missing(t, "axe-core")
 	}
 	return b
 }
+
+var axeJS = sync.OnceValues(func() ([]byte, error) {
+	return os.ReadFile(filepath.Join(Root(), "tools", "node_modules", "axe-core", "axe.min.js"))
+})
 
 // ClockScript returns a script that sets a page's clock: run before the
 // page's own scripts (page.AddScriptToEvaluateOnNewDocument), it makes
