@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
 )
 
@@ -77,8 +76,12 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 				continue
 			}
 		case k.Target != "":
-			slug := markdown.SlugOf(k.Target)
+			slug := k.Slug
 			target = t.bySlug[slug]
+			if target != nil && fileKey(target.File) != fileKey(k.Target) {
+				target = nil // content/a/b.md is not content/b.md's policy
+				slug = ""
+			}
 			if target == nil {
 				if t.exists[slug] {
 					report(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
@@ -237,4 +240,14 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 	}
 	m.links, m.state, m.pages = links, state, pagesKey
 	return l
+}
+
+// fileKey returns what names a policy file: content/a.md and
+// content/a/index.md are both "a" (revise moves one to the other).
+func fileKey(file string) string {
+	k := strings.TrimPrefix(file, "content/")
+	if d, ok := strings.CutSuffix(k, "/index.md"); ok {
+		return d
+	}
+	return strings.TrimSuffix(k, ".md")
 }

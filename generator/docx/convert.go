@@ -10,6 +10,7 @@ import (
 
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/source"
 )
 
 // Options say how Convert fills what a document does not say.
@@ -214,7 +215,7 @@ func Convert(doc *Document, opts Options) []*Policy {
 		bl = p.headings(bl)
 		bl = typedBullets(bl, &p.Notes)
 		p.blocks = bl
-		p.Slug = Slug(p.Title)
+		p.Slug = source.Slug(p.Title)
 		if p.Slug == "" {
 			p.Slug = "policy"
 		}

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"fmt"
 	html "html"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
@@ -33,6 +34,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/source"
 )
 
 // Options control rendering of one body.
@@ -49,6 +51,21 @@ type Options struct {
 	Numbered bool
 	// BasePath is the URL path the site is served under, "/" by default.
 	BasePath string
+	// Slug is the policy's own slug, under which the files of its folder
+	// are published (source.AssetPath).
+	Slug string
+	// Renamed are the slugs of policy files whose front matter's slug:
+	// differs from their name's (source.SlugOf), by path; links to them
+	// lead to that slug.
+	Renamed map[string]string
+}
+
+// slugOf returns the slug of the policy file at target.
+func (o *Options) slugOf(target string) string {
+	if s, ok := o.Renamed[target]; ok {
+		return s
+	}
+	return SlugOf(target)
 }
 
 // A Heading is a section heading of the policy.
@@ -68,8 +85,10 @@ type Heading struct {
 // A Link is a link from the policy to a policy file (or to a heading of its own page).
 type Link struct {
 	// Target is the linked file relative to the site root ("content/a.md"),
-	// or "" for a fragment on the same page or a link by Path.
+	// or "" for a fragment on the same page or a link by Path; Slug is
+	// its slug.
 	Target string
+	Slug   string
 	// Path is the URL path of a root-relative link as written, without
 	// query or fragment ("/requests/"): a page of the site, which the
 	// rendered link finds under the site's base path.
@@ -83,7 +102,7 @@ type Link struct {
 // own page, or one of its history pages).
 func (k Link) Slugs() []string {
 	if k.Target != "" {
-		return []string{SlugOf(k.Target)}
+		return []string{k.Slug}
 	}
 	var out []string
 	for p := strings.Trim(k.Path, "/"); p != ""; {
@@ -113,6 +132,10 @@ type Result struct {
 	HTML     string
 	Headings []Heading
 	Links    []Link
+	// Images are the pictures the body shows from the site's own files:
+	// Target is the file ("content/a/image1.png"), Path the URL path it is
+	// published at under the base path ("a/image1.png").
+	Images   []Link
 	Problems []Problem
 	// Doc is the parsed document, for lint rules that read the tree; Source is
 	// the body it points into.
@@ -700,6 +723,10 @@ func (t *transformer) link(n ast.Node) {
 		// Protocol-relative: fine as a link, but say which protocol.
 		return
 	}
+	if im, ok := n.(*ast.Image); ok && scheme(dest) == "" {
+		t.image(im, dest)
+		return
+	}
 	l, ok := n.(*ast.Link)
 	if !ok || scheme(dest) != "" {
 		return
@@ -722,8 +749,9 @@ func (t *transformer) link(n ast.Node) {
 			t.problem(n, "broken-link", diag.Error, "link to %q points outside content/", dest)
 			return
 		}
-		t.res.Links = append(t.res.Links, Link{Target: target, Fragment: frag, Offset: Offset(n, t.src)})
-		href := t.opts.BasePath + SlugOf(target) + "/"
+		slug := t.opts.slugOf(target)
+		t.res.Links = append(t.res.Links, Link{Target: target, Slug: slug, Fragment: frag, Offset: Offset(n, t.src)})
+		href := t.opts.BasePath + slug + "/"
 		if frag != "" {
 			href += "#" + frag
 		}
@@ -762,11 +790,50 @@ func unwrap(n ast.Node, src []byte) {
 	parent.RemoveChild(parent, n)
 }
 
-// SlugOf returns the slug of a policy file: content/a.md and content/a/index.md are both "a".
-func SlugOf(file string) string {
-	s := strings.TrimPrefix(file, "content/")
-	if strings.HasSuffix(s, "/index.md") {
-		return strings.TrimSuffix(s, "/index.md")
+// SlugOf returns the slug a policy file's name gives it (source.SlugOf):
+// content/a.md and content/a/index.md are both "a".
+func SlugOf(file string) string { return source.SlugOf(file) }
+
+// image points a picture from the site's own files (a relative path, or
+// one from the site's root naming content/) at where it is published:
+// the files of a policy's folder go under its slug (source.AssetPath). It
+// is kept in Result.Images for broken-image.
+func (t *transformer) image(n *ast.Image, dest string) {
+	p, _, _ := strings.Cut(dest, "#")
+	p, _, _ = strings.Cut(p, "?")
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u
 	}
-	return strings.TrimSuffix(s, path.Ext(s))
+	base := t.opts.Path
+	if t.opts.LinkBase != "" {
+		base = t.opts.LinkBase
+	}
+	var target string
+	switch {
+	case p == "" || strings.HasPrefix(p, "//"):
+		return
+	case strings.HasPrefix(p, "/"):
+		if !strings.HasPrefix(p, "/"+source.Dir+"/") {
+			return // a file on the site's host, not the site's to check
+		}
+		target = path.Clean(p[1:])
+	default:
+		target = path.Join(path.Dir(base), p)
+	}
+	if !strings.HasPrefix(target, source.Dir+"/") || !strings.Contains(strings.TrimPrefix(target, source.Dir+"/"), "/") {
+		t.res.Images = append(t.res.Images, Link{Target: target, Offset: Offset(n, t.src)})
+		return
+	}
+	folder, _, _ := strings.Cut(strings.TrimPrefix(target, source.Dir+"/"), "/")
+	slug := source.Slug(folder)
+	if folder == source.FolderOf(base) && t.opts.Slug != "" {
+		slug = t.opts.Slug
+	}
+	published := source.AssetPath(slug, target)
+	t.res.Images = append(t.res.Images, Link{Target: target, Path: published, Offset: Offset(n, t.src)})
+	segs := strings.Split(published, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	n.Destination = []byte(t.opts.BasePath + strings.Join(segs, "/"))
 }
