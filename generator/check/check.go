@@ -53,7 +53,7 @@ var Rules = []Rule{
 	{"empty-section", diag.Warning, false, "a heading with no content before the next heading of the same or a higher level"},
 	{"empty-heading", diag.Warning, false, "a heading with no text (only raw HTML or an image): it has no id and no place in the contents"},
 	{"repeated-word", diag.Warning, false, "the same word twice in a row"},
-	{"raw-html", diag.Warning, false, "raw HTML in the markdown, which is not published unless site.yaml sets unsafe_html: true"},
+	{"raw-html", diag.Warning, false, "raw HTML in the markdown from which the sanitiser removed something (scripts, styles, event handlers, unsafe URLs); site.yaml unsafe_html: true publishes it as written"},
 	{"unsafe-link", diag.Warning, false, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
 	{"duplicate-heading", diag.Warning, false, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, false, "a hand-written contents list naming a section that no heading has"},

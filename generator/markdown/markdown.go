@@ -6,7 +6,8 @@
 // with a byte offset into the body.
 //
 // Invariants: heading ids are Unicode-safe and unique within a page; raw HTML
-// is dropped unless Options.UnsafeHTML; link targets other than http, https,
+// goes through a sanitiser (bluemonday's user-content policy) and the
+// page's tags are balanced after it, unless Options.UnsafeHTML; link targets other than http, https,
 // mailto, tel, relative paths and fragments are removed, keeping the text;
 // links to policy files and root-relative links (/requests/) are rewritten
 // to URLs under Options.BasePath.
@@ -159,6 +160,7 @@ func extensions() goldmark.Option {
 		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
 		extension.NewTypographer(),
 		anchors{},
+		sanitised{},
 		tableRegions{},
 	)
 }
@@ -241,6 +243,9 @@ func Render(body []byte, opts Options) *Result {
 		res.Problems = append(res.Problems, Problem{Message: "cannot render: " + err.Error()})
 	}
 	res.HTML = buf.String()
+	if t.balance {
+		res.HTML = balance(res.HTML)
+	}
 	return res
 }
 
@@ -255,6 +260,9 @@ type transformer struct {
 	numbers        [2]int
 	// annex is set from an h2 that is an annex (IsAnnex) to the next h2.
 	annex bool
+	// balance is set when raw HTML was sanitised into the body: its tags
+	// are balanced after rendering.
+	balance bool
 }
 
 func (t *transformer) problem(n ast.Node, rule string, sev diag.Severity, format string, args ...any) {
@@ -308,12 +316,7 @@ func (t *transformer) walk(doc ast.Node) {
 		t.link(n)
 	}
 	if !t.opts.UnsafeHTML {
-		for _, n := range raw {
-			if isComment(n, t.src) {
-				continue
-			}
-			t.problem(n, "raw-html", diag.Warning, "raw HTML is not published (site.yaml unsafe_html: true allows it)")
-		}
+		t.balance = t.sanitise(raw)
 	}
 	for _, c := range cells {
 		switch c.Alignment {
@@ -432,8 +435,8 @@ func (t *transformer) heading(h *ast.Heading) {
 	if txt == "" {
 		t.problem(h, "empty-heading", diag.Warning, "heading has no text: it gets no entry in the contents and no id to link to")
 		if !t.opts.UnsafeHTML && !hasImage(h) {
-			// Its raw HTML is dropped, so it would be an empty <h2>, a
-			// heading a screen reader announces with nothing to say.
+			// Raw HTML alone gives it no text: it would be an <h2> a
+			// screen reader announces with nothing to name it by.
 			h.Parent().RemoveChild(h.Parent(), h)
 		}
 		return
