@@ -262,7 +262,7 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		if set(k) || set(aliasOf(k)) || v == "" {
 			return false
 		}
-		filled = append(filled, fmt.Sprintf("%s: %s, from %s", k, v, from))
+		filled = append(filled, fmt.Sprintf("%s %s from %s", k, v, from))
 		m.Pos[k] = m.Start
 		return true
 	}
@@ -301,8 +301,10 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 	}
 	m.Title = strings.TrimSpace(m.Title)
 	l = tag(l)
-	for _, f := range filled {
-		l = append(l, diag.Diagnostic{Pos: m.Start, Severity: diag.Warning, Message: f + ": write it in the front matter to make it explicit", Rule: "default-field"})
+	if len(filled) > 0 {
+		// One warning a file, naming every field filled: a folder made for
+		// another generator has the same few fields missing in every file.
+		l = append(l, diag.Diagnostic{Pos: m.Start, Severity: diag.Warning, Message: strings.Join(filled, "; ") + ": write them in the front matter to make them explicit", Rule: "default-field"})
 	}
 	return m, body, bodyOff, l
 }

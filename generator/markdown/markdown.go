@@ -739,6 +739,9 @@ func (t *transformer) link(n ast.Node) {
 	case target == "" && frag != "":
 		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: Offset(n, t.src)})
 	case strings.HasSuffix(strings.ToLower(target), ".md"):
+		if u, err := url.PathUnescape(target); err == nil {
+			target = u // Privacy%20Policies/Our%20Statement.md names a file with spaces
+		}
 		if strings.HasPrefix(target, "/") {
 			target = "content" + target
 		} else {
