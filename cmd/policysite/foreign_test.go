@@ -14,22 +14,15 @@ import (
 // returns the repository's folder.
 func gitSite(t *testing.T, src string, when []string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := writeCopy(t, src)
 	var files []string
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(src, p)
+		rel, _ := filepath.Rel(dir, p)
 		files = append(files, rel)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
