@@ -30,7 +30,7 @@ type Options struct {
 	// OwnerFrom where it comes from.
 	Owner, OwnerFrom string
 	// CellBreak joins the paragraphs of a table cell: " " (the default), or
-	// "<br>" for a site that publishes raw HTML.
+	// "<br>", raw HTML the build's sanitiser keeps (import uses it).
 	CellBreak string
 }
 
