@@ -146,3 +146,39 @@ func writeCopy(t *testing.T, src string) string {
 	}
 	return dir
 }
+
+// TestFileBesideAPolicyLinkingOut: a picture beside a policy that is a
+// symbolic link out of the site folder stops the build, naming it; one
+// that links inside is published.
+func TestFileBesideAPolicyLinkingOut(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.png")
+	if err := os.WriteFile(outside, []byte("SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeTree(t, map[string]string{
+		"site.yaml":          "title: Test\n",
+		"content/a/index.md": "---\ntitle: A\nversion: \"1\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: O\n---\n\n![crest](crest.png) ![seal](seal.png)\n",
+		"shared/seal.png":    "PNG",
+	})
+	if err := os.Symlink(outside, filepath.Join(dir, "content", "a", "crest.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "..", "shared", "seal.png"), filepath.Join(dir, "content", "a", "seal.png")); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runBin(t, dir, "build", "--now", "2026-06-01")
+	if code != 1 || !strings.Contains(stderr, "content/a/crest.png: error: links outside the site folder") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {
+		t.Error("a build that stopped wrote public/")
+	}
+	os.Remove(filepath.Join(dir, "content", "a", "crest.png"))
+	os.WriteFile(filepath.Join(dir, "content", "a", "crest.png"), []byte("PNG"), 0o644)
+	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-06-01"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if got := readFile(t, dir, "public/a/seal.png"); got != "PNG" {
+		t.Errorf("seal.png published as %q", got)
+	}
+}

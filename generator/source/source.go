@@ -389,7 +389,7 @@ func Explain(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		if strings.Contains(pe.Err.Error(), "escapes") {
-			return errors.New("links outside the site folder: policies must live inside it")
+			return errors.New("links outside the site folder, which is never read: keep what the site publishes inside it")
 		}
 		return pe.Err
 	}
