@@ -305,10 +305,16 @@ func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
 	if c, ok := fsys.(*Cache); ok {
 		data, _ = c.ReadFile(p) // kept for the Load that follows
 	} else if f, err := fsys.Open(p); err == nil {
-		data, _ = io.ReadAll(io.LimitReader(f, maxFront))
+		// Front matter is a few hundred bytes: read more only when its
+		// closing fence is not in the first 4 KiB.
+		data, _ = io.ReadAll(io.LimitReader(f, 4<<10))
+		if len(data) == 4<<10 && !bytes.Contains(data[3:], []byte("\n---")) {
+			rest, _ := io.ReadAll(io.LimitReader(f, maxFront-int64(len(data))))
+			data = append(data, rest...)
+		}
 		f.Close()
 	}
-	if len(data) > maxFront {
+	if int64(len(data)) > maxFront {
 		data = data[:maxFront]
 	}
 	return FrontSlug(p, data)
@@ -316,7 +322,7 @@ func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
 
 // maxFront is how much of a file frontSlug reads: frontmatter.MaxSize and
 // its fences.
-const maxFront = 64<<10 + 8
+const maxFront int64 = 64<<10 + 8
 
 // FrontSlug returns the value of the slug: line in the front matter that
 // starts data, its position and whether there is one.

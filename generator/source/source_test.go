@@ -46,6 +46,7 @@ func TestList(t *testing.T) {
 		"content/Safety.md":                         {Data: []byte(fm)},
 		"content/★.md":                              {Data: []byte(fm)},
 		"content/bad-slug.md":                       {Data: []byte("---\nslug: Not A Slug\n---\n")},
+		"content/long.md":                           {Data: []byte("---\nsummary: " + strings.Repeat("word ", 2000) + "\nslug: long-front-matter\n---\n")},
 	}
 	files, l := List(fsys)
 	var got []string
@@ -65,6 +66,7 @@ func TestList(t *testing.T) {
 		"content/Política de Cookies.md -> politica-de-cookies",
 		"content/Safety.md -> safety",
 		"content/handbook/index.md -> handbook history content/handbook/history/1.0.md assets content/handbook/forms/leave.pdf",
+		"content/long.md -> long-front-matter",
 		"content/privacy_policy.md -> privacy-notice",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
