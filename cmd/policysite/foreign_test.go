@@ -62,6 +62,8 @@ func TestForeignFolders(t *testing.T) {
 			"public/fernhill-terms-of-service/index.html: href=\"/fernhill-privacy-statement/\"",
 			"public/fernhill-privacy-statement/index.html: Fernhill Privacy Statement",
 			"public/fernhill-acceptable-use/index.html: Legal team",
+			"public/fernhill-acceptable-use/index.html: (the day of the file's last commit)",
+			"public/fernhill-acceptable-use/index.html: (a year after effective)",
 		}, nil},
 		{"basecamp-policies", []string{
 			"public/privacy/index.html: src=\"/privacy/request-flow.png\"",

@@ -59,6 +59,12 @@ type Meta struct {
 	Name       string    `yaml:"name"`
 	Published  *bool     `yaml:"published"`
 
+	// EffectiveFrom and NextReviewFrom say how a date the front matter
+	// does not give was derived, for the page to say so ("12 months
+	// after effective"); empty when the file gives it.
+	EffectiveFrom  string `yaml:"-"`
+	NextReviewFrom string `yaml:"-"`
+
 	// Pos holds the position of each key's value, by key, for later stages'
 	// diagnostics. Start is the position of the opening ---.
 	Pos   map[string]diag.Pos `yaml:"-"`
@@ -276,10 +282,17 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		m.Category = d.Category
 	}
 	if !d.Effective.IsZero() && fill("effective", d.Effective.String(), d.EffectiveFrom) {
-		m.Effective = d.Effective
+		m.Effective, m.EffectiveFrom = d.Effective, d.EffectiveFrom
 	}
 	if d.ReviewMonths > 0 && !m.Effective.IsZero() && fill("next_review", m.Effective.AddMonths(d.ReviewMonths).String(), fmt.Sprintf("effective plus site.yaml's %d months", d.ReviewMonths)) {
 		m.NextReview = m.Effective.AddMonths(d.ReviewMonths)
+		m.NextReviewFrom = fmt.Sprintf("%d months after effective", d.ReviewMonths)
+		if d.ReviewMonths%12 == 0 {
+			m.NextReviewFrom = fmt.Sprintf("%d years after effective", d.ReviewMonths/12)
+			if d.ReviewMonths == 12 {
+				m.NextReviewFrom = "a year after effective"
+			}
+		}
 	}
 	for _, k := range Required {
 		if !set(k) && !set(aliasOf(k)) && m.Pos[k] != m.Start {

@@ -55,7 +55,7 @@ func NewSettings(cfg *config.Site) Settings {
 func (s Settings) For(f source.File) frontmatter.Defaults {
 	d := s.Defaults
 	if s.LastCommit && !f.Committed.IsZero() {
-		d.Effective, d.EffectiveFrom = f.Committed, "the file's last commit"
+		d.Effective, d.EffectiveFrom = f.Committed, "the day of the file's last commit"
 	}
 	return d
 }
