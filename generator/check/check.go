@@ -115,12 +115,12 @@ func Policy(in Input) diag.List {
 	k := &linter{in: in, lines: diag.NewLines(in.Path, in.Data), ran: map[string]bool{}}
 	k.l = append(k.l, in.Parsed...)
 	if in.Meta != nil {
-		k.ran["unknown-field"] = true
+		k.ran["unknown-field"], k.ran["default-field"] = true, true
 	}
 	if in.Result != nil {
 		// markdown.Render's own findings: raw HTML, unsafe links,
 		// headings without text, links out of content/.
-		k.ran["raw-html"], k.ran["unsafe-link"], k.ran["own-contents"] = true, true, true
+		k.ran["raw-html"], k.ran["unsafe-link"], k.ran["own-contents"], k.ran["broken-image"] = true, true, true, true
 		for _, p := range in.Result.Problems {
 			sev := p.Severity
 			if s, ok := SeverityOf(p.Rule); ok {
