@@ -193,13 +193,18 @@ func (ps *Set) Site() []Spec {
 	return specs
 }
 
-// Paths returns the output paths of the pages that are no policy's (the
-// index, 404, the request form, the changes page): what a policy's
-// root-relative link may name besides policies.
+// Paths returns the output path of every page the site has: the index,
+// 404, the request form, the changes page, and each policy's page and
+// history pages (Policy). It is what a root-relative link may name.
 func (ps *Set) Paths() []string {
 	var out []string
 	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
 		out = append(out, sp.Path)
+	}
+	for _, p := range ps.site.Policies {
+		for _, sp := range ps.Policy(p, nil) {
+			out = append(out, sp.Path)
+		}
 	}
 	return out
 }
@@ -230,15 +235,16 @@ type VersionView struct {
 	Feed string
 }
 
-// history returns the history page of p, each earlier version and each
-// comparison; mine are p's changes, newest first.
+// history returns the history page of p (when it has one:
+// site.Policy.HasHistory), each earlier version and each comparison; mine are p's changes, newest first.
 func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 	var specs []Spec
 	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) {
 		specs = append(specs, ps.version(path, layout, canonical, desc, noIndex, v))
 	}
-	dir := p.Slug + "/history/"
-	add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed})
+	if dir := p.Slug + "/history/"; p.HasHistory() {
+		add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed})
+	}
 	if p.Diff != nil && len(p.History) > 0 {
 		dir := p.Slug + "/compare/" + p.Version + "/"
 		add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
