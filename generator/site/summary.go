@@ -1,12 +1,11 @@
 package site
 
 import (
-	"reflect"
+	"crypto/sha256"
 
 	"github.com/policysite/policysite/generator/date"
 	"slices"
 
-	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 )
 
@@ -63,20 +62,20 @@ func (s *Site) Listing() *Listing {
 
 // A Fingerprint is what the files for machines (policies.json,
 // sitemap.xml, feed.xml, reviews.ics) and the site's rules read of one
-// policy: everything but its text; what they make is kept while the
-// fingerprints stay the same.
+// policy: everything but its text, its front matter by its Key; what they
+// make is kept while the fingerprints stay the same.
 type Fingerprint struct {
 	slug, file string
-	meta       *frontmatter.Meta
+	meta       [sha256.Size]byte // frontmatter.Meta.Key
 	status     Status
 	daysLeft   int
 	diff       bool
-	versions   []versionSummary
+	versions   []versionFingerprint
 }
 
-type versionSummary struct {
+type versionFingerprint struct {
 	file, previous string
-	meta           *frontmatter.Meta
+	meta           [sha256.Size]byte
 	diff           bool
 }
 
@@ -84,9 +83,9 @@ type versionSummary struct {
 func (s *Site) Fingerprints() []Fingerprint {
 	sums := make([]Fingerprint, len(s.Policies))
 	for i, p := range s.Policies {
-		sums[i] = Fingerprint{slug: p.Slug, file: p.File, meta: p.Meta, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
+		sums[i] = Fingerprint{slug: p.Slug, file: p.File, meta: p.Meta.Key, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
 		for _, v := range p.History {
-			sums[i].versions = append(sums[i].versions, versionSummary{file: v.File, previous: v.Previous, meta: v.Meta, diff: v.Diff != nil})
+			sums[i].versions = append(sums[i].versions, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil})
 		}
 	}
 	return sums
@@ -94,12 +93,9 @@ func (s *Site) Fingerprints() []Fingerprint {
 
 // SameFingerprints reports whether a and b fingerprint the same policies alike.
 func SameFingerprints(a, b []Fingerprint) bool {
-	sameMeta := func(x, y *frontmatter.Meta) bool { return x == y || reflect.DeepEqual(x, y) }
 	return slices.EqualFunc(a, b, func(x, y Fingerprint) bool {
-		return x.slug == y.slug && x.file == y.file && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
-			sameMeta(x.meta, y.meta) && slices.EqualFunc(x.versions, y.versions, func(v, w versionSummary) bool {
-			return v.file == w.file && v.previous == w.previous && v.diff == w.diff && sameMeta(v.meta, w.meta)
-		})
+		return x.slug == y.slug && x.file == y.file && x.meta == y.meta && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
+			slices.Equal(x.versions, y.versions)
 	})
 }
 
