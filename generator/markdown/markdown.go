@@ -8,8 +8,8 @@
 // Invariants: heading ids are Unicode-safe and unique within a page; raw HTML
 // is dropped unless Options.UnsafeHTML; link targets other than http, https,
 // mailto, tel, relative paths and fragments are removed, keeping the text;
-// links to policy files and root-relative links (/requests/) are rewritten
-// to URLs under Options.BasePath.
+// links to policy files and root-relative links and images (/requests/,
+// /crest.png) are rewritten to URLs under Options.BasePath.
 package markdown
 
 import (
@@ -76,6 +76,9 @@ type Link struct {
 	Path     string
 	Fragment string
 	Offset   int
+	// Image is set for an image's source (![crest](/crest.png)): it names
+	// a file the page shows, not a page to go to.
+	Image bool
 }
 
 // Slugs returns the slugs of the policies whose existence decides
@@ -700,12 +703,24 @@ func (t *transformer) link(n ast.Node) {
 		// Protocol-relative: fine as a link, but say which protocol.
 		return
 	}
-	l, ok := n.(*ast.Link)
-	if !ok || scheme(dest) != "" {
+	if scheme(dest) != "" {
 		return
 	}
+	// The destination rewritten: a link's, or an image's source.
+	var rewrite *[]byte
+	switch n := n.(type) {
+	case *ast.Link:
+		rewrite = &n.Destination
+	case *ast.Image:
+		rewrite = &n.Destination
+	default:
+		return
+	}
+	_, image := n.(*ast.Image)
 	target, frag, _ := strings.Cut(dest, "#")
 	switch {
+	case image && !strings.HasPrefix(target, "/"):
+		// A relative image is a file beside the policy, left as written.
 	case target == "" && frag != "":
 		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: Offset(n, t.src)})
 	case strings.HasSuffix(strings.ToLower(target), ".md"):
@@ -727,13 +742,13 @@ func (t *transformer) link(n ast.Node) {
 		if frag != "" {
 			href += "#" + frag
 		}
-		l.Destination = []byte(href)
+		*rewrite = []byte(href)
 	case strings.HasPrefix(target, "/"):
-		// A page of the site by its URL: under the base path, as the
-		// theme's own links are.
+		// A page or file of the site by its URL: under the base path, as
+		// the theme's own links are.
 		p, _, _ := strings.Cut(target, "?")
-		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: Offset(n, t.src)})
-		l.Destination = []byte(t.opts.BasePath + strings.TrimPrefix(dest, "/"))
+		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: Offset(n, t.src), Image: image})
+		*rewrite = []byte(t.opts.BasePath + strings.TrimPrefix(dest, "/"))
 	}
 }
 
