@@ -434,6 +434,7 @@ func (t *transformer) heading(h *ast.Heading) {
 			hd.Number = fmt.Sprintf("%d.%d", t.numbers[0], t.numbers[1])
 		}
 		num := ast.NewString([]byte(hd.Number + " "))
+		num.SetAttribute(numberAttr, true)
 		h.InsertBefore(h, h.FirstChild(), num)
 	}
 	if legacy != id {
@@ -441,6 +442,18 @@ func (t *transformer) heading(h *ast.Heading) {
 	}
 	t.res.Headings = append(t.res.Headings, hd)
 	t.nodes = append(t.nodes, h)
+}
+
+// numberAttr marks the node that is a heading's section number (with
+// Options.Numbered). The renderer writes no attributes of a String.
+var numberAttr = []byte("policysite-section-number")
+
+// IsSectionNumber reports whether n is the section number Render put at
+// the start of a heading: the page's, not the author's text, which rules
+// that read a heading as written skip.
+func IsSectionNumber(n ast.Node) bool {
+	_, ok := n.Attribute(numberAttr)
+	return ok
 }
 
 // ownContents leaves out of the page a contents list its author wrote, as
