@@ -212,7 +212,10 @@ func Render(body []byte, opts Options) *Result {
 	}
 	doc := g.Parser().Parse(text.NewReader(body))
 	res.Doc = doc
-	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}, legacyIDs: map[string]int{}}
+	t := &transformer{opts: opts, res: res, src: body, ids: make(map[string]int, len(ThemeIDs)), legacyIDs: map[string]int{}}
+	for _, id := range ThemeIDs {
+		t.ids[id] = 1 // taken: a heading "Main" is main-1
+	}
 	t.walk(doc)
 	var buf strings.Builder
 	buf.Grow(len(body) + len(body)/4)
@@ -621,14 +624,25 @@ func (anchors) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	})
 }
 
+// ThemeIDs are the ids the theme gives its own elements on the pages
+// that show a policy's text (base.html, policy.html and version.html in
+// themes/default/layouts): a heading never takes one, nor an id starting
+// with ThemeIDPrefix, which the theme makes from site.yaml (cc-analytics,
+// a cookie switch). A heading "Main" is main-1, "CC analytics"
+// s-cc-analytics, as footnotes' fn:N keep "Fn 1" at s-fn-1.
+var ThemeIDs = []string{"main", "toc", "consent", "consent-h", "consent-choose", "consent-said"}
+
+// ThemeIDPrefix starts the ids the theme makes from site.yaml on every page.
+const ThemeIDPrefix = "cc-"
+
 // uniqueID returns id, or id-1, id-2... when it is taken in ids, and
 // takes it. An empty id is "section".
 func uniqueID(ids map[string]int, id string) string {
 	if id == "" {
 		id = "section"
 	}
-	if strings.HasPrefix(id, "fn") {
-		// Footnotes own fn:N and fnref:N; keep clear of them.
+	if strings.HasPrefix(id, "fn") || strings.HasPrefix(id, ThemeIDPrefix) {
+		// Footnotes own fn:N and fnref:N, the theme cc-*; keep clear of them.
 		id = "s-" + id
 	}
 	base := id

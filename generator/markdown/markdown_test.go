@@ -151,6 +151,11 @@ func TestHeadings(t *testing.T) {
 		{"raw HTML only", "## <img src=crest.png>", "", "", ""},
 		{"image only", "## ![Hollin Vale crest](crest.png)", "", "", ""},
 		{"empty", "##", "", "", ""},
+		{"the theme's main", "## Main", "Main", "main-1", ""},
+		{"the theme's consent", "## Consent", "Consent", "consent-1", ""},
+		{"the theme's contents", "## TOC", "TOC", "toc-1", ""},
+		{"a cookie switch's", "## CC analytics", "CC analytics", "s-cc-analytics", ""},
+		{"a footnote's", "## Fn 1", "Fn 1", "s-fn-1", ""},
 	}
 	for _, tt := range tests {
 		for _, unsafe := range []bool{false, true} {
