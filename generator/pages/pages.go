@@ -274,7 +274,8 @@ type VersionView struct {
 }
 
 // history returns the history page of p (when it has one:
-// site.Policy.HasHistory), each earlier version and each comparison; mine are p's changes, newest first.
+// site.Policy.HasHistory), each earlier version and each comparison;
+// mine are p's changes, newest first.
 func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 	var specs []Spec
 	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) {

@@ -243,8 +243,8 @@ func (p *Policy) Prepare(now date.Date, warnDays int) {
 // HasHistory reports whether p has a history page: when it has an
 // earlier version or a review to list. A policy of one version and no
 // reviews has nothing there its own page does not show, so it gets no
-// history page and nothing links to one. Pages, the theme, the sitemap
-// and the link check all ask here.
+// history page and nothing links to one. pages (and so the link check,
+// through pages.Set.Paths), the theme and the sitemap all ask here.
 func (p *Policy) HasHistory() bool { return len(p.History) > 0 || len(p.Reviews) > 0 }
 
 // Less orders policies by weight, then title, then slug: the index order.
