@@ -240,9 +240,8 @@ func (ps *Set) Paths() []string {
 		out = append(out, sp.Path)
 	}
 	for _, p := range ps.site.Policies {
-		for _, sp := range ps.Policy(p, nil) {
-			out = append(out, sp.Path)
-		}
+		out = append(out, policyPath(p))
+		ps.history(p, nil, &out)
 	}
 	return out
 }
@@ -250,10 +249,13 @@ func (ps *Set) Paths() []string {
 // Policy returns p's page, then its history pages, in path order; mine
 // are p's changes, newest first.
 func (ps *Set) Policy(p *site.Policy, mine []site.Change) []Spec {
-	specs := append([]Spec{{p.Slug + "/index.html", "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine)...)
+	specs := append([]Spec{{policyPath(p), "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine, nil)...)
 	slices.SortFunc(specs, func(a, b Spec) int { return strings.Compare(a.Path, b.Path) })
 	return specs
 }
+
+// policyPath is the output path of p's page.
+func policyPath(p *site.Policy) string { return p.Slug + "/index.html" }
 
 // A VersionView is what the history, version and compare layouts show.
 type VersionView struct {
@@ -275,28 +277,38 @@ type VersionView struct {
 
 // history returns the history page of p (when it has one:
 // site.Policy.HasHistory), each earlier version and each comparison;
-// mine are p's changes, newest first.
-func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
+// mine are p's changes, newest first. With paths, it appends the pages'
+// output paths there instead, making no page.
+func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Spec {
 	var specs []Spec
-	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) {
-		specs = append(specs, ps.version(path, layout, canonical, desc, noIndex, v))
+	add := func(dir, layout string, noIndex bool, data func() (string, *VersionView)) {
+		if paths != nil {
+			*paths = append(*paths, dir+"index.html")
+			return
+		}
+		desc, v := data()
+		specs = append(specs, ps.version(dir+"index.html", layout, dir, desc, noIndex, v))
 	}
-	if dir := p.Slug + "/history/"; p.HasHistory() {
-		add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed})
+	if p.HasHistory() {
+		add(p.Slug+"/history/", "history.html", false, func() (string, *VersionView) {
+			return "Every version of " + p.Title + " and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed}
+		})
 	}
 	if p.Diff != nil && len(p.History) > 0 {
-		dir := p.Slug + "/compare/" + p.Version + "/"
-		add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
-			&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff})
+		add(p.Slug+"/compare/"+p.Version+"/", "compare.html", false, func() (string, *VersionView) {
+			return "What changed in version " + p.Version + " of " + p.Title + ".",
+				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
+		})
 	}
 	for _, v := range p.History {
-		dir := p.Slug + "/v/" + v.Version + "/"
-		add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", superseded.", true,
-			&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes})
+		add(p.Slug+"/v/"+v.Version+"/", "version.html", true, func() (string, *VersionView) {
+			return "Version " + v.Version + " of " + p.Title + ", superseded.", &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
+		})
 		if v.Diff != nil {
-			dir := p.Slug + "/compare/" + v.Version + "/"
-			add(dir+"index.html", "compare.html", dir, "What changed in version "+v.Version+" of "+p.Title+".", false,
-				&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff})
+			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
+				return "What changed in version " + v.Version + " of " + p.Title + ".",
+					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}
+			})
 		}
 	}
 	return specs
