@@ -42,7 +42,7 @@ type Rule struct {
 var Rules = []Rule{
 	{"front-matter", diag.Error, true, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
 	{"unknown-field", diag.Warning, false, "a front matter field policysite does not know (a misspelt key), which is ignored"},
-	{"broken-link", diag.Error, true, "a link to a missing policy or a missing heading"},
+	{"broken-link", diag.Error, true, "a link to a missing policy, page or heading, or an image from the site's root (/crest.png), which the site does not publish"},
 	{"broken-image", diag.Error, false, "a picture whose file does not exist, or is not in the policy's folder (content/<slug>/), where the files published beside it are"},
 	{"default-field", diag.Warning, false, "a front matter field filled from site.yaml's defaults: or the file's last commit: write it in the policy to make it explicit"},
 	{"nested-file", diag.Warning, false, "a file in content/ that is not published: markdown deeper than content/<folder>/<name>.md or beside an index.md, or a kind of file never published beside a policy"},

@@ -12,6 +12,7 @@ package frontmatter
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,7 +35,7 @@ type Meta struct {
 	Owner      string    `yaml:"owner"`
 	Summary    string    `yaml:"summary"`
 	// Category groups the index (site.yaml categories: orders the groups);
-	// policies without one go last, under "Other policies".
+	// policies without one go last, under "Other policies" (site.DefaultCategory).
 	Category string `yaml:"category"`
 	// Weight orders policies within a category, lightest first, then by title.
 	Weight int `yaml:"weight"`
@@ -69,6 +70,11 @@ type Meta struct {
 	// diagnostics. Start is the position of the opening ---.
 	Pos   map[string]diag.Pos `yaml:"-"`
 	Start diag.Pos            `yaml:"-"`
+	// Key identifies the front matter as Parse read it: a hash of the
+	// file's path and the block with its fences, all the Meta is made
+	// from. Two Metas with one Key are alike, so a later stage keeps
+	// what it made of one while the Key stays the same.
+	Key [sha256.Size]byte `yaml:"-"`
 }
 
 // A ReviewEntry records one review of a policy.
@@ -313,6 +319,14 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		}
 	}
 	m.Title = strings.TrimSpace(m.Title)
+	// The Meta depends on the defaults it was given as much as on the
+	// front matter's bytes.
+	h := sha256.New()
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(data[:bodyOff])
+	fmt.Fprintf(h, "\x00%q\x00%q\x00%q\x00%d\x00%s\x00%q", d.Owner, d.Version, d.Category, d.ReviewMonths, d.Effective, d.EffectiveFrom)
+	h.Sum(m.Key[:0])
 	l = tag(l)
 	if len(filled) > 0 {
 		// One warning a file, naming every field filled: a folder made for
