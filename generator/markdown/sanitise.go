@@ -32,11 +32,13 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 
 // sanitise replaces each raw HTML node but comments with what the
 // sanitiser keeps of it, and reports what it removed as raw-html.
-// It returns whether any node was replaced, so that Render balances the
+// It returns whether any node kept a tag that could leave the page
+// unbalanced (any but a void element's), so that Render balances the
 // page's tags afterwards (a stray </div> of one fragment must not close
 // the theme's).
 func (t *transformer) sanitise(raw []ast.Node) bool {
 	changed := false
+	var seen map[string]sanitisedFragment
 	for _, n := range raw {
 		if isComment(n, t.src) {
 			continue
@@ -58,8 +60,19 @@ func (t *transformer) sanitise(raw []ast.Node) bool {
 			}
 		}
 		in := b.String()
-		out := policy().Sanitize(in)
-		if gone := removed(in, out); len(gone) > 0 {
+		// A page repeats its fragments (<br>, </b>): each is sanitised once.
+		c, ok := seen[in]
+		if !ok {
+			c.out = policy().Sanitize(in)
+			c.gone = removed(in, c.out)
+			c.open = opens(c.out)
+			if seen == nil {
+				seen = map[string]sanitisedFragment{}
+			}
+			seen[in] = c
+		}
+		out := c.out
+		if gone := c.gone; len(gone) > 0 {
 			t.problem(n, "raw-html", diag.Warning, "raw HTML: removed %s (site.yaml unsafe_html: true publishes it as written)", strings.Join(gone, ", "))
 		}
 		parent := n.Parent()
@@ -73,10 +86,41 @@ func (t *transformer) sanitise(raw []ast.Node) bool {
 			repl = &safeInline{html: out}
 		}
 		parent.ReplaceChild(parent, n, repl)
-		changed = true
+		changed = changed || c.open
 	}
 	return changed
 }
+
+// A sanitisedFragment is what the sanitiser kept of a fragment and what
+// it removed.
+type sanitisedFragment struct {
+	out  string
+	gone []string
+	open bool // it has an element that could be left open or closed twice
+}
+
+// opens reports whether a fragment holds a tag other than a void
+// element's (<br>, <img>): only those can leave the page unbalanced.
+func opens(s string) bool {
+	if !strings.Contains(s, "<") {
+		return false
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken, html.EndTagToken:
+			name, _ := z.TagName()
+			if !voids[string(name)] {
+				return true
+			}
+		}
+	}
+}
+
+// voids are the void elements the sanitiser may keep.
+var voids = map[string]bool{"br": true, "hr": true, "img": true, "wbr": true, "col": true, "area": true}
 
 // removed names what the sanitiser took out of in to give out: elements
 // ("<script>") and attributes ("onclick on <a>"), each once, in the order
