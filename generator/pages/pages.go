@@ -81,7 +81,7 @@ func Sample(layout string) *Page {
 	cfg, _ := config.Parse([]byte("title: Sample\n"))
 	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
 	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
-	p.History = []*site.Version{v}
+	p.History, p.Upcoming = []*site.Version{v}, []*site.Version{v}
 	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, CookieTable: &CookieTable{Categories: []CookieCategory{{Cookies: []config.Cookie{{}}}}}}
 	if layout != "policy.html" {
 		pg.CookieTable = nil
@@ -228,6 +228,9 @@ type VersionView struct {
 	Changes []site.Change
 	// Feed is the URL of the Atom feed, if the site has one.
 	Feed string
+	// Upcoming is set when Version comes into force later than the
+	// build's day.
+	Upcoming bool
 }
 
 // history returns the history page of p, each earlier version and each
@@ -243,6 +246,16 @@ func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 		dir := p.Slug + "/compare/" + p.Version + "/"
 		add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
 			&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff})
+	}
+	for _, v := range p.Upcoming {
+		dir := p.Slug + "/v/" + v.Version + "/"
+		add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", in force from "+v.Effective.Format(ps.site.Config.Language)+".", false,
+			&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true})
+		if v.Diff != nil {
+			dir := p.Slug + "/compare/" + v.Version + "/"
+			add(dir+"index.html", "compare.html", dir, "What changes in version "+v.Version+" of "+p.Title+".", false,
+				&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff, Upcoming: true})
+		}
 	}
 	for _, v := range p.History {
 		dir := p.Slug + "/v/" + v.Version + "/"

@@ -10,6 +10,8 @@
 package parse
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"html/template"
 	"strings"
 	"unicode/utf8"
@@ -68,7 +70,8 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
-	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
+	sum := sha256.Sum256(f.Data)
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), SHA256: hex.EncodeToString(sum[:])}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
 		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}

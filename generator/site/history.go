@@ -54,7 +54,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 			l.Errorf(at, "version %q disagrees with the file name %s.md: rename the file or fix the version", hp.Version, h.Version)
 			continue
 		}
-		vs = append(vs, parsed{&Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: hp.Contents}, i})
+		vs = append(vs, parsed{&Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Headings: hp.Headings, Contents: hp.Contents, Links: hp.Links, SHA256: hp.SHA256}, i})
 	}
 	sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
 	// The current version comes last; check the whole chain in order.
@@ -96,6 +96,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 	for i := 1; i < len(chain); i++ {
 		chain[i].v.Diff = compare(chain[i-1].file, chain[i].file)
 		chain[i].v.Previous = chain[i-1].v.Version
+		chain[i-1].v.Until = chain[i].v.Effective.AddDays(-1)
 	}
 	p.Diff = last.v.Diff
 	for i := len(vs) - 1; i >= 0; i-- {
