@@ -79,17 +79,6 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	return p, l
 }
 
-// Body returns the markdown body of a policy file, as File reads it, for
-// comparisons (history.Compare).
-func Body(data []byte) string {
-	_, _, body, off, err := frontmatter.Split(data)
-	if err != nil {
-		return ""
-	}
-	_, body, _ = dropControls("", data, off)
-	return string(body)
-}
-
 // maxControlWarnings is how many control characters of one policy's text
 // are reported one by one; one more warning counts the rest.
 const maxControlWarnings = 20
