@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzLimits -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/check -run '^$$' -fuzz FuzzPolicy -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/history -run '^$$' -fuzz FuzzCompare -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/docx -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 	$(GO) test ./generator/form -run '^$$' -fuzz FuzzValidate -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/formrelay/internal/relay -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)

@@ -5,8 +5,8 @@ package site
 
 import (
 	"cmp"
-	"maps"
 	"html/template"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
