@@ -41,19 +41,7 @@ func dumpDOM(t *testing.T, url string) string {
 // test's browser), and the index must count as a build on that day counts.
 // Without JavaScript the page is the built HTML, checked first.
 func TestReviewStatusReevaluatedInBrowser(t *testing.T) {
-	res, err := Render(Options{Source: os.DirFS(testtools.Root()), Now: date.Date{Year: 2024, Month: 9, Day: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := output.MinifyAll(res.Outputs); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := publish.Write(dir+"/site", res.Outputs); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir + "/site")))
-	defer srv.Close()
+	res, srv := serveExample(t, date.Date{Year: 2024, Month: 9, Day: 1})
 
 	notice := regexp.MustCompile(`<p class="notice[^"]*"[^>]*>[^<]*</p>`)
 	built := notice.FindString(string(outputOf(t, res, "data-protection/index.html")))
@@ -77,6 +65,26 @@ func TestReviewStatusReevaluatedInBrowser(t *testing.T) {
 	}
 }
 
+// serveExample builds the example site for day now, minified as a build
+// writes it, and serves it until the test ends.
+func serveExample(t *testing.T, now date.Date) (*Result, *httptest.Server) {
+	t.Helper()
+	res, err := Render(Options{Source: os.DirFS(testtools.Root()), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := output.MinifyAll(res.Outputs); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := publish.Write(dir+"/site", res.Outputs); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir + "/site")))
+	t.Cleanup(srv.Close)
+	return res, srv
+}
+
 func outputOf(t *testing.T, res *Result, path string) []byte {
 	t.Helper()
 	for _, o := range res.Outputs {
@@ -95,19 +103,7 @@ func outputOf(t *testing.T, res *Result, path string) []byte {
 // says 2.0 is in force. Without JavaScript the built HTML says what was
 // true when it was built, checked first.
 func TestUpcomingNoticeSwitchesInBrowser(t *testing.T) {
-	res, err := Render(Options{Source: os.DirFS(testtools.Root()), Now: date.Date{Year: 2026, Month: 11, Day: 23}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := output.MinifyAll(res.Outputs); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := publish.Write(dir+"/site", res.Outputs); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir + "/site")))
-	defer srv.Close()
+	res, srv := serveExample(t, date.Date{Year: 2026, Month: 11, Day: 23})
 
 	built := string(outputOf(t, res, "security-statement/index.html"))
 	if !strings.Contains(built, `<span data-before>A new version (2.0) comes into force on <time datetime="2027-01-05">5 January 2027</time>`) ||
