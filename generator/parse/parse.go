@@ -70,7 +70,9 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
-	sum := sha256.Sum256(f.Data)
+	// The text alone: recording a review or an approval changes the
+	// front matter, not what a printed copy shows.
+	sum := sha256.Sum256(f.Data[bodyOff:])
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), SHA256: hex.EncodeToString(sum[:])}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {

@@ -77,7 +77,8 @@ type Policy struct {
 	Diff *history.Comparison
 	// LastReview is the latest entry of the version's reviews log, if any.
 	LastReview *frontmatter.ReviewEntry
-	// SHA256 is the hex SHA-256 of the version's file, as published.
+	// SHA256 is the hex SHA-256 of the version's text: its file after the
+	// front matter, which reviews and approvals leave alone.
 	SHA256 string
 	// Upcoming are the versions published ahead of coming into force,
 	// oldest first (Prepare). The policy itself is then the version in
@@ -100,7 +101,7 @@ type Version struct {
 	Diff *history.Comparison
 	// Previous is the version before, "" for the first.
 	Previous string
-	// SHA256 is the hex SHA-256 of the version's file.
+	// SHA256 is the hex SHA-256 of the version's text (Policy.SHA256).
 	SHA256 string
 	// Until is the last day an earlier version was in force: the day
 	// before the next took effect. Zero for the newest.
