@@ -95,7 +95,9 @@ func Files(s *site.Site) ([]output.File, error) {
 		writeURL(cfg.BaseURL+"changes/", latest)
 		for _, p := range s.Policies {
 			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
-			writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
+			if p.HasHistory() {
+				writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
+			}
 			if p.Diff != nil {
 				writeURL(cfg.BaseURL+p.Slug+"/compare/"+p.Version+"/", p.Effective)
 			}
@@ -155,18 +157,18 @@ func versions(base string, p *site.Policy) []version {
 }
 
 // A Memo keeps the files Files made while the settings, the day and every
-// policy's summary and hashes stay the same: they read no more. A nil
+// policy's fingerprint and hashes stay the same: they read no more. A nil
 // *Memo keeps nothing.
 type Memo struct {
 	cfg  *config.Site
 	now  date.Date
-	sums []site.Summary
+	sums []site.Fingerprint
 	outs []output.File
 }
 
 // Files returns Files(s) through m; sums are s's Summaries.
-func (m *Memo) Files(s *site.Site, sums []site.Summary) ([]output.File, error) {
-	if m != nil && m.cfg == s.Config && m.now == s.Now && site.SameSummaries(m.sums, sums) && site.SameHashes(m.sums, sums) {
+func (m *Memo) Files(s *site.Site, sums []site.Fingerprint) ([]output.File, error) {
+	if m != nil && m.cfg == s.Config && m.now == s.Now && site.SameFingerprints(m.sums, sums) && site.SameHashes(m.sums, sums) {
 		return m.outs, nil
 	}
 	outs, err := Files(s)

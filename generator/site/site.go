@@ -110,7 +110,8 @@ type Version struct {
 
 // A Change is one version of one policy in the site's list of changes.
 type Change struct {
-	Policy    *Policy
+	// Policy is the summary of the policy's current version.
+	Policy    Summary
 	Version   string
 	Effective date.Date
 	Note      string
@@ -133,13 +134,14 @@ type Change struct {
 func (s *Site) Changes() []Change {
 	var out []Change
 	for _, p := range s.Policies {
-		out = append(out, Change{Policy: p, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
+		sum := p.Summarize()
+		out = append(out, Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
 			Until: p.Until, Approval: p.Approval, Reviews: p.Reviews, SHA256: p.SHA256})
 		for _, v := range p.Upcoming {
-			out = append(out, v.change(p, true))
+			out = append(out, v.change(sum, true))
 		}
 		for _, v := range p.History {
-			out = append(out, v.change(p, false))
+			out = append(out, v.change(sum, false))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -150,7 +152,7 @@ func (s *Site) Changes() []Change {
 		if a.Policy.Title != b.Policy.Title {
 			return a.Policy.Title < b.Policy.Title
 		}
-		if a.Policy != b.Policy {
+		if a.Policy.Slug != b.Policy.Slug {
 			return a.Policy.Slug < b.Policy.Slug
 		}
 		return history.CompareVersions(a.Version, b.Version) > 0
@@ -158,7 +160,7 @@ func (s *Site) Changes() []Change {
 	return out
 }
 
-func (v *Version) change(p *Policy, upcoming bool) Change {
+func (v *Version) change(p Summary, upcoming bool) Change {
 	return Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Upcoming: upcoming, Compare: v.Diff != nil,
 		Until: v.Until, Approval: v.Approval, Reviews: v.Reviews, SHA256: v.SHA256}
 }
@@ -308,6 +310,15 @@ func (p *Policy) InForce(now date.Date) {
 	for i := k - 1; i >= 0; i-- {
 		p.History = append(p.History, chain[i])
 	}
+}
+
+// HasHistory reports whether p has a history page: when it has an
+// earlier or upcoming version or a review to list. A policy of one version and no
+// reviews has nothing there its own page does not show, so it gets no
+// history page and nothing links to one. pages (and so the link check,
+// through pages.Set.Paths), the theme and the sitemap all ask here.
+func (p *Policy) HasHistory() bool {
+	return len(p.History) > 0 || len(p.Upcoming) > 0 || len(p.Reviews) > 0
 }
 
 // Less orders policies by weight, then title, then slug: the index order.
