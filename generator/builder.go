@@ -22,9 +22,8 @@ import (
 )
 
 // A Builder renders one site again and again, redoing only the work whose
-// inputs changed since its last render: each stage keeps what it made
-// (config.Cache, parse.Memo, check.LinkMemo and SiteMemo, machine.Memo,
-// theme.Cache),
+// inputs changed since its last render: each stage keeps what it made (config.Cache,
+// parse.Memo, check.LinkMemo and SiteMemo, machine.Memo, theme.Cache),
 // and the Builder keeps each policy's pages while the policy's files,
 // site.yaml, the theme, the day and the cookie policy stay the same, and
 // the pages listing every policy while every policy's fingerprint
@@ -303,11 +302,9 @@ func (r *running) write(i int) {
 	}
 }
 
-// lists renders the outputs that list every policy, or hands on those of
-// the last render when no policy's summary changed: the index, 404, the
-// request form, the changes page, the theme's assets; and the files for
-// machines (feed, policies.json, ...), kept by machine.Memo, which also
-// reads the versions' hashes.
+// lists renders the index, 404, the request form, the changes page and the theme's assets,
+// or hands on the last render's while no fingerprint changed; and the files
+// for machines, kept by machine.Memo, which also reads the versions' hashes.
 func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out sink) error {
 	files, err := b.machine.Files(s, sums)
 	if err != nil {
