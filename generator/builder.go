@@ -22,12 +22,13 @@ import (
 )
 
 // A Builder renders one site again and again, redoing only the work whose
-// inputs changed since its last render: each stage keeps what it made
-// (config.Cache, parse.Memo, check.LinkMemo and SiteMemo, theme.Cache),
+// inputs changed since its last render: each stage keeps what it made (config.Cache,
+// parse.Memo, check.LinkMemo and SiteMemo, machine.Memo, theme.Cache),
 // and the Builder keeps each policy's pages while the policy's files,
 // site.yaml, the theme, the day and the cookie policy stay the same, and
-// the pages listing every policy and the files for machines while every
-// policy's fingerprint (site.Fingerprint: all but its text) does. The
+// the pages listing every policy while every policy's fingerprint
+// (site.Fingerprint: all but its text) does, and the files for machines
+// while the fingerprints and the versions' hashes do. The
 // listing pages are given summaries (site.Listing), never a policy's
 // text, so no theme can make them depend on it. So a save that changes a
 // policy's text renders that policy's pages alone; one that changes its
@@ -47,6 +48,7 @@ type Builder struct {
 	parsed  *parse.Memo // nil unless keep, as are links and checked
 	links   *check.LinkMemo
 	checked *check.SiteMemo
+	machine *machine.Memo
 	theme   theme.Cache
 	bundles map[string]*bundle
 	listed  *listEntry
@@ -56,7 +58,7 @@ type Builder struct {
 
 // NewBuilder returns a Builder of the site opts describe.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, last: output.Last{}}
+	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, machine: &machine.Memo{}, last: output.Last{}}
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -345,30 +347,27 @@ func (r *running) assets(i int) error {
 	return nil
 }
 
-// lists renders the outputs that list every policy, or hands on those of
-// the last render when no policy's summary changed: the index, 404, the
-// request form, the changes page and feed, the theme's assets and the
-// files for machines.
+// lists renders the index, 404, the request form, the changes page and the theme's assets,
+// or hands on the last render's while no fingerprint changed; and the files
+// for machines, kept by machine.Memo, which also reads the versions' hashes.
 func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out sink) error {
+	files, err := b.machine.Files(s, sums)
+	if err != nil {
+		return err
+	}
 	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
 	if e := b.listed; b.keep && e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
-		return out.Emit(e.outs...)
+		return out.Emit(append(files, e.outs...)...)
 	}
-	specs := append(set.Site(), set.Changes(s.Changes()))
-	outs, err := te.Theme.RenderAll(specs)
+	outs, err := te.Theme.RenderAll(append(set.Site(), set.Changes(s.Changes())))
 	if err != nil {
 		return err
 	}
 	outs = append(outs, te.Theme.Assets()...)
-	files, err := machine.Files(s)
-	if err != nil {
-		return err
-	}
-	outs = append(outs, files...)
 	if b.keep {
 		b.listed = &listEntry{key: key, sums: sums, outs: outs}
 	}
-	return out.Emit(outs...)
+	return out.Emit(append(files, outs...)...)
 }
 
 // loadTheme loads the site's theme, or returns the one loaded last time

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -28,6 +29,7 @@ func newRevise() *cobra.Command {
 	var (
 		sf                       siteFlags
 		version, effective, note string
+		af                       approvalFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "revise <slug>",
@@ -35,11 +37,15 @@ func newRevise() *cobra.Command {
 		Long: `Revise copies content/<slug>/index.md, unchanged, to
 content/<slug>/history/<version>.md, then sets the current file's version (the
 next minor version by default: 1.08 -> 1.09, 2 -> 3), its effective date (today
-by default), its next review (one review period later) and its change note.
+by default; a later day announces the version before it comes into force), its
+next review (one review period later), its change note and its approval. The
+new version starts with no reviews: the archived file keeps its own.
 A flat content/<slug>.md is first moved to content/<slug>/index.md.
+Every check runs before the first file is touched: a refusal changes nothing.
 Edit the text afterwards; the front matter keeps its comments and layout.`,
-		Example: `  policysite revise data-protection --note "Retention periods updated for the new schedule"`,
-		Args:    slugArg("revise"),
+		Example: `  policysite revise data-protection --note "Retention periods updated for the new schedule"
+  policysite revise data-protection --effective 2027-01-05 --approved-by "the Board" --approved-on 2026-12-01 --minute "FGB 2026/14"`,
+		Args: slugArg("revise"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			now, err := sf.today()
 			if err != nil {
@@ -51,50 +57,21 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 					return usageError{fmt.Errorf("--effective: %v", err)}
 				}
 			}
+			approval, err := af.fields()
+			if err != nil {
+				return err
+			}
 			cfg, err := siteConfig(cmd.ErrOrStderr(), sf.source)
 			if err != nil {
 				return err
 			}
-			slug := args[0]
-			out := cmd.OutOrStdout()
-			rel, err := folderForm(sf.source, slug, out)
+			rv, err := planRevision(cmd, cfg, sf.source, args[0], version, eff)
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(sf.source, rel)
-			data, meta, fm, err := readPolicy(cmd, cfg, sf.source, rel)
-			if err != nil {
-				return err
-			}
-			// The archived copy says what defaults: or the last commit
-			// filled, which would not hold for it once archived.
-			if arch, err := parseFrontText(data); err == nil {
-				for _, k := range frontmatter.Required {
-					if meta.Pos[k] == meta.Start {
-						arch.set(k, defaultedValue(meta, k))
-					}
-				}
-				data = arch.bytes()
-			}
-			if version == "" {
-				if version, err = history.NextVersion(meta.Version); err != nil {
-					return fmt.Errorf("%s: %v; give the new one with --version", pos(meta, "version"), err)
-				}
-			} else if err := history.CheckVersion(version); err != nil {
-				return usageError{fmt.Errorf("--version: %v", err)}
-			}
-			if c, ok := history.Comparable(version, meta.Version); ok && c <= 0 || version == meta.Version {
-				return usageError{fmt.Errorf("--version %s is not after the current version %s", version, meta.Version)}
-			}
-			if !eff.After(meta.Effective) {
-				return usageError{fmt.Errorf("effective date %s is not after the current version's, %s: give a later one with --effective", eff, meta.Effective)}
-			}
-			if strings.ContainsAny(meta.Version, `/\`) {
-				return fmt.Errorf("%s: version %q cannot name a file", pos(meta, "version"), meta.Version)
-			}
-			archive := filepath.Join(filepath.Dir(rel), "history", meta.Version+".md")
 			next := eff.AddMonths(reviewMonths(cfg))
-			fm.set("version", yamlScalar(version))
+			fm := rv.fm
+			fm.set("version", yamlScalar(rv.version))
 			fm.set("effective", eff.String())
 			fm.set("next_review", next.String())
 			if note != "" {
@@ -102,26 +79,169 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 			} else {
 				fm.remove("changes") // the old note describes the old version
 			}
-			if err := os.MkdirAll(filepath.Join(sf.source, filepath.Dir(archive)), 0o755); err != nil {
+			// The reviews and the approval were of the old version, which
+			// keeps them in its archived copy.
+			fm.remove("reviews")
+			for _, kv := range approvalKeys {
+				fm.remove(kv)
+			}
+			for _, kv := range approval {
+				fm.set(kv[0], kv[1])
+			}
+			out := cmd.OutOrStdout()
+			if err := rv.apply(sf.source); err != nil {
 				return err
 			}
-			if err := writeNew(filepath.Join(sf.source, archive), data); err != nil {
-				return fmt.Errorf("%s: %w", filepath.ToSlash(archive), err)
+			if rv.flat != "" {
+				fmt.Fprintf(out, "Moved %s to %s, which keeps earlier versions\n", filepath.ToSlash(rv.flat), filepath.ToSlash(rv.rel))
 			}
-			if err := writeFileAtomic(path, fm.bytes()); err != nil {
-				return err
+			fmt.Fprintf(out, "Archived version %s as %s\n", rv.meta.Version, filepath.ToSlash(rv.archive))
+			when := "effective"
+			if eff.After(now) {
+				when = "coming into force"
 			}
-			fmt.Fprintf(out, "Archived version %s as %s\n", meta.Version, filepath.ToSlash(archive))
-			fmt.Fprintf(out, "%s is now version %s, effective %s, next review %s: edit its text, then build\n",
-				filepath.ToSlash(rel), version, eff.Format(cfg.Language), next.Format(cfg.Language))
+			fmt.Fprintf(out, "%s is now version %s, %s %s, next review %s: edit its text, then build\n",
+				filepath.ToSlash(rv.rel), rv.version, when, eff.Format(cfg.Language), next.Format(cfg.Language))
 			return nil
 		},
 	}
 	sf.register(cmd)
 	cmd.Flags().StringVar(&version, "version", "", "the new version (default: the next minor version, 1.08 -> 1.09)")
-	cmd.Flags().StringVar(&effective, "effective", "", "when the new version takes effect, e.g. 2026-09-01 (default today, or --now)")
+	cmd.Flags().StringVar(&effective, "effective", "", "when the new version takes effect, e.g. 2026-09-01 (default today, or --now); a later day announces it ahead")
 	cmd.Flags().StringVar(&note, "note", "", "what changed, for the history page and the feed")
+	af.register(cmd, "the new version")
 	return cmd
+}
+
+// A revision is what revise will do, worked out and checked in full
+// before anything is written (planRevision), so that a refusal leaves the
+// site as it was.
+type revision struct {
+	rel     string // the policy's folder-form file, relative to the site root
+	flat    string // the flat file it moves from, or ""
+	archive string // the archived copy of the current version
+	data    []byte // the current version's text, in its folder-form place
+	meta    *frontmatter.Meta
+	fm      *frontText // the new version's front matter, to edit
+	version string
+}
+
+// planRevision reads the policy and checks everything revise needs: the
+// new version number, the effective date, the move into folder form and
+// the archive's name.
+func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version string, eff date.Date) (*revision, error) {
+	rel, flat, err := policyFile(root, slug)
+	if err != nil {
+		return nil, err
+	}
+	data, meta, _, err := readPolicy(cmd, cfg, root, rel)
+	if err != nil {
+		return nil, err
+	}
+	rv := &revision{rel: rel, data: data, meta: meta, version: version}
+	if version == "" {
+		if rv.version, err = history.NextVersion(meta.Version); err != nil {
+			return nil, fmt.Errorf("%s: %v; give the new one with --version", pos(meta, "version"), err)
+		}
+	} else if err := history.CheckVersion(version); err != nil {
+		return nil, usageError{fmt.Errorf("--version: %v", err)}
+	}
+	if c, ok := history.Comparable(rv.version, meta.Version); ok && c <= 0 || rv.version == meta.Version {
+		return nil, usageError{fmt.Errorf("--version %s is not after the current version %s", rv.version, meta.Version)}
+	}
+	if !eff.After(meta.Effective) {
+		return nil, usageError{fmt.Errorf("effective date %s is not after the current version's, %s: give a later one with --effective", eff, meta.Effective)}
+	}
+	if strings.ContainsAny(meta.Version, `/\`) {
+		return nil, fmt.Errorf("%s: version %q cannot name a file", pos(meta, "version"), meta.Version)
+	}
+	if flat {
+		rv.flat, rv.rel = rel, filepath.Join("content", slug, "index.md")
+		// Links are relative to the file: one folder deeper, they need a
+		// "../" to reach the same policies.
+		if rv.data, err = relink(data, filepath.ToSlash(rel), filepath.ToSlash(rv.rel)); err != nil {
+			return nil, err
+		}
+	}
+	rv.archive = filepath.Join(filepath.Dir(rv.rel), "history", meta.Version+".md")
+	if _, err := os.Lstat(filepath.Join(root, rv.archive)); !errors.Is(err, fs.ErrNotExist) {
+		if err == nil {
+			err = errAlreadyArchived
+		}
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(rv.archive), err)
+	}
+	if rv.fm, err = parseFrontText(rv.data); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
+	}
+	// The archived copy says what defaults: or the last commit filled,
+	// which would not hold for it once archived.
+	arch, err := parseFrontText(rv.data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
+	}
+	for _, k := range frontmatter.Required {
+		if meta.Pos[k] == meta.Start {
+			arch.set(k, defaultedValue(meta, k))
+		}
+	}
+	rv.data = arch.bytes()
+	return rv, nil
+}
+
+// apply writes the revision: the archived copy, then the new version, then
+// removes the flat file it moved from. A failure to write the new version
+// takes the archived copy back.
+func (rv *revision) apply(root string) error {
+	archive := filepath.Join(root, rv.archive)
+	if err := os.MkdirAll(filepath.Dir(archive), 0o755); err != nil {
+		return err
+	}
+	if err := writeNew(archive, rv.data); err != nil {
+		return fmt.Errorf("%s: %w", filepath.ToSlash(rv.archive), err)
+	}
+	if err := writeFileAtomic(filepath.Join(root, rv.rel), rv.fm.bytes()); err != nil {
+		os.Remove(archive)
+		return err
+	}
+	if rv.flat != "" {
+		return os.Remove(filepath.Join(root, rv.flat))
+	}
+	return nil
+}
+
+// approvalKeys are the front matter keys of an approval.
+var approvalKeys = []string{"approved_by", "approved_on", "minute"}
+
+// approvalFlags are --approved-by, --approved-on and --minute.
+type approvalFlags struct{ by, on, minute string }
+
+func (af *approvalFlags) register(cmd *cobra.Command, what string) {
+	cmd.Flags().StringVar(&af.by, "approved-by", "", "who approved "+what+", e.g. \"the Board of Trustees\"")
+	cmd.Flags().StringVar(&af.on, "approved-on", "", "when it was approved, e.g. 2026-12-01")
+	cmd.Flags().StringVar(&af.minute, "minute", "", "the minute recording the approval, e.g. \"FGB 2026/14\"")
+}
+
+// fields returns the approval as front matter keys and YAML values, in
+// the order approvalKeys gives.
+func (af *approvalFlags) fields() ([][2]string, error) {
+	var out [][2]string
+	if af.by != "" {
+		out = append(out, [2]string{"approved_by", yamlScalar(af.by)})
+	}
+	if af.on != "" {
+		d, err := date.Parse(af.on)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--approved-on: %v", err)}
+		}
+		out = append(out, [2]string{"approved_on", d.String()})
+	}
+	if af.minute != "" {
+		if af.by == "" && af.on == "" {
+			return nil, usageError{errors.New("--minute: say who approved it (--approved-by) or when (--approved-on)")}
+		}
+		out = append(out, [2]string{"minute", yamlScalar(af.minute)})
+	}
+	return out, nil
 }
 
 // readPolicy reads the policy file rel of the site folder root and its
@@ -199,48 +319,19 @@ func policyFile(root, slug string) (string, bool, error) {
 	}
 	defer r.Close()
 	files, l := source.List(r.FS())
-	for _, f := range files {
-		if f.Slug == slug {
-			return filepath.FromSlash(f.Path), !strings.HasSuffix(f.Path, "/index.md"), nil
-		}
-	}
+	// An error naming the slug (two files for it) comes first: editing
+	// either file would leave the other one to publish.
 	for _, d := range l {
 		if source.SlugOf(d.File) == slug && d.Severity == diag.Error {
 			return "", false, errors.New(d.Error())
 		}
 	}
+	for _, f := range files {
+		if f.Slug == slug {
+			return filepath.FromSlash(f.Path), !strings.HasSuffix(f.Path, "/index.md"), nil
+		}
+	}
 	return "", false, fmt.Errorf("no policy %q: neither content/%s.md nor content/%s/index.md exists, nor a file named for it", slug, slug, slug)
-}
-
-// folderForm moves a flat content/<slug>.md to content/<slug>/index.md and
-// returns the folder-form path relative to root.
-func folderForm(root, slug string, out interface{ Write([]byte) (int, error) }) (string, error) {
-	rel, flat, err := policyFile(root, slug)
-	if err != nil || !flat {
-		return rel, err
-	}
-	folder := filepath.Join("content", slug, "index.md")
-	data, err := os.ReadFile(filepath.Join(root, rel))
-	if err != nil {
-		return "", err
-	}
-	// Links are relative to the file: one folder deeper, they need a "../"
-	// to reach the same policies.
-	moved, err := relink(data, filepath.ToSlash(rel), filepath.ToSlash(folder))
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(filepath.Join(root, "content", slug), 0o755); err != nil {
-		return "", err
-	}
-	if err := writeNew(filepath.Join(root, folder), moved); err != nil {
-		return "", fmt.Errorf("%s: %w", filepath.ToSlash(folder), err)
-	}
-	if err := os.Remove(filepath.Join(root, rel)); err != nil {
-		return "", err
-	}
-	fmt.Fprintf(out, "Moved %s to %s, which keeps earlier versions\n", filepath.ToSlash(rel), filepath.ToSlash(folder))
-	return folder, nil
 }
 
 // Relative link destinations to markdown files, in inline links and in
@@ -289,12 +380,14 @@ func pos(m *frontmatter.Meta, key string) string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
+var errAlreadyArchived = errors.New("already exists: that version was archived before; give a new --version or remove the file")
+
 // writeNew writes a file that must not exist yet.
 func writeNew(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
-			return errors.New("already exists: that version was archived before; give a new --version or remove the file")
+			return errAlreadyArchived
 		}
 		return err
 	}

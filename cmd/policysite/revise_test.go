@@ -76,7 +76,6 @@ effective: 2026-02-01
 next_review: 2026-08-01
 owner: Office manager
 changes: 'Badges: visitors now wear one'
-reviews: []
 ---
 
 Visitors sign in at reception.
@@ -84,13 +83,27 @@ Visitors sign in at reception.
 	if got := readFile(t, dir, "content/visitors/index.md"); got != want {
 		t.Errorf("revised file:\n%s\nwant:\n%s", got, want)
 	}
-	// A second revision with an explicit version and date, and no note.
-	if _, stderr, code := runBin(t, dir, "revise", "visitors", "--version", "2", "--effective", "2026-09-01", "--now", "2026-03-01"); code != 0 {
+	// A review of 1.10 stays with 1.10.
+	if _, stderr, code := runBin(t, dir, "review", "visitors", "--now", "2026-02-20", "--by", "Head", "--approved-by", "Governors", "--approved-on", "2026-02-20", "--minute", "G 7"); code != 0 {
+		t.Fatalf("review: exit %d\n%s", code, stderr)
+	}
+	// A second revision with an explicit version, a date ahead and an
+	// approval, and no note.
+	out, stderr, code = runBin(t, dir, "revise", "visitors", "--version", "2", "--effective", "2026-09-01", "--now", "2026-03-01",
+		"--approved-by", "the Board", "--approved-on", "2026-02-27", "--minute", "FGB 2026/3")
+	if code != 0 {
 		t.Fatalf("second revise: exit %d\n%s", code, stderr)
 	}
+	if !strings.Contains(out, "version 2, coming into force 1 September 2026") {
+		t.Errorf("second revise does not say the version is ahead:\n%s", out)
+	}
 	cur := readFile(t, dir, "content/visitors/index.md")
-	if !strings.Contains(cur, "version: \"2\"  # the board's numbering\neffective: 2026-09-01\nnext_review: 2027-03-01\n") || strings.Contains(cur, "changes:") {
+	if !strings.Contains(cur, "version: \"2\"  # the board's numbering\neffective: 2026-09-01\nnext_review: 2027-03-01\n") || strings.Contains(cur, "changes:") ||
+		strings.Contains(cur, "reviews:") || !strings.HasSuffix(strings.Split(cur, "---\n")[1], "approved_by: the Board\napproved_on: 2026-02-27\nminute: FGB 2026/3\n") {
 		t.Errorf("second revision:\n%s", cur)
+	}
+	if got := readFile(t, dir, "content/visitors/history/1.10.md"); !strings.Contains(got, "reviews:\n  - date: 2026-02-20\n    by: Head\n    approved_by: Governors\n    approved_on: 2026-02-20\n    minute: G 7\n") {
+		t.Errorf("1.10's review is not kept with 1.10:\n%s", got)
 	}
 	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-10-01"); code != 0 {
 		t.Fatalf("build after revise: exit %d\n%s", code, stderr)

@@ -59,6 +59,8 @@ var Rules = []Rule{
 	{"stale-contents", diag.Warning, false, "a hand-written contents list naming a section that no heading has"},
 	{"own-contents", diag.Warning, false, "a hand-written contents list (under a heading Contents), which is left out: the page makes its own"},
 	{"duplicate-title", diag.Error, false, "two policies with the same title"},
+	{"approved-after-effective", diag.Warning, false, "a version whose approved_on is after its effective date: it took effect before it was approved"},
+	{"no-approval", diag.Warning, false, "a version in force or coming into force with no approval recorded (only when site.yaml sets review: {require_approval: true})"},
 	{"unused-category", diag.Warning, false, "a category in site.yaml's categories: that no policy has (a misspelt name), whose weight orders nothing"},
 	{"relay-url", diag.Error, true, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
 	{"missing-cookie-policy", diag.Error, true, "site.yaml declares cookies but no policy is the cookie policy"},

@@ -87,11 +87,25 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 		l = append(l, diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: "broken-link", Message: fmt.Sprintf(format, args...)})
 	}
 	budget := suggestBudget
-	for _, k := range p.Links {
+	t.links(p, p.Links, p, report, &budget)
+	for _, v := range p.Upcoming {
+		// An upcoming version's own headings are its page's.
+		self := &site.Policy{Slug: p.Slug, File: v.File, Meta: v.Meta, Headings: v.Headings}
+		t.links(p, v.Links, self, report, &budget)
+	}
+	return l
+}
+
+// links checks links of p, from a page whose own headings are self's.
+func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, report func(diag.Pos, string, ...any), budget *int) {
+	for _, k := range links {
 		target := p
+		if k.Target == "" && k.Path == "" {
+			target = self
+		}
 		switch {
 		case k.Path != "":
-			if target = t.page(k, &budget, report); target == nil {
+			if target = t.page(k, budget, report); target == nil {
 				continue
 			}
 		case k.Target != "":
@@ -113,19 +127,15 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 		if k.Fragment == "" {
 			continue
 		}
-		set, ok := t.sets[target.Slug]
-		if !ok {
+		var set anchorSet
+		if target == self && self != p {
+			set = newAnchorSet(self.Anchors())
+		} else if set = t.sets[target.Slug]; set.has == nil {
 			a, ok := t.anchors[target.Slug]
 			if !ok {
 				a = target.Anchors()
 			}
-			set = anchorSet{Anchors: a, has: make(map[string]bool, len(a.IDs)+len(a.Aliases))}
-			for _, id := range a.IDs {
-				set.has[id] = true
-			}
-			for _, id := range a.Aliases {
-				set.has[id] = true
-			}
+			set = newAnchorSet(a)
 			if t.sets == nil {
 				t.sets = map[string]anchorSet{}
 			}
@@ -135,15 +145,25 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 			continue
 		}
 		msg := fmt.Sprintf("link to missing heading #%s in %s", k.Fragment, target.File)
-		if budget >= len(set.IDs) {
-			budget -= len(set.IDs)
+		if *budget >= len(set.IDs) {
+			*budget -= len(set.IDs)
 			if near := set.Nearest(k.Fragment); near != "" {
 				msg += fmt.Sprintf(" (did you mean #%s?)", near)
 			}
 		}
 		report(k.Pos, "%s", msg)
 	}
-	return l
+}
+
+func newAnchorSet(a site.Anchors) anchorSet {
+	set := anchorSet{Anchors: a, has: make(map[string]bool, len(a.IDs)+len(a.Aliases))}
+	for _, id := range a.IDs {
+		set.has[id] = true
+	}
+	for _, id := range a.Aliases {
+		set.has[id] = true
+	}
+	return set
 }
 
 // page returns the policy whose page a root-relative link k names, to
@@ -290,9 +310,14 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 }
 
 // fileKey returns what names a policy file: content/a.md and
-// content/a/index.md are both "a" (revise moves one to the other).
+// content/a/index.md are both "a" (revise moves one to the other), and so
+// is content/a/history/1.0.md, the file of a version still in force while
+// a later one is upcoming.
 func fileKey(file string) string {
 	k := strings.TrimPrefix(file, "content/")
+	if d, v, ok := strings.Cut(k, "/history/"); ok && !strings.Contains(v, "/") {
+		return d
+	}
 	if d, ok := strings.CutSuffix(k, "/index.md"); ok {
 		return d
 	}

@@ -8,16 +8,19 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/internal/textdist"
 )
 
 // siteRules are the rules Site runs.
-var siteRules = map[string]bool{"review-overdue": true, "review-due-soon": true, "duplicate-title": true, "unused-category": true}
+var siteRules = map[string]bool{"review-overdue": true, "review-due-soon": true, "duplicate-title": true, "unused-category": true,
+	"approved-after-effective": true, "no-approval": true}
 
 // Site runs the rules that read the site model: review-overdue and
 // review-due-soon (against s.Now, due soon within warnDays),
-// duplicate-title and unused-category. Front matter ignores of these
+// duplicate-title, unused-category, and approved-after-effective and
+// no-approval on the versions in force and coming into force. Front matter ignores of these
 // rules apply, and are reported when unused.
 func Site(s *site.Site, warnDays int) diag.List {
 	var l diag.List
@@ -54,11 +57,19 @@ func Site(s *site.Site, warnDays int) diag.List {
 		}
 	}
 	l = append(l, unusedCategories(s)...)
+	l = append(l, approvals(s)...)
 	var ign []Ignore
 	for _, p := range s.Policies {
 		for _, g := range FrontMatterIgnores(p.File, p.Meta) {
 			if siteRules[g.Rule] {
 				ign = append(ign, g)
+			}
+		}
+		for _, v := range p.Upcoming {
+			for _, g := range FrontMatterIgnores(v.File, v.Meta) {
+				if siteRules[g.Rule] {
+					ign = append(ign, g)
+				}
 			}
 		}
 	}
@@ -102,14 +113,43 @@ func unusedCategories(s *site.Site) diag.List {
 	return l
 }
 
-func at(p *site.Policy, key string) diag.Pos {
-	if pos, ok := p.Meta.Pos[key]; ok && pos.Line > 0 {
+func at(p *site.Policy, key string) diag.Pos { return atMeta(p.File, p.Meta, key) }
+
+func atMeta(file string, m *frontmatter.Meta, key string) diag.Pos {
+	if pos, ok := m.Pos[key]; ok && pos.Line > 0 {
 		return pos
 	}
-	if p.Meta.Start.File != "" {
-		return p.Meta.Start
+	if m.Start.File != "" {
+		return m.Start
 	}
-	return diag.Pos{File: p.File, Line: 1, Col: 1}
+	return diag.Pos{File: file, Line: 1, Col: 1}
+}
+
+// approvals runs approved-after-effective and no-approval on each
+// policy's version in force and those coming into force: the versions
+// whose files are still edited. Superseded versions are records.
+func approvals(s *site.Site) diag.List {
+	var l diag.List
+	one := func(file string, m *frontmatter.Meta) {
+		if m == nil {
+			return
+		}
+		if a := m.ApprovedOn; !a.IsZero() && a.After(m.Effective) {
+			l = append(l, diag.Diagnostic{Pos: atMeta(file, m, "approved_on"), Severity: diag.Warning, Rule: "approved-after-effective",
+				Message: fmt.Sprintf("version %s was approved on %s, after it took effect on %s", m.Version, a.Format("en-GB"), m.Effective.Format("en-GB"))})
+		}
+		if s.Config.Review.RequireApproval && !m.Approved() {
+			l = append(l, diag.Diagnostic{Pos: atMeta(file, m, "version"), Severity: diag.Warning, Rule: "no-approval",
+				Message: fmt.Sprintf("version %s has no approval recorded: set approved_by, approved_on and minute (policysite revise or review --approved-by)", m.Version)})
+		}
+	}
+	for _, p := range s.Policies {
+		one(p.File, p.Meta)
+		for _, v := range p.Upcoming {
+			one(v.File, v.Meta)
+		}
+	}
+	return l
 }
 
 // Findings turns a render's diagnostics (generator.Result) into check's

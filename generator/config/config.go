@@ -142,6 +142,10 @@ type Review struct {
 	WarnDays int `yaml:"warn_days"`
 	// Period is the usual time between reviews, for new and revised policies.
 	Period Period `yaml:"review_period"`
+	// RequireApproval makes check warn of a version with no approval
+	// recorded (no-approval): for schools, whose governing body approves
+	// each statutory policy.
+	RequireApproval bool `yaml:"require_approval"`
 }
 
 // A Period is a whole number of months, written "12 months", "1 year" or "18".

@@ -45,8 +45,13 @@ type Meta struct {
 	Numbered bool `yaml:"numbered"`
 	// Changes says what changed in this version (for the change history).
 	Changes string `yaml:"changes"`
-	// Reviews logs reviews that changed nothing, newest last.
+	// Reviews logs the reviews of this version that changed nothing,
+	// newest last. A new version starts with none: each version's file
+	// keeps its own.
 	Reviews []ReviewEntry `yaml:"reviews"`
+	// Approval is who approved this version, when, and the minute that
+	// records it.
+	Approval `yaml:",inline"`
 	// Ignore lists lint rules accepted for this whole policy.
 	Ignore []string `yaml:"check_ignore"`
 	// Slug, when set, is the policy's URL in place of its file's name
@@ -77,12 +82,26 @@ type Meta struct {
 	Key [sha256.Size]byte `yaml:"-"`
 }
 
-// A ReviewEntry records one review of a policy.
+// A ReviewEntry records one review of a policy, and its approval when
+// the review was approved (a governing body re-adopting a policy).
 type ReviewEntry struct {
-	Date date.Date `yaml:"date"`
-	By   string    `yaml:"by"`
-	Note string    `yaml:"note"`
+	Date     date.Date `yaml:"date"`
+	By       string    `yaml:"by"`
+	Note     string    `yaml:"note"`
+	Approval `yaml:",inline"`
 }
+
+// An Approval records who approved a version of a policy or a review of
+// it (a body or a person: "the Board of Trustees"), on which day, and the
+// reference of the minute that records it ("FGB 2026/14").
+type Approval struct {
+	ApprovedBy string    `yaml:"approved_by" json:"approved_by,omitempty"`
+	ApprovedOn date.Date `yaml:"approved_on" json:"approved_on,omitzero"`
+	Minute     string    `yaml:"minute" json:"minute,omitempty"`
+}
+
+// Approved reports whether an approval is recorded.
+func (a Approval) Approved() bool { return a.ApprovedBy != "" || !a.ApprovedOn.IsZero() }
 
 // Required lists the keys every policy must set (or site.yaml's
 // defaults: or an alias of Aliases fill).

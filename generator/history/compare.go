@@ -1,16 +1,20 @@
 package history
 
 import (
+	"cmp"
+	"fmt"
 	"html/template"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // A Section is one section of a comparison between two versions: a level 2
-// or 3 heading and the text up to the next one. The text before the first
-// heading is a section with no heading.
+// or 3 heading and the blocks up to the next one. The text before the
+// first heading is a section with no heading.
 type Section struct {
 	// Old and New are the section's heading in each version; one is empty
 	// for an added or removed section.
@@ -22,12 +26,14 @@ type Section struct {
 	Moved bool
 	// Renamed sections kept their text under a new heading.
 	Renamed bool
-	// TextChanged says the words of the section changed.
+	// TextChanged says the section's blocks changed.
 	TextChanged bool
-	// Words is the section's text with removed words in <del> and added
-	// words in <ins>, each announced in words ("removed:", "added:") for
-	// readers who cannot see colour or strike-through.
-	Words template.HTML
+	// Blocks is the section's text as rendered, block by block: blocks
+	// kept as they were, removed ones in <del>, added ones in <ins>, and
+	// changed ones with their removed and added words marked, each
+	// announced in words ("removed:", "added:") for readers who cannot see
+	// colour or strike-through. Lists stay lists and tables tables.
+	Blocks template.HTML
 }
 
 // Changed reports whether anything about the section changed.
@@ -43,7 +49,7 @@ func (s Section) Heading() string {
 	return s.Old
 }
 
-// A Comparison is the difference between two versions' markdown bodies.
+// A Comparison is the difference between two versions' rendered texts.
 type Comparison struct {
 	// Sections in the order of the newer version, removed ones where they stood.
 	Sections []Section
@@ -60,54 +66,85 @@ func (c Comparison) Changed() []Section {
 	return out
 }
 
-type section struct {
-	heading string
-	level   int
-	body    string
+// Summary says in a few words what changed: "3 sections changed, 1
+// added, 1 moved"; "" when nothing did.
+func (c Comparison) Summary() string {
+	var changed, added, removed, moved, renamed int
+	for _, s := range c.Sections {
+		switch {
+		case s.Added:
+			added++
+		case s.Removed:
+			removed++
+		default:
+			if s.TextChanged {
+				changed++
+			}
+			if s.Moved {
+				moved++
+			}
+			if s.Renamed {
+				renamed++
+			}
+		}
+	}
+	var parts []string
+	for _, n := range []struct {
+		n    int
+		what string
+	}{{changed, "changed"}, {added, "added"}, {removed, "removed"}, {moved, "moved"}, {renamed, "renamed"}} {
+		if n.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n.n, n.what))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	// The first count names what it counts.
+	n, rest, _ := strings.Cut(parts[0], " ")
+	noun := "sections"
+	if n == "1" {
+		noun = "section"
+	}
+	parts[0] = n + " " + noun + " " + rest
+	return strings.Join(parts, ", ")
 }
 
-var (
-	headingRE = regexp.MustCompile(`^(#{2,3})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
-	attrRE    = regexp.MustCompile(`[ \t]*\{[^}]*\}$`)
-	fenceRE   = regexp.MustCompile("^ {0,3}(```|~~~)")
-)
+type section struct {
+	heading string
+	key     string // the heading's id, or its words: what matches it across versions
+	level   int
+	blocks  []block
+}
 
-// split cuts a markdown body into sections at ## and ### headings outside
-// fenced code.
-func split(body string) []section {
+// split cuts a version's blocks into sections at level 2 and 3 headings.
+func split(bs []block) []section {
 	out := []section{{}}
-	var fence string
-	var b strings.Builder
-	flush := func() { out[len(out)-1].body = strings.TrimSpace(b.String()); b.Reset() }
-	for _, line := range strings.SplitAfter(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
-		trimmed := strings.TrimRight(line, "\n")
-		if m := fenceRE.FindStringSubmatch(trimmed); m != nil {
-			switch fence {
-			case "":
-				fence = m[1]
-			case m[1]:
-				fence = ""
-			}
+	for _, b := range bs {
+		if l := b.heading(); l == 2 || l == 3 {
+			out = append(out, section{heading: b.text, key: cmp.Or(b.id, b.text), level: l})
+			continue
 		}
-		if fence == "" {
-			if m := headingRE.FindStringSubmatch(trimmed); m != nil {
-				flush()
-				out = append(out, section{heading: attrRE.ReplaceAllString(m[2], ""), level: len(m[1])})
-				continue
-			}
-		}
-		b.WriteString(line)
+		last := &out[len(out)-1]
+		last.blocks = append(last.blocks, b)
 	}
-	flush()
-	if out[0].body == "" {
+	if len(out[0].blocks) == 0 {
 		out = out[1:]
 	}
 	return out
 }
 
-// Compare compares the markdown bodies of an older and a newer version.
+// maxRenamePairs bounds the pairs of unmatched sections compared to find
+// renamed ones, so that a text rewritten from end to end costs no more
+// than linear time.
+const maxRenamePairs = 4096
+
+// Compare compares the rendered HTML of an older and a newer version:
+// sections matched by heading (or, renamed, by their blocks), then the
+// blocks of each. Its cost is linear in the sizes of the two texts
+// (BenchmarkCompare).
 func Compare(older, newer string) Comparison {
-	a, b := split(older), split(newer)
+	a, b := split(blocks(older)), split(blocks(newer))
 	matchA := make([]int, len(a)) // index in b, or -1
 	matchB := make([]int, len(b))
 	for i := range matchA {
@@ -116,33 +153,47 @@ func Compare(older, newer string) Comparison {
 	for j := range matchB {
 		matchB[j] = -1
 	}
-	// Same heading (and level, so a demoted heading is seen as one).
+	// Same heading: the first unmatched old section with it.
+	// Ids leave out a numbered policy's section numbers: a section
+	// renumbered is the same section.
+	byHeading := map[string][]int{}
+	for i, r := range a {
+		byHeading[r.key] = append(byHeading[r.key], i)
+	}
 	for j, s := range b {
-		for i, r := range a {
-			if matchA[i] < 0 && r.heading == s.heading {
-				matchA[i], matchB[j] = j, i
-				break
-			}
+		if is := byHeading[s.key]; len(is) > 0 {
+			matchA[is[0]], matchB[j] = j, is[0]
+			byHeading[s.key] = is[1:]
 		}
 	}
-	// A new heading over mostly the same words is a rename.
+	// A new heading over mostly the same blocks is a rename.
 	renamed := map[int]bool{}
+	var freeA, freeB []int
+	for i, r := range a {
+		if matchA[i] < 0 && r.heading != "" {
+			freeA = append(freeA, i)
+		}
+	}
 	for j, s := range b {
-		if matchB[j] >= 0 || s.heading == "" {
-			continue
+		if matchB[j] < 0 && s.heading != "" {
+			freeB = append(freeB, j)
 		}
-		best, bestScore := -1, 0.5
-		for i, r := range a {
-			if matchA[i] >= 0 || r.heading == "" {
-				continue
+	}
+	if len(freeA)*len(freeB) <= maxRenamePairs {
+		for _, j := range freeB {
+			best, bestScore := -1, 0.5
+			for _, i := range freeA {
+				if matchA[i] >= 0 {
+					continue
+				}
+				if sc := shared(a[i].blocks, b[j].blocks); sc >= bestScore {
+					best, bestScore = i, sc
+				}
 			}
-			if sc := similarity(r.body, s.body); sc >= bestScore {
-				best, bestScore = i, sc
+			if best >= 0 {
+				matchA[best], matchB[j] = j, best
+				renamed[j] = true
 			}
-		}
-		if best >= 0 {
-			matchA[best], matchB[j] = j, best
-			renamed[j] = true
 		}
 	}
 	// Kept sections out of the longest run in the old order have moved.
@@ -160,14 +211,14 @@ func Compare(older, newer string) Comparison {
 		for ; nextOld < upTo; nextOld++ {
 			if matchA[nextOld] < 0 {
 				r := a[nextOld]
-				out = append(out, Section{Old: r.heading, Level: r.level, Removed: true, TextChanged: r.body != "", Words: Words(r.body, "")})
+				out = append(out, Section{Old: r.heading, Level: r.level, Removed: true, TextChanged: len(r.blocks) > 0, Blocks: render(r.blocks, nil)})
 			}
 		}
 	}
 	for j, s := range b {
 		i := matchB[j]
 		if i < 0 {
-			out = append(out, Section{New: s.heading, Level: s.level, Added: true, TextChanged: s.body != "", Words: Words("", s.body)})
+			out = append(out, Section{New: s.heading, Level: s.level, Added: true, TextChanged: len(s.blocks) > 0, Blocks: render(nil, s.blocks)})
 			continue
 		}
 		if inOrder[i] {
@@ -177,34 +228,89 @@ func Compare(older, newer string) Comparison {
 		out = append(out, Section{
 			Old: r.heading, New: s.heading, Level: s.level,
 			Moved: !inOrder[i], Renamed: renamed[j],
-			TextChanged: r.body != s.body,
-			Words:       Words(r.body, s.body),
+			TextChanged: !sameBlocks(r.blocks, s.blocks),
+			Blocks:      render(r.blocks, s.blocks),
 		})
 	}
 	emitRemoved(len(a))
 	return Comparison{Sections: out}
 }
 
-// lis returns the members of a longest increasing subsequence of xs.
-func lis(xs []int) map[int]bool {
-	n := len(xs)
-	length := make([]int, n)
-	prev := make([]int, n)
-	best := -1
-	for i := range xs {
-		length[i], prev[i] = 1, -1
-		for j := 0; j < i; j++ {
-			if xs[j] < xs[i] && length[j]+1 > length[i] {
-				length[i], prev[i] = length[j]+1, j
-			}
+func sameBlocks(a, b []block) bool {
+	return slices.EqualFunc(a, b, func(x, y block) bool { return x.key == y.key })
+}
+
+// maxRenameText is the most text of two sections whose words are
+// compared to find a rename, when their blocks differ.
+const maxRenameText = 4 << 10
+
+// shared is the share of blocks two sections have in common, 0 to 1, or
+// of words when no block is the same and the sections are short.
+func shared(a, b []block) float64 {
+	if len(a)+len(b) == 0 {
+		return 1
+	}
+	if s := sharedBlocks(a, b); s > 0 {
+		return s
+	}
+	ta, tb := sectionText(a), sectionText(b)
+	if len(ta) > maxRenameText || len(tb) > maxRenameText {
+		return 0
+	}
+	return similarity(ta, tb)
+}
+
+func sectionText(bs []block) string {
+	var s strings.Builder
+	for _, b := range bs {
+		s.WriteString(b.text + "\n")
+		if s.Len() > maxRenameText {
+			break
 		}
-		if best < 0 || length[i] > length[best] {
-			best = i
+	}
+	return s.String()
+}
+
+func sharedBlocks(a, b []block) float64 {
+	count := map[uint64]int{}
+	for _, x := range a {
+		count[x.key]++
+	}
+	same := 0
+	for _, y := range b {
+		if count[y.key] > 0 {
+			count[y.key]--
+			same++
+		}
+	}
+	return float64(2*same) / float64(len(a)+len(b))
+}
+
+// lis returns the members of a longest increasing subsequence of xs,
+// distinct numbers, in O(n log n): patience sorting from the end, so that
+// of two runs as long, the one whose members come first in xs wins (of
+// two sections swapped, the one that now comes later is the one moved).
+func lis(xs []int) map[int]bool {
+	var heads []int // heads[k]: the index starting the run of length k+1 with the largest first member
+	next := make([]int, len(xs))
+	for i := len(xs) - 1; i >= 0; i-- {
+		x := xs[i]
+		l := sort.Search(len(heads), func(k int) bool { return xs[heads[k]] <= x })
+		next[i] = -1
+		if l > 0 {
+			next[i] = heads[l-1]
+		}
+		if l == len(heads) {
+			heads = append(heads, i)
+		} else if x > xs[heads[l]] {
+			heads[l] = i
 		}
 	}
 	out := map[int]bool{}
-	for i := best; i >= 0; i = prev[i] {
-		out[xs[i]] = true
+	if len(heads) > 0 {
+		for i := heads[len(heads)-1]; i >= 0; i = next[i] {
+			out[xs[i]] = true
+		}
 	}
 	return out
 }

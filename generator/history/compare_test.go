@@ -3,7 +3,14 @@ package history
 import (
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/generator/markdown"
 )
+
+// rendered is a markdown body as a policy page shows it.
+func rendered(md string) string {
+	return markdown.Render([]byte(md), markdown.Options{Path: "content/a.md"}).HTML
+}
 
 const base = `Intro text here.
 
@@ -86,7 +93,7 @@ Write to the data protection officer.
 			"→\nScope→Scope\nRetention→Retention\n→Complaints added text\nContact→ removed text\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := describe(Compare(base, tc.new))
+			got := describe(Compare(rendered(base), rendered(tc.new)))
 			if got != tc.want {
 				t.Errorf("Compare:\n got %s\nwant %s", got, tc.want)
 			}

@@ -16,11 +16,13 @@ import (
 	"html/template"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 )
@@ -44,6 +46,11 @@ func Files(s *site.Site) ([]output.File, error) {
 		Status     site.Status `json:"status"`
 		DaysLeft   int         `json:"days_left"`
 		URL        string      `json:"url"`
+		SHA256     string      `json:"sha256"`
+		frontmatter.Approval
+		// Versions are every version, newest first: upcoming, in
+		// force, superseded.
+		Versions []version `json:"versions"`
 	}
 	doc := struct {
 		Title        string              `json:"title"`
@@ -53,7 +60,8 @@ func Files(s *site.Site) ([]output.File, error) {
 		Policies     []entry             `json:"policies"`
 	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}}
 	for _, p := range s.Policies {
-		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft, cfg.BaseURL + p.Slug + "/"})
+		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft,
+			cfg.BaseURL + p.Slug + "/", p.SHA256, p.Approval, versions(cfg.BaseURL, p)})
 	}
 	js, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -98,6 +106,12 @@ func Files(s *site.Site) ([]output.File, error) {
 					writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(v.Version)+"/", v.Effective)
 				}
 			}
+			for _, v := range p.Upcoming {
+				writeURL(cfg.BaseURL+p.Slug+"/v/"+url.PathEscape(v.Version)+"/", p.Effective)
+				if v.Diff != nil {
+					writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(v.Version)+"/", p.Effective)
+				}
+			}
 		}
 		b.WriteString("</urlset>\n")
 		outs = append(outs, output.File{Path: "sitemap.xml", Body: b.Bytes()})
@@ -113,6 +127,61 @@ func Files(s *site.Site) ([]output.File, error) {
 		outs = append(outs, htaccess(cfg))
 	}
 	outs = append(outs, securityTxt(s)...)
+	return outs, nil
+}
+
+// A version is one version of a policy in policies.json.
+type version struct {
+	Version   string    `json:"version"`
+	State     string    `json:"state"` // upcoming, in-force or superseded
+	Effective date.Date `json:"effective"`
+	Until     date.Date `json:"until,omitzero"`
+	URL       string    `json:"url"`
+	SHA256    string    `json:"sha256"`
+	frontmatter.Approval
+	Changes string `json:"changes,omitempty"`
+}
+
+// versions lists p's versions, newest first.
+func versions(base string, p *site.Policy) []version {
+	var out []version
+	for i := len(p.Upcoming) - 1; i >= 0; i-- {
+		v := p.Upcoming[i]
+		out = append(out, version{v.Version, "upcoming", v.Effective, v.Until, base + p.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Meta.Changes})
+	}
+	out = append(out, version{p.Version, "in-force", p.Effective, p.Until, base + p.Slug + "/", p.SHA256, p.Approval, p.Meta.Changes})
+	for _, v := range p.History {
+		out = append(out, version{v.Version, "superseded", v.Effective, v.Until, base + p.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Meta.Changes})
+	}
+	return out
+}
+
+// A Memo keeps the files Files made while the settings, the day and every
+// policy's fingerprint and hashes stay the same: they read no more. A nil
+// *Memo keeps nothing.
+type Memo struct {
+	cfg  *config.Site
+	now  date.Date
+	sums []site.Fingerprint
+	outs []output.File
+}
+
+// Files returns Files(s) through m; sums are s's Summaries.
+func (m *Memo) Files(s *site.Site, sums []site.Fingerprint) ([]output.File, error) {
+	if m != nil && m.cfg == s.Config && m.now == s.Now && site.SameFingerprints(m.sums, sums) && site.SameHashes(m.sums, sums) {
+		return m.outs, nil
+	}
+	outs, err := Files(s)
+	if m == nil || err != nil {
+		return outs, err
+	}
+	// A file made again the same is the kept one: serve sends no change.
+	for i := range outs {
+		if j := slices.IndexFunc(m.outs, func(o output.File) bool { return o.Path == outs[i].Path }); j >= 0 && bytes.Equal(m.outs[j].Body, outs[i].Body) {
+			outs[i].Body = m.outs[j].Body
+		}
+	}
+	*m = Memo{s.Config, s.Now, sums, outs}
 	return outs, nil
 }
 
@@ -178,9 +247,19 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 		if note == "" {
 			note = fmt.Sprintf("Version %s takes effect on %s.", c.Version, c.Effective.Format(cfg.Language))
 		}
+		title := fmt.Sprintf("%s: version %s", c.Policy.Title, c.Version)
+		if c.Upcoming {
+			title += ", in force from " + c.Effective.Format(cfg.Language)
+			if c.Note != "" {
+				note += fmt.Sprintf(" It comes into force on %s.", c.Effective.Format(cfg.Language))
+			}
+		}
+		if a := approval(c.Approval, cfg.Language); a != "" {
+			note += " " + a
+		}
 		f.Entries = append(f.Entries, atomEntry{
 			ID:      base + c.Policy.Slug + "/v/" + url.PathEscape(c.Version) + "/",
-			Title:   fmt.Sprintf("%s: version %s", c.Policy.Title, c.Version),
+			Title:   title,
 			Updated: stamp(c),
 			Link:    atomLink{Rel: "alternate", Href: link},
 			Summary: note,
@@ -191,6 +270,25 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(xml.Header), append(b, '\n')...), nil
+}
+
+// approval says who approved a version, when, and the minute, as a
+// sentence: "Approved by the Board on 1 December 2026 (minute FGB 14)."
+func approval(a frontmatter.Approval, lang string) string {
+	if !a.Approved() {
+		return ""
+	}
+	s := "Approved"
+	if a.ApprovedBy != "" {
+		s += " by " + a.ApprovedBy
+	}
+	if !a.ApprovedOn.IsZero() {
+		s += " on " + a.ApprovedOn.Format(lang)
+	}
+	if a.Minute != "" {
+		s += " (minute " + a.Minute + ")"
+	}
+	return s + "."
 }
 
 // origin returns the scheme and host of an absolute URL, or "".

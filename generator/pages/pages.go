@@ -83,7 +83,7 @@ func Sample(layout string) *Page {
 	cfg, _ := config.Parse([]byte("title: Sample\n"))
 	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
 	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
-	p.History = []*site.Version{v}
+	p.History, p.Upcoming = []*site.Version{v}, []*site.Version{v}
 	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, CookieTable: &CookieTable{Categories: []CookieCategory{{Cookies: []config.Cookie{{}}}}}}
 	if layout != "policy.html" {
 		pg.CookieTable = nil
@@ -273,6 +273,9 @@ type VersionView struct {
 	Changes []site.Change
 	// Feed is the URL of the Atom feed, if the site has one.
 	Feed string
+	// Upcoming is set when Version comes into force later than the
+	// build's day.
+	Upcoming bool
 }
 
 // history returns the history page of p (when it has one:
@@ -299,6 +302,18 @@ func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Sp
 			return "What changed in version " + p.Version + " of " + p.Title + ".",
 				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
 		})
+	}
+	for _, v := range p.Upcoming {
+		add(p.Slug+"/v/"+v.Version+"/", "version.html", false, func() (string, *VersionView) {
+			return "Version " + v.Version + " of " + p.Title + ", in force from " + v.Effective.Format(ps.site.Config.Language) + ".",
+				&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true}
+		})
+		if v.Diff != nil {
+			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
+				return "What changes in version " + v.Version + " of " + p.Title + ".",
+					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff, Upcoming: true}
+			})
+		}
 	}
 	for _, v := range p.History {
 		add(p.Slug+"/v/"+v.Version+"/", "version.html", true, func() (string, *VersionView) {

@@ -120,7 +120,8 @@ func (m *Memo) compare(prev, next *Parsed) *history.Comparison {
 		m.mu.Unlock()
 	}
 	if d == nil {
-		c := history.Compare(Body(prev.data), Body(next.data))
+		// What readers see is compared, never the markdown.
+		c := history.Compare(string(prev.Policy.Body), string(next.Policy.Body))
 		d = &c
 	}
 	if m != nil {

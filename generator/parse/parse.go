@@ -10,6 +10,8 @@
 package parse
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"maps"
@@ -134,7 +136,10 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
-	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
+	// The text alone: recording a review or an approval changes the
+	// front matter, not what a printed copy shows.
+	sum := sha256.Sum256(f.Data[bodyOff:])
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), SHA256: hex.EncodeToString(sum[:])}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
 		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
@@ -148,17 +153,6 @@ func folderHint(f source.File) string {
 		return d
 	}
 	return f.Slug
-}
-
-// Body returns the markdown body of a policy file, as File reads it, for
-// comparisons (history.Compare).
-func Body(data []byte) string {
-	_, _, body, off, err := frontmatter.Split(data)
-	if err != nil {
-		return ""
-	}
-	_, body, _ = dropControls("", data, off)
-	return string(body)
 }
 
 // maxControlWarnings is how many control characters of one policy's text

@@ -50,7 +50,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 			l.Errorf(at, "version %q disagrees with the file name %s.md: rename the file or fix the version", hp.Version, h.Version)
 			continue
 		}
-		vs = append(vs, parsed{&Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: hp.Contents}, i})
+		vs = append(vs, parsed{&Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Headings: hp.Headings, Contents: hp.Contents, Links: hp.Links, SHA256: hp.SHA256}, i})
 	}
 	// Versions whose labels all compare are in their numbers' order;
 	// others ("Issue 3" beside "2024-25") in their effective dates'.
@@ -105,6 +105,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 	for i := 1; i < len(chain); i++ {
 		chain[i].v.Diff = compare(chain[i-1].file, chain[i].file)
 		chain[i].v.Previous = chain[i-1].v.Version
+		chain[i-1].v.Until = chain[i].v.Effective.AddDays(-1)
 	}
 	p.Diff = last.v.Diff
 	for i := len(vs) - 1; i >= 0; i-- {

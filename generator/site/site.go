@@ -6,6 +6,7 @@ package site
 import (
 	"cmp"
 	"html/template"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -74,21 +75,37 @@ type Policy struct {
 	History []*Version
 	// Diff is what changed from the newest earlier version; nil without history.
 	Diff *history.Comparison
-	// LastReview is the latest entry of the reviews log, if any.
+	// LastReview is the latest entry of the version's reviews log, if any.
 	LastReview *frontmatter.ReviewEntry
+	// SHA256 is the hex SHA-256 of the version's text: its file after the
+	// front matter, which reviews and approvals leave alone.
+	SHA256 string
+	// Upcoming are the versions published ahead of coming into force,
+	// oldest first (Prepare). The policy itself is then the version in
+	// force, its file one of history/, and Until its last day.
+	Upcoming []*Version
+	Until    date.Date
 }
 
-// A Version is an earlier, superseded version of a policy.
+// A Version is a version of a policy other than the one in force: an
+// earlier, superseded one, or an upcoming one (Policy.Upcoming).
 type Version struct {
 	// File is the source, relative to the site root.
 	File string
 	*frontmatter.Meta
 	Body     template.HTML
+	Headings []markdown.Heading
 	Contents []Entry
+	Links    []Link
 	// Diff is what changed from the version before; nil for the first.
 	Diff *history.Comparison
 	// Previous is the version before, "" for the first.
 	Previous string
+	// SHA256 is the hex SHA-256 of the version's text (Policy.SHA256).
+	SHA256 string
+	// Until is the last day an earlier version was in force: the day
+	// before the next took effect. Zero for the newest.
+	Until date.Date
 }
 
 // A Change is one version of one policy in the site's list of changes.
@@ -100,8 +117,16 @@ type Change struct {
 	Note      string
 	// Current is true for a policy's version in force.
 	Current bool
+	// Upcoming is true for a version that comes into force later.
+	Upcoming bool
 	// Compare is true when there is an earlier version to compare with.
 	Compare bool
+	// Until is the last day an earlier version was in force.
+	Until date.Date
+	// Approval and Reviews are the version's own.
+	frontmatter.Approval
+	Reviews []frontmatter.ReviewEntry
+	SHA256  string
 }
 
 // Changes lists every version of every policy, newest first: by effective
@@ -110,9 +135,13 @@ func (s *Site) Changes() []Change {
 	var out []Change
 	for _, p := range s.Policies {
 		sum := p.Summarize()
-		out = append(out, Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil})
+		out = append(out, Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
+			Until: p.Until, Approval: p.Approval, Reviews: p.Reviews, SHA256: p.SHA256})
+		for _, v := range p.Upcoming {
+			out = append(out, v.change(sum, true))
+		}
 		for _, v := range p.History {
-			out = append(out, Change{Policy: sum, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Compare: v.Diff != nil})
+			out = append(out, v.change(sum, false))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -129,6 +158,11 @@ func (s *Site) Changes() []Change {
 		return history.CompareVersions(a.Version, b.Version) > 0
 	})
 	return out
+}
+
+func (v *Version) change(p Summary, upcoming bool) Change {
+	return Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Upcoming: upcoming, Compare: v.Diff != nil,
+		Until: v.Until, Approval: v.Approval, Reviews: v.Reviews, SHA256: v.SHA256}
 }
 
 // An Entry is a line of a page's contents, with its subsections: a
@@ -226,10 +260,12 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	return s
 }
 
-// Prepare computes what New does for p alone: its review status on now
-// and its last review. A build that writes each policy's
-// pages before it has read every policy calls it first.
+// Prepare computes what New does for p alone: which version is in force
+// on now (InForce), its review status on now and its last review. A
+// build that writes each policy's pages before it has read every policy
+// calls it first.
 func (p *Policy) Prepare(now date.Date, warnDays int) {
+	p.InForce(now)
 	p.Status = StatusOf(p.NextReview, now, warnDays)
 	p.DaysLeft = p.NextReview.Sub(now)
 	p.LastReview = nil
@@ -240,12 +276,50 @@ func (p *Policy) Prepare(now date.Date, warnDays int) {
 	}
 }
 
+// InForce makes p the version in force on now when its newest version
+// (the one parsed as p) takes effect later: the newest of its versions
+// that took effect by now, or its first when none has. The later ones
+// become p.Upcoming, oldest first. It is idempotent: once p is in force
+// (or has no earlier version), it does nothing. The policy's review date
+// is its newest version's.
+func (p *Policy) InForce(now date.Date) {
+	if !p.Effective.After(now) || len(p.History) == 0 {
+		return
+	}
+	chain := make([]*Version, 0, len(p.History)+1) // oldest first
+	for i := len(p.History) - 1; i >= 0; i-- {
+		chain = append(chain, p.History[i])
+	}
+	chain = append(chain, &Version{File: p.File, Meta: p.Meta, Body: p.Body, Headings: p.Headings, Contents: p.Contents, Links: p.Links,
+		Diff: p.Diff, Previous: p.History[0].Version, SHA256: p.SHA256})
+	k := 0
+	for i, v := range chain {
+		if !v.Effective.After(now) {
+			k = i
+		}
+	}
+	cur := chain[k]
+	// The newest version's review date is the policy's: approving it
+	// was the review, and its file is the one to edit.
+	m, newest := *cur.Meta, chain[len(chain)-1].Meta
+	m.NextReview, m.Pos = newest.NextReview, maps.Clone(cur.Meta.Pos)
+	m.Pos["next_review"] = newest.Pos["next_review"]
+	cur = &Version{File: cur.File, Meta: &m, Body: cur.Body, Headings: cur.Headings, Contents: cur.Contents, Links: cur.Links, Diff: cur.Diff, SHA256: cur.SHA256, Until: cur.Until}
+	p.File, p.Meta, p.Body, p.Headings, p.Contents, p.Links, p.Diff, p.SHA256 = cur.File, cur.Meta, cur.Body, cur.Headings, cur.Contents, cur.Links, cur.Diff, cur.SHA256
+	p.Until, p.Upcoming, p.History = cur.Until, chain[k+1:], nil
+	for i := k - 1; i >= 0; i-- {
+		p.History = append(p.History, chain[i])
+	}
+}
+
 // HasHistory reports whether p has a history page: when it has an
-// earlier version or a review to list. A policy of one version and no
+// earlier or upcoming version or a review to list. A policy of one version and no
 // reviews has nothing there its own page does not show, so it gets no
 // history page and nothing links to one. pages (and so the link check,
 // through pages.Set.Paths), the theme and the sitemap all ask here.
-func (p *Policy) HasHistory() bool { return len(p.History) > 0 || len(p.Reviews) > 0 }
+func (p *Policy) HasHistory() bool {
+	return len(p.History) > 0 || len(p.Upcoming) > 0 || len(p.Reviews) > 0
+}
 
 // Less orders policies by weight, then title, then slug: the index order.
 // Within a category of the index, policies stand in this order.

@@ -22,12 +22,20 @@ type Summary struct {
 	Status                                   Status
 	// DaysLeft is days until the review date; negative when overdue.
 	DaysLeft int
+	// NextVersion and NextEffective name the first upcoming version
+	// (Policy.Upcoming), if any.
+	NextVersion   string
+	NextEffective date.Date
 }
 
 // Summarize returns p's summary.
 func (p *Policy) Summarize() Summary {
-	return Summary{Slug: p.Slug, Title: p.Title, Version: p.Version, Owner: p.Owner, Summary: p.Meta.Summary, Category: p.Category,
+	s := Summary{Slug: p.Slug, Title: p.Title, Version: p.Version, Owner: p.Owner, Summary: p.Meta.Summary, Category: p.Category,
 		Effective: p.Effective, NextReview: p.NextReview, Status: p.Status, DaysLeft: p.DaysLeft}
+	if len(p.Upcoming) > 0 {
+		s.NextVersion, s.NextEffective = p.Upcoming[0].Version, p.Upcoming[0].Effective
+	}
+	return s
 }
 
 // A Listing is the site as the pages listing every policy see it: each
@@ -70,32 +78,53 @@ type Fingerprint struct {
 	status     Status
 	daysLeft   int
 	diff       bool
+	sha        string
 	versions   []versionFingerprint
+	upcoming   []versionFingerprint
 }
 
 type versionFingerprint struct {
 	file, previous string
 	meta           [sha256.Size]byte
 	diff           bool
+	sha            string
 }
 
 // Fingerprints returns the fingerprint of each of s's policies.
 func (s *Site) Fingerprints() []Fingerprint {
 	sums := make([]Fingerprint, len(s.Policies))
 	for i, p := range s.Policies {
-		sums[i] = Fingerprint{slug: p.Slug, file: p.File, meta: p.Meta.Key, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
+		sums[i] = Fingerprint{slug: p.Slug, file: p.File, meta: p.Meta.Key, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil, sha: p.SHA256}
 		for _, v := range p.History {
-			sums[i].versions = append(sums[i].versions, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil})
+			sums[i].versions = append(sums[i].versions, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil, sha: v.SHA256})
+		}
+		for _, v := range p.Upcoming {
+			sums[i].upcoming = append(sums[i].upcoming, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil, sha: v.SHA256})
 		}
 	}
 	return sums
 }
 
-// SameFingerprints reports whether a and b fingerprint the same policies alike.
+// SameFingerprints reports whether a and b fingerprint the same policies
+// alike, but for their versions' hashes (SameHashes), which only
+// policies.json shows: an edit of a policy's text leaves the pages
+// listing it alone.
 func SameFingerprints(a, b []Fingerprint) bool {
+	same := func(v, w versionFingerprint) bool {
+		return v.file == w.file && v.previous == w.previous && v.meta == w.meta && v.diff == w.diff
+	}
 	return slices.EqualFunc(a, b, func(x, y Fingerprint) bool {
 		return x.slug == y.slug && x.file == y.file && x.meta == y.meta && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
-			slices.Equal(x.versions, y.versions)
+			slices.EqualFunc(x.versions, y.versions, same) && slices.EqualFunc(x.upcoming, y.upcoming, same)
+	})
+}
+
+// SameHashes reports whether the policies a and b fingerprint have the
+// same versions' hashes, given SameFingerprints.
+func SameHashes(a, b []Fingerprint) bool {
+	sha := func(v, w versionFingerprint) bool { return v.sha == w.sha }
+	return slices.EqualFunc(a, b, func(x, y Fingerprint) bool {
+		return x.sha == y.sha && slices.EqualFunc(x.versions, y.versions, sha) && slices.EqualFunc(x.upcoming, y.upcoming, sha)
 	})
 }
 
@@ -105,8 +134,9 @@ var textless = &history.Comparison{}
 // WithoutText returns a copy of p and its versions without what only its
 // own pages show: its text, contents, headings and the comparisons of its
 // versions. The pages that list every policy (Summary), the files for
-// machines (Fingerprint) and the link rule
-// (given the policy's Anchors) read only the rest.
+// machines (Fingerprint) and the link rule (given the policy's Anchors)
+// read only the rest; an upcoming version keeps its links and headings,
+// which the link rule checks.
 func (p *Policy) WithoutText() *Policy {
 	q := *p
 	q.Body, q.Contents, q.Headings = "", nil, nil
@@ -116,11 +146,20 @@ func (p *Policy) WithoutText() *Policy {
 	q.History = make([]*Version, len(p.History))
 	for i, v := range p.History {
 		w := *v
-		w.Body, w.Contents = "", nil
+		w.Body, w.Contents, w.Headings, w.Links = "", nil, nil, nil
 		if w.Diff != nil {
 			w.Diff = textless
 		}
 		q.History[i] = &w
+	}
+	q.Upcoming = make([]*Version, len(p.Upcoming))
+	for i, v := range p.Upcoming {
+		w := *v
+		w.Body, w.Contents = "", nil
+		if w.Diff != nil {
+			w.Diff = textless
+		}
+		q.Upcoming[i] = &w
 	}
 	return &q
 }
@@ -173,3 +212,12 @@ func (o *Order) Sort(policies []*Policy) {
 		o.slugs = append(o.slugs, p.Slug)
 	}
 }
+
+// ShortSHA is the first 12 characters of the version's SHA-256, as the
+// print stamp shows it.
+func (p *Policy) ShortSHA() string { return short(p.SHA256) }
+
+// ShortSHA is the first 12 characters of the version's SHA-256.
+func (v *Version) ShortSHA() string { return short(v.SHA256) }
+
+func short(sha string) string { return sha[:min(12, len(sha))] }

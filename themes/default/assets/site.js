@@ -17,6 +17,17 @@
     el.hidden = !text;
     if (el.classList.contains("badge")) counts[s]++;
   }
+  // A version announced ahead: once its day comes, the notice says it is
+  // in force (data-after), or goes when it has nothing to say then.
+  var ahead = document.querySelectorAll("[data-from]");
+  for (var a = 0; a < ahead.length; a++) {
+    var n = ahead[a], f = n.getAttribute("data-from").split("-");
+    if (Date.UTC(+f[0], f[1] - 1, +f[2]) > today) continue;
+    var before = n.querySelector("[data-before]"), after = n.querySelector("[data-after]");
+    if (before) before.hidden = true;
+    if (after) after.hidden = false;
+    else n.hidden = true;
+  }
   var sum = document.querySelector("[data-summary]");
   if (sum) {
     var n = counts.overdue + counts["due-soon"] + counts.current;
