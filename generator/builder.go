@@ -18,6 +18,7 @@ import (
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/theme"
+	"github.com/policysite/policysite/generator/vars"
 	"github.com/policysite/policysite/themes"
 )
 
@@ -50,6 +51,13 @@ type Builder struct {
 	listed  *listEntry
 	order   site.Order
 	last    output.Last // the last good render's outputs, for Result.Changed
+
+	// school is the id of the school whose centre this Builder renders,
+	// "" for the trust's, whose Builder keeps one for each school.
+	school   string
+	schools  map[string]*Builder
+	derived  derived
+	rootPath string // a school's: the trust centre's path
 }
 
 // NewBuilder returns a Builder of the site opts describe.
@@ -110,14 +118,10 @@ func (m *memorySink) Emit(outs ...output.File) error {
 	return nil
 }
 
-// run is the pipeline: it loads site.yaml, the theme and the list of
-// policy files; parses each policy (with its earlier versions), renders
-// its pages and hands them to out at once (a policy's pages hold no other
-// policy: pages.Page); builds the model and runs the rules on the whole
-// site; then, unless a finding stops the build, renders the pages listing
-// every policy and the files for machines into out. Every stage goes through the Builder's memo when it keeps
-// one. The site is read through the Builder's copies of its files when
-// Watched.
+// run is the pipeline: it loads site.yaml and the list of policy files,
+// renders the trust's centre (centre) and then each school's into the
+// same sink under the school's path, with a Builder of its own for each
+// school (schools), and runs the rules that compare the centres (check.Schools).
 func (b *Builder) run(out sink) (*Result, error) {
 	opts := b.opts
 	if err := opts.check(); err != nil {
@@ -130,18 +134,93 @@ func (b *Builder) run(out sink) (*Result, error) {
 	res := &Result{}
 	cfg, l := b.config.Load(fsys, opts.override)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath()}
-	te, l := b.loadTheme(fsys, cfg, ps.BasePath)
+	ids := make([]string, len(cfg.Schools))
+	for i, sc := range cfg.Schools {
+		ids[i] = sc.ID
+	}
+	files, l := source.List(fsys, ids...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	files, l := source.List(fsys)
-	res.Diagnostics = append(res.Diagnostics, l...)
+	pre := res.Diagnostics
+	c := b.centre(fsys, cfg, pre, files, out)
+	res.Site = c.site
+	res.Diagnostics = append(res.Diagnostics, c.l...)
+	failed := c.err
+	var schools []check.Centre
+	if len(cfg.Schools) > 0 && b.schools == nil {
+		b.schools = map[string]*Builder{}
+	}
+	for i := range cfg.Schools {
+		sc := &cfg.Schools[i]
+		sb := b.schools[sc.ID]
+		if sb == nil {
+			sb = &Builder{opts: opts, keep: b.keep, school: sc.ID}
+			if b.keep {
+				sb.parsed, sb.links, sb.checked, sb.last = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, output.Last{}
+			}
+			b.schools[sc.ID] = sb
+		}
+		own, l := source.ListSchool(fsys, sc.ID, files)
+		res.Diagnostics = append(res.Diagnostics, l...)
+		sr := sb.centre(fsys, cfg, pre, own, &prefixed{out: out, prefix: sc.ID + "/"})
+		res.Diagnostics = append(res.Diagnostics, sr.l...)
+		if sr.site != nil {
+			res.Schools = append(res.Schools, sr.site)
+			schools = append(schools, check.Centre{School: sc, Site: sr.site, Files: sr.all})
+		}
+		if failed == nil {
+			failed = sr.err
+		}
+	}
+	for id := range b.schools {
+		if cfg.School(id) == nil {
+			delete(b.schools, id)
+		}
+	}
+	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
+	res.Diagnostics.Sort()
+	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
+		return res, stop
+	}
+	return res, failed
+}
+
+// A centreResult is what rendering one centre made: its model, its
+// findings, every policy it parsed (those it does not publish too:
+// WithoutText), and the first failure to render or write, or its findings
+// that stop the build.
+type centreResult struct {
+	site *site.Site
+	all  []*site.Policy
+	l    diag.List
+	err  error
+}
+
+// centre renders one policy centre, the trust's or b.school's, of the
+// policy files given: it loads the theme; parses each policy (with its
+// earlier versions), renders its pages and hands them to out at once (a
+// policy's pages hold no other policy: pages.Page); builds the model and
+// runs the rules on the whole centre; then, unless a finding stops the
+// build (with pre, site.yaml's and the listing's), renders the pages
+// listing every policy and the files for machines into out. Every stage
+// goes through the Builder's memo when it keeps one.
+func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out sink) (c centreResult) {
+	cfg, vs, school := b.centreConfig(cfg)
+	root := cfg.BasePath()
+	base := root
+	if school != nil {
+		root = b.rootPath
+		base = root + school.ID + "/"
+	}
+	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: base, Vars: vs}
+	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
+	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
 	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
-		render: len(check.Stops(res.Diagnostics)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: opts.Now}}
+		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
-	if c := cfg.Cookies; c != nil {
-		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
+	if ck := cfg.Cookies; ck != nil {
+		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == ck.Policy })
 	}
 	var first []*site.Policy
 	if cookie >= 0 {
@@ -150,7 +229,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 			r.key.cookie = r.results[cookie].ids
 		}
 	}
-	r.pages = pages.New(&site.Site{Config: cfg, Now: opts.Now, Policies: first}, ps.BasePath)
+	r.pages = pages.NewCentre(&site.Site{Config: cfg, Now: b.opts.Now, Policies: first}, base, school, root)
 	parallel.For(len(files), func(i int) {
 		if i != cookie {
 			r.parse(i)
@@ -163,7 +242,10 @@ func (b *Builder) run(out sink) (*Result, error) {
 	ids := make(map[*site.Policy]string, len(files))
 	var anchors map[string]site.Anchors
 	for _, pr := range r.results {
-		res.Diagnostics = append(res.Diagnostics, pr.l...)
+		c.l = append(c.l, pr.l...)
+		if pr.all != nil {
+			c.all = append(c.all, pr.all)
+		}
 		if pr.p != nil {
 			policies = append(policies, pr.p)
 			ids[pr.p] = pr.ids
@@ -176,36 +258,105 @@ func (b *Builder) run(out sink) (*Result, error) {
 		}
 	}
 	b.order.Sort(policies)
-	s := site.New(cfg, opts.Now, policies)
-	res.Site = s
+	s := site.New(cfg, b.opts.Now, policies)
+	c.site = s
 	sums := s.Summaries()
 	slugs := make([]string, len(files))
 	for i, f := range files {
 		slugs[i] = f.Slug
 	}
-	set := pages.New(s, ps.BasePath)
-	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, set.Paths(), ids, anchors)...)
-	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
-	res.Diagnostics = append(res.Diagnostics, b.checked.Site(s, sums)...)
-	res.Diagnostics.Sort()
-	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
-		return res, stop
+	set := pages.NewCentre(s, base, school, root)
+	c.l = append(c.l, b.links.Check(s, slugs, set.Paths(), ids, anchors)...)
+	c.l = append(c.l, check.Cookies(s)...)
+	c.l = append(c.l, b.checked.Site(s, sums)...)
+	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
+		c.err = stop
+		return c
 	}
 	if r.err != nil {
-		return res, r.err
+		c.err = r.err
+		return c
 	}
-
 	if b.keep {
 		b.bundles = r.bundlesNext
 	}
-	return res, b.lists(te, s, set, sums, out)
+	c.err = b.lists(te, s, set, sums, out)
+	return c
+}
+
+// centreConfig returns site.yaml as the centre b renders reads it, the
+// variables of its policies and its school (nil for the trust's). A
+// school's centre is published under the trust's base_url at its id,
+// titled with its name, and takes requests for its own DPO when it has
+// one. What it derives is kept while site.yaml stays the same, so that
+// the memos keyed by it hold.
+func (b *Builder) centreConfig(cfg *config.Site) (*config.Site, *vars.Set, *config.School) {
+	if b.derived.from == cfg {
+		return b.derived.cfg, b.derived.vars, b.derived.cfg.School(b.school)
+	}
+	d := derived{from: cfg, cfg: cfg}
+	if b.school == "" {
+		var elsewhere map[string]string
+		if len(cfg.Schools) > 0 {
+			elsewhere = map[string]string{}
+			for _, f := range config.SchoolFields {
+				elsewhere["school."+f] = "is each school's: the policy is published in every school's centre, not the trust's"
+			}
+		}
+		d.vars = vars.New(cfg.Values(nil), elsewhere)
+	} else {
+		sc := cfg.School(b.school)
+		c := *cfg
+		b.rootPath = cfg.BasePath()
+		if c.BaseURL != "" {
+			c.BaseURL += sc.ID + "/"
+		}
+		c.Title = sc.Name + " policies"
+		c.Description = "The policies of " + sc.Name
+		if cfg.Organisation.Name != "" {
+			c.Description += ", a school of " + cfg.Organisation.Name
+		}
+		c.Description += ", with when each was last agreed and when it is next reviewed."
+		if sc.DPO != nil {
+			c.DPO = *sc.DPO
+		}
+		d.cfg = &c
+		d.vars = vars.New(cfg.Values(sc), nil)
+	}
+	b.derived = d
+	return d.cfg, d.vars, d.cfg.School(b.school)
+}
+
+// derived is what a centre's Builder derives from site.yaml.
+type derived struct {
+	from, cfg *config.Site
+	vars      *vars.Set
+}
+
+// prefixed is a sink that puts outputs under a school's folder.
+type prefixed struct {
+	out    sink
+	prefix string
+}
+
+func (p *prefixed) Emit(outs ...output.File) error {
+	cp := make([]output.File, len(outs))
+	for i, o := range outs {
+		o.Path = p.prefix + o.Path
+		cp[i] = o
+	}
+	return p.out.Emit(cp...)
 }
 
 // A parsed is what a render keeps of one policy file: the policy, when
 // published, and the file's diagnostics. A Build keeps the policy without
 // its text once its pages are written, with its anchors for link checks.
 type parsed struct {
-	p       *site.Policy
+	p *site.Policy
+	// all is the policy, published here or not (a trust policy a school
+	// has a copy of, or not the trust centre's), without its text: for
+	// the rules comparing centres.
+	all     *site.Policy
 	ids     string // the ids of the policy's parsed files, for the memo's keys
 	anchors *site.Anchors
 	l       diag.List
@@ -241,12 +392,38 @@ func (r *running) parse(i int) *site.Policy {
 	}
 	var p *site.Policy
 	p, pr.ids, pr.l = r.b.parsed.Policy(f, r.settings)
+	if p != nil && p.Draft && !r.b.opts.Drafts && f.Trust != nil {
+		// A school's draft copy of a trust policy: the trust's is
+		// published until the copy is ready.
+		t := *f.Trust
+		if pr.l = source.Load(r.fsys, &t); len(pr.l) > 0 {
+			return nil
+		}
+		p, pr.ids, pr.l = r.b.parsed.Policy(t, r.settings)
+	}
+	if p != nil {
+		pr.all = p.WithoutText()
+	}
 	if p == nil || p.Draft && !r.b.opts.Drafts {
+		return nil
+	}
+	if p.School == "" && !r.publishes(p) {
+		pr.l = nil // reported by the centres that publish it
 		return nil
 	}
 	p.Prepare(r.b.opts.Now, r.warnDays)
 	pr.p = p
 	return p
+}
+
+// publishes reports whether the centre publishes the trust policy p: a
+// school's, unless p's schools: leaves it out; the trust's, unless p
+// names a school's variables or is for some schools only.
+func (r *running) publishes(p *site.Policy) bool {
+	if r.b.school == "" {
+		return !p.PerSchool && len(p.Schools) == 0
+	}
+	return len(p.Schools) == 0 || slices.Contains(p.Schools, r.b.school)
 }
 
 // write renders the pages of results[i], or takes them from the memo when
@@ -308,14 +485,23 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 		return out.Emit(e.outs...)
 	}
 	specs := append(set.Site(), set.Changes(s.Changes()))
+	if b.school != "" {
+		// The host serves the trust's 404 for every path.
+		specs = slices.DeleteFunc(specs, func(sp pages.Spec) bool { return sp.Path == "404.html" })
+	}
 	outs, err := te.Theme.RenderAll(specs)
 	if err != nil {
 		return err
 	}
-	outs = append(outs, te.Theme.Assets()...)
 	files, err := machine.Files(s)
 	if err != nil {
 		return err
+	}
+	if b.school == "" {
+		outs = append(outs, te.Theme.Assets()...)
+	} else {
+		// A school's centre shares the trust's assets and host files.
+		files = slices.DeleteFunc(files, func(f output.File) bool { return !machine.PerCentre[f.Path] })
 	}
 	outs = append(outs, files...)
 	if b.keep {
@@ -326,13 +512,14 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 
 // loadTheme loads the site's theme, or returns the one loaded last time
 // when its files and options are the same.
-func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, basePath string) (*theme.Loaded, diag.List) {
+func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, opts theme.Options) (*theme.Loaded, diag.List) {
 	def := b.opts.DefaultTheme
 	if def == nil {
 		def = themes.Default()
 	}
 	layers, l := theme.Stack(fsys, cfg, def)
-	te := b.theme.Load(layers, theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays})
+	opts.Language, opts.WarnDays = cfg.Language, cfg.Review.WarnDays
+	te := b.theme.Load(layers, opts)
 	return te, append(l, te.L...)
 }
 

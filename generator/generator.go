@@ -87,7 +87,10 @@ func (opts Options) override(cfg *config.Site) {
 
 // A Result is a rendered site.
 type Result struct {
-	Site *site.Site
+	// Site is the trust's centre; Schools each school's, in site.yaml's
+	// order.
+	Site    *site.Site
+	Schools []*site.Site
 	// Outputs are the site's files, sorted by path, not minified: a
 	// Render's, none for a Build.
 	Outputs []output.File

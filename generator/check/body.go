@@ -234,6 +234,10 @@ func (k *linter) placeholders(t *text, src []byte) {
 		if !strings.ContainsFunc(inner, unicode.IsLetter) || citation.MatchString(inner) || low == "sic" || low == "x" || strings.HasPrefix(inner, "^") {
 			continue
 		}
+		if v := k.in.Vars.ForBracket(inner); v != "" {
+			k.add("placeholder", start, "unfilled placeholder %s: write {{ %s }}", src[start:t.off(m[1]-1)+1], v)
+			continue
+		}
 		k.add("placeholder", start, "unfilled placeholder %s", src[start:t.off(m[1]-1)+1])
 	}
 }

@@ -47,6 +47,9 @@ type Meta struct {
 	Reviews []ReviewEntry `yaml:"reviews"`
 	// Ignore lists lint rules accepted for this whole policy.
 	Ignore []string `yaml:"check_ignore"`
+	// Schools, on a trust's policy, are the ids of the schools it is
+	// published for; empty, it is every school's.
+	Schools []string `yaml:"schools"`
 
 	// Pos holds the position of each key's value, by key, for later stages'
 	// diagnostics. Start is the position of the opening ---.

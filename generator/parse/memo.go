@@ -117,7 +117,7 @@ func (m *Memo) compare(prev, next *Parsed) *history.Comparison {
 		m.mu.Unlock()
 	}
 	if d == nil {
-		c := history.Compare(Body(prev.data), Body(next.data))
+		c := history.Compare(Body(prev.data, prev.settings.Vars), Body(next.data, next.settings.Vars))
 		d = &c
 	}
 	if m != nil {

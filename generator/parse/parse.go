@@ -21,6 +21,7 @@ import (
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/strictyaml"
+	"github.com/policysite/policysite/generator/vars"
 )
 
 // Settings are what of site.yaml parsing reads.
@@ -28,6 +29,9 @@ type Settings struct {
 	UnsafeHTML bool
 	// BasePath is the URL path the site lives under, "/" by default.
 	BasePath string
+	// Vars are the variables of the centre the policy is parsed for:
+	// the trust's or a school's. Nil holds none.
+	Vars *vars.Set
 }
 
 // File parses one policy file: its front matter, its text (control
@@ -47,18 +51,24 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	}
 	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
 	l = append(l, cl...)
+	data, body, vl, elsewhere := expand(f.Path, data, bodyOff, meta, s.Vars)
+	l = append(l, vl...)
 	opts := markdown.Options{Path: f.Path, UnsafeHTML: s.UnsafeHTML, Numbered: meta.Numbered, BasePath: s.BasePath}
-	if f.Version != "" {
+	switch {
+	case f.Version != "":
 		// An archived version is a copy of index.md: its links mean what
 		// they meant there.
 		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
+	case f.School != "":
+		// A school's policy links as a trust's policy in content/ does.
+		opts.LinkBase = source.Dir + "/" + strings.TrimPrefix(f.Path, source.Dir+"/"+f.School+"/")
 	}
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, data)
 	if !strings.Contains(f.Path, "/history/") {
 		// check adds front matter's and markdown's findings to its own,
 		// so check_ignore applies to every rule.
-		l = check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l})
+		l = check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Vars: s.Vars, Parsed: l})
 	} else { // superseded versions are not linted, but what would break them is reported
 		for _, p := range r.Problems {
 			sev := p.Severity
@@ -68,7 +78,7 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
-	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings)}
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), School: f.School, PerSchool: elsewhere}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
 		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
@@ -76,15 +86,67 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	return p, l
 }
 
-// Body returns the markdown body of a policy file, as File reads it, for
-// comparisons (history.Compare).
-func Body(data []byte) string {
+// Body returns the markdown body of a policy file, as File reads it with
+// the variables v (filled in, so a comparison shows the school's names
+// rather than braces), for comparisons (history.Compare).
+func Body(data []byte, v *vars.Set) string {
 	_, _, body, off, err := frontmatter.Split(data)
 	if err != nil {
 		return ""
 	}
-	_, body, _ = dropControls("", data, off)
+	data, body, _ = dropControls("", data, off)
+	body, _ = v.Expand(body)
 	return string(body)
+}
+
+// expand fills in the variables of data's body (data[bodyOff:]) and of
+// its title and summary, returning data and the body with them filled
+// in, a finding of rule variable for each that cannot be, and whether
+// one is another centre's (a school's, in the trust's centre): then the
+// policy is published in each school's centre alone. A value has no line
+// break, so lines of the filled-in data are the source's.
+func expand(path string, data []byte, bodyOff int, meta *frontmatter.Meta, v *vars.Set) ([]byte, []byte, diag.List, bool) {
+	var l diag.List
+	elsewhere := false
+	var lines *diag.Lines
+	report := func(pos func(off int) diag.Pos, ps []vars.Problem) {
+		for _, p := range ps {
+			if p.Elsewhere {
+				elsewhere = true
+				continue
+			}
+			l = append(l, diag.Diagnostic{Pos: pos(p.Offset), Severity: diag.Error, Message: p.Message, Rule: "variable"})
+		}
+	}
+	at := func(off int) diag.Pos {
+		if lines == nil {
+			lines = diag.NewLines(path, data)
+		}
+		return lines.Pos(off)
+	}
+	if meta != nil {
+		for _, f := range []struct {
+			key string
+			s   *string
+		}{{"title", &meta.Title}, {"summary", &meta.Summary}} {
+			var ps []vars.Problem
+			*f.s, ps = v.Text(*f.s)
+			report(func(int) diag.Pos {
+				if p, ok := meta.Pos[f.key]; ok {
+					return p
+				}
+				return meta.Start
+			}, ps)
+		}
+	}
+	body, ps := v.Expand(data[bodyOff:])
+	report(func(off int) diag.Pos { return at(bodyOff + off) }, ps)
+	if len(body) == len(data)-bodyOff && (len(body) == 0 || &body[0] == &data[bodyOff]) {
+		return data, body, l, elsewhere
+	}
+	out := make([]byte, 0, bodyOff+len(body))
+	out = append(append(out, data[:bodyOff]...), body...)
+	return out, out[bodyOff:], l, elsewhere
 }
 
 // maxControlWarnings is how many control characters of one policy's text

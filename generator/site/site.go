@@ -76,6 +76,13 @@ type Policy struct {
 	Diff *history.Comparison
 	// LastReview is the latest entry of the reviews log, if any.
 	LastReview *frontmatter.ReviewEntry
+	// School is the id of the school whose own file this is
+	// (content/<school>/); empty for the trust's.
+	School string
+	// PerSchool is set on a trust policy that names a school's variables
+	// ({{ school.name }}): each school's centre publishes it, the trust's
+	// does not.
+	PerSchool bool
 }
 
 // A Version is an earlier, superseded version of a policy.

@@ -32,6 +32,13 @@ type File struct {
 	// on those files (from the file name), empty on current policies.
 	History []File
 	Version string
+	// School is the id of the school whose own policy this is, a file
+	// of content/<school>/; empty for the trust's.
+	School string
+	// Trust, on a school's copy of a trust policy, is the trust's file
+	// it replaces: a school's centre publishes it while the copy is a
+	// draft.
+	Trust *File
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -63,16 +70,51 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 // List is Read without the reading: it finds the policies and their
 // earlier versions and reports what Read reports but unreadable files,
 // leaving Data nil. Load reads them, so a build can hold one policy's text
-// at a time.
-func List(fsys fs.FS) ([]File, diag.List) {
+// at a time. The folders content/<school>/ of schools are a school's
+// own policies (ListSchool), not the trust's.
+func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
+	skip := map[string]bool{}
+	for _, s := range schools {
+		skip[Dir+"/"+s] = true
+	}
+	return list(fsys, Dir, "", skip)
+}
+
+// ListSchool returns the policies of a school's centre: its own, in
+// content/<school>/, and those of trust (List's) that it has no copy of;
+// a copy of a trust policy (content/<school>/<slug>.md) holds the
+// trust's file in Trust.
+func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
+	own, l := list(fsys, Dir+"/"+school, school, nil)
+	bySlug := make(map[string]int, len(own))
+	for i, f := range own {
+		bySlug[f.Slug] = i
+	}
+	out := make([]File, 0, len(trust)+len(own))
+	for _, f := range trust {
+		if i, ok := bySlug[f.Slug]; ok {
+			t := f
+			own[i].Trust = &t
+			continue
+		}
+		out = append(out, f)
+	}
+	return append(out, own...), l
+}
+
+// list finds the policies in dir, skipping the folders in skip, and
+// marks them school's.
+func list(fsys fs.FS, dir, school string, skip map[string]bool) ([]File, diag.List) {
 	var l diag.List
 	var files []File
 	bySlug := map[string]string{}
 	history := map[string][]File{}
-	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == Dir && errors.Is(err, fs.ErrNotExist) {
-				l.Errorf(diag.Pos{File: Dir}, "no content folder: policies go in content/<slug>.md")
+			if p == dir && errors.Is(err, fs.ErrNotExist) {
+				if school == "" {
+					l.Errorf(diag.Pos{File: Dir}, "no content folder: policies go in content/<slug>.md")
+				}
 				return fs.SkipAll
 			}
 			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
@@ -80,21 +122,25 @@ func List(fsys fs.FS) ([]File, diag.List) {
 		}
 		name := d.Name()
 		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
-			if d.IsDir() && p != Dir {
+			if d.IsDir() && p != dir {
 				return fs.SkipDir
 			}
 			return nil
 		}
 		if d.IsDir() {
+			if skip[p] {
+				return fs.SkipDir
+			}
 			return nil
 		}
-		slug, ok := policySlug(p)
-		version, isHistory := historyVersion(p)
+		rel := strings.TrimPrefix(p, dir+"/")
+		slug, ok := policySlug(rel)
+		version, isHistory := historyVersion(rel)
 		if !ok && !isHistory {
 			return nil
 		}
 		if isHistory {
-			slug = strings.Split(strings.TrimPrefix(p, Dir+"/"), "/")[0]
+			slug = strings.Split(rel, "/")[0]
 		}
 		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
 			return nil
@@ -120,7 +166,7 @@ func List(fsys fs.FS) ([]File, diag.List) {
 			return nil
 		}
 		if isHistory {
-			history[slug] = append(history[slug], File{Path: p, Slug: slug, Version: version})
+			history[slug] = append(history[slug], File{Path: p, Slug: slug, Version: version, School: school})
 			return nil
 		}
 		if other, dup := bySlug[slug]; dup {
@@ -128,11 +174,11 @@ func List(fsys fs.FS) ([]File, diag.List) {
 			return nil
 		}
 		bySlug[slug] = p
-		files = append(files, File{Path: p, Slug: slug})
+		files = append(files, File{Path: p, Slug: slug, School: school})
 		return nil
 	})
 	if err != nil {
-		l.Errorf(diag.Pos{File: Dir}, "%v", explain(err))
+		l.Errorf(diag.Pos{File: dir}, "%v", explain(err))
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for i := range files {
@@ -141,7 +187,7 @@ func List(fsys fs.FS) ([]File, diag.List) {
 	}
 	for slug, hs := range history {
 		for _, h := range hs {
-			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", slug, Dir, slug)
+			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", slug, dir, slug)
 		}
 	}
 	return files, l
@@ -176,20 +222,20 @@ func Load(fsys fs.FS, f *File) diag.List {
 	return l
 }
 
-// historyVersion returns the version of an earlier version's path,
-// content/<slug>/history/<version>.md.
-func historyVersion(p string) (string, bool) {
-	parts := strings.Split(strings.TrimPrefix(p, Dir+"/"), "/")
+// historyVersion returns the version of an earlier version's path
+// relative to its folder, <slug>/history/<version>.md.
+func historyVersion(rel string) (string, bool) {
+	parts := strings.Split(rel, "/")
 	if len(parts) != 3 || parts[1] != "history" || path.Ext(parts[2]) != ".md" {
 		return "", false
 	}
 	return strings.TrimSuffix(parts[2], ".md"), true
 }
 
-// policySlug returns the slug of a policy path, or false for files that are
+// policySlug returns the slug of a policy path relative to its folder
+// (<slug>.md, <slug>/index.md), or false for files that are
 // not policies (earlier versions under history/, images, notes).
-func policySlug(p string) (string, bool) {
-	rel := strings.TrimPrefix(p, Dir+"/")
+func policySlug(rel string) (string, bool) {
 	if path.Ext(rel) != ".md" {
 		return "", false
 	}

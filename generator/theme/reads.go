@@ -18,7 +18,7 @@ import (
 // options, and returns the layouts it would use by name.
 func Digest(layers []Layer, opts Options) ([sha256.Size]byte, map[string]string) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%q %q %d\n", opts.BasePath, opts.Language, opts.WarnDays)
+	fmt.Fprintf(h, "%q %q %q %d\n", opts.BasePath, opts.AssetBase, opts.Language, opts.WarnDays)
 	layouts := map[string]string{}
 	read := func(layer Layer, name string) ([]byte, error) {
 		data, err := fs.ReadFile(layer.FS, name)
