@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"fmt"
+	"html/template"
 	"io/fs"
 	"slices"
 	"strings"
@@ -215,7 +217,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
-	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
+	r := &running{b: b, fsys: fsys, settings: ps, schools: cfg.Schools, root: root, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
 		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
@@ -303,7 +305,7 @@ func (b *Builder) centreConfig(cfg *config.Site) (*config.Site, *vars.Set, *conf
 				elsewhere["school."+f] = "is each school's: the policy is published in every school's centre, not the trust's"
 			}
 		}
-		d.vars = vars.New(cfg.Values(nil), elsewhere)
+		d.vars = vars.New(cfg.Values(nil), elsewhere).WithPlain(map[string]string{"school.name": "our schools"})
 	} else {
 		sc := cfg.School(b.school)
 		c := *cfg
@@ -372,6 +374,9 @@ type running struct {
 	out      sink
 	results  []parsed
 
+	schools []config.School // the trust centre's, for its choosers
+	root    string          // the trust centre's path
+
 	render bool       // false when site.yaml or the theme has an error
 	pages  *pages.Set // for policy pages: the settings, the day and the cookie policy
 	theme  *theme.Theme
@@ -411,19 +416,40 @@ func (r *running) parse(i int) *site.Policy {
 		pr.l = nil // reported by the centres that publish it
 		return nil
 	}
+	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
+		pr.l = nil
+		p = r.chooser(p)
+	}
 	p.Prepare(r.b.opts.Now, r.warnDays)
 	pr.p = p
 	return p
 }
 
 // publishes reports whether the centre publishes the trust policy p: a
-// school's, unless p's schools: leaves it out; the trust's, unless p
-// names a school's variables or is for some schools only.
+// school's, unless p's schools: leaves it out; the trust's, always.
 func (r *running) publishes(p *site.Policy) bool {
-	if r.b.school == "" {
-		return !p.PerSchool && len(p.Schools) == 0
+	return r.b.school == "" || len(p.Schools) == 0 || slices.Contains(p.Schools, r.b.school)
+}
+
+// chooser returns the trust centre's page of a policy each school
+// publishes in its own words (it names a school's variables) or that is
+// some schools' only: in place of its text, a link to each school's. Its
+// findings are reported by the schools' centres.
+func (r *running) chooser(p *site.Policy) *site.Policy {
+	q := *p
+	var b strings.Builder
+	b.WriteString("<p>Each school publishes this policy with its own names and contacts:</p>\n<ul>\n")
+	for _, sc := range r.schools {
+		if len(p.Schools) > 0 && !slices.Contains(p.Schools, sc.ID) {
+			continue
+		}
+		fmt.Fprintf(&b, "<li><a href=\"%s%s/%s/\">%s</a></li>\n", r.root, sc.ID, p.Slug, template.HTMLEscapeString(sc.Name))
 	}
-	return len(p.Schools) == 0 || slices.Contains(p.Schools, r.b.school)
+	b.WriteString("</ul>\n")
+	q.Body = template.HTML(b.String())
+	// Its headings stay, so links to its sections are checked as before.
+	q.Contents, q.Links, q.History, q.Diff = nil, nil, nil, nil
+	return &q
 }
 
 // write renders the pages of results[i], or takes them from the memo when

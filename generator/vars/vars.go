@@ -34,6 +34,18 @@ type Set struct {
 	// elsewhere are names this Set lacks but another centre's holds,
 	// with why (a school's variable in the trust's centre).
 	elsewhere map[string]string
+	// plain are values Text uses for names Expand lacks: a title's words
+	// for another centre's variable.
+	plain map[string]string
+}
+
+// WithPlain returns s that, in Text alone, gives the names of plain
+// their values: the trust's centre titles a school's policy "our
+// schools" where each school's centre names the school.
+func (s *Set) WithPlain(plain map[string]string) *Set {
+	t := *s
+	t.plain = plain
+	return &t
 }
 
 // New returns the Set of vals, by name (school.name, funding_body).
@@ -337,6 +349,9 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		name := strings.TrimSpace(string(src[i+2 : i+2+end]))
 		stop := i + 2 + end + 2
 		v, ok := e.s.Lookup(name)
+		if !ok && e.plain && e.s != nil {
+			v, ok = e.s.plain[name]
+		}
 		if !ok {
 			e.problem(i, func() Problem { return e.unknown(i, name) })
 			i = stop - 1
@@ -438,18 +453,25 @@ func (s *Set) ForBracket(text string) string {
 		return ""
 	}
 	joined := strings.Join(words, " ")
-	var last string
+	var tail []string // names whose words after the first are the text's
 	for _, n := range s.Names() {
 		parts := strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '_' })
 		if strings.Join(parts, " ") == joined {
 			return n
 		}
-		if len(parts) > 1 && strings.Join(parts[1:], " ") == joined && last == "" {
-			last = n
+		if len(parts) > 1 && !generic[joined] && strings.Join(parts[1:], " ") == joined {
+			tail = append(tail, n)
 		}
 	}
-	return last
+	if len(tail) == 1 {
+		return tail[0] // "[headteacher]", but not "[name]": whose?
+	}
+	return ""
 }
+
+// generic are the fields several of site.yaml's people and places have:
+// "[name]" alone does not say whose.
+var generic = map[string]bool{"id": true, "name": true, "email": true, "phone": true, "address": true, "website": true}
 
 // fillers are words a placeholder's text carries besides what it names.
 var fillers = map[string]bool{"insert": true, "the": true, "a": true, "an": true, "enter": true, "add": true, "of": true, "s": true, "our": true, "your": true}

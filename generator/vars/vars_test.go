@@ -101,6 +101,7 @@ func TestForBracket(t *testing.T) {
 		{"insert DPO email", "dpo.email"},
 		{"funding body", "funding_body"},
 		{"Data Protection Act 2018", ""},
+		{"insert name", ""},
 		{"", ""},
 	} {
 		if got := set.ForBracket(c.in); got != c.want {
@@ -165,5 +166,15 @@ func TestMaxProblems(t *testing.T) {
 	_, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), MaxProblems+5))
 	if len(ps) != MaxProblems+1 || ps[MaxProblems].Message != "5 more variables that cannot be filled in" || ps[MaxProblems].Offset != MaxProblems*8 {
 		t.Errorf("got %d problems, last %+v", len(ps), ps[len(ps)-1])
+	}
+}
+
+func TestWithPlain(t *testing.T) {
+	s := set.WithPlain(map[string]string{"school.dsl": "each school's safeguarding lead"})
+	if got, ps := s.Text("Ask {{ school.dsl }}"); got != "Ask each school's safeguarding lead" || len(ps) > 0 {
+		t.Errorf("Text = %q, %v", got, ps)
+	}
+	if got, ps := s.Expand([]byte("Ask {{ school.dsl }}")); string(got) != "Ask {{ school.dsl }}" || len(ps) != 1 || !ps[0].Elsewhere {
+		t.Errorf("Expand = %q, %v", got, ps)
 	}
 }
