@@ -157,7 +157,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 		if sb == nil {
 			sb = &Builder{opts: opts, keep: b.keep, school: sc.ID}
 			if b.keep {
-				sb.parsed, sb.links, sb.checked, sb.last = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, output.Last{}
+				sb.parsed, sb.links, sb.checked = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}
 			}
 			b.schools[sc.ID] = sb
 		}
@@ -298,14 +298,21 @@ func (b *Builder) centreConfig(cfg *config.Site) (*config.Site, *vars.Set, *conf
 	}
 	d := derived{from: cfg, cfg: cfg}
 	if b.school == "" {
-		var elsewhere map[string]string
+		var notes map[string]vars.Note
 		if len(cfg.Schools) > 0 {
-			elsewhere = map[string]string{}
+			notes = map[string]vars.Note{}
 			for _, f := range config.SchoolFields {
-				elsewhere["school."+f] = "is each school's: the policy is published in every school's centre, not the trust's"
+				notes["school."+f] = vars.Note{Message: "is each school's: the policy is published in every school's centre, not the trust's", Elsewhere: true}
+			}
+			for _, sc := range cfg.Schools {
+				for k := range sc.Params {
+					if _, ok := cfg.Params[k]; !ok {
+						notes[k] = vars.Note{Message: "is a school's (params: of " + sc.ID + ")", Elsewhere: true}
+					}
+				}
 			}
 		}
-		d.vars = vars.New(cfg.Values(nil), elsewhere).WithPlain(map[string]string{"school.name": "our schools"})
+		d.vars = vars.New(cfg.Values(nil), notes).WithPlain(map[string]string{"school.name": "our schools"})
 	} else {
 		sc := cfg.School(b.school)
 		c := *cfg
@@ -323,10 +330,32 @@ func (b *Builder) centreConfig(cfg *config.Site) (*config.Site, *vars.Set, *conf
 			c.DPO = *sc.DPO
 		}
 		d.cfg = &c
-		d.vars = vars.New(cfg.Values(sc), nil)
+		d.vars = vars.New(cfg.Values(sc), unset(cfg, sc))
 	}
 	b.derived = d
 	return d.cfg, d.vars, d.cfg.School(b.school)
+}
+
+// unset returns the names site.yaml declares that school sc has no value
+// for (a field it leaves out, another school's params key), with where to
+// set each.
+func unset(cfg *config.Site, sc *config.School) map[string]vars.Note {
+	have := cfg.Values(sc)
+	notes := map[string]vars.Note{}
+	note := func(name, fix string) {
+		if _, ok := have[name]; !ok {
+			notes[name] = vars.Note{Message: "is not set for " + sc.Name + ": " + fix}
+		}
+	}
+	for _, f := range config.SchoolFields {
+		note("school."+f, "set "+f+": in its entry under site.yaml's schools:")
+	}
+	for _, other := range cfg.Schools {
+		for k := range other.Params {
+			note(k, "add "+k+" to its params: in site.yaml's schools:, or to params: for every school")
+		}
+	}
+	return notes
 }
 
 // derived is what a centre's Builder derives from site.yaml.

@@ -61,7 +61,7 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 			}
 			l = append(l, diag.Diagnostic{Pos: at(p, "effective"), Severity: diag.Warning, Rule: "school-override-stale",
 				Message: fmt.Sprintf("%s's copy, version %s of %s, is older than the trust's %s, version %s of %s: revise the copy, or delete it to publish the trust's",
-					c.School.Name, p.Version, p.Effective, t.File, t.Version, t.Effective)})
+					c.School.Name, p.Version, p.Effective.Format("en-GB"), t.File, t.Version, t.Effective.Format("en-GB"))})
 		}
 		for _, slug := range cfg.Required {
 			if slices.ContainsFunc(c.Site.Policies, func(p *site.Policy) bool { return p.Slug == slug }) {

@@ -31,9 +31,9 @@ import (
 type Set struct {
 	vals  map[string]string
 	names []string // sorted, for suggestions
-	// elsewhere are names this Set lacks but another centre's holds,
-	// with why (a school's variable in the trust's centre).
-	elsewhere map[string]string
+	// notes are names this Set lacks but site.yaml declares, with what
+	// to say when a policy uses one.
+	notes map[string]Note
 	// plain are values Text uses for names Expand lacks: a title's words
 	// for another centre's variable.
 	plain map[string]string
@@ -48,11 +48,20 @@ func (s *Set) WithPlain(plain map[string]string) *Set {
 	return &t
 }
 
+// A Note is what to say of a name a Set lacks but site.yaml declares.
+type Note struct {
+	// Message follows the name: "is not set for Birch Academy: ...".
+	Message string
+	// Elsewhere is set for a name another centre holds and this one
+	// never does (a school's, in the trust's centre): not a mistake.
+	Elsewhere bool
+}
+
 // New returns the Set of vals, by name (school.name, funding_body).
-// elsewhere names the variables another centre defines but this one does
-// not, with the reason shown when a policy uses one; it may be nil.
-func New(vals map[string]string, elsewhere map[string]string) *Set {
-	s := &Set{vals: make(map[string]string, len(vals)), elsewhere: elsewhere}
+// notes are names site.yaml declares that this centre has no value for,
+// with what to say when a policy uses one; it may be nil.
+func New(vals map[string]string, notes map[string]Note) *Set {
+	s := &Set{vals: make(map[string]string, len(vals)), notes: notes}
 	for k, v := range vals {
 		s.vals[k] = strings.Join(strings.Fields(v), " ")
 		s.names = append(s.names, k)
@@ -376,8 +385,8 @@ func (e *expander) unknown(off int, name string) Problem {
 	if !NameRE.MatchString(name) {
 		return Problem{Offset: off, Message: fmt.Sprintf("{{ %s }} is not a variable: a name is words of a-z, 0-9 and _ joined by dots, such as school.name (\\{{ writes the braces themselves)", name)}
 	}
-	if why, ok := e.s.elsewhere[name]; ok {
-		return Problem{Offset: off, Message: fmt.Sprintf("variable %s %s", name, why), Elsewhere: true}
+	if n, ok := e.s.notes[name]; ok {
+		return Problem{Offset: off, Message: fmt.Sprintf("variable %s %s", name, n.Message), Elsewhere: n.Elsewhere}
 	}
 	msg := fmt.Sprintf("unknown variable %s", name)
 	if near := e.s.Nearest(name); near != "" {

@@ -17,7 +17,7 @@ var set = New(map[string]string{
 	"dash":               "- not a list",
 	"number":             "1. not an item",
 	"funding_body":       "Education and Skills Funding Agency",
-}, map[string]string{"school.dsl": "is a school's: used in the trust's centre"})
+}, map[string]Note{"school.dsl": {Message: "is a school's: used in the trust's centre", Elsewhere: true}, "school.email": {Message: "is not set for Heron Lane"}})
 
 func TestExpand(t *testing.T) {
 	for _, c := range []struct{ in, want, problems string }{
@@ -44,6 +44,7 @@ func TestExpand(t *testing.T) {
 		{`\{{ school.name }}`, `\{{ school.name }}`, ""},
 		{`\\{{ school.name }}`, `\\Heron Lane Academy`, ""},
 		{"{{ school.nmae }}", "{{ school.nmae }}", "0: unknown variable school.nmae (did you mean school.name?); variables are organisation.*, dpo.*, school.* and the keys of site.yaml's params:"},
+		{"{{ school.email }}", "{{ school.email }}", "0: variable school.email is not set for Heron Lane"},
 		{"x {{ zzz }}", "x {{ zzz }}", "2: unknown variable zzz; variables are organisation.*, dpo.*, school.* and the keys of site.yaml's params:"},
 		{"{{ school.dsl }}", "{{ school.dsl }}", "0: variable school.dsl is a school's: used in the trust's centre (elsewhere)"},
 		{"{{ Not A Name }}", "{{ Not A Name }}", "0: {{ Not A Name }} is not a variable: a name is words of a-z, 0-9 and _ joined by dots, such as school.name (\\{{ writes the braces themselves)"},
