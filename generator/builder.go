@@ -179,11 +179,30 @@ func (b *Builder) run(out sink) (*Result, error) {
 		}
 	}
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
+	res.Diagnostics = usedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()
 	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
 		return res, stop
 	}
 	return res, failed
+}
+
+// usedSomewhere drops the unused-category findings that fewer than all
+// n centres made: a category is used when any centre's policy has it.
+func usedSomewhere(l diag.List, n int) diag.List {
+	if n == 1 {
+		return l
+	}
+	count := map[diag.Pos]int{}
+	for _, d := range l {
+		if d.Rule == "unused-category" {
+			count[d.Pos]++
+		}
+	}
+	if len(count) == 0 {
+		return l
+	}
+	return slices.DeleteFunc(l, func(d diag.Diagnostic) bool { return d.Rule == "unused-category" && count[d.Pos] < n })
 }
 
 // A centreResult is what rendering one centre made: its model, its

@@ -618,12 +618,14 @@ func (s *Site) validateSchools(doc *yaml.Node, l *diag.List) {
 	}
 	checkParams("params", s.Params, strictyaml.Lookup(doc, "params"))
 	seen := map[string]bool{}
+	valid := s.Schools[:0]
 	for i := range s.Schools {
 		sc := &s.Schools[i]
 		where := fmt.Sprintf("schools[%d]", i)
 		n := strictyaml.LookupPath(doc, where)
 		sc.Pos = strictyaml.NodePos(File, 0, n)
 		at := func(key string) diag.Pos { return strictyaml.NodePos(File, 0, strictyaml.Lookup(n, key)) }
+		ok := false
 		switch {
 		case !schoolIDRE.MatchString(sc.ID):
 			l.Errorf(at("id"), "%s.id: %q is not a folder name for the school's policies (lower-case letters, digits and hyphens: heron-lane)", where, sc.ID)
@@ -631,6 +633,8 @@ func (s *Site) validateSchools(doc *yaml.Node, l *diag.List) {
 			l.Errorf(at("id"), "%s.id: %q is a path of the site's own pages: choose another", where, sc.ID)
 		case seen[sc.ID]:
 			l.Errorf(at("id"), "%s.id: %q is listed twice", where, sc.ID)
+		default:
+			ok = true
 		}
 		seen[sc.ID] = true
 		if strings.TrimSpace(sc.Name) == "" {
@@ -648,13 +652,23 @@ func (s *Site) validateSchools(doc *yaml.Node, l *diag.List) {
 			}
 		}
 		checkParams(where+".params", sc.Params, strictyaml.Lookup(n, "params"))
+		if ok {
+			valid = append(valid, *sc)
+		}
 	}
+	// A school without a usable id is reported and left out, so that no
+	// later stage makes its centre.
+	s.Schools = valid
 	rn := strictyaml.Lookup(doc, "required")
+	req := s.Required[:0]
 	for i, slug := range s.Required {
 		if !schoolIDRE.MatchString(slug) {
 			l.Errorf(strictyaml.NodePos(File, 0, strictyaml.LookupPath(doc, fmt.Sprintf("required[%d]", i))), "required[%d]: %q is not a policy's slug (the file name without .md)", i, slug)
+			continue
 		}
+		req = append(req, slug)
 	}
+	s.Required = req
 	if len(s.Required) > 0 && len(s.Schools) == 0 {
 		l.Errorf(strictyaml.NodePos(File, 0, rn), "required: names the policies every school must have, but schools: lists none")
 	}
