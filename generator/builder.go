@@ -331,7 +331,7 @@ func (b *Builder) centreConfig(cfg *config.Site) (*config.Site, *vars.Set, *conf
 				}
 			}
 		}
-		d.vars = vars.New(cfg.Values(nil), notes).WithPlain(map[string]string{"school.name": "our schools"})
+		d.vars = vars.New(cfg.Values(nil), notes).WithPlain(trustWords(notes))
 	} else {
 		sc := cfg.School(b.school)
 		c := *cfg
@@ -353,6 +353,26 @@ func (b *Builder) centreConfig(cfg *config.Site) (*config.Site, *vars.Set, *conf
 	}
 	b.derived = d
 	return d.cfg, d.vars, d.cfg.School(b.school)
+}
+
+// schoolWords are the words the trust centre's titles and summaries show
+// for a school's variable: its pages list the schools, so no one school's
+// value is right there.
+var schoolWords = map[string]string{"school.name": "our schools", "school.dsl": "each school's designated safeguarding lead",
+	"school.phone": "each school's phone number", "school.email": "each school's email address"}
+
+// trustWords returns what the trust centre's titles and summaries show
+// for each name of notes: a school's.
+func trustWords(notes map[string]vars.Note) map[string]string {
+	w := make(map[string]string, len(notes))
+	for k := range notes {
+		if v, ok := schoolWords[k]; ok {
+			w[k] = v
+		} else {
+			w[k] = "each school's " + strings.ReplaceAll(strings.TrimPrefix(k, "school."), "_", " ")
+		}
+	}
+	return w
 }
 
 // unset returns the names site.yaml declares that school sc has no value
