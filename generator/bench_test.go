@@ -133,3 +133,57 @@ func BenchmarkIncremental1000(b *testing.B) {
 		})
 	})
 }
+
+// benchSchools builds the corpus of n policies for a trust of k schools,
+// each policy naming the school ({{ school.name }}), and reports the time
+// per centre's page of a policy (n for the trust, n for each school), to
+// set beside BenchmarkBuild's per policy: a school's centre costs what a
+// site of its own would.
+func benchSchools(b *testing.B, n, k int) {
+	src := filepath.Join(b.TempDir(), "site")
+	if err := corpus.Write(src, n, 1, exampleNow); err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := os.ReadFile(filepath.Join(src, "site.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg = append(cfg, "schools:\n"...)
+	for i := range k {
+		cfg = fmt.Appendf(cfg, "  - id: school-%d\n    name: School %d\n    headteacher: Head %d\n", i, i, i)
+	}
+	if err := os.WriteFile(filepath.Join(src, "site.yaml"), cfg, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		p := filepath.Join(src, "content", corpus.Slug(i)+".md")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(data, "\n\nThis policy applies at {{ school.name }}, whose headteacher is {{ school.headteacher }}.\n"...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dst := filepath.Join(b.TempDir(), "public")
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		if err := os.RemoveAll(dst); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		before := testtools.CPUTime()
+		b.StartTimer()
+		if _, err := buildTo(dst, Options{Source: os.DirFS(src), Now: exampleNow}); err != nil {
+			b.Fatal(err)
+		}
+		cpu += testtools.CPUTime() - before
+	}
+	pages := float64(n * k) // the trust's pages of them only link to the schools'
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/pages/1e6, "ms/policy-page")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/pages/1e6, "cpu-ms/policy-page")
+}
+
+func BenchmarkSchools100x10(b *testing.B)  { benchSchools(b, 100, 10) }
+func BenchmarkSchools1000x10(b *testing.B) { benchSchools(b, 1000, 10) }
