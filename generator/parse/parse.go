@@ -86,17 +86,16 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	return p, l
 }
 
-// Body returns the markdown body of a policy file, as File reads it with
-// the variables v (filled in, so a comparison shows the school's names
-// rather than braces), for comparisons (history.Compare).
+// Body returns the markdown body of a policy file, as File reads it, with
+// the variables v filled in as written (a comparison shows the school's
+// names, not braces), for comparisons (history.Compare).
 func Body(data []byte, v *vars.Set) string {
 	_, _, body, off, err := frontmatter.Split(data)
 	if err != nil {
 		return ""
 	}
-	data, body, _ = dropControls("", data, off)
-	body, _ = v.Expand(body)
-	return string(body)
+	_, body, _ = dropControls("", data, off)
+	return string(v.Words(body))
 }
 
 // expand fills in the variables of data's body (data[bodyOff:]) and of

@@ -127,6 +127,22 @@ func (s *Set) Expand(src []byte) ([]byte, []Problem) {
 	return e.out, e.problems
 }
 
+// Words returns src with its variables filled in as Expand fills them
+// but with each value as written, unescaped: for the comparison of two
+// versions, which shows a body's words rather than its page. What Expand
+// reports it leaves as it is.
+func (s *Set) Words(src []byte) []byte {
+	if bytes.Index(src, []byte("{{")) < 0 {
+		return src
+	}
+	e := &expander{s: s, src: src, raw: true}
+	e.body()
+	if e.out == nil {
+		return src
+	}
+	return append(e.out, src[e.kept:]...)
+}
+
 // Text returns the plain text str (a title, a summary) with its
 // variables replaced by their values, unescaped: it is not markdown.
 func (s *Set) Text(str string) (string, []Problem) {
@@ -146,7 +162,8 @@ func (s *Set) Text(str string) (string, []Problem) {
 type expander struct {
 	s        *Set
 	src      []byte
-	plain    bool
+	plain    bool   // Text's: no code spans, no escapes, values unescaped
+	raw      bool   // Words': values unescaped
 	out      []byte // nil until a variable is replaced
 	kept     int    // src[:kept] is in out
 	problems []Problem
@@ -370,7 +387,7 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 			e.out = make([]byte, 0, len(src)+len(v))
 		}
 		e.out = append(e.out, src[e.kept:i]...)
-		if e.plain {
+		if e.plain || e.raw {
 			e.out = append(e.out, v...)
 		} else {
 			e.out = appendEscaped(e.out, v, atLineStart(src, i))

@@ -179,3 +179,15 @@ func TestWithPlain(t *testing.T) {
 		t.Errorf("Expand = %q, %v", got, ps)
 	}
 }
+
+func TestWords(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"{{ starry }} and `{{ starry }}`", "a *bold* <b>claim</b> | [x](y) & `z` and `{{ starry }}`"},
+		{"{{ nope }} {{ dash }}", "{{ nope }} - not a list"},
+		{"none", "none"},
+	} {
+		if got := set.Words([]byte(c.in)); string(got) != c.want {
+			t.Errorf("Words(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
