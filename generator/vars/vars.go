@@ -31,6 +31,7 @@ import (
 type Set struct {
 	vals  map[string]string
 	names []string // sorted, for suggestions
+	all   []string // names and the notes' names, sorted
 	// notes are names this Set lacks but site.yaml declares, with what
 	// to say when a policy uses one.
 	notes map[string]Note
@@ -67,6 +68,12 @@ func New(vals map[string]string, notes map[string]Note) *Set {
 		s.names = append(s.names, k)
 	}
 	slices.Sort(s.names)
+	s.all = slices.Clone(s.names)
+	for k := range notes {
+		s.all = append(s.all, k)
+	}
+	slices.Sort(s.all)
+	s.all = slices.Compact(s.all)
 	return s
 }
 
@@ -480,7 +487,7 @@ func (s *Set) ForBracket(text string) string {
 	}
 	joined := strings.Join(words, " ")
 	var tail []string // names whose words after the first are the text's
-	for _, n := range s.Names() {
+	for _, n := range s.declared() {
 		parts := strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '_' })
 		if strings.Join(parts, " ") == joined {
 			return n
@@ -493,6 +500,16 @@ func (s *Set) ForBracket(text string) string {
 		return tail[0] // "[headteacher]", but not "[name]": whose?
 	}
 	return ""
+}
+
+// declared returns the names the Set holds and those site.yaml declares
+// for other centres (its notes), sorted: a placeholder names the same
+// variable in every centre.
+func (s *Set) declared() []string {
+	if s == nil {
+		return nil
+	}
+	return s.all
 }
 
 // generic are the fields several of site.yaml's people and places have:

@@ -101,6 +101,7 @@ func TestForBracket(t *testing.T) {
 		{"DPO email", "dpo.email"},
 		{"insert DPO email", "dpo.email"},
 		{"funding body", "funding_body"},
+		{"school email", "school.email"}, // a note: declared, unset here
 		{"Data Protection Act 2018", ""},
 		{"insert name", ""},
 		{"", ""},
