@@ -82,8 +82,11 @@ type Input struct {
 	// Path is the file relative to the site root; Data its whole content.
 	Path string
 	Data []byte
-	// BodyOff is the offset of Result.Source in Data.
+	// BodyOff is the offset of the body in Data; Offsets say where each
+	// offset of Result.Source, the body with its variables filled in, was
+	// in it (nil: the same text).
 	BodyOff int
+	Offsets vars.Offsets
 	Meta    *frontmatter.Meta
 	Result  *markdown.Result
 	// Vars are the variables of the policy's centre: a placeholder's
@@ -104,7 +107,12 @@ type linter struct {
 }
 
 func (k *linter) add(rule string, off int, format string, args ...any) {
-	k.addPos(rule, k.lines.Pos(k.in.BodyOff+off), format, args...)
+	k.addPos(rule, k.pos(off), format, args...)
+}
+
+// pos returns the position in the source of offset off of Result.Source.
+func (k *linter) pos(off int) diag.Pos {
+	return k.lines.Pos(k.in.BodyOff + k.in.Offsets.Source(off))
 }
 
 func (k *linter) addPos(rule string, pos diag.Pos, format string, args ...any) {
@@ -130,7 +138,7 @@ func Policy(in Input) diag.List {
 			if s, ok := SeverityOf(p.Rule); ok {
 				sev = s
 			}
-			k.l = append(k.l, diag.Diagnostic{Pos: k.lines.Pos(in.BodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+			k.l = append(k.l, diag.Diagnostic{Pos: k.pos(p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
 	if in.Result != nil && in.Result.Doc != nil {

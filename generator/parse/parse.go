@@ -51,7 +51,8 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	}
 	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
 	l = append(l, cl...)
-	data, body, vl, elsewhere := expand(f.Path, data, bodyOff, meta, s.Vars)
+	src := data // positions are the source's
+	data, body, offs, vl, elsewhere := expand(f.Path, data, bodyOff, meta, s.Vars)
 	l = append(l, vl...)
 	opts := markdown.Options{Path: f.Path, UnsafeHTML: s.UnsafeHTML, Numbered: meta.Numbered, BasePath: s.BasePath}
 	switch {
@@ -64,24 +65,25 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 		opts.LinkBase = source.Dir + "/" + strings.TrimPrefix(f.Path, source.Dir+"/"+f.School+"/")
 	}
 	r := markdown.Render(body, opts)
-	lines := diag.NewLines(f.Path, data)
+	lines := diag.NewLines(f.Path, src)
+	pos := func(off int) diag.Pos { return lines.Pos(bodyOff + offs.Source(off)) }
 	if !strings.Contains(f.Path, "/history/") {
 		// check adds front matter's and markdown's findings to its own,
 		// so check_ignore applies to every rule.
-		l = check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Vars: s.Vars, Parsed: l})
+		l = check.Policy(check.Input{Path: f.Path, Data: src, BodyOff: bodyOff, Meta: meta, Result: r, Offsets: offs, Vars: s.Vars, Parsed: l})
 	} else { // superseded versions are not linted, but what would break them is reported
 		for _, p := range r.Problems {
 			sev := p.Severity
 			if rs, ok := check.SeverityOf(p.Rule); ok {
 				sev = rs
 			}
-			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+			l = append(l, diag.Diagnostic{Pos: pos(p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
 	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), School: f.School, PerSchool: elsewhere}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
-		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
+		p.Links[i] = site.Link{Link: k, Pos: pos(k.Offset)}
 	}
 	return p, l
 }
@@ -100,11 +102,11 @@ func Body(data []byte, v *vars.Set) string {
 
 // expand fills in the variables of data's body (data[bodyOff:]) and of
 // its title and summary, returning data and the body with them filled
-// in, a finding of rule variable for each that cannot be, and whether
-// one is another centre's (a school's, in the trust's centre): then the
-// policy is published in each school's centre alone. A value has no line
-// break, so lines of the filled-in data are the source's.
-func expand(path string, data []byte, bodyOff int, meta *frontmatter.Meta, v *vars.Set) ([]byte, []byte, diag.List, bool) {
+// in, where each offset of the body was in data's, a finding of rule
+// variable for each that cannot be, and whether one is another centre's
+// (a school's, in the trust's centre): then the policy is published in
+// each school's centre alone.
+func expand(path string, data []byte, bodyOff int, meta *frontmatter.Meta, v *vars.Set) ([]byte, []byte, vars.Offsets, diag.List, bool) {
 	var l diag.List
 	elsewhere := false
 	var lines *diag.Lines
@@ -138,14 +140,14 @@ func expand(path string, data []byte, bodyOff int, meta *frontmatter.Meta, v *va
 			}, ps)
 		}
 	}
-	body, ps := v.Expand(data[bodyOff:])
+	body, offs, ps := v.Expand(data[bodyOff:])
 	report(func(off int) diag.Pos { return at(bodyOff + off) }, ps)
-	if len(body) == len(data)-bodyOff && (len(body) == 0 || &body[0] == &data[bodyOff]) {
-		return data, body, l, elsewhere
+	if offs == nil {
+		return data, body, nil, l, elsewhere
 	}
 	out := make([]byte, 0, bodyOff+len(body))
 	out = append(append(out, data[:bodyOff]...), body...)
-	return out, out[bodyOff:], l, elsewhere
+	return out, out[bodyOff:], offs, l, elsewhere
 }
 
 // maxControlWarnings is how many control characters of one policy's text

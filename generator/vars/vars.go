@@ -13,8 +13,8 @@
 // once, left to right: its cost is linear in the body's length.
 //
 // A value holds no line break (New joins its lines), so line numbers
-// found after expansion are the source's; a column after a variable on
-// its line counts the value rather than the variable.
+// found after expansion are the source's, and Offsets turns an offset
+// found after it into the source's, for columns.
 package vars
 
 import (
@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/policysite/policysite/internal/textdist"
@@ -118,20 +119,45 @@ const maxName = 100
 const MaxProblems = 20
 
 // Expand returns src with every variable replaced by its value escaped
-// as markdown text, and a Problem for each it cannot fill in, left as it
-// was. When src has no variable it is returned as is.
-func (s *Set) Expand(src []byte) ([]byte, []Problem) {
+// as markdown text, where each offset of it was in src, and a Problem for
+// each variable it cannot fill in, left as it was. When src has no
+// variable it is returned as is.
+func (s *Set) Expand(src []byte) ([]byte, Offsets, []Problem) {
 	if bytes.Index(src, []byte("{{")) < 0 {
-		return src, nil
+		return src, nil, nil
 	}
 	e := &expander{s: s, src: src}
 	e.body()
 	e.finish()
 	if e.out == nil {
-		return src, e.problems
+		return src, nil, e.problems
 	}
 	e.out = append(e.out, src[e.kept:]...)
-	return e.out, e.problems
+	return e.out, e.offsets, e.problems
+}
+
+// Offsets say where each offset of Expand's output was in its source: a
+// value's bytes were its variable's {{.
+type Offsets []shift
+
+// A shift is where the output from out on came from: src on, or, for a
+// value, src itself.
+type shift struct {
+	out, src int
+	value    bool
+}
+
+// Source returns the offset in Expand's source of off in its output. A
+// nil Offsets is the same text.
+func (o Offsets) Source(off int) int {
+	i := sort.Search(len(o), func(i int) bool { return o[i].out > off }) - 1
+	if i < 0 {
+		return off
+	}
+	if o[i].value {
+		return o[i].src
+	}
+	return o[i].src + off - o[i].out
 }
 
 // Words returns src with its variables filled in as Expand fills them
@@ -173,6 +199,7 @@ type expander struct {
 	raw      bool   // Words': values unescaped
 	out      []byte // nil until a variable is replaced
 	kept     int    // src[:kept] is in out
+	offsets  Offsets
 	problems []Problem
 	more     int // problems past MaxProblems
 	moreAt   int // the offset of the first of them
@@ -394,11 +421,13 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 			e.out = make([]byte, 0, len(src)+len(v))
 		}
 		e.out = append(e.out, src[e.kept:i]...)
+		e.offsets = append(e.offsets, shift{out: len(e.out), src: i, value: true})
 		if e.plain || e.raw {
 			e.out = append(e.out, v...)
 		} else {
 			e.out = appendEscaped(e.out, v, atLineStart(src, i))
 		}
+		e.offsets = append(e.offsets, shift{out: len(e.out), src: stop})
 		e.kept = stop
 		i = stop - 1
 	}

@@ -51,7 +51,7 @@ func TestExpand(t *testing.T) {
 		{"{{ school.name\n}}", "{{ school.name\n}}", "0: {{ without }} on its line: write a variable as {{ school.name }}, or \\{{ for the braces themselves"},
 		{"a {{ school.name }} {{ funding_body }} {{ x", "a Heron Lane Academy Education and Skills Funding Agency {{ x", "39: {{ without }} on its line: write a variable as {{ school.name }}, or \\{{ for the braces themselves"},
 	} {
-		got, ps := set.Expand([]byte(c.in))
+		got, _, ps := set.Expand([]byte(c.in))
 		if string(got) != c.want {
 			t.Errorf("Expand(%q) = %q, want %q", c.in, got, c.want)
 		}
@@ -86,7 +86,7 @@ func TestText(t *testing.T) {
 
 func TestNewJoinsLines(t *testing.T) {
 	s := New(map[string]string{"a": "one\ntwo\r\n  three"}, nil)
-	if got, _ := s.Expand([]byte("{{ a }}")); string(got) != "one two three" {
+	if got, _, _ := s.Expand([]byte("{{ a }}")); string(got) != "one two three" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -149,11 +149,22 @@ func FuzzExpand(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out, ps := set.Expand([]byte(in))
+		out, offs, ps := set.Expand([]byte(in))
 		for _, p := range ps {
 			if p.Offset < 0 || p.Offset+2 > len(in) || in[p.Offset:p.Offset+2] != "{{" {
 				t.Fatalf("problem at %d of %q: not a {{", p.Offset, in)
 			}
+		}
+		last := -1
+		for o := range len(out) {
+			src := offs.Source(o)
+			if src < last || src >= len(in) {
+				t.Fatalf("Expand(%q): output offset %d from %d, after %d", in, o, src, last)
+			}
+			if out[o] == '\n' && in[src] != '\n' {
+				t.Fatalf("Expand(%q): line break at %d from %q at %d", in, o, in[src], src)
+			}
+			last = src
 		}
 		if strings.Count(string(out), "\n") != strings.Count(in, "\n") {
 			t.Fatalf("Expand(%q) = %q: lines changed", in, out)
@@ -165,7 +176,7 @@ func FuzzExpand(f *testing.F) {
 }
 
 func TestMaxProblems(t *testing.T) {
-	_, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), MaxProblems+5))
+	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), MaxProblems+5))
 	if len(ps) != MaxProblems+1 || ps[MaxProblems].Message != "5 more variables that cannot be filled in" || ps[MaxProblems].Offset != MaxProblems*8 {
 		t.Errorf("got %d problems, last %+v", len(ps), ps[len(ps)-1])
 	}
@@ -176,7 +187,7 @@ func TestWithPlain(t *testing.T) {
 	if got, ps := s.Text("Ask {{ school.dsl }}"); got != "Ask each school's safeguarding lead" || len(ps) > 0 {
 		t.Errorf("Text = %q, %v", got, ps)
 	}
-	if got, ps := s.Expand([]byte("Ask {{ school.dsl }}")); string(got) != "Ask {{ school.dsl }}" || len(ps) != 1 || !ps[0].Elsewhere {
+	if got, _, ps := s.Expand([]byte("Ask {{ school.dsl }}")); string(got) != "Ask {{ school.dsl }}" || len(ps) != 1 || !ps[0].Elsewhere {
 		t.Errorf("Expand = %q, %v", got, ps)
 	}
 }
@@ -189,6 +200,22 @@ func TestWords(t *testing.T) {
 	} {
 		if got := set.Words([]byte(c.in)); string(got) != c.want {
 			t.Errorf("Words(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestOffsets(t *testing.T) {
+	in := "ab {{ school.name }} cd {{ nope }} {{ dash }}!"
+	out, offs, _ := set.Expand([]byte(in))
+	for _, c := range []struct {
+		find string // the first of it in out
+		want int    // its offset in in
+	}{
+		{"ab", 0}, {"Heron", 3}, {"Academy", 3}, {" cd", 20}, {"{{ nope }}", 24}, {"- not a", 35}, {"!", 45},
+	} {
+		i := strings.Index(string(out), c.find)
+		if got := offs.Source(i); got != c.want {
+			t.Errorf("%q at %d of the output: from %d, want %d", c.find, i, got, c.want)
 		}
 	}
 }
