@@ -5,13 +5,16 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // Dir is the folder of a site that holds its policies.
@@ -77,7 +80,42 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 	for _, s := range schools {
 		skip[Dir+"/"+s] = true
 	}
-	return list(fsys, Dir, "", skip)
+	files, l := list(fsys, Dir, "", skip)
+	return files, append(l, strays(fsys, files, schools)...)
+}
+
+// strays warns of each folder of content/ holding .md files that is no
+// policy's (it has no index.md) and no school's: a school's folder
+// misspelt, or schools: not yet written, whose policies are left out.
+func strays(fsys fs.FS, files []File, schools []string) diag.List {
+	var l diag.List
+	entries, err := fs.ReadDir(fsys, Dir)
+	if err != nil {
+		return nil
+	}
+	policy := make(map[string]bool, len(files))
+	for _, f := range files {
+		policy[f.Slug] = true
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || policy[name] || slices.Contains(schools, name) || strings.HasPrefix(name, ".") {
+			continue
+		}
+		md, _ := fs.Glob(fsys, Dir+"/"+name+"/*.md")
+		if len(md) == 0 {
+			continue
+		}
+		near := ""
+		best := len(name)/3 + 1
+		for _, s := range schools {
+			if d := textdist.Distance(name, s); d < best {
+				near, best = fmt.Sprintf(" (did you mean %s?)", s), d
+			}
+		}
+		l.Warnf(diag.Pos{File: md[0]}, "%s/%s/ is no school of site.yaml's schools:%s, and no policy (it has no index.md): its files are not published", Dir, name, near)
+	}
+	return l
 }
 
 // ListSchool returns the policies of a school's centre: its own, in
