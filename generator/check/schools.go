@@ -81,9 +81,9 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 }
 
 // nearest returns the word of words nearest to w, or "" when none is
-// within a third of its letters.
+// within a third of its letters (or two, a swap).
 func nearest(w string, words []string) string {
-	best, bestD := "", len(w)/3+1
+	best, bestD := "", max(2, len(w)/3)+1 // a swap of two letters is 2
 	for _, x := range words {
 		if d := textdist.Distance(w, x); d < bestD {
 			best, bestD = x, d

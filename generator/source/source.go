@@ -107,7 +107,7 @@ func strays(fsys fs.FS, files []File, schools []string) diag.List {
 			continue
 		}
 		near := ""
-		best := len(name)/3 + 1
+		best := max(2, len(name)/3) + 1 // a swap of two letters is 2
 		for _, s := range schools {
 			if d := textdist.Distance(name, s); d < best {
 				near, best = fmt.Sprintf(" (did you mean %s?)", s), d

@@ -449,9 +449,9 @@ func (e *expander) unknown(off int, name string) Problem {
 }
 
 // Nearest returns the name held nearest to name, or "" when none is
-// near: at most a third of its letters apart.
+// near: at most a third of its letters apart (or two, a swap).
 func (s *Set) Nearest(name string) string {
-	best, bestD := "", len(name)/3+1
+	best, bestD := "", max(2, len(name)/3)+1 // a swap of two letters is 2
 	for _, n := range s.Names() {
 		if d := textdist.Distance(name, n); d < bestD {
 			best, bestD = n, d
