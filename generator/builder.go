@@ -141,6 +141,11 @@ func (b *Builder) run(out sink) (*Result, error) {
 	}
 	files, l := source.List(fsys, ids...)
 	res.Diagnostics = append(res.Diagnostics, l...)
+	if cfg.Defaults.Effective == config.LastCommit && opts.Committed == nil {
+		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
+		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
+	}
+	b.committed(cfg, files)
 	pre := res.Diagnostics
 	c := b.centre(fsys, cfg, pre, files, out)
 	res.Site = c.site
@@ -162,6 +167,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 		}
 		own, l := source.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
+		b.committed(cfg, own)
 		sr := sb.centre(fsys, cfg, pre, own, &prefixed{out: out, prefix: sc.ID + "/"})
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
 		if sr.site != nil {
@@ -184,6 +190,20 @@ func (b *Builder) run(out sink) (*Result, error) {
 		return res, stop
 	}
 	return res, failed
+}
+
+// committed gives files the days they were last committed, when
+// site.yaml's defaults read them.
+func (b *Builder) committed(cfg *config.Site, files []source.File) {
+	if cfg.Defaults.Effective != config.LastCommit {
+		return
+	}
+	for i := range files {
+		files[i].Committed = b.opts.Committed[files[i].Path]
+		for j := range files[i].History {
+			files[i].History[j].Committed = b.opts.Committed[files[i].History[j].Path]
+		}
+	}
 }
 
 // A centreResult is what rendering one centre made: its model, its
@@ -213,7 +233,8 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		root = b.rootPath
 		base = root + school.ID + "/"
 	}
-	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: base, Vars: vs}
+	ps := parse.NewSettings(cfg)
+	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
 	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
@@ -268,7 +289,15 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		slugs[i] = f.Slug
 	}
 	set := pages.NewCentre(s, base, school, root)
-	c.l = append(c.l, b.links.Check(s, slugs, set.Paths(), ids, anchors)...)
+	paths := set.Paths()
+	for i, f := range files {
+		if r.results[i].p != nil { // published: its files are too
+			for _, a := range f.Assets {
+				paths = append(paths, source.AssetPath(f.Slug, a)) // a root-relative image may name one
+			}
+		}
+	}
+	c.l = append(c.l, b.links.Check(s, slugs, paths, ids, anchors)...)
 	c.l = append(c.l, check.Cookies(s)...)
 	c.l = append(c.l, b.checked.Site(s, sums)...)
 	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
@@ -401,6 +430,9 @@ func (r *running) write(i int) {
 	if err == nil {
 		err = r.out.Emit(outs...)
 	}
+	if err == nil {
+		err = r.assets(i)
+	}
 	if err != nil {
 		r.mu.Lock()
 		if r.err == nil {
@@ -408,6 +440,27 @@ func (r *running) write(i int) {
 		}
 		r.mu.Unlock()
 	}
+}
+
+// assets publishes the files of results[i]'s folder beside its page
+// (source.File.Assets), as they are. One that cannot be read (a symbolic
+// link out of the site folder) is an error of the policy's, which stops
+// the build.
+func (r *running) assets(i int) error {
+	f := r.files[i]
+	for _, a := range f.Assets {
+		data, err := fs.ReadFile(r.fsys, a)
+		if err != nil {
+			var l diag.List
+			l.Errorf(diag.Pos{File: a}, "%v", source.Explain(err))
+			r.results[i].l = append(r.results[i].l, l...)
+			continue
+		}
+		if err := r.out.Emit(output.File{Path: source.AssetPath(f.Slug, a), Body: data, Raw: true}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lists renders the outputs that list every policy, or hands on those of

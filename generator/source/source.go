@@ -4,17 +4,17 @@
 package source
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/internal/textdist"
 )
 
 // Dir is the folder of a site that holds its policies.
@@ -35,8 +35,14 @@ type File struct {
 	// on those files (from the file name), empty on current policies.
 	History []File
 	Version string
+	// Committed is the day the file was last committed, when the
+	// command looked it up (generator.Options.Committed).
+	Committed date.Date
+	// Assets are the other files of the policy's folder, published
+	// beside its page (AssetPath): pictures, PDFs. Sorted paths.
+	Assets []string
 	// School is the id of the school whose own policy this is, a file
-	// of content/<school>/; empty for the trust's.
+	// of content/<school>/ (ListSchool); empty for the trust's.
 	School string
 	// Trust, on a school's copy of a trust policy, is the trust's file
 	// it replaces: a school's centre publishes it while the copy is a
@@ -53,10 +59,8 @@ func IsSlug(s string) bool { return slugRE.MatchString(s) }
 // Reserved are slugs the generator uses for its own pages.
 var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}
 
-// Read returns the policies in content/ of fsys, sorted by path: every
-// content/<slug>.md and content/<slug>/index.md. It reports files it cannot
-// read, names that cannot be URLs, and two files claiming one slug. Files
-// that cannot be read are left out.
+// Read returns the policies in content/ of fsys, sorted by path, as List
+// finds them, with their data. Files that cannot be read are left out.
 func Read(fsys fs.FS) ([]File, diag.List) {
 	files, l := List(fsys)
 	kept := files[:0]
@@ -70,62 +74,236 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 	return kept, l
 }
 
-// List is Read without the reading: it finds the policies and their
-// earlier versions and reports what Read reports but unreadable files,
-// leaving Data nil. Load reads them, so a build can hold one policy's text
-// at a time. The folders content/<school>/ of schools are a school's
-// own policies (ListSchool), not the trust's.
+// List finds the policies, their earlier versions and the files published
+// beside them, and reports what Read reports but unreadable files, leaving
+// Data nil. Load reads them, so a build can hold one policy's text at a
+// time.
+//
+// A policy is content/<name>.md, content/<name>/index.md (its folder,
+// which may hold history/<version>.md and files published beside it), or
+// content/<section>/<name>.md in a folder without index.md, as other
+// generators group pages. Its slug is Slug(name), or the slug: line of its
+// front matter. Markdown files deeper than that, or beside an index.md,
+// are not policies: each is a nested-file warning. Two files with one slug
+// are an error naming both.
+//
+// The folders content/<school>/ of schools are not read: they hold each
+// school's own policies (ListSchool).
 func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
-	skip := map[string]bool{}
+	skip := make(map[string]bool, len(schools))
 	for _, s := range schools {
 		skip[Dir+"/"+s] = true
 	}
-	files, l := list(fsys, Dir, "", skip)
-	return files, append(l, strays(fsys, files, schools)...)
-}
-
-// strays warns of each folder of content/ holding .md files that is no
-// policy's (it has no index.md) and no school's: a school's folder
-// misspelt, or schools: not yet written, whose policies are left out.
-func strays(fsys fs.FS, files []File, schools []string) diag.List {
 	var l diag.List
-	entries, err := fs.ReadDir(fsys, Dir)
-	if err != nil {
-		return nil
-	}
-	policy := make(map[string]bool, len(files))
-	for _, f := range files {
-		policy[f.Slug] = true
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.IsDir() || policy[name] || slices.Contains(schools, name) || strings.HasPrefix(name, ".") {
-			continue
-		}
-		md, _ := fs.Glob(fsys, Dir+"/"+name+"/*.md")
-		if len(md) == 0 {
-			continue
-		}
-		near := ""
-		best := max(2, len(name)/3) + 1 // a swap of two letters is 2
-		for _, s := range schools {
-			if d := textdist.Distance(name, s); d < best {
-				near, best = fmt.Sprintf(" (did you mean %s?)", s), d
+	var files []File
+	bySlug := map[string]string{}
+	history := map[string][]File{}
+	folders := map[string]bool{} // content/<d> holding an index.md
+	var assets []string          // candidate files beside a policy
+	var nested []string          // markdown files that are no policy's
+	var unpublished []string     // files of a kind never published
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == Dir && errors.Is(err, fs.ErrNotExist) {
+				l.Errorf(diag.Pos{File: Dir}, "no content folder: policies go in content/<slug>.md")
+				return fs.SkipAll
 			}
+			l.Errorf(diag.Pos{File: p}, "%v", Explain(err))
+			return nil
 		}
-		l.Warnf(diag.Pos{File: md[0]}, "%s/%s/ is no school of site.yaml's schools:%s, and no policy (it has no index.md): its files are not published", Dir, name, near)
+		name := d.Name()
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
+			if d.IsDir() && p != Dir {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if skip[p] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
+			return nil
+		}
+		rel := strings.TrimPrefix(p, Dir+"/")
+		parts := strings.Split(rel, "/")
+		version, isHistory := historyVersion(p)
+		isMD := strings.EqualFold(path.Ext(name), ".md")
+		switch {
+		case isHistory:
+		case len(parts) == 2 && name == "index.md":
+			folders[parts[0]] = true
+		case isMD && len(parts) <= 2:
+		case isMD:
+			nested = append(nested, p)
+			return nil
+		case len(parts) >= 2 && Published[strings.ToLower(path.Ext(name))]:
+			assets = append(assets, p)
+			return nil
+		default:
+			if len(parts) >= 2 {
+				unpublished = append(unpublished, p)
+			}
+			return nil
+		}
+		info, err := fs.Stat(fsys, p)
+		if err != nil {
+			l.Errorf(diag.Pos{File: p}, "%v", Explain(err))
+			return nil
+		}
+		if !info.Mode().IsRegular() {
+			return nil
+		}
+		if info.Size() > MaxSize {
+			l.Errorf(diag.Pos{File: p}, "file is %d MiB; a policy may be at most %d MiB", info.Size()>>20, MaxSize>>20)
+			return nil
+		}
+		if isHistory {
+			history[parts[0]] = append(history[parts[0]], File{Path: p, Version: version})
+			return nil
+		}
+		files = append(files, File{Path: p})
+		return nil
+	})
+	if err != nil {
+		l.Errorf(diag.Pos{File: Dir}, "%v", Explain(err))
 	}
-	return l
+	kept := files[:0]
+	for _, f := range files {
+		parts := strings.Split(strings.TrimPrefix(f.Path, Dir+"/"), "/")
+		if len(parts) == 2 && parts[1] != "index.md" && folders[parts[0]] {
+			nested = append(nested, f.Path)
+			continue
+		}
+		named := SlugOf(f.Path)
+		slug, pos, ok := frontSlug(fsys, f.Path)
+		switch {
+		case !ok:
+			slug = named
+		case !IsSlug(slug):
+			l.Errorf(pos, "slug: %q cannot be a policy's URL: use lower-case letters, digits and hyphens (privacy-notice)", slug)
+			continue
+		}
+		if slug == "" {
+			l.Errorf(diag.Pos{File: f.Path}, "%q cannot be a policy's URL: its name has no letter or digit a URL can hold; rename the file or set slug: in its front matter", path.Base(f.Path))
+			continue
+		}
+		if Reserved[slug] {
+			l.Errorf(diag.Pos{File: f.Path}, "%q is reserved for the site's own pages: rename the policy or set slug: in its front matter", slug)
+			continue
+		}
+		if other, dup := bySlug[slug]; dup {
+			l.Errorf(diag.Pos{File: f.Path}, "policy %q is also %s: keep one of them, or give one a slug: of its own", slug, other)
+			continue
+		}
+		bySlug[slug] = f.Path
+		f.Slug = slug
+		kept = append(kept, f)
+	}
+	files = kept
+	for _, p := range nested {
+		l.Warnf(diag.Pos{File: p}, "not a policy, and not published: a policy is content/<name>.md, content/<name>/index.md or content/<folder>/<name>.md [nested-file]")
+	}
+	for _, p := range unpublished {
+		l.Warnf(diag.Pos{File: p}, "not published: beside a policy only pictures and documents are (%s) [nested-file]", publishedList())
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	for i := range files {
+		if d, ok := strings.CutSuffix(files[i].Path, "/index.md"); ok {
+			folder := strings.TrimPrefix(d, Dir+"/")
+			for _, h := range history[folder] {
+				h.Slug = files[i].Slug
+				files[i].History = append(files[i].History, h)
+			}
+			delete(history, folder)
+		}
+	}
+	for folder, hs := range history {
+		for _, h := range hs {
+			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", Slug(folder), Dir, folder)
+		}
+	}
+	for i := range l {
+		if m, ok := strings.CutSuffix(l[i].Message, " [nested-file]"); ok {
+			l[i].Message, l[i].Rule = m, "nested-file"
+		}
+	}
+	files = attachAssets(files, assets)
+	return files, l
 }
 
-// ListSchool returns the policies of a school's centre: its own, in
-// content/<school>/, and those of trust (List's) that it has no copy of;
-// a copy of a trust policy (content/<school>/<slug>.md) holds the
-// trust's file in Trust.
+// Published are the kinds of file published beside a policy, by
+// extension: pictures and documents. Nothing a browser would run (HTML,
+// SVG, JavaScript) is, as content is untrusted.
+var Published = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true,
+	".pdf": true, ".docx": true, ".xlsx": true, ".pptx": true, ".odt": true, ".ods": true, ".csv": true, ".txt": true,
+}
+
+func publishedList() string {
+	var exts []string
+	for e := range Published {
+		exts = append(exts, e)
+	}
+	sort.Strings(exts)
+	return strings.Join(exts, " ")
+}
+
+// attachAssets gives each policy the files of its folder,
+// content/<folder>/, that are published beside it: every file but
+// markdown, under the folder whose Slug is the policy's, history/
+// included. Files in a section's folder belong to no policy.
+func attachAssets(files []File, assets []string) []File {
+	if len(assets) == 0 {
+		return files
+	}
+	byFolder := make(map[string]int, len(files))
+	for i, f := range files {
+		if d := FolderOf(f.Path); d != "" {
+			byFolder[d] = i
+		}
+	}
+	sort.Strings(assets)
+	for _, a := range assets {
+		folder, _, _ := strings.Cut(strings.TrimPrefix(a, Dir+"/"), "/")
+		if i, ok := byFolder[folder]; ok {
+			files[i].Assets = append(files[i].Assets, a)
+		}
+	}
+	return files
+}
+
+// ListSchool returns the policies of a school's centre: its own, found in
+// content/<school>/ as List finds the trust's in content/, and those of
+// trust (List's) that it has no copy of; a copy of a trust policy
+// (content/<school>/<slug>.md) holds the trust's file in Trust.
 func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
-	own, l := list(fsys, Dir+"/"+school, school, nil)
+	dir := Dir + "/" + school
+	if _, err := fs.Stat(fsys, dir); err != nil {
+		return trust, nil
+	}
+	own, l := List(&under{fsys: fsys, dir: dir})
+	real := func(p string) string {
+		if rest, ok := strings.CutPrefix(p, Dir); ok && (rest == "" || rest[0] == '/') {
+			return dir + rest
+		}
+		return p
+	}
+	for i := range l {
+		l[i].File = real(l[i].File)
+	}
 	bySlug := make(map[string]int, len(own))
-	for i, f := range own {
+	for i := range own {
+		f := &own[i]
+		f.Path, f.School = real(f.Path), school
+		for j := range f.History {
+			f.History[j].Path, f.History[j].School = real(f.History[j].Path), school
+		}
+		for j := range f.Assets {
+			f.Assets[j] = real(f.Assets[j])
+		}
 		bySlug[f.Slug] = i
 	}
 	out := make([]File, 0, len(trust)+len(own))
@@ -140,95 +318,111 @@ func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
 	return append(out, own...), l
 }
 
-// list finds the policies in dir, skipping the folders in skip, and
-// marks them school's.
-func list(fsys fs.FS, dir, school string, skip map[string]bool) ([]File, diag.List) {
-	var l diag.List
-	var files []File
-	bySlug := map[string]string{}
-	history := map[string][]File{}
-	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && errors.Is(err, fs.ErrNotExist) {
-				if school == "" {
-					l.Errorf(diag.Pos{File: Dir}, "no content folder: policies go in content/<slug>.md")
-				}
-				return fs.SkipAll
-			}
-			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
-			return nil
-		}
-		name := d.Name()
-		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
-			if d.IsDir() && p != dir {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if skip[p] {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		rel := strings.TrimPrefix(p, dir+"/")
-		slug, ok := policySlug(rel)
-		version, isHistory := historyVersion(rel)
-		if !ok && !isHistory {
-			return nil
-		}
-		if isHistory {
-			slug = strings.Split(rel, "/")[0]
-		}
-		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
-			return nil
-		}
-		if !slugRE.MatchString(slug) {
-			l.Errorf(diag.Pos{File: p}, "%q cannot be a policy's URL: name policy files in lower-case letters, digits and hyphens (privacy-notice.md)", slug)
-			return nil
-		}
-		if Reserved[slug] {
-			l.Errorf(diag.Pos{File: p}, "%q is reserved for the site's own pages: rename the policy", slug)
-			return nil
-		}
-		info, err := fs.Stat(fsys, p)
-		if err != nil {
-			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
-			return nil
-		}
-		if !info.Mode().IsRegular() {
-			return nil
-		}
-		if info.Size() > MaxSize {
-			l.Errorf(diag.Pos{File: p}, "file is %d MiB; a policy may be at most %d MiB", info.Size()>>20, MaxSize>>20)
-			return nil
-		}
-		if isHistory {
-			history[slug] = append(history[slug], File{Path: p, Slug: slug, Version: version, School: school})
-			return nil
-		}
-		if other, dup := bySlug[slug]; dup {
-			l.Errorf(diag.Pos{File: p}, "policy %q is also %s: keep one of them", slug, other)
-			return nil
-		}
-		bySlug[slug] = p
-		files = append(files, File{Path: p, Slug: slug, School: school})
-		return nil
-	})
-	if err != nil {
-		l.Errorf(diag.Pos{File: dir}, "%v", explain(err))
+// under is fsys with dir in place of content/: List finds a school's
+// policies in it as it finds the trust's in content/.
+type under struct {
+	fsys fs.FS
+	dir  string
+}
+
+func (u *under) Open(name string) (fs.File, error) {
+	if rest, ok := strings.CutPrefix(name, Dir); ok && (rest == "" || rest[0] == '/') {
+		name = u.dir + rest
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	for i := range files {
-		files[i].History = history[files[i].Slug]
-		delete(history, files[i].Slug)
+	return u.fsys.Open(name)
+}
+
+// FolderOf returns the folder under content/ that is a policy's own: the
+// one holding its index.md, or for content/<name>.md the folder <name>
+// (import puts a document's pictures there); "" for a section's page.
+func FolderOf(p string) string {
+	rel := strings.TrimPrefix(p, Dir+"/")
+	if d, ok := strings.CutSuffix(rel, "/index.md"); ok {
+		return d
 	}
-	for slug, hs := range history {
-		for _, h := range hs {
-			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", slug, dir, slug)
+	if strings.Contains(rel, "/") {
+		return "" // a section's page has no folder of its own
+	}
+	return strings.TrimSuffix(rel, path.Ext(rel))
+}
+
+// SlugOf returns the slug a policy file's name gives it: content/a.md,
+// content/a/index.md and content/Section/a.md are all "a", and
+// content/Política de Cookies.md is politica-de-cookies. A slug: line in
+// the file's front matter overrides it (List).
+func SlugOf(file string) string {
+	rel := strings.TrimPrefix(file, Dir+"/")
+	if d, ok := strings.CutSuffix(rel, "/index.md"); ok {
+		return Slug(d)
+	}
+	name := path.Base(rel)
+	return Slug(strings.TrimSuffix(name, path.Ext(name)))
+}
+
+// AssetPath returns where a file of a policy's folder is published,
+// relative to the site root: under the policy's slug, as it is under the
+// folder (content/Data Protection/a b.png of data-protection is
+// data-protection/a b.png; escaping it in a URL is the caller's).
+func AssetPath(slug, file string) string {
+	_, rest, _ := strings.Cut(strings.TrimPrefix(file, Dir+"/"), "/")
+	return slug + "/" + rest
+}
+
+// slugLine is a slug: line of front matter, its value plain or quoted.
+var slugLine = regexp.MustCompile(`^slug:[ \t]*(?:"([^"]*)"|'([^']*)'|([^#"'\s][^#]*?))?[ \t]*(?:#.*)?\r?$`)
+
+// frontSlug returns the slug: of a policy file's front matter, where it is
+// and whether it has one. Only the front matter's first frontmatter
+// bytes are read; frontmatter.Parse checks the same line says the same.
+func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
+	var data []byte
+	if c, ok := fsys.(*Cache); ok {
+		data, _ = c.ReadFile(p) // kept for the Load that follows
+	} else if f, err := fsys.Open(p); err == nil {
+		// Front matter is a few hundred bytes: read more only when its
+		// closing fence is not in the first 4 KiB.
+		data, _ = io.ReadAll(io.LimitReader(f, 4<<10))
+		if len(data) == 4<<10 && !bytes.Contains(data[3:], []byte("\n---")) {
+			rest, _ := io.ReadAll(io.LimitReader(f, maxFront-int64(len(data))))
+			data = append(data, rest...)
 		}
+		f.Close()
 	}
-	return files, l
+	if int64(len(data)) > maxFront {
+		data = data[:maxFront]
+	}
+	return FrontSlug(p, data)
+}
+
+// maxFront is how much of a file frontSlug reads: frontmatter.MaxSize and
+// its fences.
+const maxFront int64 = 64<<10 + 8
+
+// FrontSlug returns the value of the slug: line in the front matter that
+// starts data, its position and whether there is one.
+func FrontSlug(file string, data []byte) (string, diag.Pos, bool) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) == 0 || strings.TrimRight(lines[0], " \t\r\n") != "---" {
+		return "", diag.Pos{}, false
+	}
+	for i, line := range lines[1:] {
+		line = strings.TrimSuffix(line, "\n")
+		if strings.TrimRight(line, " \t\r") == "---" {
+			break
+		}
+		m := slugLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		v := m[1] + m[2] + m[3]
+		col := strings.Index(line, v) + 1
+		if v == "" {
+			col = len("slug:") + 1
+		}
+		return v, diag.Pos{File: file, Line: i + 2, Col: col}, true
+	}
+	return "", diag.Pos{}, false
 }
 
 // Load reads the data of f and of its earlier versions. It reports the
@@ -239,7 +433,7 @@ func Load(fsys fs.FS, f *File) diag.List {
 	read := func(g *File) bool {
 		data, err := fs.ReadFile(fsys, g.Path)
 		if err != nil {
-			l.Errorf(diag.Pos{File: g.Path}, "%v", explain(err))
+			l.Errorf(diag.Pos{File: g.Path}, "%v", Explain(err))
 			return false
 		}
 		g.Data = data
@@ -260,39 +454,22 @@ func Load(fsys fs.FS, f *File) diag.List {
 	return l
 }
 
-// historyVersion returns the version of an earlier version's path
-// relative to its folder, <slug>/history/<version>.md.
-func historyVersion(rel string) (string, bool) {
-	parts := strings.Split(rel, "/")
+// historyVersion returns the version of an earlier version's path,
+// content/<slug>/history/<version>.md.
+func historyVersion(p string) (string, bool) {
+	parts := strings.Split(strings.TrimPrefix(p, Dir+"/"), "/")
 	if len(parts) != 3 || parts[1] != "history" || path.Ext(parts[2]) != ".md" {
 		return "", false
 	}
 	return strings.TrimSuffix(parts[2], ".md"), true
 }
 
-// policySlug returns the slug of a policy path relative to its folder
-// (<slug>.md, <slug>/index.md), or false for files that are
-// not policies (earlier versions under history/, images, notes).
-func policySlug(rel string) (string, bool) {
-	if path.Ext(rel) != ".md" {
-		return "", false
-	}
-	parts := strings.Split(rel, "/")
-	switch {
-	case len(parts) == 1:
-		return strings.TrimSuffix(parts[0], ".md"), true
-	case len(parts) == 2 && parts[1] == "index.md":
-		return parts[0], true
-	}
-	return "", false
-}
-
-// explain turns low-level file errors into what a user can act on.
-func explain(err error) error {
+// Explain turns low-level file errors into what a user can act on.
+func Explain(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		if strings.Contains(pe.Err.Error(), "escapes") {
-			return errors.New("links outside the site folder: policies must live inside it")
+			return errors.New("links outside the site folder, which is never read: keep what the site publishes inside it")
 		}
 		return pe.Err
 	}
