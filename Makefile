@@ -67,6 +67,7 @@ FUZZTIME ?= 20s
 fuzz:
 	$(GO) test ./generator/frontmatter -run '^$$' -fuzz FuzzSplit -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/frontmatter -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/vars -run '^$$' -fuzz FuzzExpand -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzQuickLinkify -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzLimits -fuzztime $(FUZZTIME)

@@ -58,7 +58,12 @@ func benchBuild(b *testing.B, n int) {
 }
 
 func benchWrite(b *testing.B, n int, run func(src, dst string) error) {
-	src := corpusDir(b, n)
+	timeRuns(b, corpusDir(b, n), n, "policy", run)
+}
+
+// timeRuns runs run from src into a new folder again and again and
+// reports the time per one of n units.
+func timeRuns(b *testing.B, src string, n int, unit string, run func(src, dst string) error) {
 	dst := filepath.Join(b.TempDir(), "public")
 	var cpu time.Duration
 	for b.Loop() {
@@ -74,10 +79,10 @@ func benchWrite(b *testing.B, n int, run func(src, dst string) error) {
 		}
 		cpu += testtools.CPUTime() - before
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n)/1e6, "ms/policy")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n)/1e6, "ms/"+unit)
 	// CPU time is steadier than wall time on a shared machine, and is
 	// what the whole-process comparison (scripts/bench.sh) reports.
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(n)/1e6, "cpu-ms/policy")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(n)/1e6, "cpu-ms/"+unit)
 }
 
 func BenchmarkFloor100(b *testing.B)  { benchFloor(b, 100) }
@@ -133,3 +138,44 @@ func BenchmarkIncremental1000(b *testing.B) {
 		})
 	})
 }
+
+// benchSchools builds the corpus of n policies for a trust of k schools,
+// each policy naming the school ({{ school.name }}), and reports the time
+// per centre's page of a policy (n for the trust, n for each school), to
+// set beside BenchmarkBuild's per policy: a school's centre costs what a
+// site of its own would.
+func benchSchools(b *testing.B, n, k int) {
+	src := filepath.Join(b.TempDir(), "site")
+	if err := corpus.Write(src, n, 1, exampleNow); err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := os.ReadFile(filepath.Join(src, "site.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg = append(cfg, "schools:\n"...)
+	for i := range k {
+		cfg = fmt.Appendf(cfg, "  - id: school-%d\n    name: School %d\n    headteacher: Head %d\n", i, i, i)
+	}
+	if err := os.WriteFile(filepath.Join(src, "site.yaml"), cfg, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		p := filepath.Join(src, "content", corpus.Slug(i)+".md")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(data, "\n\nThis policy applies at {{ school.name }}, whose headteacher is {{ school.headteacher }}.\n"...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// The trust's pages of the policies only link to the schools'.
+	timeRuns(b, src, n*k, "policy-page", func(src, dst string) error {
+		_, err := buildTo(dst, Options{Source: os.DirFS(src), Now: exampleNow})
+		return err
+	})
+}
+
+func BenchmarkSchools100x10(b *testing.B)  { benchSchools(b, 100, 10) }
+func BenchmarkSchools1000x10(b *testing.B) { benchSchools(b, 1000, 10) }

@@ -54,6 +54,13 @@ type Builder struct {
 	listed  *listEntry
 	order   site.Order
 	last    output.Last // the last good render's outputs, for Result.Changed
+
+	// school is the id of the school whose centre this Builder renders,
+	// "" for the trust's, whose Builder keeps one for each school.
+	school   string
+	schools  map[string]*Builder
+	derived  derived
+	rootPath string // a school's: the trust centre's path
 }
 
 // NewBuilder returns a Builder of the site opts describe.
@@ -114,14 +121,10 @@ func (m *memorySink) Emit(outs ...output.File) error {
 	return nil
 }
 
-// run is the pipeline: it loads site.yaml, the theme and the list of
-// policy files; parses each policy (with its earlier versions), renders
-// its pages and hands them to out at once (a policy's pages hold no other
-// policy: pages.Page); builds the model and runs the rules on the whole
-// site; then, unless a finding stops the build, renders the pages listing
-// every policy and the files for machines into out. Every stage goes through the Builder's memo when it keeps
-// one. The site is read through the Builder's copies of its files when
-// Watched.
+// run is the pipeline: it loads site.yaml and the list of policy files,
+// renders the trust's centre (centre) and then each school's into the
+// same sink under the school's path, with a Builder of its own for each
+// school (schools), and runs the rules that compare the centres (check.Schools).
 func (b *Builder) run(out sink) (*Result, error) {
 	opts := b.opts
 	if err := opts.check(); err != nil {
@@ -134,31 +137,115 @@ func (b *Builder) run(out sink) (*Result, error) {
 	res := &Result{}
 	cfg, l := b.config.Load(fsys, opts.override)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	ps := parse.NewSettings(cfg)
-	te, l := b.loadTheme(fsys, cfg, ps.BasePath)
+	ids := make([]string, len(cfg.Schools))
+	for i, sc := range cfg.Schools {
+		ids[i] = sc.ID
+	}
+	files, l := source.List(fsys, ids...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	files, l := source.List(fsys)
-	res.Diagnostics = append(res.Diagnostics, l...)
-	ps.Renamed = parse.Renamed(files)
-	if ps.LastCommit {
-		if opts.Committed == nil {
-			res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
-			res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
-		}
-		for i := range files {
-			files[i].Committed = opts.Committed[files[i].Path]
-			for j := range files[i].History {
-				files[i].History[j].Committed = opts.Committed[files[i].History[j].Path]
+	if cfg.Defaults.Effective == config.LastCommit && opts.Committed == nil {
+		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
+		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
+	}
+	b.committed(cfg, files)
+	pre := res.Diagnostics
+	c := b.centre(fsys, cfg, pre, files, out)
+	res.Site = c.site
+	res.Diagnostics = append(res.Diagnostics, c.l...)
+	failed := c.err
+	var schools []check.Centre
+	if len(cfg.Schools) > 0 && b.schools == nil {
+		b.schools = map[string]*Builder{}
+	}
+	for i := range cfg.Schools {
+		sc := &cfg.Schools[i]
+		sb := b.schools[sc.ID]
+		if sb == nil {
+			sb = &Builder{opts: opts, keep: b.keep, school: sc.ID}
+			if b.keep {
+				sb.parsed, sb.links, sb.checked, sb.machine = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}
 			}
+			b.schools[sc.ID] = sb
+		}
+		own, l := source.ListSchool(fsys, sc.ID, files)
+		res.Diagnostics = append(res.Diagnostics, l...)
+		b.committed(cfg, own)
+		sr := sb.centre(fsys, cfg, pre, own, &prefixed{out: out, prefix: sc.ID + "/"})
+		res.Diagnostics = append(res.Diagnostics, sr.l...)
+		if sr.site != nil {
+			res.Schools = append(res.Schools, sr.site)
+			schools = append(schools, check.Centre{School: sc, Site: sr.site, Files: sr.all})
+		}
+		if failed == nil {
+			failed = sr.err
 		}
 	}
+	for id := range b.schools {
+		if cfg.School(id) == nil {
+			delete(b.schools, id)
+		}
+	}
+	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
+	res.Diagnostics = usedSomewhere(res.Diagnostics, 1+len(schools))
+	res.Diagnostics.Sort()
+	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
+		return res, stop
+	}
+	return res, failed
+}
+
+// committed gives files the days they were last committed, when
+// site.yaml's defaults read them.
+func (b *Builder) committed(cfg *config.Site, files []source.File) {
+	if cfg.Defaults.Effective != config.LastCommit {
+		return
+	}
+	for i := range files {
+		files[i].Committed = b.opts.Committed[files[i].Path]
+		for j := range files[i].History {
+			files[i].History[j].Committed = b.opts.Committed[files[i].History[j].Path]
+		}
+	}
+}
+
+// A centreResult is what rendering one centre made: its model, its
+// findings, every policy it parsed (those it does not publish too:
+// WithoutText), and the first failure to render or write, or its findings
+// that stop the build.
+type centreResult struct {
+	site *site.Site
+	all  []*site.Policy
+	l    diag.List
+	err  error
+}
+
+// centre renders one policy centre, the trust's or b.school's, of the
+// policy files given: it loads the theme; parses each policy (with its
+// earlier versions), renders its pages and hands them to out at once (a
+// policy's pages hold no other policy: pages.Page); builds the model and
+// runs the rules on the whole centre; then, unless a finding stops the
+// build (with pre, site.yaml's and the listing's), renders the pages
+// listing every policy and the files for machines into out. Every stage
+// goes through the Builder's memo when it keeps one.
+func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out sink) (c centreResult) {
+	cfg, vs, school := b.centreConfig(cfg)
+	root := cfg.BasePath()
+	base := root
+	if school != nil {
+		root = b.rootPath
+		base = root + school.ID + "/"
+	}
+	ps := parse.NewSettings(cfg)
+	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
+	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
+	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
-	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
-		render: len(check.Stops(res.Diagnostics)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: opts.Now}}
+	r := &running{b: b, fsys: fsys, settings: ps, schools: cfg.Schools, root: root, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
+		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
-	if c := cfg.Cookies; c != nil {
-		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == c.Policy })
+	if ck := cfg.Cookies; ck != nil {
+		cookie = slices.IndexFunc(files, func(f source.File) bool { return f.Slug == ck.Policy })
 	}
 	var first []*site.Policy
 	if cookie >= 0 {
@@ -167,7 +254,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 			r.key.cookie = r.results[cookie].ids
 		}
 	}
-	r.pages = pages.New(&site.Site{Config: cfg, Now: opts.Now, Policies: first}, ps.BasePath)
+	r.pages = pages.NewCentre(&site.Site{Config: cfg, Now: b.opts.Now, Policies: first}, base, school, root)
 	parallel.For(len(files), func(i int) {
 		if i != cookie {
 			r.parse(i)
@@ -180,7 +267,10 @@ func (b *Builder) run(out sink) (*Result, error) {
 	ids := make(map[*site.Policy]string, len(files))
 	var anchors map[string]site.Anchors
 	for _, pr := range r.results {
-		res.Diagnostics = append(res.Diagnostics, pr.l...)
+		c.l = append(c.l, pr.l...)
+		if pr.all != nil {
+			c.all = append(c.all, pr.all)
+		}
 		if pr.p != nil {
 			policies = append(policies, pr.p)
 			ids[pr.p] = pr.ids
@@ -193,14 +283,14 @@ func (b *Builder) run(out sink) (*Result, error) {
 		}
 	}
 	b.order.Sort(policies)
-	s := site.New(cfg, opts.Now, policies)
-	res.Site = s
+	s := site.New(cfg, b.opts.Now, policies)
+	c.site = s
 	sums := s.Fingerprints()
 	slugs := make([]string, len(files))
 	for i, f := range files {
 		slugs[i] = f.Slug
 	}
-	set := pages.New(s, ps.BasePath)
+	set := pages.NewCentre(s, base, school, root)
 	paths := set.Paths()
 	for i, f := range files {
 		if r.results[i].p != nil { // published: its files are too
@@ -209,28 +299,33 @@ func (b *Builder) run(out sink) (*Result, error) {
 			}
 		}
 	}
-	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, paths, ids, anchors)...)
-	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
-	res.Diagnostics = append(res.Diagnostics, b.checked.Site(s, sums)...)
-	res.Diagnostics.Sort()
-	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
-		return res, stop
+	c.l = append(c.l, b.links.Check(s, slugs, paths, ids, anchors)...)
+	c.l = append(c.l, check.Cookies(s)...)
+	c.l = append(c.l, b.checked.Site(s, sums)...)
+	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
+		c.err = stop
+		return c
 	}
 	if r.err != nil {
-		return res, r.err
+		c.err = r.err
+		return c
 	}
-
 	if b.keep {
 		b.bundles = r.bundlesNext
 	}
-	return res, b.lists(te, s, set, sums, out)
+	c.err = b.lists(te, s, set, sums, out)
+	return c
 }
 
 // A parsed is what a render keeps of one policy file: the policy, when
 // published, and the file's diagnostics. A Build keeps the policy without
 // its text once its pages are written, with its anchors for link checks.
 type parsed struct {
-	p       *site.Policy
+	p *site.Policy
+	// all is the policy, published here or not (a trust policy a school
+	// has a copy of, or not the trust centre's), without its text: for
+	// the rules comparing centres.
+	all     *site.Policy
 	ids     string // the ids of the policy's parsed files, for the memo's keys
 	anchors *site.Anchors
 	l       diag.List
@@ -245,6 +340,9 @@ type running struct {
 	files    []source.File
 	out      sink
 	results  []parsed
+
+	schools []config.School // the trust centre's, for its choosers
+	root    string          // the trust centre's path
 
 	render bool       // false when site.yaml or the theme has an error
 	pages  *pages.Set // for policy pages: the settings, the day and the cookie policy
@@ -266,8 +364,28 @@ func (r *running) parse(i int) *site.Policy {
 	}
 	var p *site.Policy
 	p, pr.ids, pr.l = r.b.parsed.Policy(f, r.settings)
+	if p != nil && p.Draft && !r.b.opts.Drafts && f.Trust != nil {
+		// A school's draft copy of a trust policy: the trust's is
+		// published until the copy is ready.
+		t := *f.Trust
+		if pr.l = source.Load(r.fsys, &t); len(pr.l) > 0 {
+			return nil
+		}
+		p, pr.ids, pr.l = r.b.parsed.Policy(t, r.settings)
+	}
+	if p != nil {
+		pr.all = p.WithoutText()
+	}
 	if p == nil || p.Draft && !r.b.opts.Drafts {
 		return nil
+	}
+	if p.School == "" && !r.publishes(p) {
+		pr.l = nil // reported by the centres that publish it
+		return nil
+	}
+	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
+		pr.l = nil
+		p = r.chooser(p)
 	}
 	p.Prepare(r.b.opts.Now, r.warnDays)
 	pr.p = p
@@ -355,15 +473,27 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 	if err != nil {
 		return err
 	}
+	if b.school != "" {
+		// A school's centre shares the trust's assets and host files. The
+		// memo keeps files: filter a copy.
+		files = slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !machine.PerCentre[f.Path] })
+	}
 	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
 	if e := b.listed; b.keep && e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
 		return out.Emit(append(files, e.outs...)...)
 	}
-	outs, err := te.Theme.RenderAll(append(set.Site(), set.Changes(s.Changes())))
+	specs := append(set.Site(), set.Changes(s.Changes()))
+	if b.school != "" {
+		// The host serves the trust's 404 for every path.
+		specs = slices.DeleteFunc(specs, func(sp pages.Spec) bool { return sp.Path == "404.html" })
+	}
+	outs, err := te.Theme.RenderAll(specs)
 	if err != nil {
 		return err
 	}
-	outs = append(outs, te.Theme.Assets()...)
+	if b.school == "" {
+		outs = append(outs, te.Theme.Assets()...)
+	}
 	if b.keep {
 		b.listed = &listEntry{key: key, sums: sums, outs: outs}
 	}
@@ -372,13 +502,14 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 
 // loadTheme loads the site's theme, or returns the one loaded last time
 // when its files and options are the same.
-func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, basePath string) (*theme.Loaded, diag.List) {
+func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, opts theme.Options) (*theme.Loaded, diag.List) {
 	def := b.opts.DefaultTheme
 	if def == nil {
 		def = themes.Default()
 	}
 	layers, l := theme.Stack(fsys, cfg, def)
-	te := b.theme.Load(layers, theme.Options{BasePath: basePath, Language: cfg.Language, WarnDays: cfg.Review.WarnDays})
+	opts.Language, opts.WarnDays = cfg.Language, cfg.Review.WarnDays
+	te := b.theme.Load(layers, opts)
 	return te, append(l, te.L...)
 }
 

@@ -18,7 +18,13 @@
 //	publish     []output.File -> the destination, in one atomic swap
 //
 // Leaves used by every stage: diag (positions, sorted lists), strictyaml
-// (strict YAML with positions) and date (civil dates).
+// (strict YAML with positions), date (civil dates) and vars ({{ school.name }}
+// filled in before markdown is read).
+//
+// A site.yaml with schools: has a centre for the trust and one for each
+// school: Builder.run renders the trust's (Builder.centre), then each
+// school's through a Builder of its own, the same centre function into
+// the same sink under the school's path, and check.Schools compares them.
 //
 // Options name the site folder as an fs.FS and the day: the library reads
 // no clock and no path of its own. Build runs the pipeline into a
@@ -94,7 +100,10 @@ func (opts Options) override(cfg *config.Site) {
 
 // A Result is a rendered site.
 type Result struct {
-	Site *site.Site
+	// Site is the trust's centre; Schools each school's, in site.yaml's
+	// order.
+	Site    *site.Site
+	Schools []*site.Site
 	// Outputs are the site's files, sorted by path, not minified: a
 	// Render's, none for a Build.
 	Outputs []output.File

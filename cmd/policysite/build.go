@@ -72,8 +72,12 @@ themes/ and any other folder are refused, and nothing is deleted.`,
 				if rel, err := filepath.Rel(".", out); err == nil {
 					out = rel
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Built %d %s (%d overdue, %d due soon) in %d ms -> %s/\n",
-					len(s.Policies), plural(len(s.Policies), "policy", "policies"), s.Overdue, s.DueSoon,
+				centres := ""
+				if n := len(res.Schools); n > 0 {
+					centres = fmt.Sprintf(" and %d %s' centres", n, plural(n, "school", "schools"))
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Built %d %s (%d overdue, %d due soon)%s in %d ms -> %s/\n",
+					len(s.Policies), plural(len(s.Policies), "policy", "policies"), s.Overdue, s.DueSoon, centres,
 					time.Since(start).Milliseconds(), filepath.ToSlash(out))
 			}
 			return nil

@@ -41,7 +41,7 @@ on its line with <!-- check: ignore placeholder -->. See docs/check.md.`,
 			if _, ok := err.(diag.List); !ok && err != nil {
 				return err
 			}
-			l := check.Findings(res.Diagnostics, res.Site, warnDays)
+			l := check.Findings(res.Diagnostics, res.Site, warnDays, res.Schools...)
 			if err := check.Write(cmd.OutOrStdout(), format, l); err != nil {
 				return err
 			}

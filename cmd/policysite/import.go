@@ -208,7 +208,7 @@ func runImport(stdout, stderr io.Writer, dir string, now date.Date, cfg *config.
 			mine[im.rel] = true
 		}
 		var l diag.List
-		for _, d := range check.Findings(res.Diagnostics, res.Site, -1) {
+		for _, d := range check.Findings(res.Diagnostics, res.Site, -1, res.Schools...) {
 			if mine[d.File] {
 				l = append(l, d)
 			}

@@ -22,6 +22,9 @@ var reviewFormats = []string{"table", "json", "csv"}
 
 // A reviewRow is one policy in the reviews listing.
 type reviewRow struct {
+	// School is the id of the school whose own policy this is; empty for
+	// the trust's, whose review counts for every school publishing it.
+	School     string           `json:"school,omitempty"`
 	Slug       string           `json:"slug"`
 	Title      string           `json:"title"`
 	Owner      string           `json:"owner"`
@@ -37,7 +40,7 @@ func newReviews() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "reviews",
-		Short: "List every policy's review date, soonest first",
+		Short: "List every policy's review date, soonest first (by school, with schools)",
 		Long: `Reviews lists every policy's owner, effective date, next review, days left
 and status, soonest first (overdue at the top), as of --now.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,8 +61,8 @@ and status, soonest first (overdue at the top), as of --now.`,
 			} else if err != nil {
 				return err
 			}
-			rows := reviewRows(res.Site)
-			return writeReviews(cmd.OutOrStdout(), format, rows, res.Site.Now)
+			rows := reviewRows(res.Site, res.Schools...)
+			return writeReviews(cmd.OutOrStdout(), format, rows, res.Site.Now, len(res.Schools) > 0)
 		},
 	}
 	sf.register(cmd)
@@ -67,16 +70,30 @@ and status, soonest first (overdue at the top), as of --now.`,
 	return cmd
 }
 
-// reviewRows lists the site's policies soonest review first, then by slug.
-func reviewRows(s *sitemodel.Site) []reviewRow {
+// reviewRows lists the site's policies by school, the trust's first (its
+// review counts for each school publishing them), then each school's own
+// in site.yaml's order (schools' centres), each soonest review first,
+// then by slug.
+func reviewRows(s *sitemodel.Site, schools ...*sitemodel.Site) []reviewRow {
 	var rows []reviewRow
-	for _, p := range s.Policies {
-		if p.Meta == nil {
-			continue
+	seen := map[string]bool{}
+	group := map[string]int{}
+	for i, c := range append([]*sitemodel.Site{s}, schools...) {
+		if i > 0 {
+			group[c.Config.Schools[i-1].ID] = i
 		}
-		rows = append(rows, reviewRow{p.Slug, p.Title, p.Owner, p.Version, p.Effective, p.NextReview, p.DaysLeft, p.Status})
+		for _, p := range c.Policies {
+			if p.Meta == nil || seen[p.File] {
+				continue
+			}
+			seen[p.File] = true
+			rows = append(rows, reviewRow{p.School, p.Slug, p.Title, p.Owner, p.Version, p.Effective, p.NextReview, p.DaysLeft, p.Status})
+		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
+		if a, b := group[rows[i].School], group[rows[j].School]; a != b {
+			return a < b
+		}
 		if c := rows[i].NextReview.Compare(rows[j].NextReview); c != 0 {
 			return c < 0
 		}
@@ -85,7 +102,17 @@ func reviewRows(s *sitemodel.Site) []reviewRow {
 	return rows
 }
 
-func writeReviews(w io.Writer, format string, rows []reviewRow, now date.Date) error {
+// schoolOf is a row's school as the table and CSV show it.
+func schoolOf(r reviewRow) string {
+	if r.School == "" {
+		return "trust"
+	}
+	return r.School
+}
+
+// writeReviews writes rows in format; with schools, the table and CSV
+// have a column saying whose each policy is.
+func writeReviews(w io.Writer, format string, rows []reviewRow, now date.Date, schools bool) error {
 	switch format {
 	case "json":
 		if rows == nil {
@@ -102,17 +129,31 @@ func writeReviews(w io.Writer, format string, rows []reviewRow, now date.Date) e
 		return err
 	case "csv":
 		c := csv.NewWriter(w)
-		_ = c.Write([]string{"slug", "title", "owner", "version", "effective", "next_review", "days_left", "status"})
+		head := []string{"slug", "title", "owner", "version", "effective", "next_review", "days_left", "status"}
+		if schools {
+			head = append([]string{"school"}, head...)
+		}
+		_ = c.Write(head)
 		for _, r := range rows {
-			_ = c.Write([]string{r.Slug, csvSafe(r.Title), csvSafe(r.Owner), r.Version, r.Effective.String(), r.NextReview.String(), strconv.Itoa(r.DaysLeft), r.Status.String()})
+			rec := []string{r.Slug, csvSafe(r.Title), csvSafe(r.Owner), r.Version, r.Effective.String(), r.NextReview.String(), strconv.Itoa(r.DaysLeft), r.Status.String()}
+			if schools {
+				rec = append([]string{schoolOf(r)}, rec...)
+			}
+			_ = c.Write(rec)
 		}
 		c.Flush()
 		return c.Error()
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NEXT REVIEW\tDAYS LEFT\tSTATUS\tPOLICY\tOWNER\tEFFECTIVE")
+	school := func(r reviewRow) string { return "" }
+	head := ""
+	if schools {
+		school = func(r reviewRow) string { return schoolOf(r) + "\t" }
+		head = "SCHOOL\t"
+	}
+	fmt.Fprintln(tw, head+"NEXT REVIEW\tDAYS LEFT\tSTATUS\tPOLICY\tOWNER\tEFFECTIVE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s (%s)\t%s\t%s\n", r.NextReview.Format("en-GB"), r.DaysLeft, r.Status.Label(), r.Title, r.Slug, r.Owner, r.Effective.Format("en-GB"))
+		fmt.Fprintf(tw, "%s%s\t%d\t%s\t%s (%s)\t%s\t%s\n", school(r), r.NextReview.Format("en-GB"), r.DaysLeft, r.Status.Label(), r.Title, r.Slug, r.Owner, r.Effective.Format("en-GB"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

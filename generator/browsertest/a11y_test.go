@@ -71,6 +71,18 @@ func TestAccessibility(t *testing.T) {
 	}
 }
 
+// axe-core finds no violation on the example's school centre, a school's
+// own policy, and the trust centre's page of a policy each school words its
+// own way.
+func TestSchoolAccessibility(t *testing.T) {
+	srv, _ := exampleSite(t)
+	tb := newTab(t)
+	for _, p := range []string{"/st-aidans/", "/st-aidans/complaints/", "/safeguarding/"} {
+		tb.open(t, srv.URL+p)
+		tb.axeCheck(t, p)
+	}
+}
+
 // The consent script stays under 4 KB minified and the theme's CSS and
 // JavaScript together under 12 KB (10 KB before the index's filter, which
 // may add a little over 1 KB), measured from the built output.

@@ -236,6 +236,10 @@ func (k *linter) placeholders(t *text, src []byte) {
 		if !strings.ContainsFunc(inner, unicode.IsLetter) || citation.MatchString(inner) || low == "sic" || low == "x" || strings.HasPrefix(inner, "^") {
 			continue
 		}
+		if v := k.in.Vars.ForBracket(inner); v != "" {
+			k.add("placeholder", start, "unfilled placeholder %s: write {{ %s }}", src[start:t.off(m[1]-1)+1], v)
+			continue
+		}
 		k.add("placeholder", start, "unfilled placeholder %s", src[start:t.off(m[1]-1)+1])
 	}
 }
@@ -372,7 +376,7 @@ func (k *linter) sections(doc ast.Node, src []byte) {
 			sc = &headingScope{lines: map[string]int{}, families: map[string]bool{}, near: newNearIndex()}
 			scopes[h.Level] = sc
 		}
-		line := k.lines.Pos(k.in.BodyOff + off).Line
+		line := k.pos(off).Line
 		fam := family(title)
 		if first, ok := sc.lines[title]; ok {
 			k.add("duplicate-heading", off, "heading %q repeats the one on line %d", written, first)
@@ -446,10 +450,10 @@ func (k *linter) ignores() []Ignore {
 		return out
 	}
 	src := k.in.Result.Source
-	lineOf := func(off int) int { return k.lines.Pos(k.in.BodyOff + off).Line }
+	lineOf := func(off int) int { return k.pos(off).Line }
 	addAll := func(raw []byte, off, from, to int) {
 		for _, m := range ignoreComment.FindAllSubmatchIndex(raw, -1) {
-			pos := k.lines.Pos(k.in.BodyOff + off + m[0])
+			pos := k.pos(off + m[0])
 			for _, r := range strings.FieldsFunc(string(raw[m[2]:m[3]]), func(r rune) bool { return r == ' ' || r == ',' }) {
 				out = append(out, Ignore{Pos: pos, Rule: r, From: from, To: to})
 			}

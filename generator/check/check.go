@@ -21,6 +21,7 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/vars"
 )
 
 // A Rule is one lint rule: every finding names its rule (diag.Diagnostic.Rule)
@@ -67,6 +68,9 @@ var Rules = []Rule{
 	{"unused-ignore", diag.Warning, false, "an ignore that matches no finding"},
 	{"nesting-too-deep", diag.Error, true, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
 	{"over-limit", diag.Error, true, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
+	{"variable", diag.Error, true, "a {{ variable }} no value is set for in site.yaml (a misspelt name), or braces that are no variable"},
+	{"school-override-stale", diag.Warning, false, "a school's copy of a trust policy older than the trust's current version: the trust revised it, the school did not"},
+	{"school-missing-policy", diag.Error, false, "a school without a policy site.yaml's required: says every school must publish"},
 	{"control-character", diag.Warning, false, "a control character (U+0000-U+001F but tab and line endings, U+007F-U+009F) in a policy's text: dropped"},
 }
 
@@ -83,10 +87,16 @@ type Input struct {
 	// Path is the file relative to the site root; Data its whole content.
 	Path string
 	Data []byte
-	// BodyOff is the offset of Result.Source in Data.
+	// BodyOff is the offset of the body in Data; Offsets say where each
+	// offset of Result.Source, the body with its variables filled in, was
+	// in it (nil: the same text).
 	BodyOff int
+	Offsets vars.Offsets
 	Meta    *frontmatter.Meta
 	Result  *markdown.Result
+	// Vars are the variables of the policy's centre: a placeholder's
+	// message names the one its text names. May be nil.
+	Vars *vars.Set
 	// Parsed are the findings of frontmatter.Parse on Data, each with its
 	// rule: the policy's ignores apply to them too. Result's Problems are
 	// findings as well, under their rules.
@@ -102,7 +112,12 @@ type linter struct {
 }
 
 func (k *linter) add(rule string, off int, format string, args ...any) {
-	k.addPos(rule, k.lines.Pos(k.in.BodyOff+off), format, args...)
+	k.addPos(rule, k.pos(off), format, args...)
+}
+
+// pos returns the position in the source of offset off of Result.Source.
+func (k *linter) pos(off int) diag.Pos {
+	return k.lines.Pos(k.in.BodyOff + k.in.Offsets.Source(off))
 }
 
 func (k *linter) addPos(rule string, pos diag.Pos, format string, args ...any) {
@@ -128,7 +143,7 @@ func Policy(in Input) diag.List {
 			if s, ok := SeverityOf(p.Rule); ok {
 				sev = s
 			}
-			k.l = append(k.l, diag.Diagnostic{Pos: k.lines.Pos(in.BodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+			k.l = append(k.l, diag.Diagnostic{Pos: k.pos(p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
 	if in.Result != nil && in.Result.Doc != nil {

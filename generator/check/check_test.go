@@ -38,7 +38,7 @@ func lint(t *testing.T, a *txtar.Archive) diag.List {
 	if res == nil {
 		t.Fatal(err)
 	}
-	l := check.Findings(res.Diagnostics, res.Site, -1)
+	l := check.Findings(res.Diagnostics, res.Site, -1, res.Schools...)
 	for _, d := range l {
 		if _, ok := check.SeverityOf(d.Rule); !ok {
 			t.Errorf("%s: rule %q is not in check.Rules", d.Lint(), d.Rule)

@@ -111,7 +111,7 @@ func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, repo
 		case k.Target != "":
 			slug := k.Slug
 			target = t.bySlug[slug]
-			if target != nil && fileKey(target.File) != fileKey(k.Target) {
+			if target != nil && fileKey(linkedAs(target)) != fileKey(k.Target) {
 				target = nil // content/a/b.md is not content/b.md's policy
 				slug = ""
 			}
@@ -307,6 +307,16 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 	}
 	m.links, m.state, m.pages = links, state, pagesKey
 	return l
+}
+
+// linkedAs returns the file links name p by: its own, or for a school's
+// policy (content/<school>/a.md) the trust's place of it (content/a.md),
+// as a school's policies link as the trust's do.
+func linkedAs(p *site.Policy) string {
+	if p.School != "" {
+		return "content/" + strings.TrimPrefix(p.File, "content/"+p.School+"/")
+	}
+	return p.File
 }
 
 // fileKey returns what names a policy file: content/a.md and

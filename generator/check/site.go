@@ -154,19 +154,25 @@ func approvals(s *site.Site) diag.List {
 
 // Findings turns a render's diagnostics (generator.Result) into check's
 // findings: those of the review rules are made again against warnDays
-// (negative: site.yaml's review.warn_days). The list is sorted.
-func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
+// (negative: site.yaml's review.warn_days), for the trust's centre s and
+// each school's (more: a school's own policies have reviews of their
+// own). The list is sorted.
+func Findings(l diag.List, s *site.Site, warnDays int, more ...*site.Site) diag.List {
 	var out diag.List
 	for _, d := range l {
 		if !isReview(d) {
 			out = append(out, d)
 		}
 	}
-	if s != nil {
-		if warnDays < 0 {
-			warnDays = s.Config.Review.WarnDays
+	for _, s := range append([]*site.Site{s}, more...) {
+		if s == nil {
+			continue
 		}
-		for _, d := range Site(s, warnDays) {
+		wd := warnDays
+		if wd < 0 {
+			wd = s.Config.Review.WarnDays
+		}
+		for _, d := range Site(s, wd) {
 			if isReview(d) {
 				out = append(out, d)
 			}

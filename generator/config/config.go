@@ -66,6 +66,14 @@ type Site struct {
 	// <meta> element where the host sends no headers (github-pages,
 	// gitlab-pages), and apache gets an .htaccess.
 	Host string `yaml:"host"`
+	// Params are values policies name as variables ({{ funding_body }}),
+	// the same for every school unless a school's params: say otherwise.
+	Params map[string]string `yaml:"params"`
+	// Schools are the trust's schools: each gets a policy centre of its
+	// own at /<id>/ (docs/schools.md).
+	Schools []School `yaml:"schools"`
+	// Required are the slugs of the policies every school must publish.
+	Required []string `yaml:"required"`
 	// Defaults fill what a policy's front matter does not say, as a
 	// folder made for another generator leaves out (docs/import.md).
 	Defaults Defaults `yaml:"defaults"`
@@ -126,6 +134,83 @@ type Organisation struct {
 	Email   string `yaml:"email" json:"email,omitempty"`
 	Phone   string `yaml:"phone" json:"phone,omitempty"`
 	Website string `yaml:"website" json:"website,omitempty"`
+}
+
+// A School is one school of a trust, with the values its policies'
+// variables take (school.name, school.headteacher, ...).
+type School struct {
+	// ID is its folder under content/ and its centre's path: brookmead.
+	ID          string `yaml:"id"`
+	Name        string `yaml:"name"`
+	Address     string `yaml:"address"`
+	Headteacher string `yaml:"headteacher"`
+	// DSL is the designated safeguarding lead.
+	DSL    string            `yaml:"dsl"`
+	Phone  string            `yaml:"phone"`
+	Email  string            `yaml:"email"`
+	Params map[string]string `yaml:"params"`
+	// DPO, when set, replaces the trust's data protection officer for
+	// this school: its request form goes to them.
+	DPO *Contact `yaml:"dpo"`
+	// Pos is where site.yaml lists it.
+	Pos diag.Pos `yaml:"-"`
+}
+
+// School returns the school of id, or nil.
+func (s *Site) School(id string) *School {
+	for i := range s.Schools {
+		if s.Schools[i].ID == id {
+			return &s.Schools[i]
+		}
+	}
+	return nil
+}
+
+// Values returns the variables of the centre of school, nil for the
+// trust's: organisation.*, dpo.* (the school's DPO when it has its own),
+// school.* and params (the school's over the site's), each a value set
+// in site.yaml. The names SchoolFields lists are school.*'s.
+func (s *Site) Values(school *School) map[string]string {
+	v := map[string]string{}
+	add := func(k, val string) {
+		if val != "" {
+			v[k] = val
+		}
+	}
+	o := s.Organisation
+	add("organisation.name", o.Name)
+	add("organisation.address", o.Address)
+	add("organisation.email", o.Email)
+	add("organisation.phone", o.Phone)
+	add("organisation.website", o.Website)
+	dpo := s.DPO
+	if school != nil && school.DPO != nil {
+		dpo = *school.DPO
+	}
+	add("dpo.name", dpo.Name)
+	add("dpo.email", dpo.Email)
+	add("dpo.phone", dpo.Phone)
+	add("dpo.address", dpo.Address)
+	for k, val := range s.Params {
+		add(k, val)
+	}
+	if school == nil {
+		return v
+	}
+	for k, val := range school.Params {
+		add(k, val)
+	}
+	for i, f := range school.fields() {
+		add("school."+SchoolFields[i], f)
+	}
+	return v
+}
+
+// SchoolFields are the names of school.* variables, without school.
+var SchoolFields = []string{"id", "name", "address", "headteacher", "dsl", "phone", "email"}
+
+func (sc *School) fields() []string {
+	return []string{sc.ID, sc.Name, sc.Address, sc.Headteacher, sc.DSL, sc.Phone, sc.Email}
 }
 
 // A Contact is a person or role to write to.
@@ -451,6 +536,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 	}
 	s.validateCookies(doc, l)
 	s.validateDeploy(doc, l)
+	s.validateSchools(doc, l)
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}
@@ -541,6 +627,85 @@ func (s *Site) validateCookies(doc *yaml.Node, l *diag.List) {
 				l.Errorf(pos(n, "data", k), "%s.data: %q is not a data attribute name (lower-case letters, digits and -)", where, k)
 			}
 		}
+	}
+}
+
+var (
+	schoolIDRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	paramRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+)
+
+// reservedIDs are the paths of the site's own pages, which no school's
+// centre may take.
+var reservedIDs = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}
+
+// validateSchools checks schools:, params: and required:.
+func (s *Site) validateSchools(doc *yaml.Node, l *diag.List) {
+	checkParams := func(where string, ps map[string]string, n *yaml.Node) {
+		for k := range ps {
+			switch {
+			case !paramRE.MatchString(k):
+				l.Errorf(strictyaml.NodePos(File, 0, strictyaml.Lookup(n, k)), "%s: %q is not a variable name (lower-case letters, digits and _)", where, k)
+			case k == "organisation" || k == "dpo" || k == "school":
+				l.Errorf(strictyaml.NodePos(File, 0, strictyaml.Lookup(n, k)), "%s: %q is the name of site.yaml's own variables (%s.*): choose another", where, k, k)
+			}
+		}
+	}
+	checkParams("params", s.Params, strictyaml.Lookup(doc, "params"))
+	seen := map[string]bool{}
+	valid := s.Schools[:0]
+	for i := range s.Schools {
+		sc := &s.Schools[i]
+		where := fmt.Sprintf("schools[%d]", i)
+		n := strictyaml.LookupPath(doc, where)
+		sc.Pos = strictyaml.NodePos(File, 0, n)
+		at := func(key string) diag.Pos { return strictyaml.NodePos(File, 0, strictyaml.Lookup(n, key)) }
+		ok := false
+		switch {
+		case !schoolIDRE.MatchString(sc.ID):
+			l.Errorf(at("id"), "%s.id: %q is not a folder name for the school's policies (lower-case letters, digits and hyphens: heron-lane)", where, sc.ID)
+		case reservedIDs[sc.ID]:
+			l.Errorf(at("id"), "%s.id: %q is a path of the site's own pages: choose another", where, sc.ID)
+		case seen[sc.ID]:
+			l.Errorf(at("id"), "%s.id: %q is listed twice", where, sc.ID)
+		default:
+			ok = true
+		}
+		seen[sc.ID] = true
+		if strings.TrimSpace(sc.Name) == "" {
+			l.Errorf(sc.Pos, "%s.name: missing: the school's name, as its policies and its centre show it", where)
+		}
+		for _, e := range []struct{ key, v string }{{"email", sc.Email}, {"dpo.email", ""}} {
+			if e.key == "dpo.email" && sc.DPO != nil {
+				e.v = sc.DPO.Email
+			}
+			if e.v == "" {
+				continue
+			}
+			if a, err := mail.ParseAddress(e.v); err != nil || a.Name != "" {
+				l.Errorf(strictyaml.NodePos(File, 0, strictyaml.LookupPath(n, e.key)), "%s.%s: %q is not an email address", where, e.key, e.v)
+			}
+		}
+		checkParams(where+".params", sc.Params, strictyaml.Lookup(n, "params"))
+		if ok {
+			valid = append(valid, *sc)
+		}
+	}
+	// A school without a usable id is reported and left out, so that no
+	// later stage makes its centre.
+	s.Schools = valid
+	rn := strictyaml.Lookup(doc, "required")
+	req := s.Required[:0]
+	for i, slug := range s.Required {
+		if !schoolIDRE.MatchString(slug) {
+			l.Errorf(strictyaml.NodePos(File, 0, strictyaml.LookupPath(doc, fmt.Sprintf("required[%d]", i))), "required[%d]: %q is not a policy's slug (the file name without .md)", i, slug)
+			continue
+		}
+		req = append(req, slug)
+	}
+	s.Required = req
+	if len(s.Required) > 0 && len(s.Schools) == 0 {
+		l.Errorf(strictyaml.NodePos(File, 0, rn), "required: names the policies every school must have, but schools: lists none")
 	}
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,6 +100,82 @@ func TestCookieErrors(t *testing.T) {
 		_, l := Parse([]byte(tt.in))
 		if got := l.Error(); !strings.Contains("\n"+got, "\n"+tt.want) {
 			t.Errorf("Parse(%q):\ngot  %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSchoolValues(t *testing.T) {
+	s, l := Parse([]byte(`organisation:
+  name: Trust
+dpo:
+  name: Trust DPO
+  email: dpo@trust.example
+params:
+  funding: Agency
+  region: North
+schools:
+  - id: a
+    name: School A
+    dsl: Ms Lead
+    params:
+      funding: A's funder
+    dpo:
+      email: dpo@a.example
+  - id: b
+    name: School B
+`))
+	if len(l) != 0 {
+		t.Fatal(l)
+	}
+	for _, c := range []struct {
+		school string
+		want   string
+	}{
+		{"", "dpo.email=dpo@trust.example dpo.name=Trust DPO funding=Agency organisation.name=Trust region=North"},
+		{"a", "dpo.email=dpo@a.example funding=A's funder organisation.name=Trust region=North school.dsl=Ms Lead school.id=a school.name=School A"},
+		{"b", "dpo.email=dpo@trust.example dpo.name=Trust DPO funding=Agency organisation.name=Trust region=North school.id=b school.name=School B"},
+	} {
+		var sc *School
+		if c.school != "" {
+			sc = s.School(c.school)
+		}
+		var got []string
+		for k, v := range s.Values(sc) {
+			got = append(got, k+"="+v)
+		}
+		slices.Sort(got)
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("Values(%q) = %s\nwant %s", c.school, g, c.want)
+		}
+	}
+}
+
+func TestSchoolErrors(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"schools:\n  - id: Bad\n    name: X\n", `site.yaml:2:9: schools[0].id: "Bad" is not a folder name`},
+		{"schools:\n  - id: a\n    name: X\n  - id: a\n    name: Y\n", `site.yaml:4:9: schools[1].id: "a" is listed twice`},
+		{"schools:\n  - id: requests\n    name: X\n", `site.yaml:2:9: schools[0].id: "requests" is a path of the site's own pages`},
+		{"schools:\n  - id: a\n", `site.yaml:2:5: schools[0].name: missing`},
+		{"schools:\n  - id: a\n    name: X\n    email: nope\n", `site.yaml:4:12: schools[0].email: "nope" is not an email address`},
+		{"schools:\n  - id: a\n    name: X\n    dpo:\n      email: nope\n", `site.yaml:5:14: schools[0].dpo.email: "nope" is not an email address`},
+		{"params:\n  dpo: x\n", `site.yaml:2:8: params: "dpo" is the name of site.yaml's own variables`},
+		{"params:\n  a.b: x\n", `site.yaml:2:8: params: "a.b" is not a variable name`},
+		{"required: [a]\n", `site.yaml:1:11: required: names the policies every school must have, but schools: lists none`},
+		{"schools:\n  - id: a\n    name: X\n    colour: red\n", `site.yaml:4:5: unknown field "schools[0].colour"`},
+	} {
+		s, l := Parse([]byte("organisation:\n  name: T\n" + c.yaml))
+		var got []string
+		for _, d := range l {
+			d.Line -= 2
+			got = append(got, d.Error())
+		}
+		if g := strings.Join(got, "\n"); !strings.Contains(g, c.want) {
+			t.Errorf("%q:\n%s\nwant %s", c.yaml, g, c.want)
+		}
+		for _, sc := range s.Schools {
+			if sc.ID == "Bad" || sc.ID == "requests" {
+				t.Errorf("%q: school %q kept", c.yaml, sc.ID)
+			}
 		}
 	}
 }

@@ -54,6 +54,9 @@ type Meta struct {
 	Approval `yaml:",inline"`
 	// Ignore lists lint rules accepted for this whole policy.
 	Ignore []string `yaml:"check_ignore"`
+	// Schools, on a trust's policy, are the ids of the schools it is
+	// published for; empty, it is every school's.
+	Schools []string `yaml:"schools"`
 	// Slug, when set, is the policy's URL in place of its file's name
 	// (source.List reads it).
 	Slug string `yaml:"slug"`

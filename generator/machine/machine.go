@@ -27,6 +27,10 @@ import (
 	"github.com/policysite/policysite/generator/site"
 )
 
+// PerCentre are the files each school's centre has of its own, under its
+// path; the rest are the host's, at the site's root.
+var PerCentre = map[string]bool{"policies.json": true, "reviews.ics": true, "sitemap.xml": true, "feed.xml": true}
+
 // Files returns the outputs for machines, in this order: policies.json,
 // reviews.ics (when site.yaml asks for it), sitemap.xml and the Atom feed
 // (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
@@ -74,6 +78,9 @@ func Files(s *site.Site) ([]output.File, error) {
 	robots := "User-agent: *\nAllow: /\n"
 	if cfg.BaseURL != "" {
 		robots += "Sitemap: " + cfg.BaseURL + "sitemap.xml\n"
+		for _, sc := range cfg.Schools {
+			robots += "Sitemap: " + cfg.BaseURL + sc.ID + "/sitemap.xml\n"
+		}
 		var b bytes.Buffer
 		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 		latest := date.Date{}

@@ -135,8 +135,10 @@ func (last Last) Changed(outs []File) []string {
 		// bytes.Equal returns at once for a page kept from the last render.
 		if !ok || !bytes.Equal(old, o.Body) {
 			changed = append(changed, o.Path)
-			last[o.Path] = o.Body
 		}
+		// The newest copy, even when equal: the next render keeps it,
+		// and comparing it with itself is at once.
+		last[o.Path] = o.Body
 	}
 	if kept < before {
 		// Some outputs went: find them.

@@ -69,6 +69,11 @@ type SiteView struct {
 	Config *config.Site
 	// Now is the day review status is computed for.
 	Now date.Date
+	// School is the school whose centre the page is of; nil in the
+	// trust's centre, whose index lists Config.Schools.
+	School *config.School
+	// Root is the URL path of the trust's centre: the site's base path.
+	Root string
 }
 
 // PolicyLayouts are the layouts of a policy's pages.
@@ -135,6 +140,8 @@ type Consent struct {
 // A Set assembles the pages of one site.
 type Set struct {
 	site   *site.Site
+	school *config.School
+	root   string
 	cookie *site.Policy // the cookie policy, if any, with its contents listing the table
 	// cookieSum is the cookie policy's summary, what every page reads of it.
 	cookieSum *site.Summary
@@ -161,7 +168,13 @@ func (ps *Set) listing() *site.Listing {
 // the cookie policy among s.Policies: a build that makes each policy's
 // pages as it parses it passes a site of the cookie policy alone.
 func New(s *site.Site, basePath string) *Set {
-	ps := &Set{site: s}
+	return NewCentre(s, basePath, nil, basePath)
+}
+
+// NewCentre returns the pages of a school's centre, s its policies and
+// basePath its path; root is the trust centre's path.
+func NewCentre(s *site.Site, basePath string, school *config.School, root string) *Set {
+	ps := &Set{site: s, school: school, root: root}
 	ps.con, ps.cookie, ps.table = consent(s, basePath)
 	if ps.cookie != nil {
 		sum := ps.cookie.Summarize()
@@ -195,7 +208,7 @@ func (ps *Set) CookiePolicy() string {
 // site when p is nil. canonicalPath "-" means the page has no canonical URL.
 func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	cfg := ps.site.Config
-	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now}, Policy: p, CookiePolicy: ps.cookieSum, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
+	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now, School: ps.school, Root: ps.root}, Policy: p, CookiePolicy: ps.cookieSum, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
 		pg.Policy, pg.CookieTable = ps.cookie, ps.table
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/strictyaml"
+	"github.com/policysite/policysite/generator/vars"
 )
 
 // Settings are what of site.yaml parsing reads, and the slugs of the
@@ -35,6 +36,9 @@ type Settings struct {
 	UnsafeHTML bool
 	// BasePath is the URL path the site lives under, "/" by default.
 	BasePath string
+	// Vars are the variables of the centre the policy is parsed for:
+	// the trust's or a school's. Nil holds none.
+	Vars *vars.Set
 	// Defaults fill what front matter does not say (site.yaml defaults:);
 	// with LastCommit a file's Committed day is its effective date.
 	Defaults   frontmatter.Defaults
@@ -78,7 +82,7 @@ func Renamed(files []source.File) map[string]string {
 }
 
 func (s Settings) equal(t Settings) bool {
-	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Defaults == t.Defaults && s.LastCommit == t.LastCommit && maps.Equal(s.Renamed, t.Renamed)
+	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Vars == t.Vars && s.Defaults == t.Defaults && s.LastCommit == t.LastCommit && maps.Equal(s.Renamed, t.Renamed)
 }
 
 // File parses one policy file: its front matter, its text (control
@@ -104,45 +108,60 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 		l.Errorf(meta.Pos["slug"], "slug: write it on one line of its own, as slug: %s", source.Slug(meta.Slug))
 		l[len(l)-1].Rule = "front-matter"
 	}
+	src := data // positions are the source's
+	data, body, offs, vl, elsewhere := expand(f.Path, data, bodyOff, meta, s.Vars)
+	l = append(l, vl...)
 	opts := markdown.Options{Path: f.Path, UnsafeHTML: s.UnsafeHTML, Numbered: meta.Numbered, BasePath: s.BasePath, Slug: f.Slug, Renamed: s.Renamed}
-	if f.Version != "" {
+	switch {
+	case f.Version != "":
 		// An archived version is a copy of index.md: its links mean what
 		// they meant there.
 		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
+	case f.School != "":
+		// A school's policy links as a trust's policy in content/ does.
+		opts.LinkBase = source.Dir + "/" + strings.TrimPrefix(f.Path, source.Dir+"/"+f.School+"/")
 	}
 	r := markdown.Render(body, opts)
-	lines := diag.NewLines(f.Path, data)
+	lines := diag.NewLines(f.Path, src)
+	pos := func(off int) diag.Pos { return lines.Pos(bodyOff + offs.Source(off)) }
 	if f.Version == "" {
 		for _, im := range r.Images {
-			at := bodyOff + im.Offset
 			switch {
 			case im.Path == "":
-				l = append(l, diag.Diagnostic{Pos: lines.Pos(at), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s is not in the policy's folder, so it is not published: put it in %s/%s/", im.Target, source.Dir, folderHint(f))})
+				l = append(l, diag.Diagnostic{Pos: pos(im.Offset), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s is not in the policy's folder, so it is not published: put it in %s/%s/", im.Target, source.Dir, folderHint(f))})
 			case !slices.Contains(f.Assets, im.Target):
-				l = append(l, diag.Diagnostic{Pos: lines.Pos(at), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s does not exist", im.Target)})
+				l = append(l, diag.Diagnostic{Pos: pos(im.Offset), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s does not exist", im.Target)})
 			}
 		}
 	}
 	if !strings.Contains(f.Path, "/history/") {
 		// check adds front matter's and markdown's findings to its own,
 		// so check_ignore applies to every rule.
-		l = check.Policy(check.Input{Path: f.Path, Data: data, BodyOff: bodyOff, Meta: meta, Result: r, Parsed: l})
+		l = check.Policy(check.Input{Path: f.Path, Data: src, BodyOff: bodyOff, Meta: meta, Result: r, Offsets: offs, Vars: s.Vars, Parsed: l})
 	} else { // superseded versions are not linted, but what would break them is reported
 		for _, p := range r.Problems {
 			sev := p.Severity
 			if rs, ok := check.SeverityOf(p.Rule); ok {
 				sev = rs
 			}
-			l = append(l, diag.Diagnostic{Pos: lines.Pos(bodyOff + p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
+			l = append(l, diag.Diagnostic{Pos: pos(p.Offset), Severity: sev, Message: p.Message, Rule: p.Rule})
 		}
 	}
 	// The text alone: recording a review or an approval changes the
 	// front matter, not what a printed copy shows.
-	sum := sha256.Sum256(f.Data[bodyOff:])
-	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), SHA256: hex.EncodeToString(sum[:])}
+	// A school's copy with variables filled in is another text than the
+	// trust's file, and its printed copies must tell it apart: its hash
+	// is of the text with the school's values.
+	text := f.Data[bodyOff:]
+	if offs != nil {
+		text = body
+	}
+	sum := sha256.Sum256(text)
+	p := &site.Policy{Slug: f.Slug, File: f.Path, Meta: meta, Body: template.HTML(r.HTML), Headings: r.Headings, Contents: site.Contents(r.Headings), SHA256: hex.EncodeToString(sum[:]),
+		School: f.School, PerSchool: elsewhere}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
-		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
+		p.Links[i] = site.Link{Link: k, Pos: pos(k.Offset)}
 	}
 	return p, l
 }
@@ -153,6 +172,56 @@ func folderHint(f source.File) string {
 		return d
 	}
 	return f.Slug
+}
+
+// expand fills in the variables of data's body (data[bodyOff:]) and of
+// its title and summary, returning data and the body with them filled
+// in, where each offset of the body was in data's, a finding of rule
+// variable for each that cannot be, and whether one is another centre's
+// (a school's, in the trust's centre): then the policy is published in
+// each school's centre alone.
+func expand(path string, data []byte, bodyOff int, meta *frontmatter.Meta, v *vars.Set) ([]byte, []byte, vars.Offsets, diag.List, bool) {
+	var l diag.List
+	elsewhere := false
+	var lines *diag.Lines
+	report := func(pos func(off int) diag.Pos, ps []vars.Problem) {
+		for _, p := range ps {
+			if p.Elsewhere {
+				elsewhere = true
+				continue
+			}
+			l = append(l, diag.Diagnostic{Pos: pos(p.Offset), Severity: diag.Error, Message: p.Message, Rule: "variable"})
+		}
+	}
+	at := func(off int) diag.Pos {
+		if lines == nil {
+			lines = diag.NewLines(path, data)
+		}
+		return lines.Pos(off)
+	}
+	if meta != nil {
+		for _, f := range []struct {
+			key string
+			s   *string
+		}{{"title", &meta.Title}, {"summary", &meta.Summary}} {
+			var ps []vars.Problem
+			*f.s, ps = v.Text(*f.s)
+			report(func(int) diag.Pos {
+				if p, ok := meta.Pos[f.key]; ok {
+					return p
+				}
+				return meta.Start
+			}, ps)
+		}
+	}
+	body, offs, ps := v.Expand(data[bodyOff:])
+	report(func(off int) diag.Pos { return at(bodyOff + off) }, ps)
+	if offs == nil {
+		return data, body, nil, l, elsewhere
+	}
+	out := make([]byte, 0, bodyOff+len(body))
+	out = append(append(out, data[:bodyOff]...), body...)
+	return out, out[bodyOff:], offs, l, elsewhere
 }
 
 // maxControlWarnings is how many control characters of one policy's text

@@ -85,6 +85,13 @@ type Policy struct {
 	// force, its file one of history/, and Until its last day.
 	Upcoming []*Version
 	Until    date.Date
+	// School is the id of the school whose own file this is
+	// (content/<school>/); empty for the trust's.
+	School string
+	// PerSchool is set on a trust policy that names a school's variables
+	// ({{ school.name }}): each school's centre publishes it, the trust's
+	// does not.
+	PerSchool bool
 }
 
 // A Version is a version of a policy other than the one in force: an

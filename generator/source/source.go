@@ -41,6 +41,13 @@ type File struct {
 	// Assets are the other files of the policy's folder, published
 	// beside its page (AssetPath): pictures, PDFs. Sorted paths.
 	Assets []string
+	// School is the id of the school whose own policy this is, a file
+	// of content/<school>/ (ListSchool); empty for the trust's.
+	School string
+	// Trust, on a school's copy of a trust policy, is the trust's file
+	// it replaces: a school's centre publishes it while the copy is a
+	// draft.
+	Trust *File
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -79,7 +86,14 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 // front matter. Markdown files deeper than that, or beside an index.md,
 // are not policies: each is a nested-file warning. Two files with one slug
 // are an error naming both.
-func List(fsys fs.FS) ([]File, diag.List) {
+//
+// The folders content/<school>/ of schools are not read: they hold each
+// school's own policies (ListSchool).
+func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
+	skip := make(map[string]bool, len(schools))
+	for _, s := range schools {
+		skip[Dir+"/"+s] = true
+	}
 	var l diag.List
 	var files []File
 	bySlug := map[string]string{}
@@ -105,6 +119,9 @@ func List(fsys fs.FS) ([]File, diag.List) {
 			return nil
 		}
 		if d.IsDir() {
+			if skip[p] {
+				return fs.SkipDir
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
@@ -256,6 +273,63 @@ func attachAssets(files []File, assets []string) []File {
 		}
 	}
 	return files
+}
+
+// ListSchool returns the policies of a school's centre: its own, found in
+// content/<school>/ as List finds the trust's in content/, and those of
+// trust (List's) that it has no copy of; a copy of a trust policy
+// (content/<school>/<slug>.md) holds the trust's file in Trust.
+func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
+	dir := Dir + "/" + school
+	if _, err := fs.Stat(fsys, dir); err != nil {
+		return trust, nil
+	}
+	own, l := List(&under{fsys: fsys, dir: dir})
+	real := func(p string) string {
+		if rest, ok := strings.CutPrefix(p, Dir); ok && (rest == "" || rest[0] == '/') {
+			return dir + rest
+		}
+		return p
+	}
+	for i := range l {
+		l[i].File = real(l[i].File)
+	}
+	bySlug := make(map[string]int, len(own))
+	for i := range own {
+		f := &own[i]
+		f.Path, f.School = real(f.Path), school
+		for j := range f.History {
+			f.History[j].Path, f.History[j].School = real(f.History[j].Path), school
+		}
+		for j := range f.Assets {
+			f.Assets[j] = real(f.Assets[j])
+		}
+		bySlug[f.Slug] = i
+	}
+	out := make([]File, 0, len(trust)+len(own))
+	for _, f := range trust {
+		if i, ok := bySlug[f.Slug]; ok {
+			t := f
+			own[i].Trust = &t
+			continue
+		}
+		out = append(out, f)
+	}
+	return append(out, own...), l
+}
+
+// under is fsys with dir in place of content/: List finds a school's
+// policies in it as it finds the trust's in content/.
+type under struct {
+	fsys fs.FS
+	dir  string
+}
+
+func (u *under) Open(name string) (fs.File, error) {
+	if rest, ok := strings.CutPrefix(name, Dir); ok && (rest == "" || rest[0] == '/') {
+		name = u.dir + rest
+	}
+	return u.fsys.Open(name)
 }
 
 // FolderOf returns the folder under content/ that is a policy's own: the

@@ -13,7 +13,7 @@ import (
 // options.
 func Digest(layers []Layer, opts Options) [sha256.Size]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "%q %q %d\n", opts.BasePath, opts.Language, opts.WarnDays)
+	fmt.Fprintf(h, "%q %q %q %d\n", opts.BasePath, opts.AssetBase, opts.Language, opts.WarnDays)
 	read := func(layer Layer, name string) {
 		data, err := fs.ReadFile(layer.FS, name)
 		fmt.Fprintf(h, "%q %q %d %v\n", layer.Name, name, len(data), err)

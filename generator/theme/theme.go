@@ -53,6 +53,9 @@ type Theme struct {
 type Options struct {
 	// BasePath is the URL path the site lives under, "/" by default.
 	BasePath string
+	// AssetBase is the URL path of the folder the assets are under,
+	// BasePath by default: a school's centre uses the trust's.
+	AssetBase string
 	// Language is the site's language tag; dates are written in it.
 	Language string
 	// WarnDays is how long before its review a policy is due soon.
@@ -84,6 +87,9 @@ var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "
 func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 	if opts.BasePath == "" {
 		opts.BasePath = "/"
+	}
+	if opts.AssetBase == "" {
+		opts.AssetBase = opts.BasePath
 	}
 	t := &Theme{layers: layers, pages: map[string]*template.Template{}, chrome: map[string]*atomic.Int64{}, assets: map[string]output.File{}, opts: opts}
 	var l diag.List
@@ -219,7 +225,7 @@ func (t *Theme) AssetURL(name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("no asset %q in the theme", name)
 	}
-	return t.opts.BasePath + a.Path, nil
+	return t.opts.AssetBase + a.Path, nil
 }
 
 // StatusView is what the status and notice templates show for one policy:
