@@ -64,6 +64,10 @@ type Site struct {
 	// <meta> element where the host sends no headers (github-pages,
 	// gitlab-pages), and apache gets an .htaccess.
 	Host string `yaml:"host"`
+	// Certifications are the certificates the organisation holds
+	// (trust.go); Processors who handles personal data for it.
+	Certifications []Certification `yaml:"certifications"`
+	Processors     []Processor     `yaml:"processors"`
 
 	// Pos holds the position of each top-level key's value, for later
 	// stages' diagnostics.
@@ -416,6 +420,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 	}
 	s.validateCookies(doc, l)
 	s.validateDeploy(doc, l)
+	s.validateTrust(doc, l)
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}
