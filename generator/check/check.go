@@ -59,6 +59,10 @@ var Rules = []Rule{
 	{"unused-category", diag.Warning, false, "a category in site.yaml's categories: that no policy has (a misspelt name), whose weight orders nothing"},
 	{"relay-url", diag.Error, true, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
 	{"missing-cookie-policy", diag.Error, true, "site.yaml declares cookies but no policy is the cookie policy"},
+	{"certificate-expired", diag.Error, false, "a certification in site.yaml whose expires date has passed: the site shows it as expired"},
+	{"certificate-due-soon", diag.Warning, false, "a certification that expires within warn_days"},
+	{"processor-incomplete", diag.Warning, false, "a processor in use with no location or no transfer safeguard"},
+	{"processor-list-missing", diag.Warning, false, "a paragraph promising a list of processors (\"the processors we use are listed below\") with no list, link or Processors we use section"},
 	{"unused-ignore", diag.Warning, false, "an ignore that matches no finding"},
 	{"nesting-too-deep", diag.Error, true, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
 	{"over-limit", diag.Error, true, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
@@ -127,7 +131,7 @@ func Policy(in Input) diag.List {
 		}
 	}
 	if in.Result != nil && in.Result.Doc != nil {
-		for _, id := range []string{"placeholder", "dangling-list-intro", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
+		for _, id := range []string{"placeholder", "dangling-list-intro", "processor-list-missing", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
 			k.ran[id] = true
 		}
 		k.body()

@@ -113,7 +113,7 @@ func at(p *site.Policy, key string) diag.Pos {
 }
 
 // Findings turns a render's diagnostics (generator.Result) into check's
-// findings: those of the review rules are made again against warnDays
+// findings: those of the review and certificate rules are made again against warnDays
 // (negative: site.yaml's review.warn_days). The list is sorted.
 func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
 	var out diag.List
@@ -131,6 +131,7 @@ func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
 				out = append(out, d)
 			}
 		}
+		out = append(out, Trust(s.Config, s.Now, warnDays)...)
 	}
 	out.Sort()
 	return out
@@ -139,7 +140,7 @@ func Findings(l diag.List, s *site.Site, warnDays int) diag.List {
 // isReview reports whether d comes from a review rule, or is an unused
 // ignore of one.
 func isReview(d diag.Diagnostic) bool {
-	return strings.HasPrefix(d.Rule, "review-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
+	return strings.HasPrefix(d.Rule, "review-") || strings.HasPrefix(d.Rule, "certificate-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
 }
 
 // A SiteMemo keeps Site's findings while the settings, the day and every

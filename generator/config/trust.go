@@ -153,3 +153,11 @@ func checkHTTPS(raw string) error {
 	}
 	return nil
 }
+
+// The headings of a policy's sections the build ends with a generated
+// table: the processors a site declares, and its certifications. A
+// policy marks where a list goes by having the section.
+const (
+	ProcessorsHeading     = "Processors we use"
+	CertificationsHeading = "Certifications"
+)
