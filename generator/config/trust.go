@@ -24,8 +24,8 @@ type Certification struct {
 	// Name is the scheme with its edition: "ISO/IEC 27001:2022",
 	// "Cyber Essentials Plus".
 	Name string `yaml:"name" json:"name"`
-	// Body is the certification body that issued it.
-	Body string `yaml:"body" json:"body,omitempty"`
+	// Issuer is the certification body that issued it (body: in site.yaml).
+	Issuer string `yaml:"body" json:"body,omitempty"`
 	// Scope is what it covers: "The trust office and its three schools".
 	Scope string `yaml:"scope" json:"scope,omitempty"`
 	// Number is the certificate's number.

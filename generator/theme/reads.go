@@ -47,7 +47,7 @@ func Digest(layers []Layer, opts Options) ([sha256.Size]byte, map[string]string)
 }
 
 // siteLayouts are the layouts of the pages that list every policy.
-var siteLayouts = []string{"base.html", "index.html", "404.html", "requests.html", "thanks.html", "changes.html"}
+var siteLayouts = []string{"base.html", "index.html", "404.html", "requests.html", "thanks.html", "changes.html", "processors.html"}
 
 // textNames are the fields and methods that lead to the text of a policy or
 // version (its body, headings, links and comparisons): all a summary leaves out.
