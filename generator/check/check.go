@@ -291,13 +291,13 @@ func Stops(l diag.List) diag.List {
 }
 
 // ForBuild returns l as build and serve show it: the findings of rules
-// that do not block as warnings, and no review findings, which build's
-// summary counts and every page shows. check shows each finding at its
+// that do not block as warnings, and no review or certificate findings,
+// which build's summary counts and every page shows. check shows each finding at its
 // rule's severity (Findings).
 func ForBuild(l diag.List) diag.List {
 	out := make(diag.List, 0, len(l))
 	for _, d := range l {
-		if d.Rule == "review-overdue" || d.Rule == "review-due-soon" {
+		if isReview(d) && d.Rule != "unused-ignore" {
 			continue
 		}
 		if d.Rule != "" && !blocks(d.Rule) {

@@ -10,6 +10,7 @@ package machine
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -25,7 +26,15 @@ import (
 	"github.com/policysite/policysite/generator/site"
 )
 
+// Schema is the JSON Schema policies.json follows (docs/policies-json.md),
+// published beside it as policies.schema.json, which policies.json names
+// as its $schema when the site has a base_url.
+//
+//go:embed policies.schema.json
+var Schema []byte
+
 // Files returns the outputs for machines, in this order: policies.json,
+// its schema,
 // reviews.ics (when site.yaml asks for it), sitemap.xml and the Atom feed
 // (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
 // .htaccess (for Apache) and .well-known/security.txt (with a security
@@ -45,21 +54,47 @@ func Files(s *site.Site) ([]output.File, error) {
 		DaysLeft   int         `json:"days_left"`
 		URL        string      `json:"url"`
 	}
+	type certificate struct {
+		config.Certification
+		// Status is "current", "due-soon" (expires within warn_days) or
+		// "overdue" (expired), as of status_as_of.
+		Status   site.Status `json:"status"`
+		DaysLeft int         `json:"days_left"`
+	}
+	type processor struct {
+		config.Processor
+		Current bool `json:"current"`
+	}
 	doc := struct {
-		Title        string              `json:"title"`
-		Organisation config.Organisation `json:"organisation"`
-		BaseURL      string              `json:"base_url,omitempty"`
-		Generated    date.Date           `json:"status_as_of"`
-		Policies     []entry             `json:"policies"`
-	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}}
+		Schema         string              `json:"$schema,omitempty"`
+		Title          string              `json:"title"`
+		Organisation   config.Organisation `json:"organisation"`
+		BaseURL        string              `json:"base_url,omitempty"`
+		Generated      date.Date           `json:"status_as_of"`
+		Policies       []entry             `json:"policies"`
+		Certifications []certificate       `json:"certifications"`
+		Processors     []processor         `json:"processors"`
+	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}, Certifications: []certificate{}, Processors: []processor{}}
 	for _, p := range s.Policies {
 		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft, cfg.BaseURL + p.Slug + "/"})
+	}
+	if cfg.BaseURL != "" {
+		doc.Schema = cfg.BaseURL + "policies.schema.json"
+	}
+	for _, c := range cfg.Certifications {
+		doc.Certifications = append(doc.Certifications, certificate{c, site.StatusOf(c.Expires, s.Now, cfg.Review.WarnDays), c.Expires.Sub(s.Now)})
+	}
+	for _, p := range cfg.Processors {
+		if p.Data == nil {
+			p.Data = []string{}
+		}
+		doc.Processors = append(doc.Processors, processor{p, p.Current(s.Now)})
 	}
 	js, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	outs := []output.File{{Path: "policies.json", Body: append(js, '\n')}}
+	outs := []output.File{{Path: "policies.json", Body: append(js, '\n')}, {Path: "policies.schema.json", Body: Schema, Raw: true}}
 	if cfg.ReviewCalendar {
 		outs = append(outs, output.File{Path: "reviews.ics", Body: Calendar(s)})
 	}
@@ -85,6 +120,9 @@ func Files(s *site.Site) ([]output.File, error) {
 		}
 		writeURL(cfg.BaseURL, latest)
 		writeURL(cfg.BaseURL+"changes/", latest)
+		if len(cfg.Processors) > 0 {
+			writeURL(cfg.BaseURL+"processors/", date.Date{})
+		}
 		for _, p := range s.Policies {
 			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
 			writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
