@@ -181,7 +181,8 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
-// Feed returns the Atom feed of changes, newest first. Ids are URLs under
+// Feed returns the Atom feed of changes, newest first: the policies'
+// versions, and the processors added and removed. Ids are URLs under
 // base_url that never change once a version exists, and every time comes
 // from an effective date, so the same site gives the same bytes.
 func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
@@ -221,6 +222,38 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 			Link:    atomLink{Rel: "alternate", Href: link},
 			Summary: note,
 		})
+	}
+	// Processors added and removed, dated by site.yaml, among the
+	// versions by day; on a day with both, the versions come first.
+	for _, c := range site.ProcessorChanges(cfg, s.Now) {
+		p := c.Processor
+		e := atomEntry{
+			ID:      base + "processors/#" + c.ID(),
+			Updated: c.Date.String() + "T00:00:00Z",
+			Link:    atomLink{Rel: "alternate", Href: base + "processors/"},
+		}
+		when := "From " + c.Date.Format(cfg.Language)
+		if c.Added {
+			e.Title = "Processor added: " + p.Name
+			e.Summary = fmt.Sprintf("%s, %s handles personal data for us: %s.", when, p.Name, p.Purpose)
+			if len(p.Data) > 0 {
+				e.Summary += " Data: " + strings.Join(p.Data, ", ") + "."
+			}
+			if p.Location != "" {
+				e.Summary += " Where: " + p.Location + "."
+			}
+			if p.Safeguard != "" {
+				e.Summary += " Safeguard: " + p.Safeguard + "."
+			}
+		} else {
+			e.Title = "Processor removed: " + p.Name
+			e.Summary = fmt.Sprintf("%s, %s no longer handles personal data for us (%s).", when, p.Name, p.Purpose)
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	sort.SliceStable(f.Entries, func(i, j int) bool { return f.Entries[i].Updated > f.Entries[j].Updated })
+	if len(f.Entries) > 0 {
+		f.Updated = f.Entries[0].Updated
 	}
 	b, err := xml.MarshalIndent(f, "", "  ")
 	if err != nil {

@@ -242,6 +242,9 @@ type VersionView struct {
 	Changes []site.Change
 	// Feed is the URL of the Atom feed, if the site has one.
 	Feed string
+	// Processors are the processors added and removed, newest first, on
+	// the changes page.
+	Processors []site.ProcessorChange
 }
 
 // history returns the history page of p, each earlier version and each
@@ -273,7 +276,7 @@ func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 
 // Changes returns the site's list of changes, all of them, newest first.
 func (ps *Set) Changes(all []site.Change) Spec {
-	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed, Processors: site.ProcessorChanges(ps.site.Config, ps.site.Now)})
 	sp.Page.All = ps.site
 	return sp
 }
