@@ -187,6 +187,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, set.Paths(), ids, anchors)...)
 	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
 	res.Diagnostics = append(res.Diagnostics, check.Trust(cfg, opts.Now, cfg.Review.WarnDays)...)
+	res.Diagnostics = append(res.Diagnostics, check.CertLinks(s)...)
 	res.Diagnostics = append(res.Diagnostics, b.checked.Site(s, sums)...)
 	res.Diagnostics.Sort()
 	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {

@@ -9,7 +9,6 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/site"
-	"github.com/policysite/policysite/internal/textdist"
 )
 
 // siteRules are the rules Site runs.
@@ -88,13 +87,7 @@ func unusedCategories(s *site.Site) diag.List {
 			continue
 		}
 		msg := fmt.Sprintf("categories[%d]: no policy has the category %q, so its weight orders nothing", i, c.Name)
-		best, bestD := "", 3 // at most two edits away
-		for _, n := range names {
-			if d := textdist.Distance(strings.ToLower(n), strings.ToLower(c.Name)); d < bestD {
-				best, bestD = n, d
-			}
-		}
-		if best != "" {
+		if best := nearest(c.Name, names); best != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", best)
 		}
 		l = append(l, diag.Diagnostic{Pos: c.Pos, Severity: diag.Warning, Rule: "unused-category", Message: msg})
