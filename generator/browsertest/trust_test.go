@@ -57,7 +57,7 @@ func TestTrustPagesAccessible(t *testing.T) {
 
 // certStatus is the status line of the certificate with id on the page:
 // its class and text.
-const certStatus = `(function (id) { var e = document.querySelector("#cert-" + id + " .status"); return e ? e.className + ": " + e.textContent : "none"; })`
+const certStatus = `(function (id) { var e = document.querySelector("#cc-cert-" + id + " .status"); return e ? e.className + ": " + e.textContent : "none"; })`
 
 // The example was built on 23 November 2026, when its IASME Cyber Assurance
 // (expiring 14 December 2026) was due soon and Cyber Essentials Plus

@@ -127,8 +127,17 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 // page returns the policy whose page a root-relative link k names, to
 // check its fragment, or nil when there is none to check: k names another
 // page of the site or a file (a name with a dot, which only the host
-// knows), or is reported here as naming no page.
+// knows), or is reported here as naming no page. A root-relative image
+// is reported: it names a file the build would have to write beside its
+// pages, and it writes none.
 func (t *Links) page(k site.Link, report func(diag.Pos, string, ...any)) *site.Policy {
+	if k.Image {
+		// The build writes no file but its pages, machine files and the
+		// theme's fingerprinted assets, and replaces its destination
+		// whole: nothing else is there for the host to serve.
+		report(k.Pos, "image %s, which is no file of this site", k.Path)
+		return nil
+	}
 	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
 	if t.pages[rel] || t.pages[rel+"/"] {
 		return nil

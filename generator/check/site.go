@@ -67,18 +67,18 @@ func Site(s *site.Site, warnDays int) diag.List {
 }
 
 // unusedCategories reports the categories site.yaml orders that no
-// policy has: a name misspelt there, or in every policy, orders nothing.
+// section of the index has: a name misspelt there, or in every policy,
+// orders nothing. "Other policies" is a section when a policy has no
+// category.
 func unusedCategories(s *site.Site) diag.List {
 	if len(s.Config.Categories) == 0 {
 		return nil
 	}
 	used := map[string]bool{}
 	var names []string
-	for _, p := range s.Policies {
-		if p.Meta != nil && p.Category != "" && !used[p.Category] {
-			used[p.Category] = true
-			names = append(names, p.Category)
-		}
+	for _, c := range s.Categories {
+		used[c.Name] = true
+		names = append(names, c.Name)
 	}
 	sort.Strings(names)
 	var l diag.List

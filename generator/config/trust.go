@@ -19,7 +19,7 @@ import (
 // reader's browser, whether it is still shown as held.
 type Certification struct {
 	// ID names it in policy text (a link to cert:ID) and in the page's
-	// anchors (#cert-ID).
+	// anchors (#cc-cert-ID, clear of heading ids: markdown.ThemeIDPrefix).
 	ID string `yaml:"id" json:"id"`
 	// Name is the scheme with its edition: "ISO/IEC 27001:2022",
 	// "Cyber Essentials Plus".

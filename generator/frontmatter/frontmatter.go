@@ -33,7 +33,7 @@ type Meta struct {
 	Owner      string    `yaml:"owner"`
 	Summary    string    `yaml:"summary"`
 	// Category groups the index (site.yaml categories: orders the groups);
-	// policies without one go last, under "Other policies".
+	// policies without one go last, under "Other policies" (site.DefaultCategory).
 	Category string `yaml:"category"`
 	// Weight orders policies within a category, lightest first, then by title.
 	Weight int `yaml:"weight"`

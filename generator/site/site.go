@@ -171,7 +171,9 @@ type Site struct {
 }
 
 // DefaultCategory holds policies that name no category, after the named
-// ones; on a site whose policies name none it is AllCategory.
+// ones; on a site whose policies name none it is AllCategory. It is one
+// section with the policies that name it: the index shows one heading
+// "Other policies", and site.yaml may give it a weight as any other.
 const (
 	DefaultCategory = "Other policies"
 	AllCategory     = "Policies"
@@ -191,6 +193,7 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	}
 	sort.SliceStable(policies, func(i, j int) bool { return Less(policies[i], policies[j]) })
 	byName := map[string]int{}
+	named := false // a policy names a category
 	for _, p := range policies {
 		p.Prepare(now, cfg.Review.WarnDays)
 		switch p.Status {
@@ -202,6 +205,8 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		name := p.Category
 		if name == "" {
 			name = DefaultCategory
+		} else {
+			named = true
 		}
 		i, ok := byName[name]
 		if !ok {
@@ -211,17 +216,20 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		}
 		s.Categories[i].Policies = append(s.Categories[i].Policies, p)
 	}
-	// Named categories by site.yaml's weight, then name; the rest last.
+	// Named categories by site.yaml's weight, then name; the rest last,
+	// unless site.yaml gives them a weight.
+	listed := slices.ContainsFunc(cfg.Categories, func(c config.Category) bool { return c.Name == DefaultCategory })
+	last := func(c Category) bool { return c.Name == DefaultCategory && !listed }
 	slices.SortStableFunc(s.Categories, func(a, b Category) int {
-		if (a.Name == DefaultCategory) != (b.Name == DefaultCategory) {
-			if a.Name == DefaultCategory {
+		if last(a) != last(b) {
+			if last(a) {
 				return 1
 			}
 			return -1
 		}
 		return cmp.Or(cmp.Compare(cfg.CategoryWeight(a.Name), cfg.CategoryWeight(b.Name)), strings.Compare(a.Name, b.Name))
 	})
-	if len(s.Categories) == 1 && s.Categories[0].Name == DefaultCategory {
+	if len(s.Categories) == 1 && !named {
 		s.Categories[0].Name = AllCategory
 	}
 	return s
