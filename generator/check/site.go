@@ -142,16 +142,16 @@ func isReview(d diag.Diagnostic) bool {
 type SiteMemo struct {
 	cfg  *config.Site
 	now  date.Date
-	sums []site.Summary
+	sums []site.Fingerprint
 	l    diag.List
 }
 
 // Site runs Site through m; sums are s's Summaries.
-func (m *SiteMemo) Site(s *site.Site, sums []site.Summary) diag.List {
+func (m *SiteMemo) Site(s *site.Site, sums []site.Fingerprint) diag.List {
 	if m == nil {
 		return Site(s, s.Config.Review.WarnDays)
 	}
-	if m.cfg != s.Config || m.now != s.Now || !site.SameSummaries(m.sums, sums) {
+	if m.cfg != s.Config || m.now != s.Now || !site.SameFingerprints(m.sums, sums) {
 		*m = SiteMemo{s.Config, s.Now, sums, Site(s, s.Config.Review.WarnDays)}
 	}
 	return m.l

@@ -8,6 +8,7 @@ import (
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
 )
@@ -62,7 +63,7 @@ func TestTablePlacement(t *testing.T) {
 		{"no section", "plain", `<p>x</p>`, nil, `<p>x</p>`, false},
 	}
 	for _, tt := range tests {
-		cookie := &site.Policy{Slug: "cookies"}
+		cookie := &site.Policy{Slug: "cookies", Meta: &frontmatter.Meta{}}
 		ps := New(&site.Site{Config: cfg, Now: date.New(2026, 1, 15), Policies: []*site.Policy{cookie}}, "/")
 		p := &site.Policy{Slug: tt.slug, Body: template.HTML(tt.body), Headings: tt.heads}
 		got, parts := ps.withTables(p)

@@ -93,7 +93,8 @@ type Version struct {
 
 // A Change is one version of one policy in the site's list of changes.
 type Change struct {
-	Policy    *Policy
+	// Policy is the summary of the policy's current version.
+	Policy    Summary
 	Version   string
 	Effective date.Date
 	Note      string
@@ -108,9 +109,10 @@ type Change struct {
 func (s *Site) Changes() []Change {
 	var out []Change
 	for _, p := range s.Policies {
-		out = append(out, Change{Policy: p, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil})
+		sum := p.Summarize()
+		out = append(out, Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil})
 		for _, v := range p.History {
-			out = append(out, Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Compare: v.Diff != nil})
+			out = append(out, Change{Policy: sum, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Compare: v.Diff != nil})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -121,7 +123,7 @@ func (s *Site) Changes() []Change {
 		if a.Policy.Title != b.Policy.Title {
 			return a.Policy.Title < b.Policy.Title
 		}
-		if a.Policy != b.Policy {
+		if a.Policy.Slug != b.Policy.Slug {
 			return a.Policy.Slug < b.Policy.Slug
 		}
 		return history.CompareVersions(a.Version, b.Version) > 0
@@ -248,6 +250,13 @@ func (p *Policy) Prepare(now date.Date, warnDays int) {
 		}
 	}
 }
+
+// HasHistory reports whether p has a history page: when it has an
+// earlier version or a review to list. A policy of one version and no
+// reviews has nothing there its own page does not show, so it gets no
+// history page and nothing links to one. pages (and so the link check,
+// through pages.Set.Paths), the theme and the sitemap all ask here.
+func (p *Policy) HasHistory() bool { return len(p.History) > 0 || len(p.Reviews) > 0 }
 
 // Less orders policies by weight, then title, then slug: the index order.
 // Within a category of the index, policies stand in this order.
