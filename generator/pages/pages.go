@@ -3,9 +3,13 @@
 // It renders nothing: theme executes the layouts.
 //
 // Input: the site model (site.Site). Output: a Spec for each page: the
-// index, 404, the request form and its thank-you page; each policy's page,
-// history, earlier versions and comparisons; the list of changes. The
-// cookie policy's page carries the table of the cookies site.yaml declares.
+// index (with site.yaml's certifications), 404, the request form and its
+// thank-you page, /processors/; each policy's page, history, earlier
+// versions and comparisons; the list of changes (with processors added
+// and removed). A policy's page carries, as data cut into its text
+// (Part), the tables site.yaml declares for its sections: the cookies on
+// the cookie policy, the processors at "Processors we use", the
+// certifications at "Certifications" (trust.go).
 package pages
 
 import (
