@@ -301,6 +301,12 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	}
 	c.l = append(c.l, b.links.Check(s, slugs, paths, ids, anchors)...)
 	c.l = append(c.l, check.Cookies(s)...)
+	if school == nil {
+		// Certificates are site.yaml's, the same in every centre: the
+		// trust's reports them.
+		c.l = append(c.l, check.Trust(cfg, b.opts.Now, cfg.Review.WarnDays)...)
+	}
+	c.l = append(c.l, check.CertLinks(s)...)
 	c.l = append(c.l, b.checked.Site(s, sums)...)
 	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
 		c.err = stop

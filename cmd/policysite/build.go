@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -76,8 +77,8 @@ themes/ and any other folder are refused, and nothing is deleted.`,
 				if n := len(res.Schools); n > 0 {
 					centres = fmt.Sprintf(" and %d %s' centres", n, plural(n, "school", "schools"))
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Built %d %s (%d overdue, %d due soon)%s in %d ms -> %s/\n",
-					len(s.Policies), plural(len(s.Policies), "policy", "policies"), s.Overdue, s.DueSoon, centres,
+				fmt.Fprintf(cmd.OutOrStdout(), "Built %d %s (%d overdue, %d due soon%s)%s in %d ms -> %s/\n",
+					len(s.Policies), plural(len(s.Policies), "policy", "policies"), s.Overdue, s.DueSoon, certificates(s.CertsExpired, s.CertsDueSoon), centres,
 					time.Since(start).Milliseconds(), filepath.ToSlash(out))
 			}
 			return nil
@@ -118,4 +119,21 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// certificates says, for build's summary line, how many of the site's
+// certifications have expired or expire soon: "; 1 certification expires
+// soon", or "" when none.
+func certificates(expired, soon int) string {
+	var parts []string
+	if expired > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s expired", expired, plural(expired, "certification", "certifications")))
+	}
+	if soon > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s soon", soon, plural(soon, "certification expires", "certifications expire")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, ", ")
 }

@@ -54,7 +54,7 @@ func TestPrintFirstPage(t *testing.T) {
 				parts = []string{""}
 			}
 		}
-		policy := len(parts) == 1 && parts[0] != "" && parts[0] != "changes" && parts[0] != "requests" && parts[0] != "404.html"
+		policy := len(parts) == 1 && parts[0] != "" && parts[0] != "changes" && parts[0] != "requests" && parts[0] != "processors" && parts[0] != "404.html"
 		compare := len(parts) == 3 && parts[1] == "compare"
 		if !policy && !compare {
 			continue

@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/markdown"
 )
 
@@ -103,6 +104,7 @@ func (k *linter) body() {
 	src := k.in.Result.Source
 	doc := k.in.Result.Doc
 	var t text // one buffer for every block: the linter runs on every build
+	section := hasHeading(doc, src, config.ProcessorsHeading)
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering || !prose(n) {
 			return ast.WalkContinue, nil
@@ -113,6 +115,7 @@ func (k *linter) body() {
 		k.repeated(&t)
 		if p, ok := n.(*ast.Paragraph); ok {
 			k.dangling(p, &t)
+			k.processorList(p, &t, section)
 		}
 		return ast.WalkSkipChildren, nil
 	})

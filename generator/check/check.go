@@ -65,6 +65,10 @@ var Rules = []Rule{
 	{"unused-category", diag.Warning, false, "a category in site.yaml's categories: that no policy has (a misspelt name), whose weight orders nothing"},
 	{"relay-url", diag.Error, true, "an https site's requests.relay_url is plain http, or an address on this machine or a private network: the form could never be sent"},
 	{"missing-cookie-policy", diag.Error, true, "site.yaml declares cookies but no policy is the cookie policy"},
+	{"certificate-expired", diag.Error, false, "a certification in site.yaml whose expires date has passed: the site shows it as expired"},
+	{"certificate-due-soon", diag.Warning, false, "a certification that expires within warn_days"},
+	{"processor-incomplete", diag.Warning, false, "a processor in use with no location or no transfer safeguard"},
+	{"processor-list-missing", diag.Warning, false, "a paragraph promising a list of processors (\"the processors we use are listed below\") with no list, link or Processors we use section"},
 	{"unused-ignore", diag.Warning, false, "an ignore that matches no finding"},
 	{"nesting-too-deep", diag.Error, true, "lists, block quotes, footnotes or definitions nested more than 32 deep (docs/limits.md)"},
 	{"over-limit", diag.Error, true, "a body beyond a parse limit: table cells, footnotes, links on a line, a run of backticks (docs/limits.md)"},
@@ -147,7 +151,7 @@ func Policy(in Input) diag.List {
 		}
 	}
 	if in.Result != nil && in.Result.Doc != nil {
-		for _, id := range []string{"placeholder", "dangling-list-intro", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
+		for _, id := range []string{"placeholder", "dangling-list-intro", "processor-list-missing", "empty-section", "repeated-word", "duplicate-heading", "stale-contents"} {
 			k.ran[id] = true
 		}
 		k.body()
@@ -307,13 +311,13 @@ func Stops(l diag.List) diag.List {
 }
 
 // ForBuild returns l as build and serve show it: the findings of rules
-// that do not block as warnings, and no review findings, which build's
-// summary counts and every page shows. check shows each finding at its
+// that do not block as warnings, and no review or certificate findings,
+// which build's summary counts and every page shows. check shows each finding at its
 // rule's severity (Findings).
 func ForBuild(l diag.List) diag.List {
 	out := make(diag.List, 0, len(l))
 	for _, d := range l {
-		if d.Rule == "review-overdue" || d.Rule == "review-due-soon" {
+		if isReview(d) && d.Rule != "unused-ignore" {
 			continue
 		}
 		if d.Rule != "" && !blocks(d.Rule) {

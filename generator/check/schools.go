@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/diag"
@@ -80,12 +81,12 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 	return l
 }
 
-// nearest returns the word of words nearest to w, or "" when none is
-// within a third of its letters (or two, a swap).
+// nearest returns the word of words nearest to w, ignoring case, or ""
+// when none is within a third of its letters (or two, a swap).
 func nearest(w string, words []string) string {
 	best, bestD := "", max(2, len(w)/3)+1 // a swap of two letters is 2
 	for _, x := range words {
-		if d := textdist.Distance(w, x); d < bestD {
+		if d := textdist.Distance(strings.ToLower(w), strings.ToLower(x)); d < bestD {
 			best, bestD = x, d
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/site"
-	"github.com/policysite/policysite/internal/textdist"
 )
 
 // siteRules are the rules Site runs.
@@ -99,13 +98,7 @@ func unusedCategories(s *site.Site) diag.List {
 			continue
 		}
 		msg := fmt.Sprintf("categories[%d]: no policy has the category %q, so its weight orders nothing", i, c.Name)
-		best, bestD := "", 3 // at most two edits away
-		for _, n := range names {
-			if d := textdist.Distance(strings.ToLower(n), strings.ToLower(c.Name)); d < bestD {
-				best, bestD = n, d
-			}
-		}
-		if best != "" {
+		if best := nearest(c.Name, names); best != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", best)
 		}
 		l = append(l, diag.Diagnostic{Pos: c.Pos, Severity: diag.Warning, Rule: "unused-category", Message: msg})
@@ -153,7 +146,7 @@ func approvals(s *site.Site) diag.List {
 }
 
 // Findings turns a render's diagnostics (generator.Result) into check's
-// findings: those of the review rules are made again against warnDays
+// findings: those of the review and certificate rules are made again against warnDays
 // (negative: site.yaml's review.warn_days), for the trust's centre s and
 // each school's (more: a school's own policies have reviews of their
 // own). The list is sorted.
@@ -178,6 +171,14 @@ func Findings(l diag.List, s *site.Site, warnDays int, more ...*site.Site) diag.
 			}
 		}
 	}
+	if s != nil {
+		// Certificates are site.yaml's, the same in every centre: once.
+		wd := warnDays
+		if wd < 0 {
+			wd = s.Config.Review.WarnDays
+		}
+		out = append(out, Trust(s.Config, s.Now, wd)...)
+	}
 	out.Sort()
 	return out
 }
@@ -185,7 +186,7 @@ func Findings(l diag.List, s *site.Site, warnDays int, more ...*site.Site) diag.
 // isReview reports whether d comes from a review rule, or is an unused
 // ignore of one.
 func isReview(d diag.Diagnostic) bool {
-	return strings.HasPrefix(d.Rule, "review-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
+	return strings.HasPrefix(d.Rule, "review-") || strings.HasPrefix(d.Rule, "certificate-") || d.Rule == "unused-ignore" && strings.HasPrefix(d.Message, "ignore review-")
 }
 
 // A SiteMemo keeps Site's findings while the settings, the day and every

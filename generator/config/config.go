@@ -74,6 +74,10 @@ type Site struct {
 	Schools []School `yaml:"schools"`
 	// Required are the slugs of the policies every school must publish.
 	Required []string `yaml:"required"`
+	// Certifications are the certificates the organisation holds
+	// (trust.go); Processors who handles personal data for it.
+	Certifications []Certification `yaml:"certifications"`
+	Processors     []Processor     `yaml:"processors"`
 	// Defaults fill what a policy's front matter does not say, as a
 	// folder made for another generator leaves out (docs/import.md).
 	Defaults Defaults `yaml:"defaults"`
@@ -537,6 +541,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 	s.validateCookies(doc, l)
 	s.validateDeploy(doc, l)
 	s.validateSchools(doc, l)
+	s.validateTrust(doc, l)
 	if c := s.SecurityContact; c != "" && !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") && !strings.HasPrefix(c, "tel:") {
 		l.Errorf(at("security_contact"), "security_contact: %q must be a mailto:, https: or tel: URI", c)
 	}

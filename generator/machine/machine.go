@@ -10,6 +10,7 @@ package machine
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -29,9 +30,17 @@ import (
 
 // PerCentre are the files each school's centre has of its own, under its
 // path; the rest are the host's, at the site's root.
-var PerCentre = map[string]bool{"policies.json": true, "reviews.ics": true, "sitemap.xml": true, "feed.xml": true}
+var PerCentre = map[string]bool{"policies.json": true, "reviews.ics": true, "sitemap.xml": true, "feed.xml": true, "policies.schema.json": true}
+
+// Schema is the JSON Schema policies.json follows (docs/policies-json.md),
+// published beside it as policies.schema.json, which policies.json names
+// as its $schema when the site has a base_url.
+//
+//go:embed policies.schema.json
+var Schema []byte
 
 // Files returns the outputs for machines, in this order: policies.json,
+// its schema,
 // reviews.ics (when site.yaml asks for it), sitemap.xml and the Atom feed
 // (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
 // .htaccess (for Apache) and .well-known/security.txt (with a security
@@ -56,22 +65,48 @@ func Files(s *site.Site) ([]output.File, error) {
 		// force, superseded.
 		Versions []version `json:"versions"`
 	}
+	type certificate struct {
+		config.Certification
+		// Status is "current", "due-soon" (expires within warn_days) or
+		// "overdue" (expired), as of status_as_of.
+		Status   site.Status `json:"status"`
+		DaysLeft int         `json:"days_left"`
+	}
+	type processor struct {
+		config.Processor
+		Current bool `json:"current"`
+	}
 	doc := struct {
-		Title        string              `json:"title"`
-		Organisation config.Organisation `json:"organisation"`
-		BaseURL      string              `json:"base_url,omitempty"`
-		Generated    date.Date           `json:"status_as_of"`
-		Policies     []entry             `json:"policies"`
-	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}}
+		Schema         string              `json:"$schema,omitempty"`
+		Title          string              `json:"title"`
+		Organisation   config.Organisation `json:"organisation"`
+		BaseURL        string              `json:"base_url,omitempty"`
+		Generated      date.Date           `json:"status_as_of"`
+		Policies       []entry             `json:"policies"`
+		Certifications []certificate       `json:"certifications"`
+		Processors     []processor         `json:"processors"`
+	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}, Certifications: []certificate{}, Processors: []processor{}}
 	for _, p := range s.Policies {
 		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft,
 			cfg.BaseURL + p.Slug + "/", p.SHA256, p.Approval, versions(cfg.BaseURL, p)})
+	}
+	if cfg.BaseURL != "" {
+		doc.Schema = cfg.BaseURL + "policies.schema.json"
+	}
+	for _, c := range cfg.Certifications {
+		doc.Certifications = append(doc.Certifications, certificate{c, site.StatusOf(c.Expires, s.Now, cfg.Review.WarnDays), c.Expires.Sub(s.Now)})
+	}
+	for _, p := range cfg.Processors {
+		if p.Data == nil {
+			p.Data = []string{}
+		}
+		doc.Processors = append(doc.Processors, processor{p, p.Current(s.Now)})
 	}
 	js, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	outs := []output.File{{Path: "policies.json", Body: append(js, '\n')}}
+	outs := []output.File{{Path: "policies.json", Body: append(js, '\n')}, {Path: "policies.schema.json", Body: Schema, Raw: true}}
 	if cfg.ReviewCalendar {
 		outs = append(outs, output.File{Path: "reviews.ics", Body: Calendar(s)})
 	}
@@ -100,6 +135,9 @@ func Files(s *site.Site) ([]output.File, error) {
 		}
 		writeURL(cfg.BaseURL, latest)
 		writeURL(cfg.BaseURL+"changes/", latest)
+		if len(cfg.Processors) > 0 {
+			writeURL(cfg.BaseURL+"processors/", date.Date{})
+		}
 		for _, p := range s.Policies {
 			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
 			if p.HasHistory() {
@@ -221,7 +259,8 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
-// Feed returns the Atom feed of changes, newest first. Ids are URLs under
+// Feed returns the Atom feed of changes, newest first: the policies'
+// versions, and the processors added and removed. Ids are URLs under
 // base_url that never change once a version exists, and every time comes
 // from an effective date, so the same site gives the same bytes.
 func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
@@ -271,6 +310,38 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 			Link:    atomLink{Rel: "alternate", Href: link},
 			Summary: note,
 		})
+	}
+	// Processors added and removed, dated by site.yaml, among the
+	// versions by day; on a day with both, the versions come first.
+	for _, c := range site.ProcessorChanges(cfg, s.Now) {
+		p := c.Processor
+		e := atomEntry{
+			ID:      base + "processors/#" + c.ID(),
+			Updated: c.Date.String() + "T00:00:00Z",
+			Link:    atomLink{Rel: "alternate", Href: base + "processors/"},
+		}
+		when := "From " + c.Date.Format(cfg.Language)
+		if c.Added {
+			e.Title = "Processor added: " + p.Name
+			e.Summary = fmt.Sprintf("%s, %s handles personal data for us: %s.", when, p.Name, p.Purpose)
+			if len(p.Data) > 0 {
+				e.Summary += " Data: " + strings.Join(p.Data, ", ") + "."
+			}
+			if p.Location != "" {
+				e.Summary += " Where: " + p.Location + "."
+			}
+			if p.Safeguard != "" {
+				e.Summary += " Safeguard: " + p.Safeguard + "."
+			}
+		} else {
+			e.Title = "Processor removed: " + p.Name
+			e.Summary = fmt.Sprintf("%s, %s no longer handles personal data for us (%s).", when, p.Name, p.Purpose)
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	sort.SliceStable(f.Entries, func(i, j int) bool { return f.Entries[i].Updated > f.Entries[j].Updated })
+	if len(f.Entries) > 0 {
+		f.Updated = f.Entries[0].Updated
 	}
 	b, err := xml.MarshalIndent(f, "", "  ")
 	if err != nil {

@@ -99,6 +99,9 @@ type Link struct {
 	// Image is set for an image's source (![crest](/crest.png)): it names
 	// a file the page shows, not a page to go to.
 	Image bool
+	// Cert is the id of a certification site.yaml declares, for a link
+	// to cert:ID, which goes to the certification on the index.
+	Cert string
 }
 
 // Slugs returns the slugs of the policies whose existence decides
@@ -746,6 +749,12 @@ func (t *transformer) link(n ast.Node) {
 		if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
 			dest = "mailto:" + dest
 		}
+	}
+	if l, ok := n.(*ast.Link); ok && scheme(dest) == "cert" {
+		id := strings.TrimSpace(dest[strings.IndexByte(dest, ':')+1:])
+		t.res.Links = append(t.res.Links, Link{Cert: id, Offset: Offset(n, t.src)})
+		l.Destination = []byte(t.opts.BasePath + "#" + ThemeIDPrefix + "cert-" + url.PathEscape(id))
+		return
 	}
 	if s := scheme(dest); s != "" && !safeSchemes[s] {
 		t.problem(n, "unsafe-link", diag.Warning, "link to a %s: URL removed; only http, https, mailto and tel links are published", s)

@@ -3,14 +3,16 @@
 // It renders nothing: theme executes the layouts.
 //
 // Input: the site model (site.Site). Output: a Spec for each page: the
-// index, 404, the request form and its thank-you page; each policy's page,
-// history, earlier versions and comparisons; the list of changes. The
-// cookie policy's page carries the table of the cookies site.yaml declares.
+// index (with site.yaml's certifications), 404, the request form and its
+// thank-you page, /processors/; each policy's page, history, earlier
+// versions and comparisons; the list of changes (with processors added
+// and removed). A policy's page carries, as data cut into its text
+// (Part), the tables site.yaml declares for its sections: the cookies on
+// the cookie policy, the processors at "Processors we use", the
+// certifications at "Certifications" (trust.go).
 package pages
 
 import (
-	"fmt"
-	"html/template"
 	"slices"
 	"strings"
 
@@ -19,7 +21,6 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
-	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
 )
 
@@ -51,9 +52,14 @@ type Page struct {
 	// CookiePolicy is the summary of the site's cookie policy, if it has
 	// one: every page links to it.
 	CookiePolicy *site.Summary
-	// CookieTable is the table of declared cookies, on the cookie
-	// policy's page.
-	CookieTable  *CookieTable
+	// Parts are a policy's text cut where generated tables go (the
+	// cookies on the cookie policy, the processors, the certifications),
+	// on a policy's page with such a section; nil shows Policy.Body.
+	Parts []Part
+	// Certificates are site.yaml's certifications, on the index.
+	Certificates []Certificate
+	// Processors are site.yaml's processors, on /processors/.
+	Processors   *Processors
 	CookieNotice string
 	// Consent is the cookie notice, on sites that declare their cookies.
 	Consent *Consent
@@ -89,9 +95,13 @@ func Sample(layout string) *Page {
 	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
 	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
 	p.History, p.Upcoming = []*site.Version{v}, []*site.Version{v}
-	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, CookieTable: &CookieTable{Categories: []CookieCategory{{Cookies: []config.Cookie{{}}}}}}
+	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, Parts: []Part{
+		{Cookies: []CookieCategory{{Cookies: []config.Cookie{{}}}}},
+		{Processors: []config.Processor{{Data: []string{""}}}},
+		{Certificates: []Certificate{{}}},
+	}}
 	if layout != "policy.html" {
-		pg.CookieTable = nil
+		pg.Parts = nil
 		pg.Policy = nil
 		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p.Summarize()}}}
 	}
@@ -102,7 +112,7 @@ func Sample(layout string) *Page {
 // theme executes with SampleListing as it loads (the request form and its
 // thank-you page read the form's settings, which no sample holds; their
 // data is of the same types).
-var ListingLayouts = []string{"index.html", "404.html", "changes.html"}
+var ListingLayouts = []string{"index.html", "404.html", "changes.html", "processors.html"}
 
 // SampleListing returns a page for layout, one of ListingLayouts, holding
 // one policy's summary and one change: theme executes each listing layout
@@ -113,8 +123,13 @@ func SampleListing(layout string) *Page {
 	sum := site.Summary{}
 	pg := &Page{Site: SiteView{Config: cfg}, CookiePolicy: &sum,
 		All: &site.Listing{Policies: []site.Summary{sum}, Categories: []site.ListedCategory{{Policies: []site.Summary{sum}}}}}
-	if layout == "changes.html" {
-		pg.Data = &VersionView{Changes: []site.Change{{Policy: sum}}}
+	switch layout {
+	case "changes.html":
+		pg.Data = &VersionView{Changes: []site.Change{{Policy: sum}}, Processors: []site.ProcessorChange{{}}}
+	case "index.html":
+		pg.Certificates = []Certificate{{}}
+	case "processors.html":
+		pg.Processors = &Processors{Current: []config.Processor{{Data: []string{""}}}, Former: []config.Processor{{Until: &date.Date{}}}}
 	}
 	return pg
 }
@@ -142,10 +157,12 @@ type Set struct {
 	site   *site.Site
 	school *config.School
 	root   string
-	cookie *site.Policy // the cookie policy, if any, with its contents listing the table
+	cookie *site.Policy // the cookie policy, if any
 	// cookieSum is the cookie policy's summary, what every page reads of it.
 	cookieSum *site.Summary
-	table     *CookieTable // the table of cookies, on its page
+	table     []CookieCategory // the table of cookies, on its page
+	procs     *Processors      // site.yaml's processors, or nil
+	certs     []Certificate    // site.yaml's certifications
 	con       *Consent
 	notice    string
 	// Feed is the Atom feed's URL, if the site has one (a base_url).
@@ -176,6 +193,7 @@ func New(s *site.Site, basePath string) *Set {
 func NewCentre(s *site.Site, basePath string, school *config.School, root string) *Set {
 	ps := &Set{site: s, school: school, root: root}
 	ps.con, ps.cookie, ps.table = consent(s, basePath)
+	ps.procs, ps.certs = processors(s.Config, s.Now), certificates(s.Config, s.Now)
 	if ps.cookie != nil {
 		sum := ps.cookie.Summarize()
 		ps.cookieSum = &sum
@@ -209,8 +227,8 @@ func (ps *Set) CookiePolicy() string {
 func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	cfg := ps.site.Config
 	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now, School: ps.school, Root: ps.root}, Policy: p, CookiePolicy: ps.cookieSum, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
-	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
-		pg.Policy, pg.CookieTable = ps.cookie, ps.table
+	if p != nil {
+		pg.Policy, pg.Parts = ps.withTables(p)
 	}
 	if cfg.BaseURL != "" && canonicalPath != "-" {
 		pg.Canonical = cfg.BaseURL + canonicalPath
@@ -223,10 +241,12 @@ func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	return pg
 }
 
-// Site returns the pages that are no one policy's: the index, 404 and
-// the request form.
+// Site returns the pages that are no one policy's: the index, 404, the
+// request form and the list of processors.
 func (ps *Set) Site() []Spec {
-	specs := []Spec{{"index.html", "index.html", ps.page(nil, "")}}
+	index := ps.page(nil, "")
+	index.Certificates = ps.certs
+	specs := []Spec{{"index.html", "index.html", index}}
 	nf := ps.page(nil, "-")
 	nf.NoIndex = true
 	specs = append(specs, Spec{"404.html", "404.html", nf})
@@ -237,6 +257,9 @@ func (ps *Set) Site() []Spec {
 		th := ps.page(nil, "-")
 		th.NoIndex = true
 		specs = append(specs, Spec{"requests/index.html", "requests.html", rq}, Spec{"requests/thanks/index.html", "thanks.html", th})
+	}
+	if sp := ps.processorsPage(); sp != nil {
+		specs = append(specs, *sp)
 	}
 	for _, sp := range specs {
 		sp.Page.All = ps.listing()
@@ -289,6 +312,9 @@ type VersionView struct {
 	// Upcoming is set when Version comes into force later than the
 	// build's day.
 	Upcoming bool
+	// Processors are the processors added and removed, newest first, on
+	// the changes page.
+	Processors []site.ProcessorChange
 }
 
 // history returns the history page of p (when it has one:
@@ -344,7 +370,7 @@ func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Sp
 
 // Changes returns the site's list of changes, all of them, newest first.
 func (ps *Set) Changes(all []site.Change) Spec {
-	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
+	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed, Processors: site.ProcessorChanges(ps.site.Config, ps.site.Now)})
 	sp.Page.All = ps.listing()
 	return sp
 }
@@ -360,18 +386,17 @@ func (ps *Set) version(path, layout, canonical, desc string, noIndex bool, v *Ve
 // end of the policy under a heading of that name.
 const CookieTableHeading = "Cookies we use"
 
-// consent builds the cookie notice and the cookie policy page with its
-// generated table. Both are nil when site.yaml declares no cookies.
-func consent(s *site.Site, basePath string) (*Consent, *site.Policy, *CookieTable) {
+// consent builds the cookie notice, and the cookie policy with the
+// table of its cookies. All are nil when site.yaml declares no cookies.
+func consent(s *site.Site, basePath string) (*Consent, *site.Policy, []CookieCategory) {
 	c := s.Config.Cookies
 	if c == nil {
 		return nil, nil, nil
 	}
 	var policy *site.Policy
-	var table *CookieTable
 	for _, p := range s.Policies {
 		if p.Slug == c.Policy {
-			policy, table = withCookieTable(p, c)
+			policy = p
 		}
 	}
 	con := &Consent{Policy: basePath + c.Policy + "/", Revision: c.Revision, Optional: c.Optional(), Scripts: s.Config.Scripts}
@@ -383,35 +408,22 @@ func consent(s *site.Site, basePath string) (*Consent, *site.Policy, *CookieTabl
 	if c.Declares(config.ConsentCookie) {
 		con.Cookie = config.ConsentCookie
 	}
-	return con, policy, table
+	return con, policy, cookieTable(c)
 }
 
-// A CookieTable is the table of the cookies site.yaml declares, on the
-// cookie policy's page: its layout shows Before, the table (the template
-// cookie-table of base.html, given Categories), then After, in place of
-// the policy's text.
-type CookieTable struct {
-	Before, After template.HTML
-	Categories    []CookieCategory
-}
-
-// A CookieCategory is one table of a CookieTable: name, who sets it, why,
-// how long.
+// A CookieCategory is one table of the cookies site.yaml declares, on the
+// cookie policy's page: name, who sets it, why, how long.
 type CookieCategory struct {
 	Caption     string // "Strictly necessary (always on)"
 	Description string
 	Cookies     []config.Cookie
 }
 
-// withCookieTable returns a copy of the cookie policy and its table of
-// declared cookies, placed at the end of its "Cookies we use" section
-// (before the next heading of the same or a higher level), or at the end
-// of the page under a new heading, which the copy's contents list, when
-// the policy has no such section. The parsed policy is left alone: it may
-// be cached between builds.
-func withCookieTable(p *site.Policy, c *config.Cookies) (*site.Policy, *CookieTable) {
-	cp := *p
-	t := &CookieTable{}
+// cookieTable returns the tables of the cookie policy, one a category:
+// they end its "Cookies we use" section, or the page under a new heading
+// of that name, which its contents list, when it has none (withTables).
+func cookieTable(c *config.Cookies) []CookieCategory {
+	var t []CookieCategory
 	for _, cat := range c.Categories {
 		cc := CookieCategory{Caption: cat.Title, Description: cat.Description, Cookies: cat.Cookies}
 		if cat.ID == config.Necessary {
@@ -422,31 +434,7 @@ func withCookieTable(p *site.Policy, c *config.Cookies) (*site.Policy, *CookieTa
 		} else {
 			cc.Caption += " (only with your consent)"
 		}
-		t.Categories = append(t.Categories, cc)
+		t = append(t, cc)
 	}
-	body := string(p.Body)
-	for i, h := range p.Headings {
-		if !strings.EqualFold(strings.TrimSpace(h.Text), CookieTableHeading) {
-			continue
-		}
-		at := len(body)
-		for _, next := range p.Headings[i+1:] {
-			if next.Level <= h.Level {
-				if k := strings.Index(body, fmt.Sprintf(`<h%d id="%s"`, next.Level, next.ID)); k >= 0 {
-					at = k
-				}
-				break
-			}
-		}
-		t.Before, t.After = template.HTML(body[:at]), template.HTML(body[at:])
-		return &cp, t
-	}
-	id := "cookies-we-use"
-	for p.HasAnchor(id) {
-		id += "-1"
-	}
-	t.Before = template.HTML(body + `<h2 id="` + id + `">` + CookieTableHeading + "</h2>\n")
-	cp.Headings = append(append([]markdown.Heading(nil), p.Headings...), markdown.Heading{Level: 2, Text: CookieTableHeading, ID: id})
-	cp.Contents = site.Contents(cp.Headings)
-	return &cp, t
+	return t
 }

@@ -61,7 +61,7 @@ func (e *DestinationError) Error() string {
 var builtNames = map[string]bool{
 	"index.html": true, "404.html": true, "policies.json": true, "sitemap.xml": true, "robots.txt": true,
 	"feed.xml": true, "reviews.ics": true, "_headers": true, ".nojekyll": true, ".htaccess": true, ".well-known": true, "assets": true,
-	"changes": true, "requests": true,
+	"changes": true, "requests": true, "processors": true, "policies.schema.json": true,
 }
 
 // CheckDestination returns the folder a build into dest would replace,

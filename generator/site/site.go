@@ -208,6 +208,9 @@ type Site struct {
 	Categories []Category
 	Overdue    int
 	DueSoon    int
+	// CertsExpired and CertsDueSoon count site.yaml's certifications
+	// that have expired on Now, or expire within warn_days of it.
+	CertsExpired, CertsDueSoon int
 }
 
 // DefaultCategory holds policies that name no category, after the named
@@ -223,6 +226,14 @@ const (
 // and groups them. It takes ownership of the slice.
 func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
+	for _, c := range cfg.Certifications {
+		switch StatusOf(c.Expires, now, cfg.Review.WarnDays) {
+		case Overdue:
+			s.CertsExpired++
+		case DueSoon:
+			s.CertsDueSoon++
+		}
+	}
 	sort.SliceStable(policies, func(i, j int) bool { return Less(policies[i], policies[j]) })
 	byName := map[string]int{}
 	named := false // a policy names a category

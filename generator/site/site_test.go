@@ -126,3 +126,33 @@ func TestCategoryOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestProcessorChanges(t *testing.T) {
+	until := date.New(2026, 8, 31)
+	later := date.New(2027, 1, 31)
+	cfg := &config.Site{Processors: []config.Processor{
+		{Name: "Ledger Line", Since: date.New(2019, 4, 1)},
+		{Name: "Tuckbox Pay!", Since: date.New(2020, 9, 1), Until: &until},
+		{Name: "ParentPost", Since: date.New(2026, 8, 31)},
+		{Name: "Soon", Since: date.New(2026, 12, 1), Until: &later},
+	}}
+	var got []string
+	for _, c := range ProcessorChanges(cfg, date.New(2026, 11, 23)) {
+		s := c.ID()
+		if c.Upcoming {
+			s += " (upcoming)"
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"removed-2027-01-31-soon (upcoming)",
+		"added-2026-12-01-soon (upcoming)",
+		"removed-2026-08-31-tuckbox-pay",
+		"added-2026-08-31-parentpost",
+		"added-2020-09-01-tuckbox-pay",
+		"added-2019-04-01-ledger-line",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

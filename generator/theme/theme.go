@@ -81,7 +81,7 @@ func Stack(fsys fs.FS, cfg *config.Site, def fs.FS) ([]Layer, diag.List) {
 }
 
 // Pages are the page layouts a theme must have, besides layouts/base.html.
-var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html", "history.html", "version.html", "compare.html", "changes.html"}
+var Pages = []string{"index.html", "policy.html", "404.html", "requests.html", "thanks.html", "history.html", "version.html", "compare.html", "changes.html", "processors.html"}
 
 // Load parses the theme from layers, the first layer winning for each file.
 func Load(layers []Layer, opts Options) (*Theme, diag.List) {
@@ -254,6 +254,8 @@ func (t *Theme) funcs() template.FuncMap {
 		},
 		"summary":    Summary,
 		"statusData": t.statusView,
+		"certStatus": t.certView,
+		"join":       strings.Join,
 		"cookieNames": func(c config.CookieCategory) string {
 			names := make([]string, len(c.Cookies))
 			for i, k := range c.Cookies {
@@ -286,6 +288,29 @@ func (t *Theme) statusView(of any, kind string) (StatusView, error) {
 	}
 	v.Text = [...]string{v.Current, v.DueSoon, v.Overdue}[p.Status]
 	return v, nil
+}
+
+// A CertView is what the cert-status template shows for a
+// certification: its status in words on the day of the build, and the
+// words for each status, for the script that says it again on the day
+// the page is read. An expired certificate reads as expired, never as
+// held.
+type CertView struct {
+	pages.Certificate
+	Text                      string
+	Current, DueSoon, Overdue string
+}
+
+// certView says what a certification's status line shows.
+func (t *Theme) certView(c pages.Certificate) CertView {
+	until := c.Expires.Format(t.opts.Language)
+	v := CertView{Certificate: c,
+		Current: "Held: valid until " + until + ".",
+		DueSoon: "Held, expires soon: valid until " + until + ".",
+		Overdue: "Expired on " + until + ": we do not hold this certification at present.",
+	}
+	v.Text = [...]string{v.Current, v.DueSoon, v.Overdue}[c.Status]
+	return v
 }
 
 // Render executes layout (one of Pages) for data and returns the HTML.

@@ -1,0 +1,122 @@
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/site"
+)
+
+// Trust runs the rules on site.yaml's certifications and processors:
+// certificate-expired and certificate-due-soon (against now, due soon
+// within warnDays), at the certificate's expires: value, and
+// processor-incomplete, at the entry of a processor in use on now with no
+// location or no safeguard.
+func Trust(cfg *config.Site, now date.Date, warnDays int) diag.List {
+	var l diag.List
+	for _, c := range cfg.Certifications {
+		if c.Expires.IsZero() {
+			continue
+		}
+		switch days := c.Expires.Sub(now); {
+		case days < 0:
+			l = append(l, diag.Diagnostic{Pos: c.ExpiresPos, Severity: diag.Error, Rule: "certificate-expired",
+				Message: fmt.Sprintf("%s expired on %s: renew it and update the entry, or remove it (the site shows it as expired, not held)", c.Name, c.Expires.Format("en-GB"))})
+		case days <= warnDays:
+			l = append(l, diag.Diagnostic{Pos: c.ExpiresPos, Severity: diag.Warning, Rule: "certificate-due-soon",
+				Message: fmt.Sprintf("%s expires on %s, in %d %s", c.Name, c.Expires.Format("en-GB"), days, plural(days, "day", "days"))})
+		}
+	}
+	for i, p := range cfg.Processors {
+		if !p.Current(now) {
+			continue
+		}
+		var missing []string
+		if strings.TrimSpace(p.Location) == "" {
+			missing = append(missing, "location (the country where the data is handled)")
+		}
+		if strings.TrimSpace(p.Safeguard) == "" {
+			missing = append(missing, "safeguard (what makes a transfer lawful, or that the data stays in the UK)")
+		}
+		if len(missing) > 0 {
+			l = append(l, diag.Diagnostic{Pos: p.Pos, Severity: diag.Warning, Rule: "processor-incomplete",
+				Message: fmt.Sprintf("processors[%d] (%s) has no %s", i, p.Name, strings.Join(missing, " and no "))})
+		}
+	}
+	l.Sort()
+	return l
+}
+
+// CertLinks runs broken-link on links to cert:ID: each must name a
+// certification site.yaml declares (config reports one whose id is not an
+// id). A typo is suggested from the declared ids, up to suggestBudget
+// comparisons in all.
+func CertLinks(s *site.Site) diag.List {
+	var l diag.List
+	ids := make([]string, len(s.Config.Certifications))
+	for i, c := range s.Config.Certifications {
+		ids[i] = c.ID
+	}
+	budget := suggestBudget
+	for _, p := range s.Policies {
+		for _, k := range p.Links {
+			if k.Cert == "" || s.Config.Certification(k.Cert) != nil {
+				continue
+			}
+			msg := fmt.Sprintf("link to cert:%s, a certification site.yaml does not declare", k.Cert)
+			if budget >= len(ids) {
+				budget -= len(ids)
+				if near := nearest(k.Cert, ids); near != "" {
+					msg += fmt.Sprintf(" (did you mean cert:%s?)", near)
+				}
+			}
+			l = append(l, diag.Diagnostic{Pos: k.Pos, Severity: diag.Error, Rule: "broken-link", Message: msg})
+		}
+	}
+	return l
+}
+
+// processorsIntro matches prose that promises a list of processors:
+// "the processors we use are listed below", "the following
+// subprocessors", "a list of our data processors".
+var processorsIntro = regexp.MustCompile(`(?i)\b(?:(?:sub-?)?processors\b[^.!?;\x00]{0,80}?\b(?:are|is)\s+(?:listed|set out|named|shown|detailed|given)\s+(?:below|here|overleaf|at\b|in (?:the |this )?(?:table|annex|appendix|schedule|list)|on (?:our|the|this) (?:website|web site|page|site))|(?:the following |list of (?:our |the |all )?)(?:data )?(?:sub-?)?processors\b)`)
+
+// processorList runs processor-list-missing on a paragraph: one that
+// promises a list of processors must be followed by a list or table,
+// link to where the list is, or be in a policy with a section headed
+// config.ProcessorsHeading, which the build ends with the table of the
+// processors site.yaml declares.
+func (k *linter) processorList(p *ast.Paragraph, t *text, hasSection bool) {
+	m := processorsIntro.FindIndex(t.s)
+	if m == nil || hasSection {
+		return
+	}
+	switch p.NextSibling().(type) {
+	case *ast.List, *east.Table:
+		return
+	}
+	for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+		if _, ok := c.(*ast.Link); ok {
+			return
+		}
+	}
+	k.add("processor-list-missing", t.off(m[0]), "the text promises a list of processors that the policy never gives: add a section headed %q (the build puts the table of site.yaml's processors: there), link to /processors/, or list them", config.ProcessorsHeading)
+}
+
+// hasHeading reports whether the document has a heading whose text is
+// name, in any case.
+func hasHeading(doc ast.Node, src []byte, name string) bool {
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && strings.EqualFold(strings.TrimSpace(headingText(h, src)), name) {
+			return true
+		}
+	}
+	return false
+}
