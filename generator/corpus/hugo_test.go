@@ -69,7 +69,7 @@ func TestWriteHugo(t *testing.T) {
 		}
 		return err
 	})
-	want := []string{"404.html", "_markup/render-link.html", "_partials/status.html", "baseof.html", "home.html", "page.html"}
+	want := []string{"404.html", "_markup/render-link.html", "_partials/status.html", "baseof.html", "home.html", "home.rss.xml", "page.html"}
 	if !slices.Equal(layouts, want) {
 		t.Errorf("layouts %q, want %q", layouts, want)
 	}
