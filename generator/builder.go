@@ -26,12 +26,14 @@ import (
 // (config.Cache, parse.Memo, check.LinkMemo and SiteMemo, theme.Cache),
 // and the Builder keeps each policy's pages while the policy's files,
 // site.yaml, the theme, the day and the cookie policy stay the same, and
-// the pages listing every policy while every policy's summary
-// (site.Summary) does. So a save that changes a policy's text renders that
-// policy's pages alone; one that changes its title renders its pages and
-// the lists; a template, stylesheet or site.yaml change renders every
-// page. When the theme's listing pages read a policy's text, they are
-// rendered every time. Unless Watched, a render still reads every file.
+// the pages listing every policy and the files for machines while every
+// policy's fingerprint (site.Fingerprint: all but its text) does. The
+// listing pages are given summaries (site.Listing), never a policy's
+// text, so no theme can make them depend on it. So a save that changes a
+// policy's text renders that policy's pages alone; one that changes its
+// title renders its pages and the lists; a template, stylesheet or
+// site.yaml change renders every page. Unless Watched, a render still
+// reads every file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -178,7 +180,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 	b.order.Sort(policies)
 	s := site.New(cfg, opts.Now, policies)
 	res.Site = s
-	sums := s.Summaries()
+	sums := s.Fingerprints()
 	slugs := make([]string, len(files))
 	for i, f := range files {
 		slugs[i] = f.Slug
@@ -302,9 +304,9 @@ func (r *running) write(i int) {
 // the last render when no policy's summary changed: the index, 404, the
 // request form, the changes page and feed, the theme's assets and the
 // files for machines.
-func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Summary, out sink) error {
+func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out sink) error {
 	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
-	if e := b.listed; b.keep && e != nil && !te.ReadsText && e.key == key && site.SameSummaries(e.sums, sums) {
+	if e := b.listed; b.keep && e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
 		return out.Emit(e.outs...)
 	}
 	specs := append(set.Site(), set.Changes(s.Changes()))
@@ -358,7 +360,7 @@ type pageKey struct {
 // rendered from.
 type listEntry struct {
 	key  siteKey
-	sums []site.Summary
+	sums []site.Fingerprint
 	outs []output.File
 }
 

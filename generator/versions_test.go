@@ -53,9 +53,10 @@ func TestHistoryGolden(t *testing.T) {
 			t.Errorf("%s differs from golden:\n%s", o.Path, firstDiff(string(b), string(o.Body)))
 		}
 	}
-	// Both history pages, v/1.0, v/1.1, compare/1.1, compare/1.2,
-	// changes, feed and the current page.
-	if want := 9; n != want {
+	// Retention's history page, v/1.0, v/1.1, compare/1.1, compare/1.2,
+	// changes, feed and the current page; visitors, of one version and
+	// no reviews, has no history page.
+	if want := 8; n != want {
 		t.Errorf("%d history outputs, want %d", n, want)
 	}
 }
@@ -87,6 +88,16 @@ func TestHistoryPages(t *testing.T) {
 	}
 	if _, ok := out["retention/v/1.2/index.html"]; ok {
 		t.Error("the current version has a superseded page")
+	}
+	// Visitors has one version and no reviews: nothing to show on a
+	// history page, so there is none and nothing links to one.
+	if _, ok := out["visitors/history/index.html"]; ok {
+		t.Error("a policy of one version and no reviews has a history page")
+	}
+	for path, body := range out {
+		if strings.Contains(body, "/visitors/history/") {
+			t.Errorf("%s links to visitors' history page, which does not exist", path)
+		}
 	}
 	if _, ok := out["feed.xml"]; !ok {
 		t.Error("no feed.xml with base_url set")

@@ -85,8 +85,10 @@ func TestDeploySFTP(t *testing.T) {
 		t.Errorf("deploy again: exit %d, %q, want %q", code, stdout, want)
 	}
 
-	// The uniform policy is withdrawn: its page and history go.
+	// Two policies are withdrawn: their pages go (each of one version
+	// and no reviews, so with no history page).
 	os.Remove(filepath.Join(dir, "content", "uniform.md"))
+	os.Remove(filepath.Join(dir, "content", "school-trips.md"))
 	m := build(t, dir)
 	stdout, stderr, code = runBin(t, dir, "deploy", "--max-deletes", "1")
 	if code != 1 || stdout != "" || !strings.Contains(stderr, "would remove 2 files from the target, more than the limit of 1; nothing was changed") || !strings.Contains(stderr, "--max-deletes 2") {
@@ -103,7 +105,7 @@ func TestDeploySFTP(t *testing.T) {
 		t.Errorf("deploy with removals: exit %d\n%s%s", code, stdout, stderr)
 	}
 	ops := s.Ops()[before:]
-	if len(ops) < 4 || !strings.HasPrefix(ops[len(ops)-2], "remove uniform/") || !strings.HasPrefix(ops[len(ops)-3], "remove uniform/") || ops[len(ops)-1] != "put "+deploy.ManifestFile {
+	if len(ops) < 4 || !strings.HasPrefix(ops[len(ops)-3], "remove school-trips/") || !strings.HasPrefix(ops[len(ops)-2], "remove uniform/") || ops[len(ops)-1] != "put "+deploy.ManifestFile {
 		t.Errorf("server did, in order: %v", ops)
 	}
 	if _, err := os.Stat(filepath.Join(s.Root, "uniform")); !os.IsNotExist(err) {

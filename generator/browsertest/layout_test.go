@@ -125,7 +125,9 @@ const overlapJS = `(function () {
 // narrowest width) is left in screenshotDir.
 func TestLayoutEveryWidth(t *testing.T) {
 	srv, pages := exampleSite(t)
-	if len(pages) < 20 {
+	// 18 since policies of one version and no reviews have no history
+	// page: the guard is that the example site was found, not its size.
+	if len(pages) < 15 {
 		t.Fatalf("only %d pages in the example site", len(pages))
 	}
 	dir := screenshotDir(t, "layout")

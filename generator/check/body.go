@@ -65,7 +65,9 @@ func collect(n ast.Node, src []byte, t *text) {
 				t.add([]byte{' '}, c.Segment.Stop, false)
 			}
 		case *ast.String:
-			t.add(c.Value, lastOff(t), false)
+			if !markdown.IsSectionNumber(c) {
+				t.add(c.Value, lastOff(t), false)
+			}
 		case *ast.CodeSpan, *ast.Link, *ast.AutoLink, *ast.RawHTML, *ast.Image, *east.FootnoteLink, *east.TaskCheckBox:
 			t.add([]byte{0}, lastOff(t), false)
 		default:

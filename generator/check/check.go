@@ -42,7 +42,7 @@ type Rule struct {
 var Rules = []Rule{
 	{"front-matter", diag.Error, true, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
 	{"unknown-field", diag.Warning, false, "a front matter field policysite does not know (a misspelt key), which is ignored"},
-	{"broken-link", diag.Error, true, "a link to a missing policy or a missing heading"},
+	{"broken-link", diag.Error, true, "a link to a missing policy, page or heading, or an image from the site's root (/crest.png), which the site does not publish"},
 	{"review-overdue", diag.Error, false, "the next_review date has passed"},
 	{"review-due-soon", diag.Warning, false, "the next_review date is within warn_days"},
 	{"placeholder", diag.Warning, false, "bracketed template text left in the prose, such as [insert name]"},

@@ -5,10 +5,12 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // Links runs broken-link: it reports a policy's links to policies or
@@ -18,9 +20,12 @@ import (
 type Links struct {
 	bySlug map[string]*site.Policy
 	exists map[string]bool
-	// pages are the URL paths, under the base path, of the site's pages
-	// that are no policy's ("", "requests/").
+	// pages are the URL paths, under the base path, of every page of the
+	// site ("", "requests/", "privacy/", "privacy/v/1.0/").
 	pages map[string]bool
+	// under are the URL paths of the pages under each policy's path, by
+	// slug: what a link to a missing page there may have meant.
+	under map[string][]string
 	// anchors are the anchors of each policy by slug, when the policies
 	// no longer hold their headings (a streamed build's); otherwise nil.
 	anchors map[string]site.Anchors
@@ -44,16 +49,27 @@ type anchorSet struct {
 const suggestBudget = 1 << 20
 
 // NewLinks returns the link rule for the policies of s; slugs are those of
-// every policy file, pages the output paths of the site's other pages
-// ("index.html", "requests/index.html"). anchors are each policy's anchors
-// by slug, or nil to read the policies' headings.
+// every policy file, pages the output paths of every page the site has
+// (pages.Set.Paths: "index.html", "requests/index.html",
+// "privacy/history/index.html"). anchors are each policy's anchors by
+// slug, or nil to read the policies' headings.
 func NewLinks(s *site.Site, slugs, pages []string, anchors map[string]site.Anchors) *Links {
-	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), pages: make(map[string]bool, len(pages)), anchors: anchors}
-	for _, p := range pages {
-		t.pages[strings.TrimSuffix(p, "index.html")] = true
-	}
+	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), pages: make(map[string]bool, len(pages)),
+		under: make(map[string][]string, len(s.Policies)), anchors: anchors}
 	for _, p := range s.Policies {
 		t.bySlug[p.Slug] = p
+	}
+	for _, p := range pages {
+		rel := strings.TrimSuffix(p, "index.html")
+		t.pages[rel] = true
+		// The policy a page is under is the longest of its path's
+		// prefixes that is a policy's slug.
+		for _, slug := range (markdown.Link{Path: rel}).Slugs() {
+			if t.bySlug[slug] != nil {
+				t.under[slug] = append(t.under[slug], rel)
+				break
+			}
+		}
 	}
 	for _, slug := range slugs {
 		t.exists[slug] = true
@@ -73,7 +89,7 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 		target := p
 		switch {
 		case k.Path != "":
-			if target = t.page(k, report); target == nil {
+			if target = t.page(k, &budget, report); target == nil {
 				continue
 			}
 		case k.Target != "":
@@ -127,25 +143,31 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 // page returns the policy whose page a root-relative link k names, to
 // check its fragment, or nil when there is none to check: k names another
 // page of the site or a file (a name with a dot, which only the host
-// knows), or is reported here as naming no page.
-func (t *Links) page(k site.Link, report func(diag.Pos, string, ...any)) *site.Policy {
-	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
-	if t.pages[rel] || t.pages[rel+"/"] {
+// knows), or is reported here as naming no page. A link under a policy's
+// path that names none of its pages (a history page it does not have, a
+// version it never had) is reported with the nearest of its pages. A
+// root-relative image is reported: it names a file the build would have
+// to write beside its pages, and it writes none.
+func (t *Links) page(k site.Link, budget *int, report func(diag.Pos, string, ...any)) *site.Policy {
+	if k.Image {
+		// The build writes no file but its pages, machine files and the
+		// theme's fingerprinted assets, and replaces its destination
+		// whole: nothing else is there for the host to serve.
+		report(k.Pos, "image %s, which is no file of this site", k.Path)
 		return nil
 	}
-	slugs := k.Slugs()
-	if len(slugs) > 0 {
-		if p := t.bySlug[slugs[0]]; p != nil && strings.TrimSuffix(rel, "/") == slugs[0] {
-			return p
-		}
-		if t.exists[slugs[0]] {
-			report(k.Pos, "link to %s, a policy that is a draft or failed to build", k.Path)
+	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
+	if t.pages[rel] || t.pages[rel+"/"] {
+		return t.bySlug[strings.TrimSuffix(rel, "/")] // nil for a page that is no policy's own
+	}
+	for _, slug := range k.Slugs() {
+		if p := t.bySlug[slug]; p != nil {
+			report(k.Pos, "link to %s, which is no page of this site (did you mean %s?)", k.Path, t.nearestPage(slug, rel, budget))
 			return nil
 		}
-		for _, slug := range slugs[1:] {
-			if t.bySlug[slug] != nil {
-				return nil // a history page of the policy: not checked further
-			}
+		if t.exists[slug] {
+			report(k.Pos, "link to %s, a policy that is a draft or failed to build", k.Path)
+			return nil
 		}
 	}
 	if strings.Contains(path.Base(rel), ".") {
@@ -153,6 +175,24 @@ func (t *Links) page(k site.Link, report func(diag.Pos, string, ...any)) *site.P
 	}
 	report(k.Pos, "link to %s, which is no page of this site", k.Path)
 	return nil
+}
+
+// nearestPage returns the URL path, from the site's root, of the page
+// under the policy slug most like rel: the one fewest edits away if at
+// most a third of rel's letters are wrong (/privacy/v/1.0/ for
+// /privacy/v/1.1/), else the policy's own page. Comparing costs the
+// budget; past it, the policy's own page.
+func (t *Links) nearestPage(slug, rel string, budget *int) string {
+	best, bestD := slug+"/", max(1, utf8.RuneCountInString(rel)/3)+1
+	if cands := t.under[slug]; *budget >= len(cands) {
+		*budget -= len(cands)
+		for _, c := range cands {
+			if d := textdist.Distance(rel, c); d < bestD {
+				best, bestD = c, d
+			}
+		}
+	}
+	return "/" + best
 }
 
 // Cookies runs missing-cookie-policy: a cookie declaration must name a

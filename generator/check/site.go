@@ -68,18 +68,18 @@ func Site(s *site.Site, warnDays int) diag.List {
 }
 
 // unusedCategories reports the categories site.yaml orders that no
-// policy has: a name misspelt there, or in every policy, orders nothing.
+// section of the index has: a name misspelt there, or in every policy,
+// orders nothing. "Other policies" is a section when a policy has no
+// category.
 func unusedCategories(s *site.Site) diag.List {
 	if len(s.Config.Categories) == 0 {
 		return nil
 	}
 	used := map[string]bool{}
 	var names []string
-	for _, p := range s.Policies {
-		if p.Meta != nil && p.Category != "" && !used[p.Category] {
-			used[p.Category] = true
-			names = append(names, p.Category)
-		}
+	for _, c := range s.Categories {
+		used[c.Name] = true
+		names = append(names, c.Name)
 	}
 	sort.Strings(names)
 	var l diag.List
@@ -148,16 +148,16 @@ func isReview(d diag.Diagnostic) bool {
 type SiteMemo struct {
 	cfg  *config.Site
 	now  date.Date
-	sums []site.Summary
+	sums []site.Fingerprint
 	l    diag.List
 }
 
 // Site runs Site through m; sums are s's Summaries.
-func (m *SiteMemo) Site(s *site.Site, sums []site.Summary) diag.List {
+func (m *SiteMemo) Site(s *site.Site, sums []site.Fingerprint) diag.List {
 	if m == nil {
 		return Site(s, s.Config.Review.WarnDays)
 	}
-	if m.cfg != s.Config || m.now != s.Now || !site.SameSummaries(m.sums, sums) {
+	if m.cfg != s.Config || m.now != s.Now || !site.SameFingerprints(m.sums, sums) {
 		*m = SiteMemo{s.Config, s.Now, sums, Site(s, s.Config.Review.WarnDays)}
 	}
 	return m.l

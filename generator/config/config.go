@@ -57,7 +57,8 @@ type Site struct {
 	Deploy *Deploy `yaml:"deploy"`
 	// Categories order the index's sections (front matter category:):
 	// lighter weight first, then by name; a category not listed weighs 0.
-	// Policies without a category come last, under "Other policies".
+	// Policies without a category come last, under "Other policies",
+	// unless a Category of that name gives them a weight.
 	Categories []Category `yaml:"categories"`
 	// Host is where the site is published (one of Hosts), for what only
 	// some hosts need: pages carry their Content-Security-Policy in a

@@ -12,6 +12,7 @@ package frontmatter
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"regexp"
 	"strings"
@@ -33,7 +34,7 @@ type Meta struct {
 	Owner      string    `yaml:"owner"`
 	Summary    string    `yaml:"summary"`
 	// Category groups the index (site.yaml categories: orders the groups);
-	// policies without one go last, under "Other policies".
+	// policies without one go last, under "Other policies" (site.DefaultCategory).
 	Category string `yaml:"category"`
 	// Weight orders policies within a category, lightest first, then by title.
 	Weight int `yaml:"weight"`
@@ -52,6 +53,11 @@ type Meta struct {
 	// diagnostics. Start is the position of the opening ---.
 	Pos   map[string]diag.Pos `yaml:"-"`
 	Start diag.Pos            `yaml:"-"`
+	// Key identifies the front matter as Parse read it: a hash of the
+	// file's path and the block with its fences, all the Meta is made
+	// from. Two Metas with one Key are alike, so a later stage keeps
+	// what it made of one while the Key stays the same.
+	Key [sha256.Size]byte `yaml:"-"`
 }
 
 // A ReviewEntry records one review of a policy.
@@ -191,6 +197,11 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 		}
 	}
 	m.Title = strings.TrimSpace(m.Title)
+	h := sha256.New()
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(data[:bodyOff])
+	h.Sum(m.Key[:0])
 	return m, body, bodyOff, tag(l)
 }
 

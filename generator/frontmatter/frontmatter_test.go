@@ -147,3 +147,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Key names the front matter as written: a change to the body leaves it,
+// a change to the block or the path does not.
+func TestKey(t *testing.T) {
+	const fm = "---\ntitle: Visitors\nversion: \"1\"\neffective: 2025-01-01\nnext_review: 2026-01-01\nowner: Head\n---\n"
+	key := func(path, data string) [32]byte {
+		m, _, _, _ := Parse(path, []byte(data))
+		return m.Key
+	}
+	base := key("content/a.md", fm+"Text.\n")
+	for _, tt := range []struct {
+		name, path, data string
+		same             bool
+	}{
+		{"the body edited", "content/a.md", fm + "Other text.\n", true},
+		{"the title edited", "content/a.md", strings.Replace(fm, "Visitors", "Visits", 1) + "Text.\n", false},
+		{"a blank line in the block", "content/a.md", strings.Replace(fm, "owner", "\nowner", 1) + "Text.\n", false},
+		{"another file", "content/b.md", fm + "Text.\n", false},
+	} {
+		if got := key(tt.path, tt.data) == base; got != tt.same {
+			t.Errorf("%s: same key %v, want %v", tt.name, got, tt.same)
+		}
+	}
+}

@@ -87,7 +87,9 @@ func Files(s *site.Site) ([]output.File, error) {
 		writeURL(cfg.BaseURL+"changes/", latest)
 		for _, p := range s.Policies {
 			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
-			writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
+			if p.HasHistory() {
+				writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
+			}
 			if p.Diff != nil {
 				writeURL(cfg.BaseURL+p.Slug+"/compare/"+p.Version+"/", p.Effective)
 			}

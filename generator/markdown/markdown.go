@@ -8,8 +8,8 @@
 // Invariants: heading ids are Unicode-safe and unique within a page; raw HTML
 // is dropped unless Options.UnsafeHTML; link targets other than http, https,
 // mailto, tel, relative paths and fragments are removed, keeping the text;
-// links to policy files and root-relative links (/requests/) are rewritten
-// to URLs under Options.BasePath.
+// links to policy files and root-relative links and images (/requests/,
+// /crest.png) are rewritten to URLs under Options.BasePath.
 package markdown
 
 import (
@@ -76,6 +76,9 @@ type Link struct {
 	Path     string
 	Fragment string
 	Offset   int
+	// Image is set for an image's source (![crest](/crest.png)): it names
+	// a file the page shows, not a page to go to.
+	Image bool
 }
 
 // Slugs returns the slugs of the policies whose existence decides
@@ -209,7 +212,10 @@ func Render(body []byte, opts Options) *Result {
 	}
 	doc := g.Parser().Parse(text.NewReader(body))
 	res.Doc = doc
-	t := &transformer{opts: opts, res: res, src: body, ids: map[string]int{}, legacyIDs: map[string]int{}}
+	t := &transformer{opts: opts, res: res, src: body, ids: make(map[string]int, len(ThemeIDs)), legacyIDs: map[string]int{}}
+	for _, id := range ThemeIDs {
+		t.ids[id] = 1 // taken: a heading "Main" is main-1
+	}
 	t.walk(doc)
 	var buf strings.Builder
 	buf.Grow(len(body) + len(body)/4)
@@ -431,6 +437,7 @@ func (t *transformer) heading(h *ast.Heading) {
 			hd.Number = fmt.Sprintf("%d.%d", t.numbers[0], t.numbers[1])
 		}
 		num := ast.NewString([]byte(hd.Number + " "))
+		num.SetAttribute(numberAttr, true)
 		h.InsertBefore(h, h.FirstChild(), num)
 	}
 	if legacy != id {
@@ -438,6 +445,18 @@ func (t *transformer) heading(h *ast.Heading) {
 	}
 	t.res.Headings = append(t.res.Headings, hd)
 	t.nodes = append(t.nodes, h)
+}
+
+// numberAttr marks the node that is a heading's section number (with
+// Options.Numbered). The renderer writes no attributes of a String.
+var numberAttr = []byte("policysite-section-number")
+
+// IsSectionNumber reports whether n is the section number Render put at
+// the start of a heading: the page's, not the author's text, which rules
+// that read a heading as written skip.
+func IsSectionNumber(n ast.Node) bool {
+	_, ok := n.Attribute(numberAttr)
+	return ok
 }
 
 // ownContents leaves out of the page a contents list its author wrote, as
@@ -605,14 +624,25 @@ func (anchors) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	})
 }
 
+// ThemeIDs are the ids the theme gives its own elements on the pages
+// that show a policy's text (base.html, policy.html and version.html in
+// themes/default/layouts): a heading never takes one, nor an id starting
+// with ThemeIDPrefix, which the theme makes from site.yaml (cc-analytics,
+// a cookie switch). A heading "Main" is main-1, "CC analytics"
+// s-cc-analytics, as footnotes' fn:N keep "Fn 1" at s-fn-1.
+var ThemeIDs = []string{"main", "toc", "consent", "consent-h", "consent-choose", "consent-said"}
+
+// ThemeIDPrefix starts the ids the theme makes from site.yaml on every page.
+const ThemeIDPrefix = "cc-"
+
 // uniqueID returns id, or id-1, id-2... when it is taken in ids, and
 // takes it. An empty id is "section".
 func uniqueID(ids map[string]int, id string) string {
 	if id == "" {
 		id = "section"
 	}
-	if strings.HasPrefix(id, "fn") {
-		// Footnotes own fn:N and fnref:N; keep clear of them.
+	if strings.HasPrefix(id, "fn") || strings.HasPrefix(id, ThemeIDPrefix) {
+		// Footnotes own fn:N and fnref:N, the theme cc-*; keep clear of them.
 		id = "s-" + id
 	}
 	base := id
@@ -700,12 +730,24 @@ func (t *transformer) link(n ast.Node) {
 		// Protocol-relative: fine as a link, but say which protocol.
 		return
 	}
-	l, ok := n.(*ast.Link)
-	if !ok || scheme(dest) != "" {
+	if scheme(dest) != "" {
 		return
 	}
+	// The destination rewritten: a link's, or an image's source.
+	var rewrite *[]byte
+	switch n := n.(type) {
+	case *ast.Link:
+		rewrite = &n.Destination
+	case *ast.Image:
+		rewrite = &n.Destination
+	default:
+		return
+	}
+	_, image := n.(*ast.Image)
 	target, frag, _ := strings.Cut(dest, "#")
 	switch {
+	case image && !strings.HasPrefix(target, "/"):
+		// A relative image is a file beside the policy, left as written.
 	case target == "" && frag != "":
 		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: Offset(n, t.src)})
 	case strings.HasSuffix(strings.ToLower(target), ".md"):
@@ -727,13 +769,13 @@ func (t *transformer) link(n ast.Node) {
 		if frag != "" {
 			href += "#" + frag
 		}
-		l.Destination = []byte(href)
+		*rewrite = []byte(href)
 	case strings.HasPrefix(target, "/"):
-		// A page of the site by its URL: under the base path, as the
-		// theme's own links are.
+		// A page or file of the site by its URL: under the base path, as
+		// the theme's own links are.
 		p, _, _ := strings.Cut(target, "?")
-		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: Offset(n, t.src)})
-		l.Destination = []byte(t.opts.BasePath + strings.TrimPrefix(dest, "/"))
+		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: Offset(n, t.src), Image: image})
+		*rewrite = []byte(t.opts.BasePath + strings.TrimPrefix(dest, "/"))
 	}
 }
 

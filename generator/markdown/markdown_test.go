@@ -151,6 +151,11 @@ func TestHeadings(t *testing.T) {
 		{"raw HTML only", "## <img src=crest.png>", "", "", ""},
 		{"image only", "## ![Hollin Vale crest](crest.png)", "", "", ""},
 		{"empty", "##", "", "", ""},
+		{"the theme's main", "## Main", "Main", "main-1", ""},
+		{"the theme's consent", "## Consent", "Consent", "consent-1", ""},
+		{"the theme's contents", "## TOC", "TOC", "toc-1", ""},
+		{"a cookie switch's", "## CC analytics", "CC analytics", "s-cc-analytics", ""},
+		{"a footnote's", "## Fn 1", "Fn 1", "s-fn-1", ""},
 	}
 	for _, tt := range tests {
 		for _, unsafe := range []bool{false, true} {
@@ -335,6 +340,9 @@ func TestWrittenAsInWord(t *testing.T) {
 		{name: "root-relative links under the base path", in: "[form](/requests/) [p](/privacy-notice/#rights) [home](/) [q](/requests/?type=access)",
 			opts:     Options{BasePath: "/policies/"},
 			contains: []string{`href="/policies/requests/"`, `href="/policies/privacy-notice/#rights"`, `href="/policies/"`, `href="/policies/requests/?type=access"`}},
+		{name: "root-relative images under the base path, relative ones as written", in: "![crest](/crest.png) ![map](site-map.png) ![cdn](//cdn.example/x.png) [![linked](/crest.png)](/requests/)",
+			opts:     Options{BasePath: "/policies/"},
+			contains: []string{`src="/policies/crest.png" alt="crest"`, `src="site-map.png"`, `src="//cdn.example/x.png"`, `<a href="/policies/requests/"><img src="/policies/crest.png" alt="linked">`}},
 	}
 	for _, tt := range tests {
 		tt.opts.Path = "content/p.md"
@@ -370,12 +378,12 @@ func TestWrittenAsInWord(t *testing.T) {
 }
 
 func TestRootRelativeLinks(t *testing.T) {
-	r := Render([]byte("[a](/requests/?x=1#form) [b](/data-protection/history/) [c](/privacy-notice.md) [d](//cdn.example/x)"), Options{Path: "content/p.md", BasePath: "/policies/"})
+	r := Render([]byte("[a](/requests/?x=1#form) [b](/data-protection/history/) [c](/privacy-notice.md) [d](//cdn.example/x) ![e](/crest.png) ![f](crest.png)"), Options{Path: "content/p.md", BasePath: "/policies/"})
 	var got []string
 	for _, k := range r.Links {
-		got = append(got, k.Target+"|"+k.Path+"|"+k.Fragment+"|"+strings.Join(k.Slugs(), ","))
+		got = append(got, k.Target+"|"+k.Path+"|"+k.Fragment+"|"+strings.Join(k.Slugs(), ",")+"|"+strconv.FormatBool(k.Image))
 	}
-	want := []string{"|/requests/|form|requests", "|/data-protection/history/||data-protection/history,data-protection", "content/privacy-notice.md|||privacy-notice"}
+	want := []string{"|/requests/|form|requests|false", "|/data-protection/history/||data-protection/history,data-protection|false", "content/privacy-notice.md|||privacy-notice|false", "|/crest.png||crest.png|true"}
 	if !slices.Equal(got, want) {
 		t.Errorf("links %q, want %q", got, want)
 	}

@@ -37,18 +37,20 @@ type Spec struct {
 type Page struct {
 	// Site is what every page reads of the site: its settings and the day.
 	Site SiteView
-	// All is the site, with every policy, on the pages that list them
-	// (the index, 404, the request form, the changes); nil on a policy's
-	// pages.
-	All *site.Site
+	// All is every policy's summary, on the pages that list them (the
+	// index, 404, the request form, the changes); nil on a policy's
+	// pages. A summary holds no text: a listing page changes only when a
+	// policy's summary does.
+	All *site.Listing
 	// Policy is the policy shown, on policy pages.
 	Policy *site.Policy
 	// Canonical is the page's absolute URL when the site has a base_url.
 	Canonical   string
 	Description string
 	NoIndex     bool
-	// CookiePolicy is the site's cookie policy, if it has one.
-	CookiePolicy *site.Policy
+	// CookiePolicy is the summary of the site's cookie policy, if it has
+	// one: every page links to it.
+	CookiePolicy *site.Summary
 	// CookieTable is the table of declared cookies, on the cookie
 	// policy's page.
 	CookieTable  *CookieTable
@@ -86,7 +88,28 @@ func Sample(layout string) *Page {
 	if layout != "policy.html" {
 		pg.CookieTable = nil
 		pg.Policy = nil
-		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p}}}
+		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p.Summarize()}}}
+	}
+	return pg
+}
+
+// ListingLayouts are the layouts of the pages listing every policy that
+// theme executes with SampleListing as it loads (the request form and its
+// thank-you page read the form's settings, which no sample holds; their
+// data is of the same types).
+var ListingLayouts = []string{"index.html", "404.html", "changes.html"}
+
+// SampleListing returns a page for layout, one of ListingLayouts, holding
+// one policy's summary and one change: theme executes each listing layout
+// with it once as it loads, so that one reading what a listing page does
+// not hold (a policy's text) fails then, at its file and line.
+func SampleListing(layout string) *Page {
+	cfg, _ := config.Parse([]byte("title: Sample\n"))
+	sum := site.Summary{}
+	pg := &Page{Site: SiteView{Config: cfg}, CookiePolicy: &sum,
+		All: &site.Listing{Policies: []site.Summary{sum}, Categories: []site.ListedCategory{{Policies: []site.Summary{sum}}}}}
+	if layout == "changes.html" {
+		pg.Data = &VersionView{Changes: []site.Change{{Policy: sum}}}
 	}
 	return pg
 }
@@ -113,14 +136,25 @@ type Consent struct {
 type Set struct {
 	site   *site.Site
 	cookie *site.Policy // the cookie policy, if any, with its contents listing the table
-	table  *CookieTable // the table of cookies, on its page
-	con    *Consent
-	notice string
+	// cookieSum is the cookie policy's summary, what every page reads of it.
+	cookieSum *site.Summary
+	table     *CookieTable // the table of cookies, on its page
+	con       *Consent
+	notice    string
 	// Feed is the Atom feed's URL, if the site has one (a base_url).
 	Feed string
 	// metaCSP is the policy pages carry themselves on a host that sends
 	// no headers.
 	metaCSP string
+	listed  *site.Listing // the site's summaries, made when first asked for
+}
+
+// listing returns the site as the pages listing every policy see it.
+func (ps *Set) listing() *site.Listing {
+	if ps.listed == nil {
+		ps.listed = ps.site.Listing()
+	}
+	return ps.listed
 }
 
 // New returns the pages of s. Policy pages read only s.Config, s.Now and
@@ -129,6 +163,10 @@ type Set struct {
 func New(s *site.Site, basePath string) *Set {
 	ps := &Set{site: s}
 	ps.con, ps.cookie, ps.table = consent(s, basePath)
+	if ps.cookie != nil {
+		sum := ps.cookie.Summarize()
+		ps.cookieSum = &sum
+	}
 	ps.notice = "This site sets no cookies."
 	if ps.con != nil && len(ps.con.Optional) > 0 {
 		ps.notice = "This site sets optional cookies only with your consent."
@@ -157,7 +195,7 @@ func (ps *Set) CookiePolicy() string {
 // site when p is nil. canonicalPath "-" means the page has no canonical URL.
 func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 	cfg := ps.site.Config
-	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now}, Policy: p, CookiePolicy: ps.cookie, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
+	pg := &Page{Site: SiteView{Config: cfg, Now: ps.site.Now}, Policy: p, CookiePolicy: ps.cookieSum, CookieNotice: ps.notice, Consent: ps.con, MetaCSP: ps.metaCSP}
 	if ps.cookie != nil && p != nil && p.Slug == ps.cookie.Slug {
 		pg.Policy, pg.CookieTable = ps.cookie, ps.table
 	}
@@ -188,18 +226,22 @@ func (ps *Set) Site() []Spec {
 		specs = append(specs, Spec{"requests/index.html", "requests.html", rq}, Spec{"requests/thanks/index.html", "thanks.html", th})
 	}
 	for _, sp := range specs {
-		sp.Page.All = ps.site
+		sp.Page.All = ps.listing()
 	}
 	return specs
 }
 
-// Paths returns the output paths of the pages that are no policy's (the
-// index, 404, the request form, the changes page): what a policy's
-// root-relative link may name besides policies.
+// Paths returns the output path of every page the site has: the index,
+// 404, the request form, the changes page, and each policy's page and
+// history pages (Policy). It is what a root-relative link may name.
 func (ps *Set) Paths() []string {
 	var out []string
 	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
 		out = append(out, sp.Path)
+	}
+	for _, p := range ps.site.Policies {
+		out = append(out, policyPath(p))
+		ps.history(p, nil, &out)
 	}
 	return out
 }
@@ -207,10 +249,13 @@ func (ps *Set) Paths() []string {
 // Policy returns p's page, then its history pages, in path order; mine
 // are p's changes, newest first.
 func (ps *Set) Policy(p *site.Policy, mine []site.Change) []Spec {
-	specs := append([]Spec{{p.Slug + "/index.html", "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine)...)
+	specs := append([]Spec{{policyPath(p), "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine, nil)...)
 	slices.SortFunc(specs, func(a, b Spec) int { return strings.Compare(a.Path, b.Path) })
 	return specs
 }
+
+// policyPath is the output path of p's page.
+func policyPath(p *site.Policy) string { return p.Slug + "/index.html" }
 
 // A VersionView is what the history, version and compare layouts show.
 type VersionView struct {
@@ -230,28 +275,40 @@ type VersionView struct {
 	Feed string
 }
 
-// history returns the history page of p, each earlier version and each
-// comparison; mine are p's changes, newest first.
-func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
+// history returns the history page of p (when it has one:
+// site.Policy.HasHistory), each earlier version and each comparison;
+// mine are p's changes, newest first. With paths, it appends the pages'
+// output paths there instead, making no page.
+func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Spec {
 	var specs []Spec
-	add := func(path, layout, canonical, desc string, noIndex bool, v *VersionView) {
-		specs = append(specs, ps.version(path, layout, canonical, desc, noIndex, v))
+	add := func(dir, layout string, noIndex bool, data func() (string, *VersionView)) {
+		if paths != nil {
+			*paths = append(*paths, dir+"index.html")
+			return
+		}
+		desc, v := data()
+		specs = append(specs, ps.version(dir+"index.html", layout, dir, desc, noIndex, v))
 	}
-	dir := p.Slug + "/history/"
-	add(dir+"index.html", "history.html", dir, "Every version of "+p.Title+" and what changed.", false, &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed})
+	if p.HasHistory() {
+		add(p.Slug+"/history/", "history.html", false, func() (string, *VersionView) {
+			return "Every version of " + p.Title + " and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed}
+		})
+	}
 	if p.Diff != nil && len(p.History) > 0 {
-		dir := p.Slug + "/compare/" + p.Version + "/"
-		add(dir+"index.html", "compare.html", dir, "What changed in version "+p.Version+" of "+p.Title+".", false,
-			&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff})
+		add(p.Slug+"/compare/"+p.Version+"/", "compare.html", false, func() (string, *VersionView) {
+			return "What changed in version " + p.Version + " of " + p.Title + ".",
+				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
+		})
 	}
 	for _, v := range p.History {
-		dir := p.Slug + "/v/" + v.Version + "/"
-		add(dir+"index.html", "version.html", dir, "Version "+v.Version+" of "+p.Title+", superseded.", true,
-			&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes})
+		add(p.Slug+"/v/"+v.Version+"/", "version.html", true, func() (string, *VersionView) {
+			return "Version " + v.Version + " of " + p.Title + ", superseded.", &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
+		})
 		if v.Diff != nil {
-			dir := p.Slug + "/compare/" + v.Version + "/"
-			add(dir+"index.html", "compare.html", dir, "What changed in version "+v.Version+" of "+p.Title+".", false,
-				&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff})
+			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
+				return "What changed in version " + v.Version + " of " + p.Title + ".",
+					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}
+			})
 		}
 	}
 	return specs
@@ -260,7 +317,7 @@ func (ps *Set) history(p *site.Policy, mine []site.Change) []Spec {
 // Changes returns the site's list of changes, all of them, newest first.
 func (ps *Set) Changes(all []site.Change) Spec {
 	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed})
-	sp.Page.All = ps.site
+	sp.Page.All = ps.listing()
 	return sp
 }
 

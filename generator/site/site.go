@@ -93,7 +93,8 @@ type Version struct {
 
 // A Change is one version of one policy in the site's list of changes.
 type Change struct {
-	Policy    *Policy
+	// Policy is the summary of the policy's current version.
+	Policy    Summary
 	Version   string
 	Effective date.Date
 	Note      string
@@ -108,9 +109,10 @@ type Change struct {
 func (s *Site) Changes() []Change {
 	var out []Change
 	for _, p := range s.Policies {
-		out = append(out, Change{Policy: p, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil})
+		sum := p.Summarize()
+		out = append(out, Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil})
 		for _, v := range p.History {
-			out = append(out, Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Compare: v.Diff != nil})
+			out = append(out, Change{Policy: sum, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Compare: v.Diff != nil})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -121,7 +123,7 @@ func (s *Site) Changes() []Change {
 		if a.Policy.Title != b.Policy.Title {
 			return a.Policy.Title < b.Policy.Title
 		}
-		if a.Policy != b.Policy {
+		if a.Policy.Slug != b.Policy.Slug {
 			return a.Policy.Slug < b.Policy.Slug
 		}
 		return history.CompareVersions(a.Version, b.Version) > 0
@@ -168,7 +170,9 @@ type Site struct {
 }
 
 // DefaultCategory holds policies that name no category, after the named
-// ones; on a site whose policies name none it is AllCategory.
+// ones; on a site whose policies name none it is AllCategory. It is one
+// section with the policies that name it: the index shows one heading
+// "Other policies", and site.yaml may give it a weight as any other.
 const (
 	DefaultCategory = "Other policies"
 	AllCategory     = "Policies"
@@ -180,6 +184,7 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
 	sort.SliceStable(policies, func(i, j int) bool { return Less(policies[i], policies[j]) })
 	byName := map[string]int{}
+	named := false // a policy names a category
 	for _, p := range policies {
 		p.Prepare(now, cfg.Review.WarnDays)
 		switch p.Status {
@@ -191,6 +196,8 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		name := p.Category
 		if name == "" {
 			name = DefaultCategory
+		} else {
+			named = true
 		}
 		i, ok := byName[name]
 		if !ok {
@@ -200,17 +207,20 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		}
 		s.Categories[i].Policies = append(s.Categories[i].Policies, p)
 	}
-	// Named categories by site.yaml's weight, then name; the rest last.
+	// Named categories by site.yaml's weight, then name; the rest last,
+	// unless site.yaml gives them a weight.
+	listed := slices.ContainsFunc(cfg.Categories, func(c config.Category) bool { return c.Name == DefaultCategory })
+	last := func(c Category) bool { return c.Name == DefaultCategory && !listed }
 	slices.SortStableFunc(s.Categories, func(a, b Category) int {
-		if (a.Name == DefaultCategory) != (b.Name == DefaultCategory) {
-			if a.Name == DefaultCategory {
+		if last(a) != last(b) {
+			if last(a) {
 				return 1
 			}
 			return -1
 		}
 		return cmp.Or(cmp.Compare(cfg.CategoryWeight(a.Name), cfg.CategoryWeight(b.Name)), strings.Compare(a.Name, b.Name))
 	})
-	if len(s.Categories) == 1 && s.Categories[0].Name == DefaultCategory {
+	if len(s.Categories) == 1 && !named {
 		s.Categories[0].Name = AllCategory
 	}
 	return s
@@ -229,6 +239,13 @@ func (p *Policy) Prepare(now date.Date, warnDays int) {
 		}
 	}
 }
+
+// HasHistory reports whether p has a history page: when it has an
+// earlier version or a review to list. A policy of one version and no
+// reviews has nothing there its own page does not show, so it gets no
+// history page and nothing links to one. pages (and so the link check,
+// through pages.Set.Paths), the theme and the sitemap all ask here.
+func (p *Policy) HasHistory() bool { return len(p.History) > 0 || len(p.Reviews) > 0 }
 
 // Less orders policies by weight, then title, then slug: the index order.
 // Within a category of the index, policies stand in this order.

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 
@@ -85,24 +86,33 @@ func TestAnchors(t *testing.T) {
 
 // The index's sections: named categories by site.yaml's weight, then by
 // name; uncategorised policies last, as "Other policies", or as
-// "Policies" when no policy names a category.
+// "Policies" when no policy names a category. A policy that names "Other
+// policies" is in that one section, which site.yaml may weigh.
 func TestCategoryOrder(t *testing.T) {
 	pol := func(title, cat string, weight int) *Policy {
 		return &Policy{Slug: strings.ToLower(title), Meta: &frontmatter.Meta{Title: title, Category: cat, Weight: weight}}
 	}
 	cfg := &config.Site{Categories: []config.Category{{Name: "Safeguarding", Weight: -1}, {Name: "Data protection", Weight: 5}}}
+	weighed := &config.Site{Categories: []config.Category{{Name: "Safeguarding", Weight: -1}, {Name: "Other policies", Weight: 1}, {Name: "Data protection", Weight: 5}}}
 	tests := []struct {
 		name     string
 		policies []*Policy
 		want     string
+		cfg      *config.Site // cfg when nil
 	}{
 		{"weights then names, other last", []*Policy{pol("A", "", -9), pol("B", "Data protection", 0), pol("C", "Our service", 0), pol("D", "Safeguarding", 9), pol("E", "Admissions", 3)},
-			"Safeguarding:D|Admissions:E|Our service:C|Data protection:B|Other policies:A"},
-		{"none named", []*Policy{pol("B", "", 2), pol("A", "", 1)}, "Policies:A,B"},
-		{"none", nil, ""},
+			"Safeguarding:D|Admissions:E|Our service:C|Data protection:B|Other policies:A", nil},
+		{"none named", []*Policy{pol("B", "", 2), pol("A", "", 1)}, "Policies:A,B", nil},
+		{"none", nil, "", nil},
+		{"other named: one section, still last", []*Policy{pol("A", "", 0), pol("B", "Other policies", 0), pol("C", "Data protection", 0)},
+			"Data protection:C|Other policies:A,B", nil},
+		{"other weighed: its place", []*Policy{pol("A", "", 0), pol("B", "Other policies", 0), pol("C", "Data protection", 0), pol("D", "Safeguarding", 0)},
+			"Safeguarding:D|Other policies:A,B|Data protection:C", weighed},
+		{"only other, named", []*Policy{pol("A", "Other policies", 0), pol("B", "", 0)}, "Other policies:A,B", nil},
 	}
 	for _, tt := range tests {
-		s := New(cfg, date.New(2026, 1, 1), tt.policies)
+		c := cmp.Or(tt.cfg, cfg)
+		s := New(c, date.New(2026, 1, 1), tt.policies)
 		var got []string
 		for _, c := range s.Categories {
 			var ts []string

@@ -1,52 +1,101 @@
 package site
 
 import (
-	"reflect"
+	"crypto/sha256"
+
+	"github.com/policysite/policysite/generator/date"
 	"slices"
 
-	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 )
 
-// A Summary is what the pages listing every policy read of one policy:
-// everything but its text. The files for machines (policies.json,
-// sitemap.xml, feed.xml, reviews.ics) and the site's rules read no more
-// either, so what they make is kept while the summaries stay the same.
+// A Summary is what the pages listing every policy show of one policy:
+// its facts and review status, never its text. A listing page's data
+// holds summaries (Listing, Change), so a theme's listing layout that
+// reaches for a policy's text fails at load (theme.Load), and those pages
+// change only when a summary does. Its fields are values: summaries
+// compare with ==.
 type Summary struct {
+	Slug                                     string
+	Title, Version, Owner, Summary, Category string
+	Effective, NextReview                    date.Date
+	Status                                   Status
+	// DaysLeft is days until the review date; negative when overdue.
+	DaysLeft int
+}
+
+// Summarize returns p's summary.
+func (p *Policy) Summarize() Summary {
+	return Summary{Slug: p.Slug, Title: p.Title, Version: p.Version, Owner: p.Owner, Summary: p.Meta.Summary, Category: p.Category,
+		Effective: p.Effective, NextReview: p.NextReview, Status: p.Status, DaysLeft: p.DaysLeft}
+}
+
+// A Listing is the site as the pages listing every policy see it: each
+// policy's summary, in index order and grouped, and the counts.
+type Listing struct {
+	Policies   []Summary
+	Categories []ListedCategory
+	Overdue    int
+	DueSoon    int
+}
+
+// A ListedCategory is a Category of summaries.
+type ListedCategory struct {
+	Name     string
+	Policies []Summary
+}
+
+// Listing returns s as the listing pages see it.
+func (s *Site) Listing() *Listing {
+	l := &Listing{Policies: make([]Summary, len(s.Policies)), Categories: make([]ListedCategory, len(s.Categories)), Overdue: s.Overdue, DueSoon: s.DueSoon}
+	for i, p := range s.Policies {
+		l.Policies[i] = p.Summarize()
+	}
+	for i, c := range s.Categories {
+		l.Categories[i] = ListedCategory{Name: c.Name, Policies: make([]Summary, len(c.Policies))}
+		for j, p := range c.Policies {
+			l.Categories[i].Policies[j] = p.Summarize()
+		}
+	}
+	return l
+}
+
+// A Fingerprint is what the files for machines (policies.json,
+// sitemap.xml, feed.xml, reviews.ics) and the site's rules read of one
+// policy: everything but its text, its front matter by its Key; what they
+// make is kept while the fingerprints stay the same.
+type Fingerprint struct {
 	slug, file string
-	meta       *frontmatter.Meta
+	meta       [sha256.Size]byte // frontmatter.Meta.Key
 	status     Status
 	daysLeft   int
 	diff       bool
-	versions   []versionSummary
+	versions   []versionFingerprint
 }
 
-type versionSummary struct {
+type versionFingerprint struct {
 	file, previous string
-	meta           *frontmatter.Meta
+	meta           [sha256.Size]byte
 	diff           bool
 }
 
-// Summaries returns the summary of each of s's policies.
-func (s *Site) Summaries() []Summary {
-	sums := make([]Summary, len(s.Policies))
+// Fingerprints returns the fingerprint of each of s's policies.
+func (s *Site) Fingerprints() []Fingerprint {
+	sums := make([]Fingerprint, len(s.Policies))
 	for i, p := range s.Policies {
-		sums[i] = Summary{slug: p.Slug, file: p.File, meta: p.Meta, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
+		sums[i] = Fingerprint{slug: p.Slug, file: p.File, meta: p.Meta.Key, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil}
 		for _, v := range p.History {
-			sums[i].versions = append(sums[i].versions, versionSummary{file: v.File, previous: v.Previous, meta: v.Meta, diff: v.Diff != nil})
+			sums[i].versions = append(sums[i].versions, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil})
 		}
 	}
 	return sums
 }
 
-// SameSummaries reports whether a and b summarize the same policies alike.
-func SameSummaries(a, b []Summary) bool {
-	sameMeta := func(x, y *frontmatter.Meta) bool { return x == y || reflect.DeepEqual(x, y) }
-	return slices.EqualFunc(a, b, func(x, y Summary) bool {
-		return x.slug == y.slug && x.file == y.file && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
-			sameMeta(x.meta, y.meta) && slices.EqualFunc(x.versions, y.versions, func(v, w versionSummary) bool {
-			return v.file == w.file && v.previous == w.previous && v.diff == w.diff && sameMeta(v.meta, w.meta)
-		})
+// SameFingerprints reports whether a and b fingerprint the same policies alike.
+func SameFingerprints(a, b []Fingerprint) bool {
+	return slices.EqualFunc(a, b, func(x, y Fingerprint) bool {
+		return x.slug == y.slug && x.file == y.file && x.meta == y.meta && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
+			slices.Equal(x.versions, y.versions)
 	})
 }
 
@@ -55,7 +104,8 @@ var textless = &history.Comparison{}
 
 // WithoutText returns a copy of p and its versions without what only its
 // own pages show: its text, contents, headings and the comparisons of its
-// versions. The pages that list every policy (Summary) and the link rule
+// versions. The pages that list every policy (Summary), the files for
+// machines (Fingerprint) and the link rule
 // (given the policy's Anchors) read only the rest.
 func (p *Policy) WithoutText() *Policy {
 	q := *p

@@ -9,8 +9,9 @@
 //
 // Text never holds a control character (C0 but tab and newline, DEL, C1),
 // which YAML's double-quoted escapes can write ("\e", "\x1b"): each is a
-// problem at its scalar. A mapping's unknown keys are reported one by one
-// up to MaxUnknown, then as one problem counting the rest.
+// problem at its scalar. Every unknown key of a mapping is a problem:
+// printing only the first few of a kind is the reader's concern (check's
+// TextCap), and the json form lists them all.
 package strictyaml
 
 import (
@@ -58,11 +59,6 @@ type decoder struct {
 	problems []Problem
 	aliases  int
 }
-
-// MaxUnknown is how many unknown keys of one mapping are reported one by
-// one; the rest are counted in one more problem, so 450,000 keys are not
-// 450,000 problems (nor 450,000 searches for the key meant).
-const MaxUnknown = 20
 
 // maxAliases bounds alias expansion, so a few lines of YAML cannot expand
 // into millions of values (the "billion laughs").
@@ -125,7 +121,6 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 		}
 		fields := structFields(v.Type())
 		seen := map[string]bool{}
-		unknown, more := 0, -1 // more: index of the first unknown key not reported alone
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if seen[k.Value] {
@@ -135,12 +130,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 			seen[k.Value] = true
 			idx, ok := fields[k.Value]
 			if !ok {
-				if unknown++; unknown > MaxUnknown {
-					if more < 0 {
-						more = i
-					}
-					continue
-				}
+				// The search for the key meant is among the struct's few
+				// fields: a document of many unknown keys costs a
+				// problem each, linear in its size.
 				msg := fmt.Sprintf("unknown field %q", join(name, k.Value))
 				if s := suggest(k.Value, fields); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -149,11 +141,6 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, name string) {
 				continue
 			}
 			d.value(val, v.FieldByIndex(idx), join(name, k.Value))
-		}
-		if more >= 0 {
-			k := n.Content[more]
-			d.problems = append(d.problems, Problem{Node: k, Unknown: true,
-				Message: fmt.Sprintf("unknown field %q and %d more unknown fields", join(name, k.Value), unknown-MaxUnknown-1)})
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {

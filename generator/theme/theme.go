@@ -110,10 +110,18 @@ func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 			l = append(l, templateError(name, err))
 			continue
 		}
-		if slices.Contains(pages.PolicyLayouts, page) {
-			// A policy's page holds that policy alone: a layout that reads
-			// more fails now, not on the first page.
-			if err := tpl.ExecuteTemplate(io.Discard, "base", pages.Sample(page)); err != nil {
+		// A policy's page holds that policy alone, a listing page the
+		// policies' summaries: a layout that reads more fails now, not on
+		// the first page.
+		var sample *pages.Page
+		switch {
+		case slices.Contains(pages.PolicyLayouts, page):
+			sample = pages.Sample(page)
+		case slices.Contains(pages.ListingLayouts, page):
+			sample = pages.SampleListing(page)
+		}
+		if sample != nil {
+			if err := tpl.ExecuteTemplate(io.Discard, "base", sample); err != nil {
 				l = append(l, templateError(name, err, baseName))
 				continue
 			}
@@ -218,7 +226,7 @@ func (t *Theme) AssetURL(name string) (string, error) {
 // the text for its status at build time, and the text for every status, for
 // the script that re-evaluates the status when the page is viewed.
 type StatusView struct {
-	Policy *site.Policy
+	Policy site.Summary
 	Status string
 	Class  string
 	Warn   int
@@ -250,8 +258,18 @@ func (t *Theme) funcs() template.FuncMap {
 	}
 }
 
-// statusView says what a status badge or a review notice shows for p.
-func (t *Theme) statusView(p *site.Policy, kind string) StatusView {
+// statusView says what a status badge or a review notice shows for a
+// policy (on its page) or its summary (on the index).
+func (t *Theme) statusView(of any, kind string) (StatusView, error) {
+	var p site.Summary
+	switch of := of.(type) {
+	case site.Summary:
+		p = of
+	case *site.Policy:
+		p = of.Summarize()
+	default:
+		return StatusView{}, fmt.Errorf("statusData: want a policy or its summary, got %T", of)
+	}
 	v := StatusView{Policy: p, Status: p.Status.String(), Class: kind, Warn: t.opts.WarnDays}
 	if kind == "badge" {
 		v.Current, v.DueSoon, v.Overdue = site.Current.Label(), site.DueSoon.Label(), site.Overdue.Label()
@@ -261,7 +279,7 @@ func (t *Theme) statusView(p *site.Policy, kind string) StatusView {
 		v.Overdue = "Review overdue: this policy was due for review by " + due + " and may be out of date."
 	}
 	v.Text = [...]string{v.Current, v.DueSoon, v.Overdue}[p.Status]
-	return v
+	return v, nil
 }
 
 // Render executes layout (one of Pages) for data and returns the HTML.
@@ -317,7 +335,7 @@ func Tel(s string) string {
 }
 
 // Summary is the index's summary line: "7 policies · 1 overdue · 1 due soon".
-func Summary(s *site.Site) string {
+func Summary(s *site.Listing) string {
 	n := len(s.Policies)
 	parts := []string{fmt.Sprintf("%d %s", n, plural(n, "policy", "policies"))}
 	if s.Overdue > 0 {
