@@ -71,6 +71,8 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzQuickLinkify -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzLimits -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/source -run '^$$' -fuzz FuzzFrontSlug -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzSanitise -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/check -run '^$$' -fuzz FuzzPolicy -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/docx -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 	$(GO) test ./generator/form -run '^$$' -fuzz FuzzValidate -fuzztime $(FUZZTIME)

@@ -132,11 +132,24 @@ func (b *Builder) run(out sink) (*Result, error) {
 	res := &Result{}
 	cfg, l := b.config.Load(fsys, opts.override)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	ps := parse.Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath()}
+	ps := parse.NewSettings(cfg)
 	te, l := b.loadTheme(fsys, cfg, ps.BasePath)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys)
 	res.Diagnostics = append(res.Diagnostics, l...)
+	ps.Renamed = parse.Renamed(files)
+	if ps.LastCommit {
+		if opts.Committed == nil {
+			res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
+			res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
+		}
+		for i := range files {
+			files[i].Committed = opts.Committed[files[i].Path]
+			for j := range files[i].History {
+				files[i].History[j].Committed = opts.Committed[files[i].History[j].Path]
+			}
+		}
+	}
 	// Pages are rendered only with a good site.yaml and theme.
 	r := &running{b: b, fsys: fsys, settings: ps, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
 		render: len(check.Stops(res.Diagnostics)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: opts.Now}}
@@ -186,7 +199,15 @@ func (b *Builder) run(out sink) (*Result, error) {
 		slugs[i] = f.Slug
 	}
 	set := pages.New(s, ps.BasePath)
-	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, set.Paths(), ids, anchors)...)
+	paths := set.Paths()
+	for i, f := range files {
+		if r.results[i].p != nil { // published: its files are too
+			for _, a := range f.Assets {
+				paths = append(paths, source.AssetPath(f.Slug, a)) // a root-relative image may name one
+			}
+		}
+	}
+	res.Diagnostics = append(res.Diagnostics, b.links.Check(s, slugs, paths, ids, anchors)...)
 	res.Diagnostics = append(res.Diagnostics, check.Cookies(s)...)
 	res.Diagnostics = append(res.Diagnostics, b.checked.Site(s, sums)...)
 	res.Diagnostics.Sort()
@@ -291,6 +312,9 @@ func (r *running) write(i int) {
 	if err == nil {
 		err = r.out.Emit(outs...)
 	}
+	if err == nil {
+		err = r.assets(i)
+	}
 	if err != nil {
 		r.mu.Lock()
 		if r.err == nil {
@@ -298,6 +322,27 @@ func (r *running) write(i int) {
 		}
 		r.mu.Unlock()
 	}
+}
+
+// assets publishes the files of results[i]'s folder beside its page
+// (source.File.Assets), as they are. One that cannot be read (a symbolic
+// link out of the site folder) is an error of the policy's, which stops
+// the build.
+func (r *running) assets(i int) error {
+	f := r.files[i]
+	for _, a := range f.Assets {
+		data, err := fs.ReadFile(r.fsys, a)
+		if err != nil {
+			var l diag.List
+			l.Errorf(diag.Pos{File: a}, "%v", source.Explain(err))
+			r.results[i].l = append(r.results[i].l, l...)
+			continue
+		}
+		if err := r.out.Emit(output.File{Path: source.AssetPath(f.Slug, a), Body: data, Raw: true}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lists renders the outputs that list every policy, or hands on those of

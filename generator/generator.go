@@ -59,6 +59,13 @@ type Options struct {
 	RelayURL string
 	// Drafts includes policies marked draft.
 	Drafts bool
+	// Committed are the days the site's files were last committed, by
+	// path (content/privacy.md), for site.yaml's defaults: {effective:
+	// last-commit}: the command looks them up (git log), as the library
+	// runs no program. When it could not, CommittedNote says why, and
+	// the build says so once.
+	Committed     map[string]date.Date
+	CommittedNote string
 	// DefaultTheme replaces the embedded default theme (serve uses the files
 	// on disk so theme edits show at once).
 	DefaultTheme fs.FS

@@ -120,7 +120,7 @@ func TestReviewsCommand(t *testing.T) {
 func TestOutputCap(t *testing.T) {
 	dir := t.TempDir()
 	body := "---\ntitle: Visitors\nversion: \"1.0\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nowner: Office\n---\n" +
-		strings.Repeat("Sign in at <b>reception</b>.\n\n", 30)
+		strings.Repeat("Sign in at <b onclick=\"go()\">reception</b>.\n\n", 60)
 	for name, data := range map[string]string{
 		"site.yaml":           "title: Test School\norganisation:\n  name: Test School\n",
 		"content/visitors.md": body,

@@ -341,7 +341,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"build", "--now", "2025-13-45"}, 2, `--now: "2025-13-45" is not a date`},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"new"}, 2, "new takes one argument"},
-		{[]string{"new", "Bad Slug", "--title", "x"}, 2, "lower-case letters"},
+		{[]string{"new", "ポリシー", "--title", "x"}, 2, "no letter or digit"},
 		{[]string{"new", "a", "--title", "Again"}, 1, "content/a.md already exists"},
 		{[]string{"build", "--source", "/nonexistent-site"}, 1, "site folder"},
 	}

@@ -57,7 +57,11 @@ func (f *siteFlags) options() (generator.Options, error) {
 	if err != nil {
 		return generator.Options{}, fmt.Errorf("site folder: %w", err)
 	}
-	return generator.Options{Source: root.FS(), Now: now}, nil
+	opts := generator.Options{Source: root.FS(), Now: now}
+	if cfg, _ := config.Load(root.FS()); cfg.Defaults.Effective == config.LastCommit {
+		opts.Committed, opts.CommittedNote = committed(f.source)
+	}
+	return opts, nil
 }
 
 // Today returns today's date, or the date of SOURCE_DATE_EPOCH when set, so

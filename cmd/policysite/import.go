@@ -77,20 +77,26 @@ type imported struct {
 }
 
 func runImport(stdout, stderr io.Writer, dir string, now date.Date, cfg *config.Site, files []string, split, force, dryRun bool) error {
-	conv := docx.Options{Split: split, Now: now, Period: cfg.Review.Period.Months}
-	if _, ok := cfg.Pos["review"]; ok {
+	conv := docx.Options{Split: split, Now: now, Period: reviewMonths(cfg)}
+	switch _, ok := cfg.Pos["review"]; {
+	case cfg.Defaults.NextReview.Months > 0:
+		conv.PeriodFrom = "site.yaml defaults.next_review (" + cfg.Defaults.NextReview.String() + ")"
+	case ok:
 		conv.PeriodFrom = "site.yaml review.review_period (" + cfg.Review.Period.String() + ")"
-	} else {
+	default:
 		conv.PeriodFrom = "a review period of " + cfg.Review.Period.String() + " (site.yaml sets none)"
 	}
-	if cfg.Organisation.Name != "" {
+	switch {
+	case cfg.Defaults.Owner != "":
+		conv.Owner, conv.OwnerFrom = cfg.Defaults.Owner, "site.yaml defaults.owner"
+	case cfg.Organisation.Name != "":
 		conv.Owner, conv.OwnerFrom = cfg.Organisation.Name, "site.yaml organisation.name"
-	} else {
+	default:
 		conv.Owner, conv.OwnerFrom = "Data protection officer", "as policysite new does: site.yaml names no organisation"
 	}
-	if cfg.UnsafeHTML {
-		conv.CellBreak = "<br>"
-	}
+	// A cell's paragraphs stay lines of their own: <br> is raw HTML the
+	// sanitiser keeps.
+	conv.CellBreak = "<br>"
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err

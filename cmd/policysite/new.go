@@ -21,22 +21,25 @@ func newNew() *cobra.Command {
 		folder       bool
 	)
 	cmd := &cobra.Command{
-		Use:   "new <slug>",
+		Use:   "new <slug or title>",
 		Short: "Start a new policy with valid front matter",
 		Long: `New writes content/<slug>.md with front matter filled in: version 1.0,
 effective today and next review one review period (site.yaml review.review_period)
-from today. The slug becomes the policy's URL.
+from today. The slug becomes the policy's URL; a title in its place
+("Cookie Policy") is made a slug (cookie-policy) and is the title unless
+--title says otherwise.
 
 The policy starts as a draft (draft: true): build leaves it out until you
 delete that line, and check flags each [placeholder] of its stub text until
 you replace it.`,
-		Example: `  policysite new acceptable-use --title "Acceptable use policy" --owner "IT manager"`,
+		Example: `  policysite new acceptable-use --title "Acceptable use policy" --owner "IT manager"
+  policysite new "Cookie Policy"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usageError{errors.New("new takes one argument, the slug: policysite new privacy-notice --title \"Privacy notice\"")}
+				return usageError{errors.New("new takes one argument, the slug or the title: policysite new privacy-notice --title \"Privacy notice\"")}
 			}
-			if !source.IsSlug(args[0]) {
-				return usageError{fmt.Errorf("slug %q: use lower-case letters, digits and hyphens", args[0])}
+			if source.Slug(args[0]) == "" {
+				return usageError{fmt.Errorf("%q has no letter or digit a URL can hold: give a slug such as privacy-notice", args[0])}
 			}
 			return nil
 		},
@@ -45,6 +48,10 @@ you replace it.`,
 			if err != nil {
 				return err
 			}
+			slug := source.Slug(args[0])
+			if strings.TrimSpace(title) == "" && slug != args[0] {
+				title = strings.TrimSpace(args[0])
+			}
 			if strings.TrimSpace(title) == "" {
 				return usageError{errors.New("--title is required")}
 			}
@@ -52,7 +59,6 @@ you replace it.`,
 			if err != nil {
 				return err
 			}
-			slug := args[0]
 			rel := filepath.Join("content", slug+".md")
 			if folder {
 				rel = filepath.Join("content", slug, "index.md")
@@ -62,10 +68,16 @@ you replace it.`,
 					return fmt.Errorf("%s already exists", filepath.ToSlash(p))
 				}
 			}
+			if _, _, err := policyFile(sf.source, slug); err == nil {
+				return fmt.Errorf("policy %s already exists", slug)
+			}
+			if owner == "" {
+				owner = cfg.Defaults.Owner
+			}
 			if owner == "" {
 				owner = "Data protection officer"
 			}
-			next := now.AddMonths(cfg.Review.Period.Months)
+			next := now.AddMonths(reviewMonths(cfg))
 			body := fmt.Sprintf(`---
 title: %s
 version: "1.0"
@@ -112,7 +124,7 @@ draft: true   # delete this line to publish the policy
 	}
 	sf.register(cmd)
 	cmd.Flags().StringVarP(&title, "title", "t", "", "the policy's title (required)")
-	cmd.Flags().StringVar(&owner, "owner", "", "who owns the policy (default \"Data protection officer\")")
+	cmd.Flags().StringVar(&owner, "owner", "", "who owns the policy (default site.yaml's defaults.owner, else \"Data protection officer\")")
 	cmd.Flags().BoolVar(&folder, "folder", false, "create content/<slug>/index.md, which can keep earlier versions")
 	return cmd
 }

@@ -42,14 +42,14 @@ date. The version and the text stay as they are. To change the text, use revise.
 				return err
 			}
 			path := filepath.Join(sf.source, rel)
-			_, meta, fm, err := readPolicy(cmd, path, rel)
+			_, meta, fm, err := readPolicy(cmd, cfg, sf.source, rel)
 			if err != nil {
 				return err
 			}
 			if day.Before(meta.Effective) {
 				return usageError{fmt.Errorf("review date %s is before version %s took effect (%s)", day, meta.Version, meta.Effective)}
 			}
-			next := day.AddMonths(cfg.Review.Period.Months)
+			next := day.AddMonths(reviewMonths(cfg))
 			fields := [][2]string{{"date", day.String()}}
 			if by != "" {
 				fields = append(fields, [2]string{"by", yamlScalar(by)})

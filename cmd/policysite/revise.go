@@ -14,10 +14,13 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/parse"
 	"github.com/policysite/policysite/generator/source"
 )
 
@@ -59,18 +62,28 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 				return err
 			}
 			path := filepath.Join(sf.source, rel)
-			data, meta, fm, err := readPolicy(cmd, path, rel)
+			data, meta, fm, err := readPolicy(cmd, cfg, sf.source, rel)
 			if err != nil {
 				return err
+			}
+			// The archived copy says what defaults: or the last commit
+			// filled, which would not hold for it once archived.
+			if arch, err := parseFrontText(data); err == nil {
+				for _, k := range frontmatter.Required {
+					if meta.Pos[k] == meta.Start {
+						arch.set(k, defaultedValue(meta, k))
+					}
+				}
+				data = arch.bytes()
 			}
 			if version == "" {
 				if version, err = history.NextVersion(meta.Version); err != nil {
 					return fmt.Errorf("%s: %v; give the new one with --version", pos(meta, "version"), err)
 				}
-			} else if _, err := history.ParseVersion(version); err != nil {
+			} else if err := history.CheckVersion(version); err != nil {
 				return usageError{fmt.Errorf("--version: %v", err)}
 			}
-			if history.CompareVersions(version, meta.Version) <= 0 {
+			if c, ok := history.Comparable(version, meta.Version); ok && c <= 0 || version == meta.Version {
 				return usageError{fmt.Errorf("--version %s is not after the current version %s", version, meta.Version)}
 			}
 			if !eff.After(meta.Effective) {
@@ -80,7 +93,7 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 				return fmt.Errorf("%s: version %q cannot name a file", pos(meta, "version"), meta.Version)
 			}
 			archive := filepath.Join(filepath.Dir(rel), "history", meta.Version+".md")
-			next := eff.AddMonths(cfg.Review.Period.Months)
+			next := eff.AddMonths(reviewMonths(cfg))
 			fm.set("version", yamlScalar(version))
 			fm.set("effective", eff.String())
 			fm.set("next_review", next.String())
@@ -111,15 +124,22 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 	return cmd
 }
 
-// readPolicy reads the policy file at path (rel from the site root) and
-// its front matter twice: decoded, and as text to edit in place. Invalid
-// front matter is printed as build prints it.
-func readPolicy(cmd *cobra.Command, path, rel string) ([]byte, *frontmatter.Meta, *frontText, error) {
-	data, err := os.ReadFile(path)
+// readPolicy reads the policy file rel of the site folder root and its
+// front matter twice: decoded with site.yaml's defaults: (as build reads
+// it), and as text to edit in place. Invalid front matter is printed as
+// build prints it.
+func readPolicy(cmd *cobra.Command, cfg *config.Site, root, rel string) ([]byte, *frontmatter.Meta, *frontText, error) {
+	data, err := os.ReadFile(filepath.Join(root, rel))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	meta, _, _, ml := frontmatter.Parse(filepath.ToSlash(rel), data)
+	ps := parse.NewSettings(cfg)
+	f := source.File{Path: filepath.ToSlash(rel), Data: data}
+	if ps.LastCommit {
+		days, _ := committed(root)
+		f.Committed = days[f.Path]
+	}
+	meta, _, _, ml := frontmatter.ParseWith(f.Path, data, ps.For(f))
 	if ml.HasErrors() {
 		printDiagnostics(cmd.ErrOrStderr(), ml, false)
 		return nil, nil, nil, contentError{len(ml)}
@@ -144,22 +164,52 @@ func slugArg(name string) cobra.PositionalArgs {
 	}
 }
 
-// policyFile returns the path of a policy's current file relative to the
-// site root, and whether it is flat (content/<slug>.md).
-func policyFile(root, slug string) (string, bool, error) {
-	folder := filepath.Join("content", slug, "index.md")
-	flat := filepath.Join("content", slug+".md")
-	_, errF := os.Stat(filepath.Join(root, folder))
-	_, errL := os.Stat(filepath.Join(root, flat))
-	switch {
-	case errF == nil && errL == nil:
-		return "", false, fmt.Errorf("both %s and %s exist: keep one of them", filepath.ToSlash(flat), filepath.ToSlash(folder))
-	case errF == nil:
-		return folder, false, nil
-	case errL == nil:
-		return flat, true, nil
+// reviewMonths is how long after a new version or a review the next
+// review falls: site.yaml's defaults.next_review, or review.review_period.
+func reviewMonths(cfg *config.Site) int {
+	if m := cfg.Defaults.NextReview.Months; m > 0 {
+		return m
 	}
-	return "", false, fmt.Errorf("no policy %q: neither %s nor %s exists", slug, filepath.ToSlash(flat), filepath.ToSlash(folder))
+	return cfg.Review.Period.Months
+}
+
+// defaultedValue writes the value of a front matter field that
+// defaults: or the last commit filled, as the file would say it.
+func defaultedValue(m *frontmatter.Meta, k string) string {
+	switch k {
+	case "owner":
+		return yamlScalar(m.Owner)
+	case "version":
+		return yamlScalar(m.Version)
+	case "effective":
+		return m.Effective.String()
+	case "next_review":
+		return m.NextReview.String()
+	}
+	return yamlScalar(m.Title)
+}
+
+// policyFile returns the path of a policy's current file relative to the
+// site root, and whether it is flat (not content/<folder>/index.md): the
+// file source.List finds for the slug, however its name is written.
+func policyFile(root, slug string) (string, bool, error) {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return "", false, fmt.Errorf("site folder: %w", err)
+	}
+	defer r.Close()
+	files, l := source.List(r.FS())
+	for _, f := range files {
+		if f.Slug == slug {
+			return filepath.FromSlash(f.Path), !strings.HasSuffix(f.Path, "/index.md"), nil
+		}
+	}
+	for _, d := range l {
+		if source.SlugOf(d.File) == slug && d.Severity == diag.Error {
+			return "", false, errors.New(d.Error())
+		}
+	}
+	return "", false, fmt.Errorf("no policy %q: neither content/%s.md nor content/%s/index.md exists, nor a file named for it", slug, slug, slug)
 }
 
 // folderForm moves a flat content/<slug>.md to content/<slug>/index.md and

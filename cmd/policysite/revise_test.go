@@ -211,3 +211,53 @@ func TestReviseKeepsLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestReviseLabelsAndDefaults: a policy named as people name files, with
+// a version label and only a title and a date of its own (site.yaml's
+// defaults: say the rest), is revised and reviewed by its slug. revise
+// counts on the label's last number, writes what defaults filled into the
+// archived copy, and both honour defaults.next_review; the site builds,
+// its versions in order by effective date where their labels do not
+// compare.
+func TestReviseLabelsAndDefaults(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"site.yaml":                  "title: Test\ndefaults:\n  owner: Business manager\n  version: Issue 3\n  next_review: 2 years\n",
+		"content/Lettings Policy.md": "---\ntitle: Lettings\ndate: 2025-03-01\n---\n\nHalls are let to local groups.\n",
+	})
+	out, stderr, code := runBin(t, dir, "revise", "lettings-policy", "--now", "2026-02-01", "--note", "Fees")
+	if code != 0 {
+		t.Fatalf("revise: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"Moved content/Lettings Policy.md to content/lettings-policy/index.md", "Archived version Issue 3 as content/lettings-policy/history/Issue 3.md", "now version Issue 4, effective 1 February 2026, next review 1 February 2028"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	arch := readFile(t, dir, "content/lettings-policy/history/Issue 3.md")
+	for _, want := range []string{"owner: Business manager\n", "version: Issue 3\n", "next_review: 2027-03-01\n"} {
+		if !strings.Contains(arch, want) {
+			t.Errorf("archived copy lacks %q:\n%s", want, arch)
+		}
+	}
+	if _, stderr, code := runBin(t, dir, "review", "lettings-policy", "--date", "2026-06-01", "--now", "2026-06-01"); code != 0 {
+		t.Fatalf("review: exit %d\n%s", code, stderr)
+	}
+	if cur := readFile(t, dir, "content/lettings-policy/index.md"); !strings.Contains(cur, "next_review: 2028-06-01\n") {
+		t.Errorf("review did not move next_review two years on:\n%s", cur)
+	}
+	if _, stderr, code := runBin(t, dir, "revise", "lettings-policy", "--version", "2026-27", "--effective", "2026-09-01", "--now", "2026-07-01"); code != 0 {
+		t.Fatalf("revise to a label that does not compare: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := runBin(t, dir, "build", "--now", "2026-10-01"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	for _, p := range []string{"public/lettings-policy/v/Issue 3/index.html", "public/lettings-policy/v/Issue 4/index.html", "public/lettings-policy/compare/2026-27/index.html"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("after revise: %v", err)
+		}
+	}
+	dir2 := writeTree(t, map[string]string{"site.yaml": "title: Test\n", "content/a.md": "---\ntitle: A\nversion: final\neffective: 2025-01-01\nnext_review: 2026-01-01\nowner: O\n---\n"})
+	if _, stderr, code := runBin(t, dir2, "revise", "a", "--now", "2026-02-01"); code != 1 || !strings.Contains(stderr, `version "final" has no number to count on from; give the new one with --version`) {
+		t.Errorf("revise of a label without a number: exit %d\n%s", code, stderr)
+	}
+}

@@ -43,6 +43,9 @@ var Rules = []Rule{
 	{"front-matter", diag.Error, true, "missing or invalid front matter fields, impossible dates, effective date after the next review"},
 	{"unknown-field", diag.Warning, false, "a front matter field policysite does not know (a misspelt key), which is ignored"},
 	{"broken-link", diag.Error, true, "a link to a missing policy, page or heading, or an image from the site's root (/crest.png), which the site does not publish"},
+	{"broken-image", diag.Error, false, "a picture whose file does not exist, or is not in the policy's folder (content/<slug>/), where the files published beside it are"},
+	{"default-field", diag.Warning, false, "a front matter field filled from site.yaml's defaults: or the file's last commit: write it in the policy to make it explicit"},
+	{"nested-file", diag.Warning, false, "a file in content/ that is not published: markdown deeper than content/<folder>/<name>.md or beside an index.md, or a kind of file never published beside a policy"},
 	{"review-overdue", diag.Error, false, "the next_review date has passed"},
 	{"review-due-soon", diag.Warning, false, "the next_review date is within warn_days"},
 	{"placeholder", diag.Warning, false, "bracketed template text left in the prose, such as [insert name]"},
@@ -50,7 +53,7 @@ var Rules = []Rule{
 	{"empty-section", diag.Warning, false, "a heading with no content before the next heading of the same or a higher level"},
 	{"empty-heading", diag.Warning, false, "a heading with no text (only raw HTML or an image): it has no id and no place in the contents"},
 	{"repeated-word", diag.Warning, false, "the same word twice in a row"},
-	{"raw-html", diag.Warning, false, "raw HTML in the markdown, which is not published unless site.yaml sets unsafe_html: true"},
+	{"raw-html", diag.Warning, false, "raw HTML in the markdown from which the sanitiser removed something (scripts, styles, event handlers, unsafe URLs); site.yaml unsafe_html: true publishes it as written"},
 	{"unsafe-link", diag.Warning, false, "a link whose scheme is not http, https, mailto or tel (javascript:, data:), which is removed"},
 	{"duplicate-heading", diag.Warning, false, "a heading that repeats, or nearly repeats (a typo), an earlier heading at the same level"},
 	{"stale-contents", diag.Warning, false, "a hand-written contents list naming a section that no heading has"},
@@ -112,12 +115,12 @@ func Policy(in Input) diag.List {
 	k := &linter{in: in, lines: diag.NewLines(in.Path, in.Data), ran: map[string]bool{}}
 	k.l = append(k.l, in.Parsed...)
 	if in.Meta != nil {
-		k.ran["unknown-field"] = true
+		k.ran["unknown-field"], k.ran["default-field"] = true, true
 	}
 	if in.Result != nil {
 		// markdown.Render's own findings: raw HTML, unsafe links,
 		// headings without text, links out of content/.
-		k.ran["raw-html"], k.ran["unsafe-link"], k.ran["own-contents"] = true, true, true
+		k.ran["raw-html"], k.ran["unsafe-link"], k.ran["own-contents"], k.ran["broken-image"] = true, true, true, true
 		for _, p := range in.Result.Problems {
 			sev := p.Severity
 			if s, ok := SeverityOf(p.Rule); ok {

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/internal/textdist"
 )
 
@@ -93,8 +95,12 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 				continue
 			}
 		case k.Target != "":
-			slug := markdown.SlugOf(k.Target)
+			slug := k.Slug
 			target = t.bySlug[slug]
+			if target != nil && fileKey(target.File) != fileKey(k.Target) {
+				target = nil // content/a/b.md is not content/b.md's policy
+				slug = ""
+			}
 			if target == nil {
 				if t.exists[slug] {
 					report(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
@@ -149,14 +155,18 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 // root-relative image is reported: it names a file the build would have
 // to write beside its pages, and it writes none.
 func (t *Links) page(k site.Link, budget *int, report func(diag.Pos, string, ...any)) *site.Policy {
+	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
 	if k.Image {
-		// The build writes no file but its pages, machine files and the
-		// theme's fingerprinted assets, and replaces its destination
-		// whole: nothing else is there for the host to serve.
+		// The build writes no file but its pages, machine files, the
+		// theme's fingerprinted assets and the files beside each
+		// published policy (pages holds those), and replaces its
+		// destination whole: nothing else is there for the host to serve.
+		if u, err := url.PathUnescape(rel); err == nil && source.Published[strings.ToLower(path.Ext(u))] && t.pages[u] {
+			return nil
+		}
 		report(k.Pos, "image %s, which is no file of this site", k.Path)
 		return nil
 	}
-	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
 	if t.pages[rel] || t.pages[rel+"/"] {
 		return t.bySlug[strings.TrimSuffix(rel, "/")] // nil for a page that is no policy's own
 	}
@@ -277,4 +287,14 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 	}
 	m.links, m.state, m.pages = links, state, pagesKey
 	return l
+}
+
+// fileKey returns what names a policy file: content/a.md and
+// content/a/index.md are both "a" (revise moves one to the other).
+func fileKey(file string) string {
+	k := strings.TrimPrefix(file, "content/")
+	if d, ok := strings.CutSuffix(k, "/index.md"); ok {
+		return d
+	}
+	return strings.TrimSuffix(k, ".md")
 }

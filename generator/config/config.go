@@ -21,6 +21,7 @@ import (
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/form"
+	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/strictyaml"
 )
 
@@ -65,6 +66,9 @@ type Site struct {
 	// <meta> element where the host sends no headers (github-pages,
 	// gitlab-pages), and apache gets an .htaccess.
 	Host string `yaml:"host"`
+	// Defaults fill what a policy's front matter does not say, as a
+	// folder made for another generator leaves out (docs/import.md).
+	Defaults Defaults `yaml:"defaults"`
 
 	// Pos holds the position of each top-level key's value, for later
 	// stages' diagnostics.
@@ -78,6 +82,24 @@ func (s *Site) At(key string) diag.Pos {
 	}
 	return diag.Pos{File: File}
 }
+
+// Defaults are what a policy that does not say gets: each use is a
+// default-field warning naming the policy and the field.
+type Defaults struct {
+	Owner    string `yaml:"owner"`
+	Version  string `yaml:"version"`
+	Category string `yaml:"category"`
+	// NextReview is a period after the policy's effective date.
+	NextReview Period `yaml:"next_review"`
+	// Effective is "last-commit": the day the policy's file was last
+	// committed, when the site is a git repository (the command looks it
+	// up: generator.Options.Committed).
+	Effective string `yaml:"effective"`
+}
+
+// LastCommit is the defaults.effective that dates a policy by its file's
+// last commit.
+const LastCommit = "last-commit"
 
 // A Category is a section of the index and its place among the others.
 type Category struct {
@@ -414,6 +436,14 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 			l.Errorf(at, "categories[%d]: %q is listed twice", i, c.Name)
 		}
 		seen[c.Name] = true
+	}
+	if e := s.Defaults.Effective; e != "" && e != LastCommit {
+		l.Errorf(at("defaults", "effective"), "defaults.effective: %q: the one default is %s (the day the file was last committed)", e, LastCommit)
+	}
+	if v := s.Defaults.Version; v != "" {
+		if err := history.CheckVersion(v); err != nil {
+			l.Errorf(at("defaults", "version"), "defaults.version: %v", err)
+		}
 	}
 	s.validateCookies(doc, l)
 	s.validateDeploy(doc, l)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/source"
 )
 
 // Options say how Convert fills what a document does not say.
@@ -29,7 +30,7 @@ type Options struct {
 	// OwnerFrom where it comes from.
 	Owner, OwnerFrom string
 	// CellBreak joins the paragraphs of a table cell: " " (the default), or
-	// "<br>" for a site that publishes raw HTML.
+	// "<br>", raw HTML the build's sanitiser keeps (import uses it).
 	CellBreak string
 }
 
@@ -214,7 +215,7 @@ func Convert(doc *Document, opts Options) []*Policy {
 		bl = p.headings(bl)
 		bl = typedBullets(bl, &p.Notes)
 		p.blocks = bl
-		p.Slug = Slug(p.Title)
+		p.Slug = source.Slug(p.Title)
 		if p.Slug == "" {
 			p.Slug = "policy"
 		}

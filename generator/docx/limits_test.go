@@ -99,21 +99,6 @@ func TestRunFormatting(t *testing.T) {
 	}
 }
 
-func TestSlug(t *testing.T) {
-	for _, c := range [][2]string{
-		{"Política de Cookies", "politica-de-cookies"},
-		{"Children’s Privacy Notice", "childrens-privacy-notice"},
-		{"Datenschutzerklärung für Schüler – Straße", "datenschutzerklarung-fur-schuler-strasse"},
-		{"  SMARTcurriculum® Analytics: Policy #4 ", "smartcurriculum-analytics-policy-4"},
-		{"Łódź øre Æsir", "lodz-ore-aesir"},
-		{"ポリシー", ""},
-	} {
-		if got := Slug(c[0]); got != c[1] {
-			t.Errorf("Slug(%q) = %q, want %q", c[0], got, c[1])
-		}
-	}
-}
-
 func TestTitleLine(t *testing.T) {
 	for _, c := range []struct{ line, want string }{
 		{"Version 1.08 October 2024", "effective=2024-10 version=1.08"},

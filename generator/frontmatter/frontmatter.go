@@ -14,7 +14,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
-	"regexp"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -22,6 +22,7 @@ import (
 
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/strictyaml"
 )
 
@@ -48,6 +49,22 @@ type Meta struct {
 	Reviews []ReviewEntry `yaml:"reviews"`
 	// Ignore lists lint rules accepted for this whole policy.
 	Ignore []string `yaml:"check_ignore"`
+	// Slug, when set, is the policy's URL in place of its file's name
+	// (source.List reads it).
+	Slug string `yaml:"slug"`
+
+	// What other generators write for the fields above (Aliases): each is
+	// read when its field is not set.
+	Date       looseDate `yaml:"date"`
+	Categories names     `yaml:"categories"`
+	Name       string    `yaml:"name"`
+	Published  *bool     `yaml:"published"`
+
+	// EffectiveFrom and NextReviewFrom say how a date the front matter
+	// does not give was derived, for the page to say so ("12 months
+	// after effective"); empty when the file gives it.
+	EffectiveFrom  string `yaml:"-"`
+	NextReviewFrom string `yaml:"-"`
 
 	// Pos holds the position of each key's value, by key, for later stages'
 	// diagnostics. Start is the position of the opening ---.
@@ -67,8 +84,71 @@ type ReviewEntry struct {
 	Note string    `yaml:"note"`
 }
 
-// Required lists the keys every policy must set.
+// Required lists the keys every policy must set (or site.yaml's
+// defaults: or an alias of Aliases fill).
 var Required = []string{"title", "version", "effective", "next_review", "owner"}
+
+// Aliases are the keys other generators (Jekyll, Hugo, comply) write for
+// a field of a policy, read when the field itself is not set: date: is
+// when it took effect, categories: (its first) its category, name: its
+// title; published: false makes it a draft, as draft: true does.
+var Aliases = map[string]string{"date": "effective", "categories": "category", "name": "title", "published": "draft"}
+
+// Defaults fill what a policy's front matter does not say: site.yaml's
+// defaults:, and the day its file was last committed. Each field filled
+// is a default-field warning, so an editor can make it explicit.
+type Defaults struct {
+	Owner, Version, Category string
+	// ReviewMonths sets next_review that many months after effective.
+	ReviewMonths int
+	// Effective is the day the file was last committed, when site.yaml
+	// says defaults: {effective: last-commit} and the site is a git
+	// repository; zero otherwise.
+	Effective date.Date
+	// EffectiveFrom says where Effective came from, for the warning
+	// ("the file's last commit").
+	EffectiveFrom string
+}
+
+// A looseDate is a date as other generators write it: a date.Date, or a
+// timestamp whose day is its first ten characters (2021-03-04 10:00:00 -0500).
+type looseDate struct{ date.Date }
+
+func (d *looseDate) UnmarshalStrictYAML(n *yaml.Node) error {
+	if err := d.Date.UnmarshalStrictYAML(n); err == nil {
+		return nil
+	} else if len(n.Value) > 10 {
+		if v, err2 := date.Parse(n.Value[:10]); err2 == nil {
+			d.Date = v
+			return nil
+		}
+		return err
+	} else {
+		return err
+	}
+}
+
+// names is a list of names, or one written alone.
+type names []string
+
+func (ns *names) UnmarshalStrictYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*ns = names{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		var out names
+		for _, c := range n.Content {
+			if c.Kind != yaml.ScalarNode {
+				return errors.New("expected a list of names")
+			}
+			out = append(out, c.Value)
+		}
+		*ns = out
+		return nil
+	}
+	return errors.New("expected a name or a list of names")
+}
 
 var (
 	// ErrNoFrontMatter is returned by Split for a file that does not start with ---.
@@ -122,12 +202,16 @@ const MaxSize = 64 << 10
 // maxControls is how many control characters are reported one by one.
 const maxControls = 20
 
-var versionRE = regexp.MustCompile(`^v?\d+(\.\d+)*$`)
-
 // Parse splits and decodes a policy file at path (relative to the site root).
 // It returns the Meta, the body, the body's byte offset and diagnostics:
 // errors for what makes the policy unpublishable, warnings for unknown keys.
 func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
+	return ParseWith(path, data, Defaults{})
+}
+
+// ParseWith is Parse with what d fills in for fields the front matter
+// does not set, each a default-field warning.
+func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.List) {
 	var l diag.List
 	m := &Meta{Pos: map[string]diag.Pos{}, Start: diag.Pos{File: path, Line: 1, Col: 1}}
 	if !utf8.Valid(data) {
@@ -180,13 +264,51 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 	if v := strictyaml.Lookup(root, "effective"); v != root && date.MonthOnly(v.Value) && !m.Effective.IsZero() {
 		m.Effective.Day = 1
 	}
-	for _, k := range Required {
-		if v := strictyaml.Lookup(root, k); v == root || isEmpty(v) {
-			l.Errorf(m.Start, "missing required field %q", k)
+	set := func(k string) bool {
+		v := strictyaml.Lookup(root, k)
+		return v != root && !isEmpty(v)
+	}
+	m.aliases(set)
+	var filled []string // default-field warnings, after the errors
+	fill := func(k, v, from string) bool {
+		if set(k) || set(aliasOf(k)) || v == "" {
+			return false
+		}
+		filled = append(filled, fmt.Sprintf("%s %s from %s", k, v, from))
+		m.Pos[k] = m.Start
+		return true
+	}
+	if fill("owner", d.Owner, "site.yaml defaults") {
+		m.Owner = d.Owner
+	}
+	if fill("version", d.Version, "site.yaml defaults") {
+		m.Version = d.Version
+	}
+	if fill("category", d.Category, "site.yaml defaults") {
+		m.Category = d.Category
+	}
+	if !d.Effective.IsZero() && fill("effective", d.Effective.String(), d.EffectiveFrom) {
+		m.Effective, m.EffectiveFrom = d.Effective, d.EffectiveFrom
+	}
+	if d.ReviewMonths > 0 && !m.Effective.IsZero() && fill("next_review", m.Effective.AddMonths(d.ReviewMonths).String(), fmt.Sprintf("effective plus site.yaml's %d months", d.ReviewMonths)) {
+		m.NextReview = m.Effective.AddMonths(d.ReviewMonths)
+		m.NextReviewFrom = fmt.Sprintf("%d months after effective", d.ReviewMonths)
+		if d.ReviewMonths%12 == 0 {
+			m.NextReviewFrom = fmt.Sprintf("%d years after effective", d.ReviewMonths/12)
+			if d.ReviewMonths == 12 {
+				m.NextReviewFrom = "a year after effective"
+			}
 		}
 	}
-	if m.Version != "" && !versionRE.MatchString(m.Version) {
-		l.Errorf(m.Pos["version"], "version: %q is not a version number such as 1.08 or 2", m.Version)
+	for _, k := range Required {
+		if !set(k) && !set(aliasOf(k)) && m.Pos[k] != m.Start {
+			l.Errorf(m.Start, "missing required field %q%s", k, hint(k))
+		}
+	}
+	if m.Version != "" {
+		if err := history.CheckVersion(m.Version); err != nil {
+			l.Errorf(m.Pos["version"], "version: %v", err)
+		}
 	}
 	if !m.Effective.IsZero() && !m.NextReview.IsZero() && !m.NextReview.After(m.Effective) {
 		l.Errorf(m.Pos["next_review"], "next_review: %s is not after the effective date %s", m.NextReview, m.Effective)
@@ -197,12 +319,67 @@ func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
 		}
 	}
 	m.Title = strings.TrimSpace(m.Title)
+	// The Meta depends on the defaults it was given as much as on the
+	// front matter's bytes.
 	h := sha256.New()
 	h.Write([]byte(path))
 	h.Write([]byte{0})
 	h.Write(data[:bodyOff])
+	fmt.Fprintf(h, "\x00%q\x00%q\x00%q\x00%d\x00%s\x00%q", d.Owner, d.Version, d.Category, d.ReviewMonths, d.Effective, d.EffectiveFrom)
 	h.Sum(m.Key[:0])
-	return m, body, bodyOff, tag(l)
+	l = tag(l)
+	if len(filled) > 0 {
+		// One warning a file, naming every field filled: a folder made for
+		// another generator has the same few fields missing in every file.
+		l = append(l, diag.Diagnostic{Pos: m.Start, Severity: diag.Warning, Message: strings.Join(filled, "; ") + ": write them in the front matter to make them explicit", Rule: "default-field"})
+	}
+	return m, body, bodyOff, l
+}
+
+// aliases fills each field from its alias (Aliases) when the field is not
+// set, and points the field's position at the alias.
+func (m *Meta) aliases(set func(string) bool) {
+	for alias, k := range Aliases {
+		if !set(alias) || set(k) {
+			continue
+		}
+		switch alias {
+		case "date":
+			m.Effective = m.Date.Date
+		case "categories":
+			if len(m.Categories) > 0 {
+				m.Category = m.Categories[0]
+			}
+		case "name":
+			m.Title = m.Name
+		case "published":
+			m.Draft = !*m.Published
+		}
+		m.Pos[k] = m.Pos[alias]
+	}
+}
+
+// aliasOf returns the alias of field k, or "".
+func aliasOf(k string) string {
+	for a, f := range Aliases {
+		if f == k {
+			return a
+		}
+	}
+	return ""
+}
+
+// hint says how a missing field may be filled for a whole site.
+func hint(k string) string {
+	switch k {
+	case "owner", "version":
+		return " (or set it for every policy under defaults: in site.yaml)"
+	case "next_review":
+		return " (or defaults: {next_review: 12 months} in site.yaml, counted from effective)"
+	case "effective":
+		return " (date: is read as effective too; in a git repository, defaults: {effective: last-commit} in site.yaml)"
+	}
+	return ""
 }
 
 // controls reports every control character in data[:bodyOff], the front

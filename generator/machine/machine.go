@@ -91,11 +91,11 @@ func Files(s *site.Site) ([]output.File, error) {
 				writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
 			}
 			if p.Diff != nil {
-				writeURL(cfg.BaseURL+p.Slug+"/compare/"+p.Version+"/", p.Effective)
+				writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(p.Version)+"/", p.Effective)
 			}
 			for _, v := range p.History {
 				if v.Diff != nil {
-					writeURL(cfg.BaseURL+p.Slug+"/compare/"+v.Version+"/", v.Effective)
+					writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(v.Version)+"/", v.Effective)
 				}
 			}
 		}
@@ -167,19 +167,19 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 		f.Updated = stamp(changes[0])
 	}
 	for _, c := range changes {
-		link := base + c.Policy.Slug + "/v/" + c.Version + "/"
+		link := base + c.Policy.Slug + "/v/" + url.PathEscape(c.Version) + "/"
 		if c.Current {
 			link = base + c.Policy.Slug + "/"
 		}
 		if c.Compare {
-			link = base + c.Policy.Slug + "/compare/" + c.Version + "/"
+			link = base + c.Policy.Slug + "/compare/" + url.PathEscape(c.Version) + "/"
 		}
 		note := c.Note
 		if note == "" {
 			note = fmt.Sprintf("Version %s takes effect on %s.", c.Version, c.Effective.Format(cfg.Language))
 		}
 		f.Entries = append(f.Entries, atomEntry{
-			ID:      base + c.Policy.Slug + "/v/" + c.Version + "/",
+			ID:      base + c.Policy.Slug + "/v/" + url.PathEscape(c.Version) + "/",
 			Title:   fmt.Sprintf("%s: version %s", c.Policy.Title, c.Version),
 			Updated: stamp(c),
 			Link:    atomLink{Rel: "alternate", Href: link},

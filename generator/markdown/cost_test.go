@@ -116,6 +116,12 @@ var constructs = []construct{
 		return b.Bytes()
 	}},
 	{"html-nested", func(n int) []byte { return nest(n, "<div>", "x", "</div>") }},
+	// Raw HTML the sanitiser rewrites, each fragment alone, then the page
+	// balanced once (sanitise.go).
+	{"html-inline-handlers", func(n int) []byte { return fill(n, "<b onclick=\"go()\">a</b> ") }},
+	{"html-blocks-styled", func(n int) []byte { return fill(n, "<div class=\"x\">\n<p style=\"y\">a</p>\n</div>\n\n") }},
+	{"html-stray-close", func(n int) []byte { return fill(n, "</div>\n\n") }},
+	{"html-word-tables", func(n int) []byte { return fill(n, "| a<br>b | c |\n| --- | --- |\n| d<br>e | f |\n\n") }},
 	{"html-inline-open", func(n int) []byte { return fill(n, "<a ") }},
 	{"html-comment-open", func(n int) []byte { return fill(n, "<!-- a ") }},
 	{"autolink-lt", func(n int) []byte { return fill(n, "<http://a ") }},

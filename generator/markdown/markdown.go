@@ -6,7 +6,8 @@
 // with a byte offset into the body.
 //
 // Invariants: heading ids are Unicode-safe and unique within a page; raw HTML
-// is dropped unless Options.UnsafeHTML; link targets other than http, https,
+// goes through a sanitiser (bluemonday's user-content policy) and the
+// page's tags are balanced after it, unless Options.UnsafeHTML; link targets other than http, https,
 // mailto, tel, relative paths and fragments are removed, keeping the text;
 // links to policy files and root-relative links and images (/requests/,
 // /crest.png) are rewritten to URLs under Options.BasePath.
@@ -16,6 +17,7 @@ import (
 	"bytes"
 	"fmt"
 	html "html"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
@@ -33,6 +35,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/source"
 )
 
 // Options control rendering of one body.
@@ -49,6 +52,21 @@ type Options struct {
 	Numbered bool
 	// BasePath is the URL path the site is served under, "/" by default.
 	BasePath string
+	// Slug is the policy's own slug, under which the files of its folder
+	// are published (source.AssetPath).
+	Slug string
+	// Renamed are the slugs of policy files whose front matter's slug:
+	// differs from their name's (source.SlugOf), by path; links to them
+	// lead to that slug.
+	Renamed map[string]string
+}
+
+// slugOf returns the slug of the policy file at target.
+func (o *Options) slugOf(target string) string {
+	if s, ok := o.Renamed[target]; ok {
+		return s
+	}
+	return SlugOf(target)
 }
 
 // A Heading is a section heading of the policy.
@@ -68,8 +86,10 @@ type Heading struct {
 // A Link is a link from the policy to a policy file (or to a heading of its own page).
 type Link struct {
 	// Target is the linked file relative to the site root ("content/a.md"),
-	// or "" for a fragment on the same page or a link by Path.
+	// or "" for a fragment on the same page or a link by Path; Slug is
+	// its slug.
 	Target string
+	Slug   string
 	// Path is the URL path of a root-relative link as written, without
 	// query or fragment ("/requests/"): a page of the site, which the
 	// rendered link finds under the site's base path.
@@ -86,7 +106,7 @@ type Link struct {
 // own page, or one of its history pages).
 func (k Link) Slugs() []string {
 	if k.Target != "" {
-		return []string{SlugOf(k.Target)}
+		return []string{k.Slug}
 	}
 	var out []string
 	for p := strings.Trim(k.Path, "/"); p != ""; {
@@ -116,6 +136,10 @@ type Result struct {
 	HTML     string
 	Headings []Heading
 	Links    []Link
+	// Images are the pictures the body shows from the site's own files:
+	// Target is the file ("content/a/image1.png"), Path the URL path it is
+	// published at under the base path ("a/image1.png").
+	Images   []Link
 	Problems []Problem
 	// Doc is the parsed document, for lint rules that read the tree; Source is
 	// the body it points into.
@@ -139,6 +163,7 @@ func extensions() goldmark.Option {
 		extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩︎")),
 		extension.NewTypographer(),
 		anchors{},
+		sanitised{},
 		tableRegions{},
 	)
 }
@@ -224,6 +249,9 @@ func Render(body []byte, opts Options) *Result {
 		res.Problems = append(res.Problems, Problem{Message: "cannot render: " + err.Error()})
 	}
 	res.HTML = buf.String()
+	if t.balance {
+		res.HTML = balance(res.HTML)
+	}
 	return res
 }
 
@@ -238,6 +266,9 @@ type transformer struct {
 	numbers        [2]int
 	// annex is set from an h2 that is an annex (IsAnnex) to the next h2.
 	annex bool
+	// balance is set when raw HTML was sanitised into the body: its tags
+	// are balanced after rendering.
+	balance bool
 }
 
 func (t *transformer) problem(n ast.Node, rule string, sev diag.Severity, format string, args ...any) {
@@ -291,12 +322,7 @@ func (t *transformer) walk(doc ast.Node) {
 		t.link(n)
 	}
 	if !t.opts.UnsafeHTML {
-		for _, n := range raw {
-			if isComment(n, t.src) {
-				continue
-			}
-			t.problem(n, "raw-html", diag.Warning, "raw HTML is not published (site.yaml unsafe_html: true allows it)")
-		}
+		t.balance = t.sanitise(raw)
 	}
 	for _, c := range cells {
 		switch c.Alignment {
@@ -415,8 +441,8 @@ func (t *transformer) heading(h *ast.Heading) {
 	if txt == "" {
 		t.problem(h, "empty-heading", diag.Warning, "heading has no text: it gets no entry in the contents and no id to link to")
 		if !t.opts.UnsafeHTML && !hasImage(h) {
-			// Its raw HTML is dropped, so it would be an empty <h2>, a
-			// heading a screen reader announces with nothing to say.
+			// Raw HTML alone gives it no text: it would be an <h2> a
+			// screen reader announces with nothing to name it by.
 			h.Parent().RemoveChild(h.Parent(), h)
 		}
 		return
@@ -733,6 +759,9 @@ func (t *transformer) link(n ast.Node) {
 	if scheme(dest) != "" {
 		return
 	}
+	if im, ok := n.(*ast.Image); ok && t.image(im, dest) {
+		return
+	}
 	// The destination rewritten: a link's, or an image's source.
 	var rewrite *[]byte
 	switch n := n.(type) {
@@ -747,10 +776,13 @@ func (t *transformer) link(n ast.Node) {
 	target, frag, _ := strings.Cut(dest, "#")
 	switch {
 	case image && !strings.HasPrefix(target, "/"):
-		// A relative image is a file beside the policy, left as written.
+		// A relative image is a file beside the policy (image).
 	case target == "" && frag != "":
 		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: Offset(n, t.src)})
 	case strings.HasSuffix(strings.ToLower(target), ".md"):
+		if u, err := url.PathUnescape(target); err == nil {
+			target = u // Privacy%20Policies/Our%20Statement.md names a file with spaces
+		}
 		if strings.HasPrefix(target, "/") {
 			target = "content" + target
 		} else {
@@ -764,8 +796,9 @@ func (t *transformer) link(n ast.Node) {
 			t.problem(n, "broken-link", diag.Error, "link to %q points outside content/", dest)
 			return
 		}
-		t.res.Links = append(t.res.Links, Link{Target: target, Fragment: frag, Offset: Offset(n, t.src)})
-		href := t.opts.BasePath + SlugOf(target) + "/"
+		slug := t.opts.slugOf(target)
+		t.res.Links = append(t.res.Links, Link{Target: target, Slug: slug, Fragment: frag, Offset: Offset(n, t.src)})
+		href := t.opts.BasePath + slug + "/"
 		if frag != "" {
 			href += "#" + frag
 		}
@@ -804,11 +837,52 @@ func unwrap(n ast.Node, src []byte) {
 	parent.RemoveChild(parent, n)
 }
 
-// SlugOf returns the slug of a policy file: content/a.md and content/a/index.md are both "a".
-func SlugOf(file string) string {
-	s := strings.TrimPrefix(file, "content/")
-	if strings.HasSuffix(s, "/index.md") {
-		return strings.TrimSuffix(s, "/index.md")
+// SlugOf returns the slug a policy file's name gives it (source.SlugOf):
+// content/a.md and content/a/index.md are both "a".
+func SlugOf(file string) string { return source.SlugOf(file) }
+
+// image points a picture from the site's own files (a relative path, or
+// one from the site's root naming content/) at where it is published:
+// the files of a policy's folder go under its slug (source.AssetPath). It
+// is kept in Result.Images for broken-image. It reports whether it took
+// the picture: one from the site's root elsewhere is a link's (link).
+func (t *transformer) image(n *ast.Image, dest string) bool {
+	p, _, _ := strings.Cut(dest, "#")
+	p, _, _ = strings.Cut(p, "?")
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u
 	}
-	return strings.TrimSuffix(s, path.Ext(s))
+	base := t.opts.Path
+	if t.opts.LinkBase != "" {
+		base = t.opts.LinkBase
+	}
+	var target string
+	switch {
+	case p == "" || strings.HasPrefix(p, "//"):
+		return false
+	case strings.HasPrefix(p, "/"):
+		if !strings.HasPrefix(p, "/"+source.Dir+"/") {
+			return false
+		}
+		target = path.Clean(p[1:])
+	default:
+		target = path.Join(path.Dir(base), p)
+	}
+	if !strings.HasPrefix(target, source.Dir+"/") || !strings.Contains(strings.TrimPrefix(target, source.Dir+"/"), "/") {
+		t.res.Images = append(t.res.Images, Link{Target: target, Offset: Offset(n, t.src)})
+		return true
+	}
+	folder, _, _ := strings.Cut(strings.TrimPrefix(target, source.Dir+"/"), "/")
+	slug := source.Slug(folder)
+	if folder == source.FolderOf(base) && t.opts.Slug != "" {
+		slug = t.opts.Slug
+	}
+	published := source.AssetPath(slug, target)
+	t.res.Images = append(t.res.Images, Link{Target: target, Path: published, Offset: Offset(n, t.src)})
+	segs := strings.Split(published, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	n.Destination = []byte(t.opts.BasePath + strings.Join(segs, "/"))
+	return true
 }

@@ -75,7 +75,7 @@ func TestRender(t *testing.T) {
 		{name: "policy link rewritten",
 			in:       "[p](privacy-notice.md#your-rights) [q](../cookies/index.md)",
 			opts:     Options{Path: "content/data-protection/index.md", BasePath: "/policies/"},
-			contains: []string{`href="/policies/data-protection/privacy-notice/#your-rights"`, `href="/policies/cookies/"`}},
+			contains: []string{`href="/policies/privacy-notice/#your-rights"`, `href="/policies/cookies/"`}},
 		{name: "link out of content",
 			in:       "[p](../../etc/passwd.md)",
 			opts:     Options{Path: "content/x.md"},

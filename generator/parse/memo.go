@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/site"
@@ -31,11 +32,13 @@ type Memo struct {
 
 // A Parsed is one policy file parsed (File).
 type Parsed struct {
-	ID       uint64 // new whenever the file's content or the settings change
-	data     []byte
-	settings Settings
-	Policy   *site.Policy // nil when the front matter could not be read
-	L        diag.List
+	ID        uint64 // new whenever the file's content or the settings change
+	data      []byte
+	settings  Settings
+	committed date.Date
+	assets    []string
+	Policy    *site.Policy // nil when the front matter could not be read
+	L         diag.List
 }
 
 // Next ends a render: what it parsed and compared is kept for the next,
@@ -88,9 +91,9 @@ func (m *Memo) file(f source.File, s Settings) *Parsed {
 		m.mu.Unlock()
 	}
 	// bytes.Equal returns at once when the data is the kept copy itself.
-	if e == nil || e.settings != s || !bytes.Equal(e.data, f.Data) {
+	if e == nil || !e.settings.equal(s) || !bytes.Equal(e.data, f.Data) || e.committed != f.Committed || !slices.Equal(e.assets, f.Assets) {
 		p, l := File(f, s)
-		e = &Parsed{data: f.Data, settings: s, Policy: p, L: l}
+		e = &Parsed{data: f.Data, settings: s, committed: f.Committed, assets: f.Assets, Policy: p, L: l}
 		if m != nil {
 			e.ID = m.ids.Add(1)
 		}

@@ -10,11 +10,15 @@
 package parse
 
 import (
+	"fmt"
 	"html/template"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/policysite/policysite/generator/check"
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/markdown"
@@ -23,11 +27,56 @@ import (
 	"github.com/policysite/policysite/generator/strictyaml"
 )
 
-// Settings are what of site.yaml parsing reads.
+// Settings are what of site.yaml parsing reads, and the slugs of the
+// site's policy files that their front matter renames.
 type Settings struct {
 	UnsafeHTML bool
 	// BasePath is the URL path the site lives under, "/" by default.
 	BasePath string
+	// Defaults fill what front matter does not say (site.yaml defaults:);
+	// with LastCommit a file's Committed day is its effective date.
+	Defaults   frontmatter.Defaults
+	LastCommit bool
+	// Renamed are the slugs of files whose slug: is not their name's, by
+	// path (Renamed).
+	Renamed map[string]string
+}
+
+// NewSettings returns the settings of site.yaml, as build and the
+// commands that edit policies (revise, review) read them.
+func NewSettings(cfg *config.Site) Settings {
+	d := cfg.Defaults
+	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(), LastCommit: d.Effective == config.LastCommit,
+		Defaults: frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category, ReviewMonths: d.NextReview.Months}}
+}
+
+// For returns the defaults front matter of f is parsed with: s's, and
+// f's last commit as its effective date when site.yaml says so.
+func (s Settings) For(f source.File) frontmatter.Defaults {
+	d := s.Defaults
+	if s.LastCommit && !f.Committed.IsZero() {
+		d.Effective, d.EffectiveFrom = f.Committed, "the day of the file's last commit"
+	}
+	return d
+}
+
+// Renamed returns the slugs of files whose front matter's slug: differs
+// from the one their name gives them, by path, or nil.
+func Renamed(files []source.File) map[string]string {
+	var m map[string]string
+	for _, f := range files {
+		if f.Slug != source.SlugOf(f.Path) {
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[f.Path] = f.Slug
+		}
+	}
+	return m
+}
+
+func (s Settings) equal(t Settings) bool {
+	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Defaults == t.Defaults && s.LastCommit == t.LastCommit && maps.Equal(s.Renamed, t.Renamed)
 }
 
 // File parses one policy file: its front matter, its text (control
@@ -36,7 +85,7 @@ type Settings struct {
 // parsing's. An earlier version is not linted; what would break it is
 // reported. The policy is nil when the front matter could not be read.
 func File(f source.File, s Settings) (*site.Policy, diag.List) {
-	meta, body, bodyOff, l := frontmatter.Parse(f.Path, f.Data)
+	meta, body, bodyOff, l := frontmatter.ParseWith(f.Path, f.Data, s.For(f))
 	for i := range l {
 		if l[i].Rule == "" {
 			l[i].Rule = "front-matter"
@@ -47,7 +96,13 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	}
 	data, body, cl := dropControls(f.Path, f.Data, bodyOff)
 	l = append(l, cl...)
-	opts := markdown.Options{Path: f.Path, UnsafeHTML: s.UnsafeHTML, Numbered: meta.Numbered, BasePath: s.BasePath}
+	if meta.Slug != "" && meta.Slug != f.Slug && f.Version == "" {
+		// source.List reads slug: from its line; one YAML reads otherwise
+		// (a folded or multi-line value) would publish at the wrong URL.
+		l.Errorf(meta.Pos["slug"], "slug: write it on one line of its own, as slug: %s", source.Slug(meta.Slug))
+		l[len(l)-1].Rule = "front-matter"
+	}
+	opts := markdown.Options{Path: f.Path, UnsafeHTML: s.UnsafeHTML, Numbered: meta.Numbered, BasePath: s.BasePath, Slug: f.Slug, Renamed: s.Renamed}
 	if f.Version != "" {
 		// An archived version is a copy of index.md: its links mean what
 		// they meant there.
@@ -55,6 +110,17 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	}
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, data)
+	if f.Version == "" {
+		for _, im := range r.Images {
+			at := bodyOff + im.Offset
+			switch {
+			case im.Path == "":
+				l = append(l, diag.Diagnostic{Pos: lines.Pos(at), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s is not in the policy's folder, so it is not published: put it in %s/%s/", im.Target, source.Dir, folderHint(f))})
+			case !slices.Contains(f.Assets, im.Target):
+				l = append(l, diag.Diagnostic{Pos: lines.Pos(at), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s does not exist", im.Target)})
+			}
+		}
+	}
 	if !strings.Contains(f.Path, "/history/") {
 		// check adds front matter's and markdown's findings to its own,
 		// so check_ignore applies to every rule.
@@ -74,6 +140,14 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 		p.Links[i] = site.Link{Link: k, Pos: lines.Pos(bodyOff + k.Offset)}
 	}
 	return p, l
+}
+
+// folderHint names the folder a policy file keeps its files in.
+func folderHint(f source.File) string {
+	if d := source.FolderOf(f.Path); d != "" {
+		return d
+	}
+	return f.Slug
 }
 
 // Body returns the markdown body of a policy file, as File reads it, for

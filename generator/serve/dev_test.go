@@ -242,7 +242,7 @@ func TestBrokenSaveKeepsLastGoodSite(t *testing.T) {
 		{"impossible date", strings.Replace(policy("Privacy notice", "x"), "2026-01-01", "2026-02-30", 1), "content/privacy.md:4:"},
 		// The warning that explains the error is in the overlay too, after it.
 		{"misspelt key", strings.Replace(policy("Privacy notice", "x"), "next_review", "next_reveiw", 1),
-			`<strong>error</strong>: missing required field &#34;next_review&#34;` + ` <span class="rule">[front-matter]</span></li><li class="warning"><code>content/privacy.md:5:1</code> <strong>warning</strong>: unknown field &#34;next_reveiw&#34; (did you mean &#34;next_review&#34;?): ignored <span class="rule">[unknown-field]</span>`},
+			`<strong>error</strong>: missing required field &#34;next_review&#34; (or defaults: {next_review: 12 months} in site.yaml, counted from effective)` + ` <span class="rule">[front-matter]</span></li><li class="warning"><code>content/privacy.md:5:1</code> <strong>warning</strong>: unknown field &#34;next_reveiw&#34; (did you mean &#34;next_review&#34;?): ignored <span class="rule">[unknown-field]</span>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -424,7 +424,7 @@ func TestFindingsInCheckForm(t *testing.T) {
 	}
 	resp.Body.Close()
 	want := []string{
-		`content/privacy.md:1:1: error: missing required field "next_review" [front-matter]`,
+		`content/privacy.md:1:1: error: missing required field "next_review" (or defaults: {next_review: 12 months} in site.yaml, counted from effective) [front-matter]`,
 		`content/privacy.md:5:1: warning: unknown field "next_reveiw" (did you mean "next_review"?): ignored [unknown-field]`,
 	}
 	for _, w := range want {

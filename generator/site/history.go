@@ -39,16 +39,12 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 		if at.File == "" {
 			at = hp.Meta.Start
 		}
-		if _, err := history.ParseVersion(h.Version); err != nil {
+		if err := history.CheckVersion(h.Version); err != nil {
 			l.Errorf(diag.Pos{File: h.Path}, "file name: %v", err)
 			continue
 		}
-		if hp.Version == "" {
-			continue // frontmatter reports the missing key
-		}
-		if _, err := history.ParseVersion(hp.Version); err != nil {
-			l.Errorf(at, "%v", err)
-			continue
+		if hp.Version == "" || history.CheckVersion(hp.Version) != nil {
+			continue // frontmatter reports the missing key or bad label
 		}
 		if hp.Version != h.Version {
 			l.Errorf(at, "version %q disagrees with the file name %s.md: rename the file or fix the version", hp.Version, h.Version)
@@ -56,19 +52,32 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 		}
 		vs = append(vs, parsed{&Version{File: h.Path, Meta: hp.Meta, Body: hp.Body, Contents: hp.Contents}, i})
 	}
-	sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
+	// Versions whose labels all compare are in their numbers' order;
+	// others ("Issue 3" beside "2024-25") in their effective dates'.
+	byNumber := true
+	for _, h := range vs {
+		if _, ok := history.Comparable(h.v.Version, p.Version); !ok {
+			byNumber = false
+		}
+	}
+	if byNumber {
+		sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
+	} else {
+		sort.SliceStable(vs, func(i, j int) bool { return vs[i].v.Effective.Before(vs[j].v.Effective) })
+	}
 	// The current version comes last; check the whole chain in order.
 	last := parsed{&Version{File: p.File, Meta: p.Meta}, len(earlier)}
-	if _, err := history.ParseVersion(p.Version); err != nil {
+	if history.CheckVersion(p.Version) != nil {
 		return l // frontmatter reports a malformed version
 	}
 	ok := true
 	for _, h := range vs {
-		switch c := history.CompareVersions(h.v.Version, p.Version); {
-		case c == 0:
+		c, comparable := history.Comparable(h.v.Version, p.Version)
+		switch {
+		case h.v.Version == p.Version || comparable && c == 0:
 			l.Errorf(p.Meta.Pos["version"], "version %s is also %s: each version needs its own number", p.Version, pos(h.v.Meta.Pos["version"]))
 			ok = false
-		case c > 0:
+		case comparable && c > 0:
 			l.Errorf(p.Meta.Pos["version"], "the current version %s is older than %s in %s: the current version must be the newest", p.Version, h.v.Version, h.v.File)
 			ok = false
 		}
@@ -79,7 +88,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 	chain := append(vs, last)
 	for i := 1; i < len(chain); i++ {
 		prev, next := chain[i-1].v, chain[i].v
-		if history.CompareVersions(prev.Version, next.Version) == 0 {
+		if c, comparable := history.Comparable(prev.Version, next.Version); prev.Version == next.Version || comparable && c == 0 {
 			l.Errorf(next.Meta.Pos["version"], "version %s is also %s: each version needs its own number", next.Version, pos(prev.Meta.Pos["version"]))
 			ok = false
 			continue

@@ -4,13 +4,16 @@
 package source
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 )
 
@@ -32,6 +35,12 @@ type File struct {
 	// on those files (from the file name), empty on current policies.
 	History []File
 	Version string
+	// Committed is the day the file was last committed, when the
+	// command looked it up (generator.Options.Committed).
+	Committed date.Date
+	// Assets are the other files of the policy's folder, published
+	// beside its page (AssetPath): pictures, PDFs. Sorted paths.
+	Assets []string
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -43,10 +52,8 @@ func IsSlug(s string) bool { return slugRE.MatchString(s) }
 // Reserved are slugs the generator uses for its own pages.
 var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}
 
-// Read returns the policies in content/ of fsys, sorted by path: every
-// content/<slug>.md and content/<slug>/index.md. It reports files it cannot
-// read, names that cannot be URLs, and two files claiming one slug. Files
-// that cannot be read are left out.
+// Read returns the policies in content/ of fsys, sorted by path, as List
+// finds them, with their data. Files that cannot be read are left out.
 func Read(fsys fs.FS) ([]File, diag.List) {
 	files, l := List(fsys)
 	kept := files[:0]
@@ -60,22 +67,34 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 	return kept, l
 }
 
-// List is Read without the reading: it finds the policies and their
-// earlier versions and reports what Read reports but unreadable files,
-// leaving Data nil. Load reads them, so a build can hold one policy's text
-// at a time.
+// List finds the policies, their earlier versions and the files published
+// beside them, and reports what Read reports but unreadable files, leaving
+// Data nil. Load reads them, so a build can hold one policy's text at a
+// time.
+//
+// A policy is content/<name>.md, content/<name>/index.md (its folder,
+// which may hold history/<version>.md and files published beside it), or
+// content/<section>/<name>.md in a folder without index.md, as other
+// generators group pages. Its slug is Slug(name), or the slug: line of its
+// front matter. Markdown files deeper than that, or beside an index.md,
+// are not policies: each is a nested-file warning. Two files with one slug
+// are an error naming both.
 func List(fsys fs.FS) ([]File, diag.List) {
 	var l diag.List
 	var files []File
 	bySlug := map[string]string{}
 	history := map[string][]File{}
+	folders := map[string]bool{} // content/<d> holding an index.md
+	var assets []string          // candidate files beside a policy
+	var nested []string          // markdown files that are no policy's
+	var unpublished []string     // files of a kind never published
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == Dir && errors.Is(err, fs.ErrNotExist) {
 				l.Errorf(diag.Pos{File: Dir}, "no content folder: policies go in content/<slug>.md")
 				return fs.SkipAll
 			}
-			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
+			l.Errorf(diag.Pos{File: p}, "%v", Explain(err))
 			return nil
 		}
 		name := d.Name()
@@ -88,28 +107,33 @@ func List(fsys fs.FS) ([]File, diag.List) {
 		if d.IsDir() {
 			return nil
 		}
-		slug, ok := policySlug(p)
-		version, isHistory := historyVersion(p)
-		if !ok && !isHistory {
-			return nil
-		}
-		if isHistory {
-			slug = strings.Split(strings.TrimPrefix(p, Dir+"/"), "/")[0]
-		}
 		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
 			return nil
 		}
-		if !slugRE.MatchString(slug) {
-			l.Errorf(diag.Pos{File: p}, "%q cannot be a policy's URL: name policy files in lower-case letters, digits and hyphens (privacy-notice.md)", slug)
+		rel := strings.TrimPrefix(p, Dir+"/")
+		parts := strings.Split(rel, "/")
+		version, isHistory := historyVersion(p)
+		isMD := strings.EqualFold(path.Ext(name), ".md")
+		switch {
+		case isHistory:
+		case len(parts) == 2 && name == "index.md":
+			folders[parts[0]] = true
+		case isMD && len(parts) <= 2:
+		case isMD:
+			nested = append(nested, p)
 			return nil
-		}
-		if Reserved[slug] {
-			l.Errorf(diag.Pos{File: p}, "%q is reserved for the site's own pages: rename the policy", slug)
+		case len(parts) >= 2 && Published[strings.ToLower(path.Ext(name))]:
+			assets = append(assets, p)
+			return nil
+		default:
+			if len(parts) >= 2 {
+				unpublished = append(unpublished, p)
+			}
 			return nil
 		}
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
-			l.Errorf(diag.Pos{File: p}, "%v", explain(err))
+			l.Errorf(diag.Pos{File: p}, "%v", Explain(err))
 			return nil
 		}
 		if !info.Mode().IsRegular() {
@@ -120,31 +144,211 @@ func List(fsys fs.FS) ([]File, diag.List) {
 			return nil
 		}
 		if isHistory {
-			history[slug] = append(history[slug], File{Path: p, Slug: slug, Version: version})
+			history[parts[0]] = append(history[parts[0]], File{Path: p, Version: version})
 			return nil
 		}
-		if other, dup := bySlug[slug]; dup {
-			l.Errorf(diag.Pos{File: p}, "policy %q is also %s: keep one of them", slug, other)
-			return nil
-		}
-		bySlug[slug] = p
-		files = append(files, File{Path: p, Slug: slug})
+		files = append(files, File{Path: p})
 		return nil
 	})
 	if err != nil {
-		l.Errorf(diag.Pos{File: Dir}, "%v", explain(err))
+		l.Errorf(diag.Pos{File: Dir}, "%v", Explain(err))
+	}
+	kept := files[:0]
+	for _, f := range files {
+		parts := strings.Split(strings.TrimPrefix(f.Path, Dir+"/"), "/")
+		if len(parts) == 2 && parts[1] != "index.md" && folders[parts[0]] {
+			nested = append(nested, f.Path)
+			continue
+		}
+		named := SlugOf(f.Path)
+		slug, pos, ok := frontSlug(fsys, f.Path)
+		switch {
+		case !ok:
+			slug = named
+		case !IsSlug(slug):
+			l.Errorf(pos, "slug: %q cannot be a policy's URL: use lower-case letters, digits and hyphens (privacy-notice)", slug)
+			continue
+		}
+		if slug == "" {
+			l.Errorf(diag.Pos{File: f.Path}, "%q cannot be a policy's URL: its name has no letter or digit a URL can hold; rename the file or set slug: in its front matter", path.Base(f.Path))
+			continue
+		}
+		if Reserved[slug] {
+			l.Errorf(diag.Pos{File: f.Path}, "%q is reserved for the site's own pages: rename the policy or set slug: in its front matter", slug)
+			continue
+		}
+		if other, dup := bySlug[slug]; dup {
+			l.Errorf(diag.Pos{File: f.Path}, "policy %q is also %s: keep one of them, or give one a slug: of its own", slug, other)
+			continue
+		}
+		bySlug[slug] = f.Path
+		f.Slug = slug
+		kept = append(kept, f)
+	}
+	files = kept
+	for _, p := range nested {
+		l.Warnf(diag.Pos{File: p}, "not a policy, and not published: a policy is content/<name>.md, content/<name>/index.md or content/<folder>/<name>.md [nested-file]")
+	}
+	for _, p := range unpublished {
+		l.Warnf(diag.Pos{File: p}, "not published: beside a policy only pictures and documents are (%s) [nested-file]", publishedList())
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for i := range files {
-		files[i].History = history[files[i].Slug]
-		delete(history, files[i].Slug)
-	}
-	for slug, hs := range history {
-		for _, h := range hs {
-			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", slug, Dir, slug)
+		if d, ok := strings.CutSuffix(files[i].Path, "/index.md"); ok {
+			folder := strings.TrimPrefix(d, Dir+"/")
+			for _, h := range history[folder] {
+				h.Slug = files[i].Slug
+				files[i].History = append(files[i].History, h)
+			}
+			delete(history, folder)
 		}
 	}
+	for folder, hs := range history {
+		for _, h := range hs {
+			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", Slug(folder), Dir, folder)
+		}
+	}
+	for i := range l {
+		if m, ok := strings.CutSuffix(l[i].Message, " [nested-file]"); ok {
+			l[i].Message, l[i].Rule = m, "nested-file"
+		}
+	}
+	files = attachAssets(files, assets)
 	return files, l
+}
+
+// Published are the kinds of file published beside a policy, by
+// extension: pictures and documents. Nothing a browser would run (HTML,
+// SVG, JavaScript) is, as content is untrusted.
+var Published = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true,
+	".pdf": true, ".docx": true, ".xlsx": true, ".pptx": true, ".odt": true, ".ods": true, ".csv": true, ".txt": true,
+}
+
+func publishedList() string {
+	var exts []string
+	for e := range Published {
+		exts = append(exts, e)
+	}
+	sort.Strings(exts)
+	return strings.Join(exts, " ")
+}
+
+// attachAssets gives each policy the files of its folder,
+// content/<folder>/, that are published beside it: every file but
+// markdown, under the folder whose Slug is the policy's, history/
+// included. Files in a section's folder belong to no policy.
+func attachAssets(files []File, assets []string) []File {
+	if len(assets) == 0 {
+		return files
+	}
+	byFolder := make(map[string]int, len(files))
+	for i, f := range files {
+		if d := FolderOf(f.Path); d != "" {
+			byFolder[d] = i
+		}
+	}
+	sort.Strings(assets)
+	for _, a := range assets {
+		folder, _, _ := strings.Cut(strings.TrimPrefix(a, Dir+"/"), "/")
+		if i, ok := byFolder[folder]; ok {
+			files[i].Assets = append(files[i].Assets, a)
+		}
+	}
+	return files
+}
+
+// FolderOf returns the folder under content/ that is a policy's own: the
+// one holding its index.md, or for content/<name>.md the folder <name>
+// (import puts a document's pictures there); "" for a section's page.
+func FolderOf(p string) string {
+	rel := strings.TrimPrefix(p, Dir+"/")
+	if d, ok := strings.CutSuffix(rel, "/index.md"); ok {
+		return d
+	}
+	if strings.Contains(rel, "/") {
+		return "" // a section's page has no folder of its own
+	}
+	return strings.TrimSuffix(rel, path.Ext(rel))
+}
+
+// SlugOf returns the slug a policy file's name gives it: content/a.md,
+// content/a/index.md and content/Section/a.md are all "a", and
+// content/Política de Cookies.md is politica-de-cookies. A slug: line in
+// the file's front matter overrides it (List).
+func SlugOf(file string) string {
+	rel := strings.TrimPrefix(file, Dir+"/")
+	if d, ok := strings.CutSuffix(rel, "/index.md"); ok {
+		return Slug(d)
+	}
+	name := path.Base(rel)
+	return Slug(strings.TrimSuffix(name, path.Ext(name)))
+}
+
+// AssetPath returns where a file of a policy's folder is published,
+// relative to the site root: under the policy's slug, as it is under the
+// folder (content/Data Protection/a b.png of data-protection is
+// data-protection/a b.png; escaping it in a URL is the caller's).
+func AssetPath(slug, file string) string {
+	_, rest, _ := strings.Cut(strings.TrimPrefix(file, Dir+"/"), "/")
+	return slug + "/" + rest
+}
+
+// slugLine is a slug: line of front matter, its value plain or quoted.
+var slugLine = regexp.MustCompile(`^slug:[ \t]*(?:"([^"]*)"|'([^']*)'|([^#"'\s][^#]*?))?[ \t]*(?:#.*)?\r?$`)
+
+// frontSlug returns the slug: of a policy file's front matter, where it is
+// and whether it has one. Only the front matter's first frontmatter
+// bytes are read; frontmatter.Parse checks the same line says the same.
+func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
+	var data []byte
+	if c, ok := fsys.(*Cache); ok {
+		data, _ = c.ReadFile(p) // kept for the Load that follows
+	} else if f, err := fsys.Open(p); err == nil {
+		// Front matter is a few hundred bytes: read more only when its
+		// closing fence is not in the first 4 KiB.
+		data, _ = io.ReadAll(io.LimitReader(f, 4<<10))
+		if len(data) == 4<<10 && !bytes.Contains(data[3:], []byte("\n---")) {
+			rest, _ := io.ReadAll(io.LimitReader(f, maxFront-int64(len(data))))
+			data = append(data, rest...)
+		}
+		f.Close()
+	}
+	if int64(len(data)) > maxFront {
+		data = data[:maxFront]
+	}
+	return FrontSlug(p, data)
+}
+
+// maxFront is how much of a file frontSlug reads: frontmatter.MaxSize and
+// its fences.
+const maxFront int64 = 64<<10 + 8
+
+// FrontSlug returns the value of the slug: line in the front matter that
+// starts data, its position and whether there is one.
+func FrontSlug(file string, data []byte) (string, diag.Pos, bool) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) == 0 || strings.TrimRight(lines[0], " \t\r\n") != "---" {
+		return "", diag.Pos{}, false
+	}
+	for i, line := range lines[1:] {
+		line = strings.TrimSuffix(line, "\n")
+		if strings.TrimRight(line, " \t\r") == "---" {
+			break
+		}
+		m := slugLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		v := m[1] + m[2] + m[3]
+		col := strings.Index(line, v) + 1
+		if v == "" {
+			col = len("slug:") + 1
+		}
+		return v, diag.Pos{File: file, Line: i + 2, Col: col}, true
+	}
+	return "", diag.Pos{}, false
 }
 
 // Load reads the data of f and of its earlier versions. It reports the
@@ -155,7 +359,7 @@ func Load(fsys fs.FS, f *File) diag.List {
 	read := func(g *File) bool {
 		data, err := fs.ReadFile(fsys, g.Path)
 		if err != nil {
-			l.Errorf(diag.Pos{File: g.Path}, "%v", explain(err))
+			l.Errorf(diag.Pos{File: g.Path}, "%v", Explain(err))
 			return false
 		}
 		g.Data = data
@@ -186,29 +390,12 @@ func historyVersion(p string) (string, bool) {
 	return strings.TrimSuffix(parts[2], ".md"), true
 }
 
-// policySlug returns the slug of a policy path, or false for files that are
-// not policies (earlier versions under history/, images, notes).
-func policySlug(p string) (string, bool) {
-	rel := strings.TrimPrefix(p, Dir+"/")
-	if path.Ext(rel) != ".md" {
-		return "", false
-	}
-	parts := strings.Split(rel, "/")
-	switch {
-	case len(parts) == 1:
-		return strings.TrimSuffix(parts[0], ".md"), true
-	case len(parts) == 2 && parts[1] == "index.md":
-		return parts[0], true
-	}
-	return "", false
-}
-
-// explain turns low-level file errors into what a user can act on.
-func explain(err error) error {
+// Explain turns low-level file errors into what a user can act on.
+func Explain(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		if strings.Contains(pe.Err.Error(), "escapes") {
-			return errors.New("links outside the site folder: policies must live inside it")
+			return errors.New("links outside the site folder, which is never read: keep what the site publishes inside it")
 		}
 		return pe.Err
 	}

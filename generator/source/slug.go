@@ -1,4 +1,4 @@
-package docx
+package source
 
 import (
 	"strings"
@@ -13,10 +13,13 @@ var translit = map[rune]string{
 	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i", 'ŀ': "l",
 }
 
-// Slug makes a policy's file name from its title: lower case, diacritics
-// dropped ("Política de Cookies" is politica-de-cookies), every other run of
-// characters a hyphen, at most 60 bytes cut at a hyphen. It may return ""
-// for a title with no letters or digits a URL can hold.
+// Slug makes a policy's URL name from its title or its file's name, as
+// people write them: lower case, diacritics dropped ("Política de
+// Cookies" is politica-de-cookies), every other run of characters a hyphen
+// ("privacy_policy" is privacy-policy), at most 60 bytes cut at a hyphen.
+// A name that IsSlug is its own slug. It may return "" for a name with no
+// letters or digits a URL can hold. source (file names), new (titles) and
+// import (titles) all name policies through it.
 func Slug(title string) string {
 	var b strings.Builder
 	hyphen := false
