@@ -8,79 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policysite/policysite/generator/corpus"
 	"github.com/policysite/policysite/internal/testtools"
 )
-
-// largePolicy returns one policy of about size bytes, as a trust's
-// handbook merged into a single file grows: thousands of headings of a
-// few sequence families (Part 12, Appendix C, Key Stage 2, Section 1991)
-// that differ from one another by a number or a letter, some real typos
-// and exact repeats among them, long lists and long paragraphs. The same
-// size always gives the same text.
-func largePolicy(size int) []byte {
-	var b strings.Builder
-	b.Grow(size + 4096)
-	b.WriteString("---\ntitle: Staff handbook\nversion: \"4.2\"\neffective: 2026-09-01\nnext_review: 2027-09-01\nowner: Trust board\n---\n")
-	b.WriteString("The handbook gathers every procedure the trust's academies follow in one place.\n\n")
-	topics := []string{"Data retention", "Attendance and absence", "Behaviour and rewards", "Curriculum planning",
-		"Safer recruitment", "Educational visits", "Premises and security", "Staff wellbeing"}
-	letters := "ABCDEFGHJKLMNPQRSTUVWXYZ"
-	roman := []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
-	para := strings.Repeat("Each academy keeps a written record of the decision, the reasons for it and the people who took it, and the head of the academy reviews that record with the governing body at the end of every term. ", 4)
-	for i := 0; b.Len() < size; i++ {
-		topic := topics[i%len(topics)]
-		intro := para // a long paragraph now and then
-		if i%5 != 0 {
-			intro = para[:200]
-		}
-		fmt.Fprintf(&b, "## Part %d: %s\n\n%s\n\n", i+1, topic, intro)
-		for j := 0; j < 6; j++ {
-			r := i % 3
-			switch j % 6 {
-			case 0:
-				fmt.Fprintf(&b, "### Key Stage %d arrangements\n\n", r+i%2+1)
-			case 1:
-				fmt.Fprintf(&b, "### Appendix %c: %s forms\n\n", letters[(i+r)%len(letters)], topic)
-			case 2:
-				fmt.Fprintf(&b, "### Section %d of the %s procedure\n\n", 1990+i*7+r, strings.ToLower(topic))
-			case 3:
-				fmt.Fprintf(&b, "### Schedule %s for year %d\n\n", roman[(i+r)%len(roman)], 7+r)
-			case 4:
-				fmt.Fprintf(&b, "### %s in practice, part %d\n\n", topic, r+1)
-			case 5:
-				// A typo of the part's topic now and then, which the rule
-				// must still find.
-				if i%50 == 0 {
-					fmt.Fprintf(&b, "### %s review\n\n", strings.Replace(topic, "e", "ee", 1))
-				} else {
-					fmt.Fprintf(&b, "### %s review %d\n\n", topic, r+1)
-				}
-			}
-			b.WriteString(para[:80+(i*31+j*17)%200])
-			b.WriteString("\n\n")
-			if j == 0 && i%2 == 0 {
-				b.WriteString("The steps are:\n\n")
-				for k := 0; k < 12; k++ {
-					fmt.Fprintf(&b, "- step %d: the member of staff named in the schedule records the outcome and informs the lead\n", k+1)
-				}
-				b.WriteString("\n")
-			}
-		}
-	}
-	return []byte(b.String())
-}
 
 // largeSite writes a site of one policy of about size bytes.
 func largeSite(tb testing.TB, size int) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Handbook\norganisation:\n  name: Benchmark Trust\n"), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "content", "handbook.md"), largePolicy(size), 0o644); err != nil {
+	if err := corpus.WriteLarge(dir, size); err != nil {
 		tb.Fatal(err)
 	}
 	return dir

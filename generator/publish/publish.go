@@ -35,24 +35,33 @@ type Tree struct {
 	given      string  // dest as given, for messages
 	guards     []Guard // checked again before the swap
 
+	dir   *folder // root, open: what Add writes is made relative to it
 	dirMu sync.Mutex
-	dirs  map[string]bool // folders made
+	dirs  map[string]bool // folders made, relative to root
 
 	mu    sync.Mutex
 	paths map[string]bool
 }
 
-// mkdir makes folder d and its parents, once, one folder at a time:
-// every policy's folder is made in the one root folder, and creating
-// entries in one folder from many threads only queues them on its lock in
-// the kernel (the relay's spool found the same).
+// mkdir makes folder d (relative to the root) and its parents, once, one
+// folder at a time: every policy's folder is made in the one root folder,
+// and creating entries in one folder from many threads only queues them on
+// its lock in the kernel (the relay's spool found the same). A folder is
+// made with its parent known to exist, in one system call.
 func (t *Tree) mkdir(d string) error {
 	t.dirMu.Lock()
 	defer t.dirMu.Unlock()
-	if t.dirs[d] {
+	return t.mkdirLocked(d)
+}
+
+func (t *Tree) mkdirLocked(d string) error {
+	if d == "." || t.dirs[d] {
 		return nil
 	}
-	if err := os.MkdirAll(d, 0o755); err != nil {
+	if err := t.mkdirLocked(filepath.Dir(d)); err != nil {
+		return err
+	}
+	if err := t.dir.mkdir(d); err != nil {
 		return err
 	}
 	t.dirs[d] = true
@@ -69,6 +78,10 @@ func Create(dest string, guards ...Guard) (*Tree, error) {
 	t := &Tree{dest: real, given: dest, guards: guards, paths: map[string]bool{}, dirs: map[string]bool{}}
 	t.root = filepath.Join(filepath.Dir(real), "."+filepath.Base(real)+".new-"+token())
 	if err := os.Mkdir(t.root, 0o755); err != nil {
+		return nil, err
+	}
+	if t.dir, err = openFolder(t.root); err != nil {
+		os.Remove(t.root)
 		return nil, err
 	}
 	return t, nil
@@ -108,12 +121,11 @@ func (t *Tree) Add(outs ...output.File) error {
 		if dup {
 			return fmt.Errorf("two outputs at %s", o.Path)
 		}
-		if d := filepath.Dir(p); d != t.root {
-			if err := t.mkdir(d); err != nil {
-				return err
-			}
+		rel := p[len(t.root)+1:]
+		if err := t.mkdir(filepath.Dir(rel)); err != nil {
+			return err
 		}
-		if err := os.WriteFile(p, o.Body, 0o644); err != nil {
+		if err := t.dir.write(rel, o.Body); err != nil {
 			return err
 		}
 	}
@@ -121,7 +133,10 @@ func (t *Tree) Add(outs ...output.File) error {
 }
 
 // Abort removes the tree.
-func (t *Tree) Abort() { os.RemoveAll(t.root) }
+func (t *Tree) Abort() {
+	t.dir.close()
+	os.RemoveAll(t.root)
+}
 
 // Commit checks the destination again (it may have changed during the
 // build), carries over the Keep files of the old destination, writes the
@@ -138,6 +153,7 @@ func (t *Tree) Commit() error {
 		t.Abort()
 		return err
 	}
+	t.dir.close()
 	if err := syncTree(t.root); err != nil {
 		t.Abort()
 		return err
