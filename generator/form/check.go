@@ -78,7 +78,7 @@ func (s *Spec) Check() []error {
 		switch {
 		case !nameRE.MatchString(f.Name):
 			fail(key+".name", "%q is not a field name (lower-case letters, digits and underscores, starting with a letter)", f.Name)
-		case f.Name == TypeField || f.Name == HoneypotField:
+		case f.Name == TypeField || f.Name == HoneypotField || f.Name == CentreField:
 			fail(key+".name", "%q is reserved by the form", f.Name)
 		case names[f.Name]:
 			fail(key+".name", "%q is listed twice", f.Name)

@@ -18,6 +18,11 @@ const (
 	// the submission as automated. The relay answers as if it had succeeded
 	// and stores nothing.
 	HoneypotField = "website"
+	// CentreField is the hidden input of a school's centre's form: the
+	// school's id (site.yaml schools:), so that formrelay sends the
+	// request to that school's data protection officer. The trust's
+	// centre's form has none.
+	CentreField = "centre"
 	// CheckboxValue is the value a ticked checkbox submits (and the value
 	// stored for it). Any non-empty value counts as ticked.
 	CheckboxValue = "yes"

@@ -98,6 +98,7 @@ func TestCheck(t *testing.T) {
 		{"http relay url", func(s *Spec) { s.RelayURL = "http://127.0.0.1:8025/requests" }, ""},
 		{"duplicate field", func(s *Spec) { s.Fields[1].Name = "name" }, `requests.fields[1].name: "name" is listed twice`},
 		{"reserved field", func(s *Spec) { s.Fields[0].Name = "website" }, `requests.fields[0].name: "website" is reserved by the form`},
+		{"field named as the centre", func(s *Spec) { s.Fields[0].Name = "centre" }, `requests.fields[0].name: "centre" is reserved by the form`},
 		{"bad field name", func(s *Spec) { s.Fields[0].Name = "Full Name" }, `requests.fields[0].name: "Full Name" is not a field name (lower-case letters, digits and underscores, starting with a letter)`},
 		{"unknown kind", func(s *Spec) { s.Fields[0].Kind = "date" }, `requests.fields[0].kind: "date" is not a kind (want one of text, email, tel, textarea, select, checkbox)`},
 		{"duplicate type", func(s *Spec) { s.Types[1].ID = "access" }, `requests.types[1].id: "access" is listed twice`},

@@ -376,6 +376,11 @@ func (c *Config) loadSite(at func(...string) diag.Pos, l *diag.List) {
 		*l = append(*l, d)
 	}
 	c.SiteConfig = site
+	for _, sc := range site.Schools {
+		if sc.DPO != nil && sc.DPO.Email != "" && !form.ValidEmail(sc.DPO.Email) {
+			l.Errorf(diag.Pos{File: path, Line: sc.Pos.Line, Col: sc.Pos.Col}, "schools: %s's dpo.email %q is not an address formrelay can send to", sc.ID, sc.DPO.Email)
+		}
+	}
 	if site.Requests == nil {
 		l.Errorf(diag.Pos{File: path}, "requests: the site declares no request form (add `requests:` with relay_url)")
 		return
@@ -398,6 +403,19 @@ func (c *Config) loadSite(at func(...string) diag.Pos, l *diag.List) {
 		u.RawPath, u.RawQuery, u.Fragment = "", "", ""
 		c.ThanksURL = u.String()
 	}
+}
+
+// dpoOf returns the data protection officer of a centre: the school's own
+// (its dpo: in site.yaml) when it gives an email, else the trust's, whose
+// email is relay.yaml's dpo_email (trustEmail). sc nil is the trust's
+// centre. The relay's pages and its emails both ask here.
+func dpoOf(site *config.Site, trustEmail string, sc *config.School) config.Contact {
+	if sc != nil && sc.DPO != nil && sc.DPO.Email != "" {
+		return *sc.DPO
+	}
+	d := site.DPO
+	d.Email = trustEmail
+	return d
 }
 
 // origin returns the scheme://host[:port] of an http(s) URL, lower-cased.

@@ -32,7 +32,13 @@ requests:
 // dir and loads it.
 func testConfig(t testing.TB, dir string, smtpAddr *smtptest.Server, extra string) *Config {
 	t.Helper()
-	write(t, filepath.Join(dir, "site.yaml"), testSite)
+	return testConfigSite(t, dir, smtpAddr, testSite, extra)
+}
+
+// testConfigSite is testConfig with site.yaml's text given.
+func testConfigSite(t testing.TB, dir string, smtpAddr *smtptest.Server, site, extra string) *Config {
+	t.Helper()
+	write(t, filepath.Join(dir, "site.yaml"), site)
 	y := fmt.Sprintf(`listen: 127.0.0.1:0
 spool: spool
 site: site.yaml
@@ -85,6 +91,12 @@ var testStart = time.Date(2025, time.January, 31, 14, 5, 0, 0, time.UTC)
 // newEnv starts an SMTP server, a relay with its worker and an HTTP test server.
 func newEnv(t testing.TB, extra string) *env {
 	t.Helper()
+	return newEnvSite(t, testSite, extra)
+}
+
+// newEnvSite is newEnv with site.yaml's text given.
+func newEnvSite(t testing.TB, site, extra string) *env {
+	t.Helper()
 	s, err := smtptest.New()
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +106,7 @@ func newEnv(t testing.TB, extra string) *env {
 	}
 	t.Cleanup(s.Stop)
 	e := &env{t: t, dir: t.TempDir(), smtp: s}
-	e.cfg = testConfig(t, e.dir, s, extra)
+	e.cfg = testConfigSite(t, e.dir, s, site, extra)
 	e.start()
 	return e
 }

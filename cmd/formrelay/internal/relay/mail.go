@@ -13,6 +13,7 @@ import (
 
 	"github.com/wneessen/go-mail"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/form"
 )
@@ -118,14 +119,19 @@ func Describe(err error) string {
 
 // A Mailer composes the two emails of a request.
 type Mailer struct {
-	From     string
+	From string
+	// DPOEmail, DPO (the officer's name, if known) and DPOPhone are the
+	// trust's officer's.
 	DPOEmail string
 	Org      string
-	DPO      string // the officer's name, if known
+	DPO      string
 	DPOPhone string
-	Lang     string
-	Zone     *time.Location
-	Now      func() time.Time
+	// Site, when set, is the site.yaml whose schools: a record's Centre
+	// names: its request goes to that school's officer (dpoOf).
+	Site *config.Site
+	Lang string
+	Zone *time.Location
+	Now  func() time.Time
 }
 
 // MessageID is the Message-ID of one of a request's emails, derived from
@@ -151,6 +157,11 @@ type mailData struct {
 	Name, Email                    string
 	ReceivedText, DueText, ExtText string
 	Org, DPOEmail, DPO, DPOPhone   string
+	// School is the name of the school whose centre the request came
+	// from; Unlisted is set when the record names a centre site.yaml no
+	// longer lists, and the request goes to the trust's officer.
+	School   string
+	Unlisted bool
 	// QuoteReference and Steps are in the words every confirmation uses.
 	QuoteReference string
 	Steps          []form.Step
@@ -164,6 +175,20 @@ func (m *Mailer) data(r *Record) mailData {
 		ReceivedText: longDate(date.Of(rec), m.Lang) + " at " + rec.Format("15:04"),
 		DueText:      longDate(r.Due, m.Lang), ExtText: longDate(r.Extended, m.Lang),
 		Org: m.Org, DPOEmail: m.DPOEmail, DPO: m.DPO, DPOPhone: m.DPOPhone,
+	}
+	if r.Centre != "" {
+		var sc *config.School
+		if m.Site != nil {
+			sc = m.Site.School(r.Centre)
+		}
+		if sc == nil {
+			// Accepted when site.yaml listed it: never drop it, and say why
+			// it came to the trust.
+			d.School, d.Unlisted = r.Centre, true
+		} else {
+			dpo := dpoOf(m.Site, m.DPOEmail, sc)
+			d.School, d.DPOEmail, d.DPO, d.DPOPhone = sc.Name, dpo.Email, dpo.Name, dpo.Phone
+		}
 	}
 	d.QuoteReference, d.Steps = form.QuoteReference, form.NextSteps(d.DueText, d.ExtText)
 	return d
@@ -187,6 +212,9 @@ var officerTmpl = template.Must(template.New("officer").Funcs(tmplFuncs).Parse(`
 
 Reference:     {{.Reference}}
 Request:       {{.TypeLabel}} ({{.Type}})
+{{- with .School}}
+School:        {{.}}{{if $.Unlisted}} (a centre site.yaml's schools: no longer lists, so this came to the trust's officer){{end}}
+{{- end}}
 Received:      {{.ReceivedText}} (UK time)
 Reply due by:  {{.DueText}}
 If extended:   {{.ExtText}} (for a complex request; tell the requester within the first month, with reasons)
@@ -213,7 +241,7 @@ formrelay for {{.Org}}
 
 var ackTmpl = template.Must(template.New("ack").Funcs(tmplFuncs).Parse(`{{if .Name}}Dear {{.Name}},{{else}}Hello,{{end}}
 
-Thank you for your data protection request, which {{if .Org}}{{.Org}}{{else}}we{{end}} received on {{.ReceivedText}}.
+Thank you for your data protection request{{if and .School (not .Unlisted)}} to {{.School}}{{end}}, which {{if .Org}}{{.Org}}{{else}}we{{end}} received on {{.ReceivedText}}.
 
 Your reference is {{.Reference}}
 {{.QuoteReference}}
@@ -225,7 +253,8 @@ What happens next
 {{end}}
 If you did not make this request, please tell us at {{.DPOEmail}}.
 
-{{if .DPO}}{{.DPO}}, data protection officer{{else}}Data protection officer{{end}}{{if .Org}}
+{{if .DPO}}{{.DPO}}, data protection officer{{else}}Data protection officer{{end}}{{if and .School (not .Unlisted)}}
+{{.School}}{{end}}{{if .Org}}
 {{.Org}}{{end}}
 {{.DPOEmail}}{{if .DPOPhone}}
 {{.DPOPhone}}{{end}}
@@ -234,7 +263,7 @@ If you did not make this request, please tell us at {{.DPOEmail}}.
 // Officer composes the email to the data protection officer.
 func (m *Mailer) Officer(r *Record) (*mail.Msg, error) {
 	d := m.data(r)
-	msg, err := m.base(r, "officer", m.DPOEmail)
+	msg, err := m.base(r, "officer", d.DPOEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +273,11 @@ func (m *Mailer) Officer(r *Record) (*mail.Msg, error) {
 			return nil, err
 		}
 	}
-	msg.Subject(fmt.Sprintf("Data protection request %s: %s (reply by %s)", r.Reference, r.TypeLabel, r.Due.Format(m.Lang)))
+	school := ""
+	if d.School != "" {
+		school = ", " + d.School
+	}
+	msg.Subject(fmt.Sprintf("Data protection request %s: %s%s (reply by %s)", r.Reference, r.TypeLabel, school, r.Due.Format(m.Lang)))
 	return msg, m.body(msg, officerTmpl, d)
 }
 
@@ -259,7 +292,7 @@ func (m *Mailer) Ack(r *Record) (*mail.Msg, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := msg.ReplyTo(m.DPOEmail); err != nil {
+	if err := msg.ReplyTo(d.DPOEmail); err != nil {
 		return nil, err
 	}
 	// Out-of-office replies to an automatic message only make loops.

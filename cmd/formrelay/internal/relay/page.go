@@ -174,6 +174,9 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{"tel": 
 {{- end}}
 </div>
 {{- end}}
+{{- with .Centre}}
+<input type="hidden" name="centre" value="{{.}}">
+{{- end}}
 <div class="hp" aria-hidden="true">
 <label for="f-website">Leave this field empty</label>
 <input type="text" id="f-website" name="website" tabindex="-1" autocomplete="off">
@@ -223,6 +226,8 @@ type pageData struct {
 	Thanks             *pageThanks
 	DPOEmail, DPOPhone string
 	Back               string
+	// Centre is the school id the form posts back (form.CentreField).
+	Centre string
 	// The site the relay serves, for the header and footer its pages
 	// share with the site's; Home is its address (base_url).
 	Site  *config.Site
@@ -268,7 +273,9 @@ func (f pageField) Describedby() string {
 }
 
 // formPage is the page with errors, the submitted values filled back in.
-func (r *Relay) formPage(values form.Values, errs []form.FieldError) pageData {
+// school is the school whose centre the form came from (nil for the
+// trust's): the page posts back as its form did, and names its officer.
+func (r *Relay) formPage(values form.Values, errs []form.FieldError, school *config.School) pageData {
 	spec := r.Config.Spec
 	byField := map[string]string{}
 	for _, e := range errs {
@@ -283,6 +290,7 @@ func (r *Relay) formPage(values form.Values, errs []form.FieldError) pageData {
 		return ""
 	}
 	d := r.basePage("Make a data protection request")
+	d.forSchool(r.Config, school)
 	d.Form, d.Action, d.TypeError = true, spec.RelayURL, byField[form.TypeField]
 	for _, t := range spec.Types {
 		d.Types = append(d.Types, pageType{Type: t, Checked: first(form.TypeField) == t.ID})
@@ -298,6 +306,18 @@ func (r *Relay) formPage(values form.Values, errs []form.FieldError) pageData {
 		d.Errors = append(d.Errors, pageError{Anchor: anchor, Message: e.Message})
 	}
 	return d
+}
+
+// forSchool makes d the page of a school's centre: its officer, and links
+// back to its centre. sc nil leaves the trust's.
+func (d *pageData) forSchool(c *Config, sc *config.School) {
+	if sc == nil {
+		return
+	}
+	dpo := dpoOf(c.SiteConfig, c.DPOEmail, sc)
+	d.Centre, d.DPOEmail, d.DPOPhone = sc.ID, dpo.Email, dpo.Phone
+	d.Home = d.Home + sc.ID + "/"
+	d.Back = d.Home
 }
 
 func (r *Relay) basePage(title string) pageData {
@@ -331,10 +351,14 @@ func (r *Relay) thanks(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	due, ext := "", ""
-	if rec, ok := r.dates(ref); ok {
+	rec, ok := r.dates(ref)
+	if ok {
 		due, ext = longDate(rec.Due, r.Config.SiteConfig.Language), longDate(rec.Extended, r.Config.SiteConfig.Language)
 	}
 	d := r.basePage(form.ReceivedTitle)
+	if rec.Centre != "" {
+		d.forSchool(r.Config, r.Config.SiteConfig.School(rec.Centre))
+	}
 	d.Thanks = &pageThanks{Reference: ref, QuoteReference: form.QuoteReference, Steps: form.NextSteps(due, ext), AckNote: form.AckNote}
 	writePage(w, http.StatusOK, d)
 }
@@ -344,6 +368,7 @@ func (r *Relay) thanks(w http.ResponseWriter, req *http.Request) {
 func (r *Relay) dates(ref string) (rec struct {
 	Due      date.Date `json:"due"`
 	Extended date.Date `json:"extended_due"`
+	Centre   string    `json:"centre"`
 }, ok bool) {
 	// The worker may move the file between Find and Read: look twice.
 	for range 2 {

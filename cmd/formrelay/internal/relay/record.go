@@ -25,6 +25,11 @@ type Record struct {
 	Type      string        `json:"type"`
 	TypeLabel string        `json:"type_label"`
 	Answers   []form.Answer `json:"answers"`
+	// Centre is the id of the school whose centre's form the request
+	// came from (form.CentreField, checked against site.yaml's schools:
+	// when accepted); it goes to that school's officer. Empty (and absent
+	// from records made before schools) is the trust's centre.
+	Centre string `json:"centre,omitempty"`
 	// Failure says why a request in failed/ was refused.
 	Failure *Failure `json:"failure,omitempty"`
 }

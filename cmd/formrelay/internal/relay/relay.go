@@ -31,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policysite/policysite/cmd/formrelay/internal/spool"
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/form"
 )
@@ -104,7 +105,7 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 	}
 	mailer := &Mailer{
 		From: cfg.From, DPOEmail: cfg.DPOEmail, Org: site.Organisation.Name, DPO: site.DPO.Name,
-		DPOPhone: site.DPO.Phone, Lang: site.Language, Zone: UK, Now: func() time.Time { return r.Now() },
+		DPOPhone: site.DPO.Phone, Site: site, Lang: site.Language, Zone: UK, Now: func() time.Time { return r.Now() },
 	}
 	r.Worker = NewWorker(sp, sender, mailer, log)
 	r.Worker.Now = func() time.Time { return r.Now() }
@@ -313,6 +314,14 @@ func (r *Relay) submit(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
+	school, ok := r.school(values)
+	if !ok {
+		// Never a guess: the trust's officer is not the school's.
+		r.Log.Info("refused request from a centre site.yaml does not list")
+		r.fail(rp, http.StatusBadRequest, unknownCentre)
+		return
+	}
+
 	request, errs := form.Validate(r.Config.Spec, values)
 	if errs != nil {
 		r.Log.Info("invalid request", "fields", len(errs))
@@ -326,11 +335,15 @@ func (r *Relay) submit(w http.ResponseWriter, req *http.Request) {
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": m})
 			return
 		}
-		writePage(w, http.StatusUnprocessableEntity, r.formPage(values, errs))
+		writePage(w, http.StatusUnprocessableEntity, r.formPage(values, errs, school))
 		return
 	}
 
-	rec, err := r.store(&request)
+	centre := ""
+	if school != nil {
+		centre = school.ID
+	}
+	rec, err := r.store(&request, centre)
 	if errors.Is(err, spool.ErrFull) {
 		r.diskFull()
 		w.Header().Set("Retry-After", retryFull)
@@ -347,6 +360,28 @@ func (r *Relay) submit(w http.ResponseWriter, req *http.Request) {
 	r.Worker.Enqueue(rec.Reference)
 	r.Log.Info("accepted", "ref", rec.Reference, "type", rec.Type, "due", rec.Due.String())
 	r.accepted(rp, rec)
+}
+
+// unknownCentre answers a form naming a school (form.CentreField) that
+// site.yaml does not list.
+const unknownCentre = "The form you used names a school we do not know, so your request has not been sent. Please use the request form on your school's policy pages, or write to our data protection officer."
+
+// school returns the school whose centre's form values came from (the
+// form.CentreField a school's form carries), nil for the trust's centre,
+// and false for a value that names no school of site.yaml: several
+// values, an empty one or an unknown id. A site without schools has no
+// centres but the trust's, and the field is ignored, as before schools.
+func (r *Relay) school(v form.Values) (*config.School, bool) {
+	site := r.Config.SiteConfig
+	ids, sent := v[form.CentreField]
+	if len(site.Schools) == 0 || !sent {
+		return nil, true
+	}
+	if len(ids) != 1 {
+		return nil, false
+	}
+	sc := site.School(ids[0])
+	return sc, sc != nil
 }
 
 const tooLarge = "Your request is too long to send this way. Please shorten the details, or email it instead."
@@ -377,11 +412,13 @@ func (r *Relay) newRecord(ref, typ string, answers []form.Answer) *Record {
 // the heap may grow to five times it (docs/performance.md).
 const GCPercent = 400
 
-// store spools the request durably under a fresh reference.
-func (r *Relay) store(req *form.Request) (*Record, error) {
+// store spools the request from centre (a school's id, "" for the
+// trust's) durably under a fresh reference.
+func (r *Relay) store(req *form.Request, centre string) (*Record, error) {
 	for range 5 {
 		ref := NewReference()
 		rec := r.newRecord(ref, req.Type, req.Answers)
+		rec.Centre = centre
 		// One line, as indenting costs (docs/performance.md). The
 		// worker writes a record it sets aside in failed/, for a person
 		// to read, indented; formrelay list shows any of them.
