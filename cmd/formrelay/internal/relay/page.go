@@ -363,8 +363,8 @@ func (r *Relay) thanks(w http.ResponseWriter, req *http.Request) {
 	writePage(w, http.StatusOK, d)
 }
 
-// dates reads the due dates of the request ref from the spool. Only the
-// dates are decoded: the answers in the file are skipped.
+// dates reads the due dates of the request ref, and its centre, from the
+// spool. Only those are decoded: the answers in the file are skipped.
 func (r *Relay) dates(ref string) (rec struct {
 	Due      date.Date `json:"due"`
 	Extended date.Date `json:"extended_due"`

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -251,5 +252,18 @@ func TestCentreWithoutSchools(t *testing.T) {
 	}
 	if got := spooled(t, e, ref).Centre; got != "" {
 		t.Errorf("record centre %q", got)
+	}
+}
+
+// TestSchoolDPOEmailChecked: a school's officer's address must be one the
+// relay can send to, as dpo_email must; check-config says which school.
+func TestSchoolDPOEmailChecked(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "site.yaml"), strings.Replace(schoolSite, "dpo@heronlane.example", "dpo@heronlane", 1))
+	write(t, filepath.Join(dir, "relay.yaml"), "spool: spool\nsite: site.yaml\nsmtp: {host: 127.0.0.1}\nfrom: forms@larkfield.example\n")
+	_, l := LoadConfig(filepath.Join(dir, "relay.yaml"))
+	want := filepath.Join(dir, "site.yaml") + `:14:5: schools: heron-lane's dpo.email "dpo@heronlane" is not an address formrelay can send to`
+	if got := fmt.Sprint(l); !strings.Contains(got, want) {
+		t.Errorf("got:\n%s\nwant a line:\n%s", got, want)
 	}
 }
