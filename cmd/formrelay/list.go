@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,6 +61,7 @@ It reads the spool while serve runs.`,
 				type row struct {
 					Reference string        `json:"reference"`
 					Type      string        `json:"type"`
+					Centre    string        `json:"centre,omitempty"`
 					Received  string        `json:"received"`
 					Due       string        `json:"due"`
 					Extended  string        `json:"extended_due"`
@@ -69,7 +71,7 @@ It reads the spool while serve runs.`,
 				}
 				rows := []row{}
 				for _, e := range entries {
-					r := row{Reference: e.Reference, Type: e.Type, Received: e.Received.Format("2006-01-02T15:04:05Z07:00"),
+					r := row{Reference: e.Reference, Type: e.Type, Centre: e.Centre, Received: e.Received.Format("2006-01-02T15:04:05Z07:00"),
 						Due: e.Due.String(), Extended: e.Extended.String(), State: stateNames[e.State]}
 					if e.Failure != nil {
 						r.Failure = e.Failure.Message + " refused"
@@ -84,7 +86,13 @@ It reads the spool while serve runs.`,
 				return enc.Encode(rows)
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprint(tw, "REFERENCE\tTYPE\tRECEIVED\tDUE\tEXTENDED\tSTATE")
+			// A trust's relay says whose centre each request came from.
+			schools := len(cfg.SiteConfig.Schools) > 0
+			fmt.Fprint(tw, "REFERENCE\tTYPE")
+			if schools {
+				fmt.Fprint(tw, "\tCENTRE")
+			}
+			fmt.Fprint(tw, "\tRECEIVED\tDUE\tEXTENDED\tSTATE")
 			if showPersonal {
 				fmt.Fprint(tw, "\tANSWERS")
 			}
@@ -94,7 +102,11 @@ It reads the spool while serve runs.`,
 				if e.Failure != nil {
 					state += " (" + e.Failure.Message + " refused)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", e.Reference, e.Type, e.Received.Format("2006-01-02 15:04Z"), e.Due, e.Extended, state)
+				fmt.Fprintf(tw, "%s\t%s", e.Reference, e.Type)
+				if schools {
+					fmt.Fprintf(tw, "\t%s", cmp.Or(e.Centre, "trust"))
+				}
+				fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s", e.Received.Format("2006-01-02 15:04Z"), e.Due, e.Extended, state)
 				if showPersonal {
 					sep := "\t"
 					for _, a := range e.Answers {

@@ -168,3 +168,36 @@ DSR-AAAA-BBBB-20  access  2025-03-05 09:00Z  2025-04-05  2025-06-05  failed (off
 		t.Errorf("json: %v\n%s", err, out)
 	}
 }
+
+// TestListSchools: on a trust's relay, list says whose centre each request
+// came from; a request from the trust's own form, or kept before schools,
+// is the trust's.
+func TestListSchools(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := writeConfig(t, dir, "127.0.0.1", 2525, "")
+	must(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(site+"schools:\n  - {id: brookmead, name: Brookmead Primary School}\n"), 0o600))
+	sp, err := spool.Open(filepath.Join(dir, "spool"))
+	must(t, err)
+	for i, centre := range []string{"brookmead", ""} {
+		rec := relay.Record{
+			Version: 1, Reference: fmt.Sprintf("DSR-AAAA-BBBB-%d0", i), Received: time.Date(2025, 3, 3+i, 9, 0, 0, 0, time.UTC),
+			Due: date.New(2025, 4, 3+i), Extended: date.New(2025, 6, 3+i), Type: "access", Centre: centre,
+		}
+		data, _ := json.Marshal(rec)
+		must(t, sp.Put(relay.FileName(rec.Reference), data))
+	}
+	sp.Close()
+	code, out, errOut := runCLI("list", "--config", cfgPath)
+	want := `REFERENCE         TYPE    CENTRE     RECEIVED           DUE         EXTENDED    STATE
+DSR-AAAA-BBBB-00  access  brookmead  2025-03-03 09:00Z  2025-04-03  2025-06-03  queued
+DSR-AAAA-BBBB-10  access  trust      2025-03-04 09:00Z  2025-04-04  2025-06-04  queued
+`
+	if code != 0 || out != want {
+		t.Errorf("list: exit %d\n%s%s\nwant\n%s", code, out, errOut, want)
+	}
+	_, out, _ = runCLI("list", "--format", "json", "--config", cfgPath)
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 2 || rows[0]["centre"] != "brookmead" || rows[1]["centre"] != nil {
+		t.Errorf("json: %v\n%s", err, out)
+	}
+}
