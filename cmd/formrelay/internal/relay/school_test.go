@@ -50,6 +50,18 @@ func spooled(t *testing.T, e *env, ref string) Record {
 	return rec
 }
 
+// sendFrom posts goodForm from the centre of school id and returns its
+// reference and the two emails it made.
+func sendFrom(t *testing.T, e *env, id string) (ref string, officer, ack smtptest.Message) {
+	t.Helper()
+	ref = refOf(t, e.post(fromCentre(id)))
+	msgs := e.smtp.Wait(2, 10*time.Second)
+	if len(msgs) != 2 {
+		t.Fatalf("%d emails, want 2", len(msgs))
+	}
+	return ref, msgs[0], msgs[1]
+}
+
 // flat is s with its line breaks as spaces, as wrapped paragraphs compare.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 
@@ -59,12 +71,7 @@ func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 // keeps the centre.
 func TestSchoolWithOwnDPO(t *testing.T) {
 	e := newEnvSite(t, schoolSite, "")
-	ref := refOf(t, e.post(fromCentre("heron-lane")))
-	msgs := e.smtp.Wait(2, 10*time.Second)
-	if len(msgs) != 2 {
-		t.Fatalf("%d emails, want 2", len(msgs))
-	}
-	officer, ack := msgs[0], msgs[1]
+	ref, officer, ack := sendFrom(t, e, "heron-lane")
 	for _, c := range []struct{ what, got, want string }{
 		{"officer envelope to", strings.Join(officer.To, ","), "dpo@heronlane.example"},
 		{"officer Subject", smtptest.DecodeHeader(officer.Header.Get("Subject")), "Data protection request " + ref + ": Delete information about me, Heron Lane Primary School (reply by 28 February 2025)"},
@@ -97,12 +104,7 @@ func TestSchoolWithOwnDPO(t *testing.T) {
 // trust's (relay.yaml's dpo_email), and the emails still name the school.
 func TestSchoolWithTrustDPO(t *testing.T) {
 	e := newEnvSite(t, schoolSite, "dpo_email: requests@larkfield.example\n")
-	ref := refOf(t, e.post(fromCentre("brookmead")))
-	msgs := e.smtp.Wait(2, 10*time.Second)
-	if len(msgs) != 2 {
-		t.Fatalf("%d emails, want 2", len(msgs))
-	}
-	officer, ack := msgs[0], msgs[1]
+	ref, officer, ack := sendFrom(t, e, "brookmead")
 	if got := strings.Join(officer.To, ","); got != "requests@larkfield.example" {
 		t.Errorf("officer email to %q, want the trust's dpo_email", got)
 	}
