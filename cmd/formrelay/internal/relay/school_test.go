@@ -98,6 +98,11 @@ func TestSchoolWithOwnDPO(t *testing.T) {
 	if strings.Contains(ack.Body, "Priya Halloran") || strings.Contains(ack.Body, "dpo@larkfield.example") {
 		t.Errorf("acknowledgement names the trust's officer:\n%s", ack.Body)
 	}
+	// The relay's thanks page gives the school's officer too.
+	resp := e.do("GET", "/requests/thanks?ref="+ref, "", "")
+	if body := readBody(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(body, `<a href="mailto:dpo@heronlane.example">`) || !strings.Contains(body, "or phone 01632 960777") {
+		t.Errorf("thanks page: status %d:\n%s", resp.StatusCode, body)
+	}
 }
 
 // TestSchoolWithTrustDPO: a school without its own officer has the
