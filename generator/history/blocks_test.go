@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/internal/testtools"
 )
 
 // TestCompareRendered: what a comparison shows is the text as readers see
@@ -232,9 +233,9 @@ func TestCompareCostFlat(t *testing.T) {
 			runtime.GC()
 			best := time.Duration(1 << 62)
 			for range 2 {
-				start := cpuTime(t)
+				start := testtools.CPUTime()
 				Compare(a, b)
-				best = min(best, cpuTime(t)-start)
+				best = min(best, testtools.CPUTime()-start)
 			}
 			return float64(best.Nanoseconds()) / float64(len(a)+len(b))
 		}
@@ -244,17 +245,6 @@ func TestCompareCostFlat(t *testing.T) {
 			t.Errorf("%s: %.1f ns/B at 1 MB, %.1f at 128 KB: the cost grows faster than the input", sh.name, large, small)
 		}
 	}
-}
-
-// cpuTime is the CPU time the process has used: on a machine shared with
-// other work, it measures the comparison where the time on the clock
-// measures the machine's load.
-func cpuTime(t *testing.T) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkCompare compares each shape at growing sizes up to 5 MB;
