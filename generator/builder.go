@@ -3,7 +3,6 @@ package generator
 import (
 	"io/fs"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/policysite/policysite/generator/check"
@@ -57,10 +56,10 @@ type Builder struct {
 
 	// school is the id of the school whose centre this Builder renders,
 	// "" for the trust's, whose Builder keeps one for each school.
-	school   string
-	schools  map[string]*Builder
-	derived  derived
-	rootPath string // a school's: the trust centre's path
+	school    string
+	schools   map[string]*Builder
+	centreOf  *config.Site // the site.yaml centreCfg is of
+	centreCfg *config.Centre
 }
 
 // NewBuilder returns a Builder of the site opts describe.
@@ -91,41 +90,21 @@ func (b *Builder) Changed(paths ...string) {
 // Render renders the site as Render(opts) would, and says in
 // Result.Changed which outputs differ from the last render that succeeded.
 func (b *Builder) Render() (*Result, error) {
-	mem := &memorySink{}
+	mem := &output.Memory{}
 	res, err := b.run(mem)
 	if err != nil {
 		return res, err
 	}
-	slices.SortFunc(mem.outs, func(a, b output.File) int { return strings.Compare(a.Path, b.Path) })
-	res.Outputs = mem.outs
-	res.Changed = b.last.Changed(mem.outs)
+	res.Outputs = mem.Sorted()
+	res.Changed = b.last.Changed(res.Outputs)
 	return res, nil
-}
-
-// A sink is where a render's outputs go: a build's tree (publish.Tree.Emit),
-// or memory. Emit is called from several goroutines at once.
-type sink interface {
-	Emit(outs ...output.File) error
-}
-
-// A memorySink keeps every output, for Render.
-type memorySink struct {
-	mu   sync.Mutex
-	outs []output.File
-}
-
-func (m *memorySink) Emit(outs ...output.File) error {
-	m.mu.Lock()
-	m.outs = append(m.outs, outs...)
-	m.mu.Unlock()
-	return nil
 }
 
 // run is the pipeline: it loads site.yaml and the list of policy files,
 // renders the trust's centre (centre) and then each school's into the
 // same sink under the school's path, with a Builder of its own for each
 // school (schools), and runs the rules that compare the centres (check.Schools).
-func (b *Builder) run(out sink) (*Result, error) {
+func (b *Builder) run(out output.Sink) (*Result, error) {
 	opts := b.opts
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -170,7 +149,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 		own, l := source.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
 		b.committed(cfg, own)
-		sr := sb.centre(fsys, cfg, pre, own, &prefixed{out: out, prefix: sc.ID + "/"})
+		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
 		if sr.site != nil {
 			res.Schools = append(res.Schools, sr.site)
@@ -186,7 +165,7 @@ func (b *Builder) run(out sink) (*Result, error) {
 		}
 	}
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
-	res.Diagnostics = usedSomewhere(res.Diagnostics, 1+len(schools))
+	res.Diagnostics = check.UsedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()
 	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
 		return res, stop
@@ -227,14 +206,11 @@ type centreResult struct {
 // build (with pre, site.yaml's and the listing's), renders the pages
 // listing every policy and the files for machines into out. Every stage
 // goes through the Builder's memo when it keeps one.
-func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out sink) (c centreResult) {
-	cfg, vs, school := b.centreConfig(cfg)
-	root := cfg.BasePath()
-	base := root
-	if school != nil {
-		root = b.rootPath
-		base = root + school.ID + "/"
+func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out output.Sink) (c centreResult) {
+	if b.centreOf != cfg {
+		b.centreOf, b.centreCfg = cfg, cfg.Centre(b.school)
 	}
+	cfg, vs, school, root, base := b.centreCfg.Site, b.centreCfg.Vars, b.centreCfg.School, b.centreCfg.Root, b.centreCfg.Base
 	ps := parse.NewSettings(cfg)
 	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
 	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
@@ -344,7 +320,7 @@ type running struct {
 	settings parse.Settings
 	warnDays int
 	files    []source.File
-	out      sink
+	out      output.Sink
 	results  []parsed
 
 	schools []config.School // the trust centre's, for its choosers
@@ -385,13 +361,13 @@ func (r *running) parse(i int) *site.Policy {
 	if p == nil || p.Draft && !r.b.opts.Drafts {
 		return nil
 	}
-	if p.School == "" && !r.publishes(p) {
+	if p.School == "" && !p.PublishedIn(r.b.school) {
 		pr.l = nil // reported by the centres that publish it
 		return nil
 	}
 	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
 		pr.l = nil
-		p = r.chooser(p)
+		p = pages.Chooser(p, r.schools, r.root)
 	}
 	p.Prepare(r.b.opts.Now, r.warnDays)
 	pr.p = p
@@ -474,7 +450,7 @@ func (r *running) assets(i int) error {
 // lists renders the index, 404, the request form, the changes page and the theme's assets,
 // or hands on the last render's while no fingerprint changed; and the files
 // for machines, kept by machine.Memo, which also reads the versions' hashes.
-func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out sink) error {
+func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out output.Sink) error {
 	files, err := b.machine.Files(s, sums)
 	if err != nil {
 		return err
