@@ -7,7 +7,6 @@ import (
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
-	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/internal/parallel"
 	"github.com/policysite/policysite/generator/machine"
@@ -49,8 +48,7 @@ type Builder struct {
 	checked *check.SiteMemo
 	machine *machine.Memo
 	theme   theme.Cache
-	bundles map[string]*bundle
-	listed  *listEntry
+	pages   *theme.Memo
 	order   site.Order
 	last    output.Last // the last good render's outputs, for Result.Changed
 
@@ -64,7 +62,7 @@ type Builder struct {
 
 // NewBuilder returns a Builder of the site opts describe.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, machine: &machine.Memo{}, last: output.Last{}}
+	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, machine: &machine.Memo{}, pages: &theme.Memo{}, last: output.Last{}}
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -142,7 +140,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		if sb == nil {
 			sb = &Builder{opts: opts, keep: b.keep, school: sc.ID}
 			if b.keep {
-				sb.parsed, sb.links, sb.checked, sb.machine = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}
+				sb.parsed, sb.links, sb.checked, sb.machine, sb.pages = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}, &theme.Memo{}
 			}
 			b.schools[sc.ID] = sb
 		}
@@ -217,7 +215,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
 	r := &running{b: b, fsys: fsys, settings: ps, schools: cfg.Schools, root: root, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
-		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: b.opts.Now}}
+		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: theme.Key{Theme: te.Theme, Cfg: cfg, Now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
 	if ck := cfg.Cookies; ck != nil {
@@ -227,7 +225,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	if cookie >= 0 {
 		if p := r.parse(cookie); p != nil {
 			first = []*site.Policy{p}
-			r.key.cookie = r.results[cookie].ids
+			r.key.Cookie = r.results[cookie].ids
 		}
 	}
 	r.pages = pages.NewCentre(&site.Site{Config: cfg, Now: b.opts.Now, Policies: first}, base, school, root)
@@ -292,9 +290,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		c.err = r.err
 		return c
 	}
-	if b.keep {
-		b.bundles = r.bundlesNext
-	}
+	b.pages.Next()
 	c.err = b.lists(te, s, set, sums, out)
 	return c
 }
@@ -329,11 +325,10 @@ type running struct {
 	render bool       // false when site.yaml or the theme has an error
 	pages  *pages.Set // for policy pages: the settings, the day and the cookie policy
 	theme  *theme.Theme
-	key    pageKey
+	key    theme.Key
 
-	mu          sync.Mutex
-	bundlesNext map[string]*bundle
-	err         error // the first failure to render or write
+	mu  sync.Mutex
+	err error // the first failure to render or write
 }
 
 // parse reads and parses files[i] with its earlier versions and keeps the
@@ -392,25 +387,13 @@ func (r *running) write(i int) {
 		pr.p, pr.anchors = p.WithoutText(), &a
 	}
 	key := r.key
-	key.files = pr.ids
-	var outs []output.File
-	var err error
-	if bd := r.b.bundles[p.Slug]; r.b.keep && bd != nil && bd.key == key {
-		outs = bd.outs
-	} else {
+	key.Files = pr.ids
+	outs, err := r.b.pages.Policy(p.Slug, key, func() ([]output.File, error) {
 		// A policy's changes, alone, are in the order they have among
 		// every policy's.
 		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
-		outs, err = r.theme.RenderAll(r.pages.Policy(p, mine))
-	}
-	if err == nil && r.b.keep {
-		r.mu.Lock()
-		if r.bundlesNext == nil {
-			r.bundlesNext = map[string]*bundle{}
-		}
-		r.bundlesNext[p.Slug] = &bundle{key: key, outs: outs}
-		r.mu.Unlock()
-	}
+		return r.theme.RenderAll(r.pages.Policy(p, mine))
+	})
 	if err == nil {
 		err = r.out.Emit(outs...)
 	}
@@ -460,24 +443,21 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 		// memo keeps files: filter a copy.
 		files = slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !machine.PerCentre[f.Path] })
 	}
-	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
-	if e := b.listed; b.keep && e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
-		return out.Emit(append(files, e.outs...)...)
-	}
-	specs := append(set.Site(), set.Changes(s.Changes()))
-	if b.school != "" {
-		// The host serves the trust's 404 for every path.
-		specs = slices.DeleteFunc(specs, func(sp pages.Spec) bool { return sp.Path == "404.html" })
-	}
-	outs, err := te.Theme.RenderAll(specs)
+	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
+	outs, err := b.pages.Lists(key, sums, func() ([]output.File, error) {
+		specs := append(set.Site(), set.Changes(s.Changes()))
+		if b.school != "" {
+			// The host serves the trust's 404 for every path.
+			specs = slices.DeleteFunc(specs, func(sp pages.Spec) bool { return sp.Path == "404.html" })
+		}
+		outs, err := te.Theme.RenderAll(specs)
+		if err == nil && b.school == "" {
+			outs = append(outs, te.Theme.Assets()...)
+		}
+		return outs, err
+	})
 	if err != nil {
 		return err
-	}
-	if b.school == "" {
-		outs = append(outs, te.Theme.Assets()...)
-	}
-	if b.keep {
-		b.listed = &listEntry{key: key, sums: sums, outs: outs}
 	}
 	return out.Emit(append(files, outs...)...)
 }
@@ -493,38 +473,4 @@ func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, opts theme.Options) (*
 	opts.Language, opts.WarnDays = cfg.Language, cfg.Review.WarnDays
 	te := b.theme.Load(layers, opts)
 	return te, append(l, te.L...)
-}
-
-// A bundle is one policy's pages, with what they were rendered from.
-type bundle struct {
-	key  pageKey
-	outs []output.File
-}
-
-// A pageKey is everything a policy's pages are rendered from: the
-// policy's files, and what every page reads of the site.
-type pageKey struct {
-	files string // the ids of the policy's parsed files
-	theme *theme.Theme
-	cfg   *config.Site
-	now   date.Date
-	// cookie is the ids of the cookie policy's files: every page links to
-	// it and the cookie notice names it.
-	cookie string
-}
-
-// A listEntry is the outputs that list every policy, with what they were
-// rendered from.
-type listEntry struct {
-	key  siteKey
-	sums []site.Fingerprint
-	outs []output.File
-}
-
-// A siteKey is what the pages listing every policy read besides the
-// policies' summaries.
-type siteKey struct {
-	theme *theme.Theme
-	cfg   *config.Site
-	now   date.Date
 }
