@@ -16,7 +16,6 @@ import (
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/theme"
-	"github.com/policysite/policysite/themes"
 )
 
 // A Builder renders one site again and again, redoing only the work whose
@@ -120,11 +119,14 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	}
 	files, l := source.List(fsys, ids...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	if cfg.Defaults.Effective == config.LastCommit && opts.Committed == nil {
+	lastCommit := cfg.Defaults.Effective == config.LastCommit
+	if lastCommit && opts.Committed == nil {
 		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
 		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
 	}
-	b.committed(cfg, files)
+	if lastCommit {
+		source.SetCommitted(files, opts.Committed)
+	}
 	pre := res.Diagnostics
 	c := b.centre(fsys, cfg, pre, files, out)
 	res.Site = c.site
@@ -146,7 +148,9 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		}
 		own, l := source.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
-		b.committed(cfg, own)
+		if lastCommit {
+			source.SetCommitted(own, opts.Committed)
+		}
 		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
 		if sr.site != nil {
@@ -169,20 +173,6 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		return res, stop
 	}
 	return res, failed
-}
-
-// committed gives files the days they were last committed, when
-// site.yaml's defaults read them.
-func (b *Builder) committed(cfg *config.Site, files []source.File) {
-	if cfg.Defaults.Effective != config.LastCommit {
-		return
-	}
-	for i := range files {
-		files[i].Committed = b.opts.Committed[files[i].Path]
-		for j := range files[i].History {
-			files[i].History[j].Committed = b.opts.Committed[files[i].History[j].Path]
-		}
-	}
 }
 
 // A centreResult is what rendering one centre made: its model, its
@@ -211,7 +201,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	cfg, vs, school, root, base := b.centreCfg.Site, b.centreCfg.Vars, b.centreCfg.School, b.centreCfg.Root, b.centreCfg.Base
 	ps := parse.NewSettings(cfg)
 	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
-	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
+	te, l := b.theme.Site(fsys, cfg, b.opts.DefaultTheme, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
 	r := &running{b: b, fsys: fsys, settings: ps, schools: cfg.Schools, root: root, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
@@ -332,32 +322,14 @@ type running struct {
 }
 
 // parse reads and parses files[i] with its earlier versions and keeps the
-// result; it returns the policy when it is to be published.
+// result (parse.Memo.Publish); it returns the policy when it is to be
+// published, the trust centre's chooser (pages.Chooser) for a policy its
+// schools publish in their own words.
 func (r *running) parse(i int) *site.Policy {
-	f := r.files[i]
 	pr := &r.results[i]
-	if pr.l = source.Load(r.fsys, &f); len(pr.l) > 0 {
-		return nil
-	}
 	var p *site.Policy
-	p, pr.ids, pr.l = r.b.parsed.Policy(f, r.settings)
-	if p != nil && p.Draft && !r.b.opts.Drafts && f.Trust != nil {
-		// A school's draft copy of a trust policy: the trust's is
-		// published until the copy is ready.
-		t := *f.Trust
-		if pr.l = source.Load(r.fsys, &t); len(pr.l) > 0 {
-			return nil
-		}
-		p, pr.ids, pr.l = r.b.parsed.Policy(t, r.settings)
-	}
-	if p != nil {
-		pr.all = p.WithoutText()
-	}
-	if p == nil || p.Draft && !r.b.opts.Drafts {
-		return nil
-	}
-	if p.School == "" && !p.PublishedIn(r.b.school) {
-		pr.l = nil // reported by the centres that publish it
+	p, pr.all, pr.ids, pr.l = r.b.parsed.Publish(r.fsys, r.files[i], r.settings, r.b.school, r.b.opts.Drafts)
+	if p == nil {
 		return nil
 	}
 	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
@@ -460,17 +432,4 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 		return err
 	}
 	return out.Emit(append(files, outs...)...)
-}
-
-// loadTheme loads the site's theme, or returns the one loaded last time
-// when its files and options are the same.
-func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, opts theme.Options) (*theme.Loaded, diag.List) {
-	def := b.opts.DefaultTheme
-	if def == nil {
-		def = themes.Default()
-	}
-	layers, l := theme.Stack(fsys, cfg, def)
-	opts.Language, opts.WarnDays = cfg.Language, cfg.Review.WarnDays
-	te := b.theme.Load(layers, opts)
-	return te, append(l, te.L...)
 }
