@@ -60,8 +60,16 @@ type Builder struct {
 }
 
 // NewBuilder returns a Builder of the site opts describe.
-func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, machine: &machine.Memo{}, pages: &theme.Memo{}, last: output.Last{}}
+func NewBuilder(opts Options) *Builder { return newBuilder(opts, true, "") }
+
+// newBuilder returns a Builder of the centre of school ("" for the
+// trust's) that keeps what it made for the next render when keep is set.
+func newBuilder(opts Options, keep bool, school string) *Builder {
+	b := &Builder{opts: opts, keep: keep, school: school}
+	if keep {
+		b.parsed, b.links, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
+	}
+	return b
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -113,11 +121,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res := &Result{}
 	cfg, l := b.config.Load(fsys, opts.override)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	ids := make([]string, len(cfg.Schools))
-	for i, sc := range cfg.Schools {
-		ids[i] = sc.ID
-	}
-	files, l := source.List(fsys, ids...)
+	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	lastCommit := cfg.Defaults.Effective == config.LastCommit
 	if lastCommit && opts.Committed == nil {
@@ -140,10 +144,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		sc := &cfg.Schools[i]
 		sb := b.schools[sc.ID]
 		if sb == nil {
-			sb = &Builder{opts: opts, keep: b.keep, school: sc.ID}
-			if b.keep {
-				sb.parsed, sb.links, sb.checked, sb.machine, sb.pages = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}, &theme.Memo{}
-			}
+			sb = newBuilder(opts, b.keep, sc.ID)
 			b.schools[sc.ID] = sb
 		}
 		own, l := source.ListSchool(fsys, sc.ID, files)
@@ -382,24 +383,15 @@ func (r *running) write(i int) {
 }
 
 // assets publishes the files of results[i]'s folder beside its page
-// (source.File.Assets), as they are. One that cannot be read (a symbolic
-// link out of the site folder) is an error of the policy's, which stops
-// the build.
+// (output.Assets). One that cannot be read is an error of the policy's,
+// which stops the build.
 func (r *running) assets(i int) error {
-	f := r.files[i]
-	for _, a := range f.Assets {
-		data, err := fs.ReadFile(r.fsys, a)
-		if err != nil {
-			var l diag.List
-			l.Errorf(diag.Pos{File: a}, "%v", source.Explain(err))
-			r.results[i].l = append(r.results[i].l, l...)
-			continue
-		}
-		if err := r.out.Emit(output.File{Path: source.AssetPath(f.Slug, a), Body: data, Raw: true}); err != nil {
-			return err
-		}
+	outs, l := output.Assets(r.fsys, r.files[i])
+	r.results[i].l = append(r.results[i].l, l...)
+	if len(outs) == 0 {
+		return nil
 	}
-	return nil
+	return r.out.Emit(outs...)
 }
 
 // lists renders the index, 404, the request form, the changes page and the theme's assets,
@@ -417,12 +409,7 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 	}
 	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
 	outs, err := b.pages.Lists(key, sums, func() ([]output.File, error) {
-		specs := append(set.Site(), set.Changes(s.Changes()))
-		if b.school != "" {
-			// The host serves the trust's 404 for every path.
-			specs = slices.DeleteFunc(specs, func(sp pages.Spec) bool { return sp.Path == "404.html" })
-		}
-		outs, err := te.Theme.RenderAll(specs)
+		outs, err := te.Theme.RenderAll(set.Lists(s.Changes()))
 		if err == nil && b.school == "" {
 			outs = append(outs, te.Theme.Assets()...)
 		}

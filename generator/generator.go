@@ -125,7 +125,7 @@ type Result struct {
 // checks read is kept of it, so a build holds one policy's text per core
 // rather than every policy's.
 func Build(opts Options, tree *publish.Tree) (*Result, error) {
-	b := &Builder{opts: opts}
+	b := newBuilder(opts, false, "")
 	res, err := b.run(tree)
 	if err != nil {
 		tree.Abort()

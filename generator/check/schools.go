@@ -31,10 +31,7 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 	if len(cfg.Schools) == 0 {
 		return l
 	}
-	ids := make([]string, len(cfg.Schools))
-	for i, sc := range cfg.Schools {
-		ids[i] = sc.ID
-	}
+	ids := cfg.SchoolIDs()
 	bySlug := make(map[string]*site.Policy, len(trust))
 	for _, p := range trust {
 		bySlug[p.Slug] = p

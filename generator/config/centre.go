@@ -102,3 +102,12 @@ func unset(cfg *Site, sc *School) map[string]vars.Note {
 	}
 	return notes
 }
+
+// SchoolIDs returns the ids of site.yaml's schools, in its order.
+func (cfg *Site) SchoolIDs() []string {
+	ids := make([]string, len(cfg.Schools))
+	for i, sc := range cfg.Schools {
+		ids[i] = sc.ID
+	}
+	return ids
+}

@@ -1,9 +1,13 @@
 package output
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/source"
 )
 
 // A Sink is where a render's outputs go: a build's tree (publish.Tree),
@@ -51,4 +55,21 @@ func (p *prefixed) Emit(outs ...File) error {
 		cp[i] = o
 	}
 	return p.out.Emit(cp...)
+}
+
+// Assets returns the files of f's folder (source.File.Assets), as they
+// are, to publish beside its page. One that cannot be read (a symbolic
+// link out of the site folder) is an error at its path.
+func Assets(fsys fs.FS, f source.File) ([]File, diag.List) {
+	var outs []File
+	var l diag.List
+	for _, a := range f.Assets {
+		data, err := fs.ReadFile(fsys, a)
+		if err != nil {
+			l.Errorf(diag.Pos{File: a}, "%v", source.Explain(err))
+			continue
+		}
+		outs = append(outs, File{Path: source.AssetPath(f.Slug, a), Body: data, Raw: true})
+	}
+	return outs, l
 }
