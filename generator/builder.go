@@ -20,7 +20,7 @@ import (
 
 // A Builder renders one site again and again, redoing only the work whose
 // inputs changed since its last render: each stage keeps what it made (config.Cache,
-// parse.Memo, check.LinkMemo and SiteMemo, machine.Memo, theme.Cache),
+// parse.Memo, check.Memo, machine.Memo, theme.Cache and Memo),
 // and the Builder keeps each policy's pages while the policy's files,
 // site.yaml, the theme, the day and the cookie policy stay the same, and
 // the pages listing every policy while every policy's fingerprint
@@ -42,9 +42,8 @@ type Builder struct {
 	files *source.Cache // nil unless Watched
 
 	config  config.Cache
-	parsed  *parse.Memo // nil unless keep, as are links and checked
-	links   *check.LinkMemo
-	checked *check.SiteMemo
+	parsed  *parse.Memo // nil unless keep, as are checked, machine and pages
+	checked *check.Memo
 	machine *machine.Memo
 	theme   theme.Cache
 	pages   *theme.Memo
@@ -67,7 +66,7 @@ func NewBuilder(opts Options) *Builder { return newBuilder(opts, true, "") }
 func newBuilder(opts Options, keep bool, school string) *Builder {
 	b := &Builder{opts: opts, keep: keep, school: school}
 	if keep {
-		b.parsed, b.links, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
+		b.parsed, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.Memo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
 	}
 	return b
 }
@@ -231,12 +230,14 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	var policies []*site.Policy
 	ids := make(map[*site.Policy]string, len(files))
 	var anchors map[string]site.Anchors
-	for _, pr := range r.results {
+	var published []source.File
+	for i, pr := range r.results {
 		c.l = append(c.l, pr.l...)
 		if pr.all != nil {
 			c.all = append(c.all, pr.all)
 		}
 		if pr.p != nil {
+			published = append(published, files[i])
 			policies = append(policies, pr.p)
 			ids[pr.p] = pr.ids
 			if pr.anchors != nil {
@@ -251,28 +252,8 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	s := site.New(cfg, b.opts.Now, policies)
 	c.site = s
 	sums := s.Fingerprints()
-	slugs := make([]string, len(files))
-	for i, f := range files {
-		slugs[i] = f.Slug
-	}
 	set := pages.NewCentre(s, base, school, root)
-	paths := set.Paths()
-	for i, f := range files {
-		if r.results[i].p != nil { // published: its files are too
-			for _, a := range f.Assets {
-				paths = append(paths, source.AssetPath(f.Slug, a)) // a root-relative image may name one
-			}
-		}
-	}
-	c.l = append(c.l, b.links.Check(s, slugs, paths, ids, anchors)...)
-	c.l = append(c.l, check.Cookies(s)...)
-	if school == nil {
-		// Certificates are site.yaml's, the same in every centre: the
-		// trust's reports them.
-		c.l = append(c.l, check.Trust(cfg, b.opts.Now, cfg.Review.WarnDays)...)
-	}
-	c.l = append(c.l, check.CertLinks(s)...)
-	c.l = append(c.l, b.checked.Site(s, sums)...)
+	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Sums: sums, Files: files, Published: published, Pages: set.Paths(), IDs: ids, Anchors: anchors, Trust: school == nil})...)
 	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
 		c.err = stop
 		return c
