@@ -19,19 +19,14 @@ import (
 )
 
 // A Builder renders one site again and again, redoing only the work whose
-// inputs changed since its last render: each stage keeps what it made (config.Cache,
-// parse.Memo, check.Memo, machine.Memo, theme.Cache and Memo),
-// and the Builder keeps each policy's pages while the policy's files,
-// site.yaml, the theme, the day and the cookie policy stay the same, and
-// the pages listing every policy while every policy's fingerprint
-// (site.Fingerprint: all but its text) does, and the files for machines
-// while the fingerprints and the versions' hashes do. The
-// listing pages are given summaries (site.Listing), never a policy's
-// text, so no theme can make them depend on it. So a save that changes a
-// policy's text renders that policy's pages alone; one that changes its
-// title renders its pages and the lists; a template, stylesheet or
-// site.yaml change renders every page. Unless Watched, a render still
-// reads every file.
+// inputs changed since its last render: each stage keeps what it made in
+// a memo of its own, which says what it is keyed by (config.Cache,
+// parse.Memo, check.Memo, machine.Memo, theme.Cache and theme.Memo). The
+// pages listing every policy are given summaries (site.Listing), never a
+// policy's text. So a save that changes a policy's text renders that
+// policy's pages alone; one that changes its title renders its pages and
+// the lists; a template, stylesheet or site.yaml change renders every
+// page. Unless Watched, a render still reads every file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -204,7 +199,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	te, l := b.theme.Site(fsys, cfg, b.opts.DefaultTheme, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
-	r := &running{b: b, fsys: fsys, settings: ps, schools: cfg.Schools, root: root, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
+	r := &running{b: b, fsys: fsys, centre: b.centreCfg, settings: ps, files: files, out: out, results: make([]parsed, len(files)),
 		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: theme.Key{Theme: te.Theme, Cfg: cfg, Now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
@@ -285,14 +280,11 @@ type parsed struct {
 type running struct {
 	b        *Builder
 	fsys     fs.FS
+	centre   *config.Centre
 	settings parse.Settings
-	warnDays int
 	files    []source.File
 	out      output.Sink
 	results  []parsed
-
-	schools []config.School // the trust centre's, for its choosers
-	root    string          // the trust centre's path
 
 	render bool       // false when site.yaml or the theme has an error
 	pages  *pages.Set // for policy pages: the settings, the day and the cookie policy
@@ -316,9 +308,9 @@ func (r *running) parse(i int) *site.Policy {
 	}
 	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
 		pr.l = nil
-		p = pages.Chooser(p, r.schools, r.root)
+		p = pages.Chooser(p, r.centre.Site.Schools, r.centre.Root)
 	}
-	p.Prepare(r.b.opts.Now, r.warnDays)
+	p.Prepare(r.b.opts.Now, r.centre.Site.Review.WarnDays)
 	pr.p = p
 	return p
 }
@@ -384,9 +376,7 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 		return err
 	}
 	if b.school != "" {
-		// A school's centre shares the trust's assets and host files. The
-		// memo keeps files: filter a copy.
-		files = slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !machine.PerCentre[f.Path] })
+		files = machine.Own(files) // the trust's centre has the host's
 	}
 	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
 	outs, err := b.pages.Lists(key, sums, func() ([]output.File, error) {
