@@ -11,11 +11,11 @@
 //	site        policies -> the model: *site.Site (review status, versions)
 //	check       the lint rules and their registry, check.Rules
 //	parse       one file -> *site.Policy with its findings (the stages above)
+//	output      output.File, what every stage after the model makes; the
+//	            minifier; the sinks (output.Sink: memory, a school's folder)
 //	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
 //	pages       the model -> []pages.Spec: every page, its path, layout and data
 //	theme       templates and assets -> HTML for each Spec
-//	output      output.File, what every stage after the model makes; the
-//	            minifier; the sinks (output.Sink: memory, a school's folder)
 //	publish     []output.File -> the destination, in one atomic swap
 //
 // Leaves used by every stage: diag (positions, sorted lists), strictyaml
