@@ -3,12 +3,10 @@ package generator
 import (
 	"io/fs"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
-	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/internal/parallel"
 	"github.com/policysite/policysite/generator/machine"
@@ -18,23 +16,17 @@ import (
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/theme"
-	"github.com/policysite/policysite/themes"
 )
 
 // A Builder renders one site again and again, redoing only the work whose
-// inputs changed since its last render: each stage keeps what it made (config.Cache,
-// parse.Memo, check.LinkMemo and SiteMemo, machine.Memo, theme.Cache),
-// and the Builder keeps each policy's pages while the policy's files,
-// site.yaml, the theme, the day and the cookie policy stay the same, and
-// the pages listing every policy while every policy's fingerprint
-// (site.Fingerprint: all but its text) does, and the files for machines
-// while the fingerprints and the versions' hashes do. The
-// listing pages are given summaries (site.Listing), never a policy's
-// text, so no theme can make them depend on it. So a save that changes a
-// policy's text renders that policy's pages alone; one that changes its
-// title renders its pages and the lists; a template, stylesheet or
-// site.yaml change renders every page. Unless Watched, a render still
-// reads every file.
+// inputs changed since its last render: each stage keeps what it made in
+// a memo of its own, which says what it is keyed by (config.Cache,
+// parse.Memo, check.Memo, machine.Memo, theme.Cache and theme.Memo). The
+// pages listing every policy are given summaries (site.Listing), never a
+// policy's text. So a save that changes a policy's text renders that
+// policy's pages alone; one that changes its title renders its pages and
+// the lists; a template, stylesheet or site.yaml change renders every
+// page. Unless Watched, a render still reads every file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -45,27 +37,33 @@ type Builder struct {
 	files *source.Cache // nil unless Watched
 
 	config  config.Cache
-	parsed  *parse.Memo // nil unless keep, as are links and checked
-	links   *check.LinkMemo
-	checked *check.SiteMemo
+	parsed  *parse.Memo // nil unless keep, as are checked, machine and pages
+	checked *check.Memo
 	machine *machine.Memo
 	theme   theme.Cache
-	bundles map[string]*bundle
-	listed  *listEntry
+	pages   *theme.Memo
 	order   site.Order
 	last    output.Last // the last good render's outputs, for Result.Changed
 
 	// school is the id of the school whose centre this Builder renders,
 	// "" for the trust's, whose Builder keeps one for each school.
-	school   string
-	schools  map[string]*Builder
-	derived  derived
-	rootPath string // a school's: the trust centre's path
+	school    string
+	schools   map[string]*Builder
+	centreOf  *config.Site // the site.yaml centreCfg is of
+	centreCfg *config.Centre
 }
 
 // NewBuilder returns a Builder of the site opts describe.
-func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, keep: true, parsed: &parse.Memo{}, links: &check.LinkMemo{}, checked: &check.SiteMemo{}, machine: &machine.Memo{}, last: output.Last{}}
+func NewBuilder(opts Options) *Builder { return newBuilder(opts, true, "") }
+
+// newBuilder returns a Builder of the centre of school ("" for the
+// trust's) that keeps what it made for the next render when keep is set.
+func newBuilder(opts Options, keep bool, school string) *Builder {
+	b := &Builder{opts: opts, keep: keep, school: school}
+	if keep {
+		b.parsed, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.Memo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
+	}
+	return b
 }
 
 // Watched tells the builder that every later change to site.yaml, content/
@@ -91,41 +89,21 @@ func (b *Builder) Changed(paths ...string) {
 // Render renders the site as Render(opts) would, and says in
 // Result.Changed which outputs differ from the last render that succeeded.
 func (b *Builder) Render() (*Result, error) {
-	mem := &memorySink{}
+	mem := &output.Memory{}
 	res, err := b.run(mem)
 	if err != nil {
 		return res, err
 	}
-	slices.SortFunc(mem.outs, func(a, b output.File) int { return strings.Compare(a.Path, b.Path) })
-	res.Outputs = mem.outs
-	res.Changed = b.last.Changed(mem.outs)
+	res.Outputs = mem.Sorted()
+	res.Changed = b.last.Changed(res.Outputs)
 	return res, nil
-}
-
-// A sink is where a render's outputs go: a build's tree (publish.Tree.Emit),
-// or memory. Emit is called from several goroutines at once.
-type sink interface {
-	Emit(outs ...output.File) error
-}
-
-// A memorySink keeps every output, for Render.
-type memorySink struct {
-	mu   sync.Mutex
-	outs []output.File
-}
-
-func (m *memorySink) Emit(outs ...output.File) error {
-	m.mu.Lock()
-	m.outs = append(m.outs, outs...)
-	m.mu.Unlock()
-	return nil
 }
 
 // run is the pipeline: it loads site.yaml and the list of policy files,
 // renders the trust's centre (centre) and then each school's into the
 // same sink under the school's path, with a Builder of its own for each
 // school (schools), and runs the rules that compare the centres (check.Schools).
-func (b *Builder) run(out sink) (*Result, error) {
+func (b *Builder) run(out output.Sink) (*Result, error) {
 	opts := b.opts
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -137,17 +115,16 @@ func (b *Builder) run(out sink) (*Result, error) {
 	res := &Result{}
 	cfg, l := b.config.Load(fsys, opts.override)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	ids := make([]string, len(cfg.Schools))
-	for i, sc := range cfg.Schools {
-		ids[i] = sc.ID
-	}
-	files, l := source.List(fsys, ids...)
+	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	if cfg.Defaults.Effective == config.LastCommit && opts.Committed == nil {
+	lastCommit := cfg.Defaults.Effective == config.LastCommit
+	if lastCommit && opts.Committed == nil {
 		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
 		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
 	}
-	b.committed(cfg, files)
+	if lastCommit {
+		source.SetCommitted(files, opts.Committed)
+	}
 	pre := res.Diagnostics
 	c := b.centre(fsys, cfg, pre, files, out)
 	res.Site = c.site
@@ -161,16 +138,15 @@ func (b *Builder) run(out sink) (*Result, error) {
 		sc := &cfg.Schools[i]
 		sb := b.schools[sc.ID]
 		if sb == nil {
-			sb = &Builder{opts: opts, keep: b.keep, school: sc.ID}
-			if b.keep {
-				sb.parsed, sb.links, sb.checked, sb.machine = &parse.Memo{}, &check.LinkMemo{}, &check.SiteMemo{}, &machine.Memo{}
-			}
+			sb = newBuilder(opts, b.keep, sc.ID)
 			b.schools[sc.ID] = sb
 		}
 		own, l := source.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
-		b.committed(cfg, own)
-		sr := sb.centre(fsys, cfg, pre, own, &prefixed{out: out, prefix: sc.ID + "/"})
+		if lastCommit {
+			source.SetCommitted(own, opts.Committed)
+		}
+		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
 		if sr.site != nil {
 			res.Schools = append(res.Schools, sr.site)
@@ -186,26 +162,12 @@ func (b *Builder) run(out sink) (*Result, error) {
 		}
 	}
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
-	res.Diagnostics = usedSomewhere(res.Diagnostics, 1+len(schools))
+	res.Diagnostics = check.UsedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()
 	if stop := check.Stops(res.Diagnostics); len(stop) > 0 {
 		return res, stop
 	}
 	return res, failed
-}
-
-// committed gives files the days they were last committed, when
-// site.yaml's defaults read them.
-func (b *Builder) committed(cfg *config.Site, files []source.File) {
-	if cfg.Defaults.Effective != config.LastCommit {
-		return
-	}
-	for i := range files {
-		files[i].Committed = b.opts.Committed[files[i].Path]
-		for j := range files[i].History {
-			files[i].History[j].Committed = b.opts.Committed[files[i].History[j].Path]
-		}
-	}
 }
 
 // A centreResult is what rendering one centre made: its model, its
@@ -227,21 +189,18 @@ type centreResult struct {
 // build (with pre, site.yaml's and the listing's), renders the pages
 // listing every policy and the files for machines into out. Every stage
 // goes through the Builder's memo when it keeps one.
-func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out sink) (c centreResult) {
-	cfg, vs, school := b.centreConfig(cfg)
-	root := cfg.BasePath()
-	base := root
-	if school != nil {
-		root = b.rootPath
-		base = root + school.ID + "/"
+func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out output.Sink) (c centreResult) {
+	if b.centreOf != cfg {
+		b.centreOf, b.centreCfg = cfg, cfg.Centre(b.school)
 	}
+	cfg, vs, school, root, base := b.centreCfg.Site, b.centreCfg.Vars, b.centreCfg.School, b.centreCfg.Root, b.centreCfg.Base
 	ps := parse.NewSettings(cfg)
 	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
-	te, l := b.loadTheme(fsys, cfg, theme.Options{BasePath: base, AssetBase: root})
+	te, l := b.theme.Site(fsys, cfg, b.opts.DefaultTheme, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
-	r := &running{b: b, fsys: fsys, settings: ps, schools: cfg.Schools, root: root, warnDays: cfg.Review.WarnDays, files: files, out: out, results: make([]parsed, len(files)),
-		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: pageKey{theme: te.Theme, cfg: cfg, now: b.opts.Now}}
+	r := &running{b: b, fsys: fsys, centre: b.centreCfg, settings: ps, files: files, out: out, results: make([]parsed, len(files)),
+		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: theme.Key{Theme: te.Theme, Cfg: cfg, Now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
 	if ck := cfg.Cookies; ck != nil {
@@ -251,7 +210,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	if cookie >= 0 {
 		if p := r.parse(cookie); p != nil {
 			first = []*site.Policy{p}
-			r.key.cookie = r.results[cookie].ids
+			r.key.Cookie = r.results[cookie].ids
 		}
 	}
 	r.pages = pages.NewCentre(&site.Site{Config: cfg, Now: b.opts.Now, Policies: first}, base, school, root)
@@ -266,12 +225,14 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	var policies []*site.Policy
 	ids := make(map[*site.Policy]string, len(files))
 	var anchors map[string]site.Anchors
-	for _, pr := range r.results {
+	var published []source.File
+	for i, pr := range r.results {
 		c.l = append(c.l, pr.l...)
 		if pr.all != nil {
 			c.all = append(c.all, pr.all)
 		}
 		if pr.p != nil {
+			published = append(published, files[i])
 			policies = append(policies, pr.p)
 			ids[pr.p] = pr.ids
 			if pr.anchors != nil {
@@ -286,28 +247,8 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 	s := site.New(cfg, b.opts.Now, policies)
 	c.site = s
 	sums := s.Fingerprints()
-	slugs := make([]string, len(files))
-	for i, f := range files {
-		slugs[i] = f.Slug
-	}
 	set := pages.NewCentre(s, base, school, root)
-	paths := set.Paths()
-	for i, f := range files {
-		if r.results[i].p != nil { // published: its files are too
-			for _, a := range f.Assets {
-				paths = append(paths, source.AssetPath(f.Slug, a)) // a root-relative image may name one
-			}
-		}
-	}
-	c.l = append(c.l, b.links.Check(s, slugs, paths, ids, anchors)...)
-	c.l = append(c.l, check.Cookies(s)...)
-	if school == nil {
-		// Certificates are site.yaml's, the same in every centre: the
-		// trust's reports them.
-		c.l = append(c.l, check.Trust(cfg, b.opts.Now, cfg.Review.WarnDays)...)
-	}
-	c.l = append(c.l, check.CertLinks(s)...)
-	c.l = append(c.l, b.checked.Site(s, sums)...)
+	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Sums: sums, Files: files, Published: published, Pages: set.Paths(), IDs: ids, Anchors: anchors, Trust: school == nil})...)
 	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
 		c.err = stop
 		return c
@@ -316,9 +257,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		c.err = r.err
 		return c
 	}
-	if b.keep {
-		b.bundles = r.bundlesNext
-	}
+	b.pages.Next()
 	c.err = b.lists(te, s, set, sums, out)
 	return c
 }
@@ -341,59 +280,37 @@ type parsed struct {
 type running struct {
 	b        *Builder
 	fsys     fs.FS
+	centre   *config.Centre
 	settings parse.Settings
-	warnDays int
 	files    []source.File
-	out      sink
+	out      output.Sink
 	results  []parsed
-
-	schools []config.School // the trust centre's, for its choosers
-	root    string          // the trust centre's path
 
 	render bool       // false when site.yaml or the theme has an error
 	pages  *pages.Set // for policy pages: the settings, the day and the cookie policy
 	theme  *theme.Theme
-	key    pageKey
+	key    theme.Key
 
-	mu          sync.Mutex
-	bundlesNext map[string]*bundle
-	err         error // the first failure to render or write
+	mu  sync.Mutex
+	err error // the first failure to render or write
 }
 
 // parse reads and parses files[i] with its earlier versions and keeps the
-// result; it returns the policy when it is to be published.
+// result (parse.Memo.Publish); it returns the policy when it is to be
+// published, the trust centre's chooser (pages.Chooser) for a policy its
+// schools publish in their own words.
 func (r *running) parse(i int) *site.Policy {
-	f := r.files[i]
 	pr := &r.results[i]
-	if pr.l = source.Load(r.fsys, &f); len(pr.l) > 0 {
-		return nil
-	}
 	var p *site.Policy
-	p, pr.ids, pr.l = r.b.parsed.Policy(f, r.settings)
-	if p != nil && p.Draft && !r.b.opts.Drafts && f.Trust != nil {
-		// A school's draft copy of a trust policy: the trust's is
-		// published until the copy is ready.
-		t := *f.Trust
-		if pr.l = source.Load(r.fsys, &t); len(pr.l) > 0 {
-			return nil
-		}
-		p, pr.ids, pr.l = r.b.parsed.Policy(t, r.settings)
-	}
-	if p != nil {
-		pr.all = p.WithoutText()
-	}
-	if p == nil || p.Draft && !r.b.opts.Drafts {
-		return nil
-	}
-	if p.School == "" && !r.publishes(p) {
-		pr.l = nil // reported by the centres that publish it
+	p, pr.all, pr.ids, pr.l = r.b.parsed.Publish(r.fsys, r.files[i], r.settings, r.b.school, r.b.opts.Drafts)
+	if p == nil {
 		return nil
 	}
 	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
 		pr.l = nil
-		p = r.chooser(p)
+		p = pages.Chooser(p, r.centre.Site.Schools, r.centre.Root)
 	}
-	p.Prepare(r.b.opts.Now, r.warnDays)
+	p.Prepare(r.b.opts.Now, r.centre.Site.Review.WarnDays)
 	pr.p = p
 	return p
 }
@@ -416,25 +333,13 @@ func (r *running) write(i int) {
 		pr.p, pr.anchors = p.WithoutText(), &a
 	}
 	key := r.key
-	key.files = pr.ids
-	var outs []output.File
-	var err error
-	if bd := r.b.bundles[p.Slug]; r.b.keep && bd != nil && bd.key == key {
-		outs = bd.outs
-	} else {
+	key.Files = pr.ids
+	outs, err := r.b.pages.Policy(p.Slug, key, func() ([]output.File, error) {
 		// A policy's changes, alone, are in the order they have among
 		// every policy's.
 		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
-		outs, err = r.theme.RenderAll(r.pages.Policy(p, mine))
-	}
-	if err == nil && r.b.keep {
-		r.mu.Lock()
-		if r.bundlesNext == nil {
-			r.bundlesNext = map[string]*bundle{}
-		}
-		r.bundlesNext[p.Slug] = &bundle{key: key, outs: outs}
-		r.mu.Unlock()
-	}
+		return r.theme.RenderAll(r.pages.Policy(p, mine))
+	})
 	if err == nil {
 		err = r.out.Emit(outs...)
 	}
@@ -451,104 +356,38 @@ func (r *running) write(i int) {
 }
 
 // assets publishes the files of results[i]'s folder beside its page
-// (source.File.Assets), as they are. One that cannot be read (a symbolic
-// link out of the site folder) is an error of the policy's, which stops
-// the build.
+// (output.Assets). One that cannot be read is an error of the policy's,
+// which stops the build.
 func (r *running) assets(i int) error {
-	f := r.files[i]
-	for _, a := range f.Assets {
-		data, err := fs.ReadFile(r.fsys, a)
-		if err != nil {
-			var l diag.List
-			l.Errorf(diag.Pos{File: a}, "%v", source.Explain(err))
-			r.results[i].l = append(r.results[i].l, l...)
-			continue
-		}
-		if err := r.out.Emit(output.File{Path: source.AssetPath(f.Slug, a), Body: data, Raw: true}); err != nil {
-			return err
-		}
+	outs, l := output.Assets(r.fsys, r.files[i])
+	r.results[i].l = append(r.results[i].l, l...)
+	if len(outs) == 0 {
+		return nil
 	}
-	return nil
+	return r.out.Emit(outs...)
 }
 
 // lists renders the index, 404, the request form, the changes page and the theme's assets,
 // or hands on the last render's while no fingerprint changed; and the files
 // for machines, kept by machine.Memo, which also reads the versions' hashes.
-func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out sink) error {
+func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out output.Sink) error {
 	files, err := b.machine.Files(s, sums)
 	if err != nil {
 		return err
 	}
 	if b.school != "" {
-		// A school's centre shares the trust's assets and host files. The
-		// memo keeps files: filter a copy.
-		files = slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !machine.PerCentre[f.Path] })
+		files = machine.Own(files) // the trust's centre has the host's
 	}
-	key := siteKey{theme: te.Theme, cfg: s.Config, now: s.Now}
-	if e := b.listed; b.keep && e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
-		return out.Emit(append(files, e.outs...)...)
-	}
-	specs := append(set.Site(), set.Changes(s.Changes()))
-	if b.school != "" {
-		// The host serves the trust's 404 for every path.
-		specs = slices.DeleteFunc(specs, func(sp pages.Spec) bool { return sp.Path == "404.html" })
-	}
-	outs, err := te.Theme.RenderAll(specs)
+	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
+	outs, err := b.pages.Lists(key, sums, func() ([]output.File, error) {
+		outs, err := te.Theme.RenderAll(set.Lists(s.Changes()))
+		if err == nil && b.school == "" {
+			outs = append(outs, te.Theme.Assets()...)
+		}
+		return outs, err
+	})
 	if err != nil {
 		return err
 	}
-	if b.school == "" {
-		outs = append(outs, te.Theme.Assets()...)
-	}
-	if b.keep {
-		b.listed = &listEntry{key: key, sums: sums, outs: outs}
-	}
 	return out.Emit(append(files, outs...)...)
-}
-
-// loadTheme loads the site's theme, or returns the one loaded last time
-// when its files and options are the same.
-func (b *Builder) loadTheme(fsys fs.FS, cfg *config.Site, opts theme.Options) (*theme.Loaded, diag.List) {
-	def := b.opts.DefaultTheme
-	if def == nil {
-		def = themes.Default()
-	}
-	layers, l := theme.Stack(fsys, cfg, def)
-	opts.Language, opts.WarnDays = cfg.Language, cfg.Review.WarnDays
-	te := b.theme.Load(layers, opts)
-	return te, append(l, te.L...)
-}
-
-// A bundle is one policy's pages, with what they were rendered from.
-type bundle struct {
-	key  pageKey
-	outs []output.File
-}
-
-// A pageKey is everything a policy's pages are rendered from: the
-// policy's files, and what every page reads of the site.
-type pageKey struct {
-	files string // the ids of the policy's parsed files
-	theme *theme.Theme
-	cfg   *config.Site
-	now   date.Date
-	// cookie is the ids of the cookie policy's files: every page links to
-	// it and the cookie notice names it.
-	cookie string
-}
-
-// A listEntry is the outputs that list every policy, with what they were
-// rendered from.
-type listEntry struct {
-	key  siteKey
-	sums []site.Fingerprint
-	outs []output.File
-}
-
-// A siteKey is what the pages listing every policy read besides the
-// policies' summaries.
-type siteKey struct {
-	theme *theme.Theme
-	cfg   *config.Site
-	now   date.Date
 }

@@ -4,17 +4,18 @@
 // output, and hands what it makes to a sink:
 //
 //	source      content/ -> []source.File (Cache: the files kept between renders)
-//	config      site.yaml -> *config.Site
+//	config      site.yaml -> *config.Site; config.Centre, as one centre reads it
 //	frontmatter the --- block of a file -> *frontmatter.Meta
 //	markdown    a file's text -> HTML, headings, links
 //	history     two versions' texts -> their comparison
 //	site        policies -> the model: *site.Site (review status, versions)
 //	check       the lint rules and their registry, check.Rules
 //	parse       one file -> *site.Policy with its findings (the stages above)
+//	output      output.File, what every stage after the model makes; the
+//	            minifier; the sinks (output.Sink: memory, a school's folder)
 //	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
 //	pages       the model -> []pages.Spec: every page, its path, layout and data
 //	theme       templates and assets -> HTML for each Spec
-//	output      output.File, what every stage after the model makes; the minifier
 //	publish     []output.File -> the destination, in one atomic swap
 //
 // Leaves used by every stage: diag (positions, sorted lists), strictyaml
@@ -23,8 +24,11 @@
 //
 // A site.yaml with schools: has a centre for the trust and one for each
 // school: Builder.run renders the trust's (Builder.centre), then each
-// school's through a Builder of its own, the same centre function into
-// the same sink under the school's path, and check.Schools compares them.
+// school's through a Builder of its own, the same centre function, with
+// site.yaml as the school reads it (config.Centre), into the same sink
+// under the school's path (output.Under), and check.Schools compares them.
+// The root holds no stage's logic: only Options, Build, Render and the
+// Builder that runs the stages.
 //
 // Options name the site folder as an fs.FS and the day: the library reads
 // no clock and no path of its own. Build runs the pipeline into a
@@ -32,8 +36,9 @@
 // the policy is parsed. Render runs it into memory, as check and reviews
 // use it. A Builder is the same pipeline (Builder.run) run again and
 // again, each stage keeping what it made for inputs that did not change
-// (config.Cache, parse.Memo, check.LinkMemo, theme.Cache): serve uses
-// one. A build with any error that stops it writes nothing.
+// (config.Cache, parse.Memo, check.Memo, machine.Memo, theme.Cache and
+// theme.Memo): serve uses one. A build with any error that stops it
+// writes nothing.
 package generator
 
 import (
@@ -125,7 +130,7 @@ type Result struct {
 // checks read is kept of it, so a build holds one policy's text per core
 // rather than every policy's.
 func Build(opts Options, tree *publish.Tree) (*Result, error) {
-	b := &Builder{opts: opts}
+	b := newBuilder(opts, false, "")
 	res, err := b.run(tree)
 	if err != nil {
 		tree.Abort()

@@ -31,10 +31,7 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 	if len(cfg.Schools) == 0 {
 		return l
 	}
-	ids := make([]string, len(cfg.Schools))
-	for i, sc := range cfg.Schools {
-		ids[i] = sc.ID
-	}
+	ids := cfg.SchoolIDs()
 	bySlug := make(map[string]*site.Policy, len(trust))
 	for _, p := range trust {
 		bySlug[p.Slug] = p
@@ -91,4 +88,22 @@ func nearest(w string, words []string) string {
 		}
 	}
 	return best
+}
+
+// UsedSomewhere drops the unused-category findings that fewer than all
+// n centres made: a category is used when any centre's policy has it.
+func UsedSomewhere(l diag.List, n int) diag.List {
+	if n == 1 {
+		return l
+	}
+	count := map[diag.Pos]int{}
+	for _, d := range l {
+		if d.Rule == "unused-category" {
+			count[d.Pos]++
+		}
+	}
+	if len(count) == 0 {
+		return l
+	}
+	return slices.DeleteFunc(l, func(d diag.Diagnostic) bool { return d.Rule == "unused-category" && count[d.Pos] < n })
 }

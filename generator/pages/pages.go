@@ -267,6 +267,17 @@ func (ps *Set) Site() []Spec {
 	return specs
 }
 
+// Lists returns the pages listing every policy: Site's and the changes
+// page of changes. A school's centre has no 404: the host serves the
+// trust's for every path.
+func (ps *Set) Lists(changes []site.Change) []Spec {
+	specs := append(ps.Site(), ps.Changes(changes))
+	if ps.school != nil {
+		specs = slices.DeleteFunc(specs, func(sp Spec) bool { return sp.Path == "404.html" })
+	}
+	return specs
+}
+
 // Paths returns the output path of every page the site has: the index,
 // 404, the request form, the changes page, and each policy's page and
 // history pages (Policy). It is what a root-relative link may name.

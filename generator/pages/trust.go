@@ -179,3 +179,25 @@ func (ps *Set) withTables(p *site.Policy) (*site.Policy, []Part) {
 	cp.Contents = site.Contents(cp.Headings)
 	return &cp, out
 }
+
+// Chooser returns the trust centre's page of a policy each school
+// publishes in its own words (it names a school's variables) or that is
+// some schools' only: in place of its text, a link to each school's
+// (schools are the trust's, root its centre's path). Its findings are
+// reported by the schools' centres.
+func Chooser(p *site.Policy, schools []config.School, root string) *site.Policy {
+	q := *p
+	var b strings.Builder
+	b.WriteString("<p>Each school publishes this policy with its own names and contacts:</p>\n<ul>\n")
+	for _, sc := range schools {
+		if len(p.Schools) > 0 && !slices.Contains(p.Schools, sc.ID) {
+			continue
+		}
+		fmt.Fprintf(&b, "<li><a href=\"%s%s/%s/\">%s</a></li>\n", root, sc.ID, p.Slug, template.HTMLEscapeString(sc.Name))
+	}
+	b.WriteString("</ul>\n")
+	q.Body = template.HTML(b.String())
+	// Its headings stay, so links to its sections are checked as before.
+	q.Contents, q.Links, q.History, q.Diff = nil, nil, nil, nil
+	return &q
+}

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"io/fs"
 	"slices"
 	"strconv"
 	"sync"
@@ -79,6 +80,38 @@ func (m *Memo) Policy(f source.File, s Settings) (p *site.Policy, ids string, l 
 		return m.compare(hist[prev], hist[next])
 	})...)
 	return &q, ids, l
+}
+
+// Publish reads f (source.Load) and parses it through m (Policy) for the
+// centre of school ("" for the trust's). It returns the policy when that
+// centre publishes it, and all, the policy published there or not (a
+// trust policy a school has a copy of, or not the trust centre's),
+// without its text, for the rules comparing centres. A school's draft
+// copy of a trust policy gives the trust's, published until the copy is
+// ready, unless drafts are published. A trust policy the centre does not
+// publish has no findings: the centres that publish it report them.
+func (m *Memo) Publish(fsys fs.FS, f source.File, s Settings, school string, drafts bool) (p, all *site.Policy, ids string, l diag.List) {
+	if l = source.Load(fsys, &f); len(l) > 0 {
+		return nil, nil, "", l
+	}
+	p, ids, l = m.Policy(f, s)
+	if p != nil && p.Draft && !drafts && f.Trust != nil {
+		t := *f.Trust
+		if l = source.Load(fsys, &t); len(l) > 0 {
+			return nil, nil, ids, l
+		}
+		p, ids, l = m.Policy(t, s)
+	}
+	if p != nil {
+		all = p.WithoutText()
+	}
+	if p == nil || p.Draft && !drafts {
+		return nil, all, ids, l
+	}
+	if p.School == "" && !p.PublishedIn(school) {
+		return nil, all, ids, nil
+	}
+	return p, all, ids, l
 }
 
 // file parses f, or returns it as parsed last time when its content and

@@ -330,6 +330,13 @@ func (p *Policy) InForce(now date.Date) {
 	}
 }
 
+// PublishedIn reports whether the centre of school ("" for the trust's)
+// publishes p, a trust policy: a school's, unless p's schools: leaves it
+// out; the trust's, always.
+func (p *Policy) PublishedIn(school string) bool {
+	return school == "" || len(p.Schools) == 0 || slices.Contains(p.Schools, school)
+}
+
 // HasHistory reports whether p has a history page: when it has an
 // earlier or upcoming version or a review to list. A policy of one version and no
 // reviews has nothing there its own page does not show, so it gets no

@@ -425,6 +425,17 @@ func FrontSlug(file string, data []byte) (string, diag.Pos, bool) {
 	return "", diag.Pos{}, false
 }
 
+// SetCommitted gives files and their earlier versions the days they were
+// last committed, by path.
+func SetCommitted(files []File, days map[string]date.Date) {
+	for i := range files {
+		files[i].Committed = days[files[i].Path]
+		for j := range files[i].History {
+			files[i].History[j].Committed = days[files[i].History[j].Path]
+		}
+	}
+}
+
 // Load reads the data of f and of its earlier versions. It reports the
 // files it cannot read; an earlier version that cannot be read is dropped
 // from f.History.

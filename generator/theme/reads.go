@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/themes"
 )
 
 // Digest hashes every file theme.Load reads from layers, and the
@@ -57,4 +59,18 @@ func (c *Cache) Load(layers []Layer, opts Options) *Loaded {
 		c.digest, c.loaded = digest, &Loaded{Theme: th, L: l}
 	}
 	return c.loaded
+}
+
+// Site loads the theme site.yaml names (Stack) over def, the embedded
+// default theme when nil, with site.yaml's language and warning days in
+// opts, or returns the one loaded last time when its files and options
+// are the same.
+func (c *Cache) Site(fsys fs.FS, cfg *config.Site, def fs.FS, opts Options) (*Loaded, diag.List) {
+	if def == nil {
+		def = themes.Default()
+	}
+	layers, l := Stack(fsys, cfg, def)
+	opts.Language, opts.WarnDays = cfg.Language, cfg.Review.WarnDays
+	te := c.Load(layers, opts)
+	return te, append(l, te.L...)
 }

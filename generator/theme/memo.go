@@ -1,0 +1,99 @@
+package theme
+
+import (
+	"sync"
+
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/output"
+	"github.com/policysite/policysite/generator/site"
+)
+
+// A Memo keeps a centre's rendered pages from one render to the next:
+// each policy's while what they are rendered from (a Key) stays the
+// same, and the pages listing every policy while their Key and every
+// policy's fingerprint (site.Fingerprint: all but its text) do. A nil
+// Memo keeps nothing, as a Build needs nothing kept.
+type Memo struct {
+	mu     sync.Mutex
+	pages  map[string]bundle // by slug: the last good render's
+	next   map[string]bundle // this render's, Next makes them the last
+	listed *listEntry
+}
+
+// A Key is everything a policy's pages are rendered from besides the
+// policy: its files, and what every page reads of the site. The pages
+// listing every policy read all but Files and Cookie.
+type Key struct {
+	Files string // the ids of the policy's parsed files
+	Theme *Theme
+	Cfg   *config.Site
+	Now   date.Date
+	// Cookie is the ids of the cookie policy's files: every page links to
+	// it and the cookie notice names it.
+	Cookie string
+}
+
+// A bundle is one policy's pages, with what they were rendered from.
+type bundle struct {
+	key  Key
+	outs []output.File
+}
+
+// A listEntry is the outputs that list every policy, with what they were
+// rendered from.
+type listEntry struct {
+	key  Key
+	sums []site.Fingerprint
+	outs []output.File
+}
+
+// Policy returns the pages of the policy slug: the last good render's
+// when they were rendered from key, or else those render makes. It is
+// safe for concurrent use within a render.
+func (m *Memo) Policy(slug string, key Key, render func() ([]output.File, error)) ([]output.File, error) {
+	if m == nil {
+		return render()
+	}
+	var outs []output.File
+	if b, ok := m.pages[slug]; ok && b.key == key {
+		outs = b.outs
+	} else {
+		var err error
+		if outs, err = render(); err != nil {
+			return nil, err
+		}
+	}
+	m.mu.Lock()
+	if m.next == nil {
+		m.next = map[string]bundle{}
+	}
+	m.next[slug] = bundle{key: key, outs: outs}
+	m.mu.Unlock()
+	return outs, nil
+}
+
+// Next makes the pages of this render's Policy calls the ones the next
+// render may keep, once it has succeeded.
+func (m *Memo) Next() {
+	if m != nil {
+		m.pages, m.next = m.next, nil
+	}
+}
+
+// Lists returns the pages listing every policy: the last render's when
+// they were rendered from key and sums, or else those render makes.
+func (m *Memo) Lists(key Key, sums []site.Fingerprint, render func() ([]output.File, error)) ([]output.File, error) {
+	if m == nil {
+		return render()
+	}
+	if e := m.listed; e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
+		return e.outs, nil
+	}
+	outs, err := render()
+	if err != nil {
+		return nil, err
+	}
+	m.listed = &listEntry{key: key, sums: sums, outs: outs}
+	return outs, nil
+}
