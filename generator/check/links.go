@@ -87,17 +87,18 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 		l = append(l, diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: "broken-link", Message: fmt.Sprintf(format, args...)})
 	}
 	budget := suggestBudget
-	t.links(p, p.Links, p, report, &budget)
+	t.links(p, p.Links, p, anchorSet{}, report, &budget)
 	for _, v := range p.Upcoming {
 		// An upcoming version's own headings are its page's.
 		self := &site.Policy{Slug: p.Slug, File: v.File, Meta: v.Meta, Headings: v.Headings}
-		t.links(p, v.Links, self, report, &budget)
+		t.links(p, v.Links, self, newAnchorSet(self.Anchors()), report, &budget)
 	}
 	return l
 }
 
-// links checks links of p, from a page whose own headings are self's.
-func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, report func(diag.Pos, string, ...any), budget *int) {
+// links checks links of p, from a page whose own headings are self's
+// (selfSet their anchors, when self is not p).
+func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, selfSet anchorSet, report func(diag.Pos, string, ...any), budget *int) {
 	for _, k := range links {
 		target := p
 		if k.Target == "" && k.Path == "" {
@@ -129,7 +130,7 @@ func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, repo
 		}
 		var set anchorSet
 		if target == self && self != p {
-			set = newAnchorSet(self.Anchors())
+			set = selfSet
 		} else if set = t.sets[target.Slug]; set.has == nil {
 			a, ok := t.anchors[target.Slug]
 			if !ok {
@@ -300,6 +301,11 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 			c = &linkCheck{id: ids[p], l: t.Policy(p)}
 			for _, k := range p.Links {
 				c.targets = append(c.targets, k.Slugs()...)
+			}
+			for _, v := range p.Upcoming { // Policy checks theirs too
+				for _, k := range v.Links {
+					c.targets = append(c.targets, k.Slugs()...)
+				}
 			}
 		}
 		links[p.Slug] = c

@@ -3,7 +3,6 @@ package check
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/diag"
@@ -40,7 +39,7 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 				continue
 			}
 			msg := fmt.Sprintf("schools: %q is no school of site.yaml's schools:", id)
-			if near := nearest(id, ids); near != "" {
+			if near := textdist.Nearest(id, ids); near != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", near)
 			}
 			l = append(l, diag.Diagnostic{Pos: at(p, "schools"), Severity: diag.Error, Rule: "front-matter", Message: msg})
@@ -76,18 +75,6 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 		}
 	}
 	return l
-}
-
-// nearest returns the word of words nearest to w, ignoring case, or ""
-// when none is within a third of its letters (or two, a swap).
-func nearest(w string, words []string) string {
-	best, bestD := "", max(2, len(w)/3)+1 // a swap of two letters is 2
-	for _, x := range words {
-		if d := textdist.Distance(strings.ToLower(w), strings.ToLower(x)); d < bestD {
-			best, bestD = x, d
-		}
-	}
-	return best
 }
 
 // UsedSomewhere drops the unused-category findings that fewer than all

@@ -10,6 +10,7 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // siteRules are the rules Site runs.
@@ -98,7 +99,7 @@ func unusedCategories(s *site.Site) diag.List {
 			continue
 		}
 		msg := fmt.Sprintf("categories[%d]: no policy has the category %q, so its weight orders nothing", i, c.Name)
-		if best := nearest(c.Name, names); best != "" {
+		if best := textdist.Nearest(c.Name, names); best != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", best)
 		}
 		l = append(l, diag.Diagnostic{Pos: c.Pos, Severity: diag.Warning, Rule: "unused-category", Message: msg})

@@ -12,6 +12,7 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/site"
+	"github.com/policysite/policysite/internal/textdist"
 )
 
 // Trust runs the rules on site.yaml's certifications and processors:
@@ -25,11 +26,12 @@ func Trust(cfg *config.Site, now date.Date, warnDays int) diag.List {
 		if c.Expires.IsZero() {
 			continue
 		}
-		switch days := c.Expires.Sub(now); {
-		case days < 0:
+		days := c.Expires.Sub(now)
+		switch site.StatusOf(c.Expires, now, warnDays) {
+		case site.Overdue:
 			l = append(l, diag.Diagnostic{Pos: c.ExpiresPos, Severity: diag.Error, Rule: "certificate-expired",
 				Message: fmt.Sprintf("%s expired on %s: renew it and update the entry, or remove it (the site shows it as expired, not held)", c.Name, c.Expires.Format("en-GB"))})
-		case days <= warnDays:
+		case site.DueSoon:
 			l = append(l, diag.Diagnostic{Pos: c.ExpiresPos, Severity: diag.Warning, Rule: "certificate-due-soon",
 				Message: fmt.Sprintf("%s expires on %s, in %d %s", c.Name, c.Expires.Format("en-GB"), days, plural(days, "day", "days"))})
 		}
@@ -73,7 +75,7 @@ func CertLinks(s *site.Site) diag.List {
 			msg := fmt.Sprintf("link to cert:%s, a certification site.yaml does not declare", k.Cert)
 			if budget >= len(ids) {
 				budget -= len(ids)
-				if near := nearest(k.Cert, ids); near != "" {
+				if near := textdist.Nearest(k.Cert, ids); near != "" {
 					msg += fmt.Sprintf(" (did you mean cert:%s?)", near)
 				}
 			}

@@ -284,10 +284,7 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 		Links:  []atomLink{{Rel: "self", Href: base + "feed.xml"}, {Rel: "alternate", Href: base + "changes/"}},
 	}
 	stamp := func(c site.Change) string { return c.Effective.String() + "T00:00:00Z" }
-	f.Updated = "1970-01-01T00:00:00Z"
-	if len(changes) > 0 {
-		f.Updated = stamp(changes[0])
-	}
+	f.Updated = "1970-01-01T00:00:00Z" // the newest entry's, below
 	for _, c := range changes {
 		link := base + c.Policy.Slug + "/v/" + url.PathEscape(c.Version) + "/"
 		if c.Current {

@@ -322,8 +322,7 @@ func (p *Policy) InForce(now date.Date) {
 	m, newest := *cur.Meta, chain[len(chain)-1].Meta
 	m.NextReview, m.Pos = newest.NextReview, maps.Clone(cur.Meta.Pos)
 	m.Pos["next_review"] = newest.Pos["next_review"]
-	cur = &Version{File: cur.File, Meta: &m, Body: cur.Body, Headings: cur.Headings, Contents: cur.Contents, Links: cur.Links, Diff: cur.Diff, SHA256: cur.SHA256, Until: cur.Until}
-	p.File, p.Meta, p.Body, p.Headings, p.Contents, p.Links, p.Diff, p.SHA256 = cur.File, cur.Meta, cur.Body, cur.Headings, cur.Contents, cur.Links, cur.Diff, cur.SHA256
+	p.File, p.Meta, p.Body, p.Headings, p.Contents, p.Links, p.Diff, p.SHA256 = cur.File, &m, cur.Body, cur.Headings, cur.Contents, cur.Links, cur.Diff, cur.SHA256
 	p.Until, p.Upcoming, p.History = cur.Until, chain[k+1:], nil
 	for i := k - 1; i >= 0; i-- {
 		p.History = append(p.History, chain[i])

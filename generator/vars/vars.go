@@ -434,15 +434,7 @@ func (e *expander) unknown(off int, name string) Problem {
 
 // Nearest returns the name held nearest to name, or "" when none is
 // near: at most a third of its letters apart (or two, a swap).
-func (s *Set) Nearest(name string) string {
-	best, bestD := "", max(2, len(name)/3)+1 // a swap of two letters is 2
-	for _, n := range s.Names() {
-		if d := textdist.Distance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
+func (s *Set) Nearest(name string) string { return textdist.Nearest(name, s.Names()) }
 
 // atLineStart reports whether only spaces come before src[i] on its line.
 func atLineStart(src []byte, i int) bool {

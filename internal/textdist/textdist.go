@@ -3,6 +3,8 @@
 // matter field, a heading id, a nation of bank holidays.
 package textdist
 
+import "strings"
+
 // Distance is the Levenshtein edit distance between a and b, in runes.
 // It fills the whole table, so it costs len(a)*len(b): callers compare
 // short names, or bound how many they compare.
@@ -25,4 +27,18 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// Nearest returns the word of words nearest to w, ignoring case, or ""
+// when none is within a third of its letters (or two edits, a swap of two
+// letters): the did-you-mean of a name that is not declared.
+func Nearest(w string, words []string) string {
+	lw := strings.ToLower(w)
+	best, bestD := "", max(2, len(w)/3)+1
+	for _, x := range words {
+		if d := Distance(lw, strings.ToLower(x)); d < bestD {
+			best, bestD = x, d
+		}
+	}
+	return best
 }
