@@ -148,10 +148,8 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		}
 		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
-		if sr.site != nil {
-			res.Schools = append(res.Schools, sr.site)
-			schools = append(schools, check.Centre{School: sc, Site: sr.site, Files: sr.all})
-		}
+		res.Schools = append(res.Schools, sr.site) // centre always makes one
+		schools = append(schools, check.Centre{School: sc, Site: sr.site, Files: sr.all})
 		if failed == nil {
 			failed = sr.err
 		}

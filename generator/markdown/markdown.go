@@ -66,7 +66,7 @@ func (o *Options) slugOf(target string) string {
 	if s, ok := o.Renamed[target]; ok {
 		return s
 	}
-	return SlugOf(target)
+	return source.SlugOf(target)
 }
 
 // A Heading is a section heading of the policy.
@@ -845,10 +845,6 @@ func unwrap(n ast.Node, src []byte) {
 	}
 	parent.RemoveChild(parent, n)
 }
-
-// SlugOf returns the slug a policy file's name gives it (source.SlugOf):
-// content/a.md and content/a/index.md are both "a".
-func SlugOf(file string) string { return source.SlugOf(file) }
 
 // image points a picture from the site's own files (a relative path, or
 // one from the site's root naming content/) at where it is published:

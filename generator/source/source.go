@@ -6,6 +6,7 @@ package source
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -203,11 +204,17 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 		kept = append(kept, f)
 	}
 	files = kept
-	for _, p := range nested {
-		l.Warnf(diag.Pos{File: p}, "not a policy, and not published: a policy is content/<name>.md, content/<name>/index.md or content/<folder>/<name>.md [nested-file]")
+	nestedFile := func(p, msg string) {
+		l = append(l, diag.Diagnostic{Pos: diag.Pos{File: p}, Severity: diag.Warning, Rule: "nested-file", Message: msg})
 	}
-	for _, p := range unpublished {
-		l.Warnf(diag.Pos{File: p}, "not published: beside a policy only pictures and documents are (%s) [nested-file]", publishedList())
+	for _, p := range nested {
+		nestedFile(p, "not a policy, and not published: a policy is content/<name>.md, content/<name>/index.md or content/<folder>/<name>.md")
+	}
+	if len(unpublished) > 0 {
+		msg := fmt.Sprintf("not published: beside a policy only pictures and documents are (%s)", publishedList())
+		for _, p := range unpublished {
+			nestedFile(p, msg)
+		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for i := range files {
@@ -223,11 +230,6 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 	for folder, hs := range history {
 		for _, h := range hs {
 			l.Errorf(diag.Pos{File: h.Path}, "an earlier version of %q, which has no %s/%s/index.md", Slug(folder), Dir, folder)
-		}
-	}
-	for i := range l {
-		if m, ok := strings.CutSuffix(l[i].Message, " [nested-file]"); ok {
-			l[i].Message, l[i].Rule = m, "nested-file"
 		}
 	}
 	files = attachAssets(files, assets)

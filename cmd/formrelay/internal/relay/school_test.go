@@ -200,8 +200,11 @@ func TestSchoolRequestAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := e.smtp.Wait(2, 10*time.Second)
-	if len(msgs) != 2 || strings.Join(msgs[0].To, ",") != "dpo@heronlane.example" || !strings.Contains(msgs[0].Body, ref) {
-		t.Fatalf("after restart: %d emails, first to %v", len(msgs), msgs[0].To)
+	if len(msgs) != 2 {
+		t.Fatalf("after restart: %d emails, want 2", len(msgs))
+	}
+	if strings.Join(msgs[0].To, ",") != "dpo@heronlane.example" || !strings.Contains(msgs[0].Body, ref) {
+		t.Fatalf("after restart: first email to %v", msgs[0].To)
 	}
 }
 
@@ -237,7 +240,7 @@ func TestRecordWithoutCentre(t *testing.T) {
 			if tc.says == "" && strings.Contains(officer.Body, "School:") {
 				t.Errorf("officer email names a school:\n%s", officer.Body)
 			}
-			if !strings.Contains(officer.Body, tc.says) {
+			if tc.says != "" && !strings.Contains(officer.Body, tc.says) {
 				t.Errorf("officer email lacks %q:\n%s", tc.says, officer.Body)
 			}
 			if strings.Contains(ack.Body, "kingfisher") || !strings.Contains(flat(ack.Body), "Priya Halloran, data protection officer Larkfield Learning Trust dpo@larkfield.example") {
@@ -254,8 +257,11 @@ func TestCentreWithoutSchools(t *testing.T) {
 	e := newEnv(t, "")
 	ref := refOf(t, e.post(fromCentre("kingfisher")))
 	msgs := e.smtp.Wait(2, 10*time.Second)
-	if len(msgs) != 2 || strings.Join(msgs[0].To, ",") != "dpo@larkfield.example" || strings.Contains(msgs[0].Body, "School:") {
-		t.Fatalf("%d emails, first to %v", len(msgs), msgs[0].To)
+	if len(msgs) != 2 {
+		t.Fatalf("%d emails, want 2", len(msgs))
+	}
+	if strings.Join(msgs[0].To, ",") != "dpo@larkfield.example" || strings.Contains(msgs[0].Body, "School:") {
+		t.Fatalf("first email to %v:\n%s", msgs[0].To, msgs[0].Body)
 	}
 	if got := spooled(t, e, ref).Centre; got != "" {
 		t.Errorf("record centre %q", got)
