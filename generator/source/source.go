@@ -286,13 +286,9 @@ func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
 	if _, err := fs.Stat(fsys, dir); err != nil {
 		return trust, nil
 	}
-	own, l := List(&under{fsys: fsys, dir: dir})
-	real := func(p string) string {
-		if rest, ok := strings.CutPrefix(p, Dir); ok && (rest == "" || rest[0] == '/') {
-			return dir + rest
-		}
-		return p
-	}
+	u := &under{fsys: fsys, dir: dir}
+	own, l := List(u)
+	real := u.path
 	for i := range l {
 		l[i].File = real(l[i].File)
 	}
@@ -327,12 +323,20 @@ type under struct {
 	dir  string
 }
 
-func (u *under) Open(name string) (fs.File, error) {
+// path is name in fsys.
+func (u *under) path(name string) string {
 	if rest, ok := strings.CutPrefix(name, Dir); ok && (rest == "" || rest[0] == '/') {
-		name = u.dir + rest
+		return u.dir + rest
 	}
-	return u.fsys.Open(name)
+	return name
 }
+
+// Open, ReadFile, ReadDir and Stat go to fsys, so that a Cache under it
+// serves a school's files as it serves the trust's.
+func (u *under) Open(name string) (fs.File, error)          { return u.fsys.Open(u.path(name)) }
+func (u *under) ReadFile(name string) ([]byte, error)       { return fs.ReadFile(u.fsys, u.path(name)) }
+func (u *under) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(u.fsys, u.path(name)) }
+func (u *under) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(u.fsys, u.path(name)) }
 
 // FolderOf returns the folder under content/ that is a policy's own: the
 // one holding its index.md, or for content/<name>.md the folder <name>
@@ -378,9 +382,13 @@ var slugLine = regexp.MustCompile(`^slug:[ \t]*(?:"([^"]*)"|'([^']*)'|([^#"'\s][
 // bytes are read; frontmatter.Parse checks the same line says the same.
 func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
 	var data []byte
+	name := p
+	if u, ok := fsys.(*under); ok {
+		fsys, name = u.fsys, u.path(p)
+	}
 	if c, ok := fsys.(*Cache); ok {
-		data, _ = c.ReadFile(p) // kept for the Load that follows
-	} else if f, err := fsys.Open(p); err == nil {
+		data, _ = c.ReadFile(name) // kept for the Load that follows
+	} else if f, err := fsys.Open(name); err == nil {
 		// Front matter is a few hundred bytes: read more only when its
 		// closing fence is not in the first 4 KiB.
 		data, _ = io.ReadAll(io.LimitReader(f, 4<<10))
