@@ -19,8 +19,9 @@
 //	publish     []output.File -> the destination, in one atomic swap
 //
 // Leaves used by every stage: diag (positions, sorted lists), strictyaml
-// (strict YAML with positions), date (civil dates) and vars ({{ school.name }}
-// filled in before markdown is read).
+// (strict YAML with positions), date (civil dates), versions (version
+// labels: checked, ordered, counted on) and vars ({{ school.name }} filled
+// in before markdown is read).
 //
 // A site.yaml with schools: has a centre for the trust and one for each
 // school: Builder.run renders the trust's (Builder.centre), then each

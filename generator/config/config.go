@@ -21,8 +21,8 @@ import (
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/form"
-	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/strictyaml"
+	"github.com/policysite/policysite/generator/versions"
 )
 
 // File is the name of the site configuration in the site root.
@@ -534,7 +534,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 		l.Errorf(at("defaults", "effective"), "defaults.effective: %q: the one default is %s (the day the file was last committed)", e, LastCommit)
 	}
 	if v := s.Defaults.Version; v != "" {
-		if err := history.CheckVersion(v); err != nil {
+		if err := versions.Check(v); err != nil {
 			l.Errorf(at("defaults", "version"), "defaults.version: %v", err)
 		}
 	}

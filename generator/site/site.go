@@ -18,6 +18,7 @@ import (
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/versions"
 	"github.com/policysite/policysite/internal/textdist"
 )
 
@@ -162,7 +163,7 @@ func (s *Site) Changes() []Change {
 		if a.Policy.Slug != b.Policy.Slug {
 			return a.Policy.Slug < b.Policy.Slug
 		}
-		return history.CompareVersions(a.Version, b.Version) > 0
+		return versions.Compare(a.Version, b.Version) > 0
 	})
 	return out
 }
