@@ -18,7 +18,6 @@ import (
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
-	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/site"
@@ -80,58 +79,6 @@ type SiteView struct {
 	School *config.School
 	// Root is the URL path of the trust's centre: the site's base path.
 	Root string
-}
-
-// PolicyLayouts are the layouts of a policy's pages.
-var PolicyLayouts = []string{"policy.html", "history.html", "version.html", "compare.html"}
-
-// Sample returns a page for layout, one of PolicyLayouts, holding a policy
-// and one earlier version with nothing in them but every pointer a layout
-// may follow: theme executes each policy layout with it once as it loads,
-// so that one reading what a policy's page does not hold (the site's
-// other policies, in All) fails then, at its file and line.
-func Sample(layout string) *Page {
-	cfg, _ := config.Parse([]byte("title: Sample\n"))
-	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
-	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
-	p.History, p.Upcoming = []*site.Version{v}, []*site.Version{v}
-	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, Parts: []Part{
-		{Cookies: []CookieCategory{{Cookies: []config.Cookie{{}}}}},
-		{Processors: []config.Processor{{Data: []string{""}}}},
-		{Certificates: []Certificate{{}}},
-	}}
-	if layout != "policy.html" {
-		pg.Parts = nil
-		pg.Policy = nil
-		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p.Summarize()}}}
-	}
-	return pg
-}
-
-// ListingLayouts are the layouts of the pages listing every policy that
-// theme executes with SampleListing as it loads (the request form and its
-// thank-you page read the form's settings, which no sample holds; their
-// data is of the same types).
-var ListingLayouts = []string{"index.html", "404.html", "changes.html", "processors.html"}
-
-// SampleListing returns a page for layout, one of ListingLayouts, holding
-// one policy's summary and one change: theme executes each listing layout
-// with it once as it loads, so that one reading what a listing page does
-// not hold (a policy's text) fails then, at its file and line.
-func SampleListing(layout string) *Page {
-	cfg, _ := config.Parse([]byte("title: Sample\n"))
-	sum := site.Summary{}
-	pg := &Page{Site: SiteView{Config: cfg}, CookiePolicy: &sum,
-		All: &site.Listing{Policies: []site.Summary{sum}, Categories: []site.ListedCategory{{Policies: []site.Summary{sum}}}}}
-	switch layout {
-	case "changes.html":
-		pg.Data = &VersionView{Changes: []site.Change{{Policy: sum}}, Processors: []site.ProcessorChange{{}}}
-	case "index.html":
-		pg.Certificates = []Certificate{{}}
-	case "processors.html":
-		pg.Processors = &Processors{Current: []config.Processor{{Data: []string{""}}}, Former: []config.Processor{{Until: &date.Date{}}}}
-	}
-	return pg
 }
 
 // A Consent is what the cookie notice offers: built from site.yaml's
