@@ -113,7 +113,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		fsys = b.files.Over(opts.Source)
 	}
 	res := &Result{}
-	cfg, l := b.config.Load(fsys, opts.override)
+	cfg, l := b.config.Load(fsys, opts.BaseURL, opts.RelayURL)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
@@ -170,11 +170,11 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 
 // A centreResult is what rendering one centre made: its model, its
 // findings, every policy it parsed (those it does not publish too:
-// WithoutText), and the first failure to render or write, or its findings
+// site.Front), and the first failure to render or write, or its findings
 // that stop the build.
 type centreResult struct {
 	site *site.Site
-	all  []*site.Policy
+	all  []*site.Front
 	l    diag.List
 	err  error
 }
@@ -222,6 +222,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 
 	var policies []*site.Policy
 	ids := make(map[*site.Policy]string, len(files))
+	records := make(map[*site.Policy]*site.Record, len(files))
 	var anchors map[string]site.Anchors
 	var published []source.File
 	for i, pr := range r.results {
@@ -232,7 +233,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		if pr.p != nil {
 			published = append(published, files[i])
 			policies = append(policies, pr.p)
-			ids[pr.p] = pr.ids
+			ids[pr.p], records[pr.p] = pr.ids, &r.results[i].rec
 			if pr.anchors != nil {
 				if anchors == nil {
 					anchors = make(map[string]site.Anchors, len(files))
@@ -242,11 +243,14 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		}
 	}
 	b.order.Sort(policies)
-	s := site.New(cfg, b.opts.Now, policies)
+	recs := make([]site.Record, len(policies))
+	for i, p := range policies {
+		recs[i] = *records[p]
+	}
+	s := site.New(cfg, b.opts.Now, policies, recs)
 	c.site = s
-	sums := s.Fingerprints()
 	set := pages.NewCentre(s, base, school, root)
-	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Sums: sums, Files: files, Published: published, Pages: set.Paths(), IDs: ids, Anchors: anchors, Trust: school == nil})...)
+	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Files: files, Published: published, Pages: set.Paths(s.Records), IDs: ids, Anchors: anchors, Trust: school == nil})...)
 	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
 		c.err = stop
 		return c
@@ -256,19 +260,21 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		return c
 	}
 	b.pages.Next()
-	c.err = b.lists(te, s, set, sums, out)
+	c.err = b.lists(te, s, set, out)
 	return c
 }
 
 // A parsed is what a render keeps of one policy file: the policy, when
-// published, and the file's diagnostics. A Build keeps the policy without
-// its text once its pages are written, with its anchors for link checks.
+// published, with its record, and the file's diagnostics. A Build drops
+// the policy's text once its pages are written (site.Policy.DropText),
+// keeping its anchors for link checks.
 type parsed struct {
-	p *site.Policy
+	p   *site.Policy
+	rec site.Record
 	// all is the policy, published here or not (a trust policy a school
-	// has a copy of, or not the trust centre's), without its text: for
-	// the rules comparing centres.
-	all     *site.Policy
+	// has a copy of, or not the trust centre's), for the rules comparing
+	// centres.
+	all     *site.Front
 	ids     string // the ids of the policy's parsed files, for the memo's keys
 	anchors *site.Anchors
 	l       diag.List
@@ -309,7 +315,7 @@ func (r *running) parse(i int) *site.Policy {
 		p = pages.Chooser(p, r.centre.Site.Schools, r.centre.Root)
 	}
 	p.Prepare(r.b.opts.Now, r.centre.Site.Review.WarnDays)
-	pr.p = p
+	pr.p, pr.rec = p, p.Record()
 	return p
 }
 
@@ -326,23 +332,25 @@ func (r *running) write(i int) {
 		return
 	}
 	p := pr.p
-	if !r.b.keep {
-		a := p.Anchors()
-		pr.p, pr.anchors = p.WithoutText(), &a
-	}
 	key := r.key
 	key.Files = pr.ids
 	outs, err := r.b.pages.Policy(p.Slug, key, func() ([]output.File, error) {
-		// A policy's changes, alone, are in the order they have among
-		// every policy's.
-		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
-		return r.theme.RenderAll(r.pages.Policy(p, mine))
+		return r.theme.RenderAll(r.pages.Policy(p, &pr.rec))
 	})
+	if !r.b.keep {
+		a := p.Anchors()
+		pr.anchors = &a
+		p.DropText()
+	}
 	if err == nil {
 		err = r.out.Emit(outs...)
 	}
 	if err == nil {
-		err = r.assets(i)
+		// The files of the policy's folder go beside its page; one
+		// that cannot be read is an error of the policy's.
+		assets, l := output.Assets(r.fsys, r.files[i])
+		pr.l = append(pr.l, l...)
+		err = r.out.Emit(assets...)
 	}
 	if err != nil {
 		r.mu.Lock()
@@ -353,23 +361,11 @@ func (r *running) write(i int) {
 	}
 }
 
-// assets publishes the files of results[i]'s folder beside its page
-// (output.Assets). One that cannot be read is an error of the policy's,
-// which stops the build.
-func (r *running) assets(i int) error {
-	outs, l := output.Assets(r.fsys, r.files[i])
-	r.results[i].l = append(r.results[i].l, l...)
-	if len(outs) == 0 {
-		return nil
-	}
-	return r.out.Emit(outs...)
-}
-
 // lists renders the index, 404, the request form, the changes page and the theme's assets,
 // or hands on the last render's while no fingerprint changed; and the files
 // for machines, kept by machine.Memo, which also reads the versions' hashes.
-func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out output.Sink) error {
-	files, err := b.machine.Files(s, sums)
+func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, out output.Sink) error {
+	files, err := b.machine.Files(s.Config, s.Now, s.Records)
 	if err != nil {
 		return err
 	}
@@ -377,7 +373,7 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 		files = machine.Own(files) // the trust's centre has the host's
 	}
 	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
-	outs, err := b.pages.Lists(key, sums, func() ([]output.File, error) {
+	outs, err := b.pages.Lists(key, s.Records, func() ([]output.File, error) {
 		outs, err := te.Theme.RenderAll(set.Lists(s.Changes()))
 		if err == nil && b.school == "" {
 			outs = append(outs, te.Theme.Assets()...)

@@ -45,9 +45,7 @@ package generator
 import (
 	"errors"
 	"io/fs"
-	"strings"
 
-	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/output"
@@ -92,16 +90,6 @@ func (opts Options) check() error {
 		return errors.New("generator: Options.Now is zero: give the day to build for")
 	}
 	return nil
-}
-
-// override applies the options that replace settings of site.yaml.
-func (opts Options) override(cfg *config.Site) {
-	if opts.BaseURL != "" {
-		cfg.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
-	}
-	if opts.RelayURL != "" && cfg.Requests != nil && !cfg.Requests.Email() {
-		cfg.Requests.RelayURL = opts.RelayURL
-	}
 }
 
 // A Result is a rendered site.

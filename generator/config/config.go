@@ -749,11 +749,12 @@ type Cache struct {
 	l    diag.List
 }
 
-// Load reads site.yaml as Load does, then has adjust change what it
-// decoded (the command's overrides) and checks the relay settings, or
-// returns the Site of the last Load when the bytes are the same. A
-// site.yaml that cannot be read is not kept.
-func (c *Cache) Load(fsys fs.FS, adjust func(*Site)) (*Site, diag.List) {
+// Load reads site.yaml as Load does, then overrides its base_url and
+// requests.relay_url with baseURL and relayURL when they are not ""
+// (Override) and checks the relay settings, or returns the Site of the
+// last Load when the bytes are the same. A site.yaml that cannot be read
+// is not kept.
+func (c *Cache) Load(fsys fs.FS, baseURL, relayURL string) (*Site, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err == nil && c.site != nil && bytes.Equal(data, c.data) {
 		return c.site, c.l
@@ -766,10 +767,22 @@ func (c *Cache) Load(fsys fs.FS, adjust func(*Site)) (*Site, diag.List) {
 	} else {
 		s, l = Parse(data)
 	}
-	adjust(s)
-	l = append(l, s.CheckRelay()...) // after adjust: serve's preview is local
+	s.Override(baseURL, relayURL)
+	l = append(l, s.CheckRelay()...) // after Override: serve's preview is local
 	if err == nil {
 		c.data, c.site, c.l = data, s, l
 	}
 	return s, l
+}
+
+// Override replaces site.yaml's base_url with baseURL and the form's
+// relay_url with relayURL (serve's preview posting to a relay on this
+// machine), each unless "".
+func (s *Site) Override(baseURL, relayURL string) {
+	if baseURL != "" {
+		s.BaseURL = strings.TrimSuffix(baseURL, "/") + "/"
+	}
+	if relayURL != "" && s.Requests != nil && !s.Requests.Email() {
+		s.Requests.RelayURL = relayURL
+	}
 }

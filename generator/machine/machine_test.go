@@ -7,7 +7,6 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/form"
-	"github.com/policysite/policysite/generator/site"
 )
 
 func TestContentSecurityPolicy(t *testing.T) {
@@ -35,14 +34,14 @@ func TestContentSecurityPolicy(t *testing.T) {
 }
 
 func TestSecurityTxt(t *testing.T) {
-	s := &site.Site{Now: date.New(2028, 2, 29), Config: &config.Site{SecurityContact: "mailto:sec@example.org", Language: "en-GB", BaseURL: "https://p.example.org/x/"}}
-	got := string(securityTxt(s)[0].Body)
+	cfg, now := &config.Site{SecurityContact: "mailto:sec@example.org", Language: "en-GB", BaseURL: "https://p.example.org/x/"}, date.New(2028, 2, 29)
+	got := string(securityTxt(cfg, now)[0].Body)
 	want := "Contact: mailto:sec@example.org\nExpires: 2029-02-27T00:00:00Z\nPreferred-Languages: en-GB\nCanonical: https://p.example.org/x/.well-known/security.txt\n"
 	if got != want {
 		t.Errorf("security.txt:\n%s\nwant\n%s", got, want)
 	}
-	s.Config.SecurityContact = ""
-	if out := securityTxt(s); out != nil {
+	cfg.SecurityContact = ""
+	if out := securityTxt(cfg, now); out != nil {
 		t.Errorf("no contact, yet %v", out)
 	}
 }

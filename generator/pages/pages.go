@@ -227,23 +227,27 @@ func (ps *Set) Lists(changes []site.Change) []Spec {
 
 // Paths returns the output path of every page the site has: the index,
 // 404, the request form, the changes page, and each policy's page and
-// history pages (Policy). It is what a root-relative link may name.
-func (ps *Set) Paths() []string {
+// history pages (Policy), of records, the policies'. It is what a
+// root-relative link may name.
+func (ps *Set) Paths(records []site.Record) []string {
 	var out []string
 	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
 		out = append(out, sp.Path)
 	}
-	for _, p := range ps.site.Policies {
-		out = append(out, policyPath(p))
-		ps.history(p, nil, &out)
+	for i := range records {
+		r := &records[i]
+		out = append(out, r.Slug+"/index.html")
+		for _, vp := range versionPages(r) {
+			out = append(out, vp.dir+"index.html")
+		}
 	}
 	return out
 }
 
-// Policy returns p's page, then its history pages, in path order; mine
-// are p's changes, newest first.
-func (ps *Set) Policy(p *site.Policy, mine []site.Change) []Spec {
-	specs := append([]Spec{{policyPath(p), "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine, nil)...)
+// Policy returns p's page, then its history pages, in path order; r is
+// p's record.
+func (ps *Set) Policy(p *site.Policy, r *site.Record) []Spec {
+	specs := append([]Spec{{policyPath(p), "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, r)...)
 	slices.SortFunc(specs, func(a, b Spec) int { return strings.Compare(a.Path, b.Path) })
 	return specs
 }
@@ -275,53 +279,72 @@ type VersionView struct {
 	Processors []site.ProcessorChange
 }
 
-// history returns the history page of p (when it has one:
-// site.Policy.HasHistory), each earlier version and each comparison;
-// mine are p's changes, newest first. With paths, it appends the pages'
-// output paths there instead, making no page.
-func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Spec {
+// A versionPage is one of a policy's pages besides its own: its folder,
+// layout, whether search engines are asked to skip it, and the version it
+// shows: Policy.Upcoming[i] when upcoming, else Policy.History[i], or the
+// policy itself when i is -1.
+type versionPage struct {
+	dir, layout string
+	noIndex     bool
+	upcoming    bool
+	i           int
+}
+
+// versionPages lists the pages of the policy of r besides its own: its
+// history page (when it has one: site.Record.HasHistory), each upcoming
+// and earlier version and each comparison.
+func versionPages(r *site.Record) []versionPage {
+	var out []versionPage
+	if r.HasHistory() {
+		out = append(out, versionPage{r.Slug + "/history/", "history.html", false, false, -1})
+	}
+	if r.Current.Compare && len(r.History) > 0 {
+		out = append(out, versionPage{r.Slug + "/compare/" + r.Version + "/", "compare.html", false, false, -1})
+	}
+	for i, v := range r.Upcoming {
+		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", false, true, i})
+		if v.Compare {
+			out = append(out, versionPage{r.Slug + "/compare/" + v.Version + "/", "compare.html", false, true, i})
+		}
+	}
+	for i, v := range r.History {
+		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", true, false, i})
+		if v.Compare {
+			out = append(out, versionPage{r.Slug + "/compare/" + v.Version + "/", "compare.html", false, false, i})
+		}
+	}
+	return out
+}
+
+// history returns p's pages besides its own (versionPages); r is p's
+// record.
+func (ps *Set) history(p *site.Policy, r *site.Record) []Spec {
 	var specs []Spec
-	add := func(dir, layout string, noIndex bool, data func() (string, *VersionView)) {
-		if paths != nil {
-			*paths = append(*paths, dir+"index.html")
-			return
-		}
-		desc, v := data()
-		specs = append(specs, ps.version(dir+"index.html", layout, dir, desc, noIndex, v))
-	}
-	if p.HasHistory() {
-		add(p.Slug+"/history/", "history.html", false, func() (string, *VersionView) {
-			return "Every version of " + p.Title + " and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed}
-		})
-	}
-	if p.Diff != nil && len(p.History) > 0 {
-		add(p.Slug+"/compare/"+p.Version+"/", "compare.html", false, func() (string, *VersionView) {
-			return "What changed in version " + p.Version + " of " + p.Title + ".",
+	for _, vp := range versionPages(r) {
+		var desc string
+		var view *VersionView
+		switch {
+		case vp.layout == "history.html":
+			desc, view = "Every version of "+p.Title+" and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: r.Changes(), Feed: ps.Feed}
+		case vp.i < 0:
+			desc, view = "What changed in version "+p.Version+" of "+p.Title+".",
 				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
-		})
-	}
-	for _, v := range p.Upcoming {
-		add(p.Slug+"/v/"+v.Version+"/", "version.html", false, func() (string, *VersionView) {
-			return "Version " + v.Version + " of " + p.Title + ", in force from " + v.Effective.Format(ps.site.Config.Language) + ".",
-				&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true}
-		})
-		if v.Diff != nil {
-			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
-				return "What changes in version " + v.Version + " of " + p.Title + ".",
-					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff, Upcoming: true}
-			})
+		case vp.upcoming:
+			v := p.Upcoming[vp.i]
+			view = &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true}
+			desc = "Version " + v.Version + " of " + p.Title + ", in force from " + v.Effective.Format(ps.site.Config.Language) + "."
+			if vp.layout == "compare.html" {
+				desc, view.Previous, view.Diff = "What changes in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
+			}
+		default:
+			v := p.History[vp.i]
+			view = &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
+			desc = "Version " + v.Version + " of " + p.Title + ", superseded."
+			if vp.layout == "compare.html" {
+				desc, view.Previous, view.Diff = "What changed in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
+			}
 		}
-	}
-	for _, v := range p.History {
-		add(p.Slug+"/v/"+v.Version+"/", "version.html", true, func() (string, *VersionView) {
-			return "Version " + v.Version + " of " + p.Title + ", superseded.", &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
-		})
-		if v.Diff != nil {
-			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
-				return "What changed in version " + v.Version + " of " + p.Title + ".",
-					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}
-			})
-		}
+		specs = append(specs, ps.version(vp.dir+"index.html", vp.layout, vp.dir, desc, vp.noIndex, view))
 	}
 	return specs
 }
