@@ -3,7 +3,7 @@ package generator
 import (
 	"io/fs"
 	"slices"
-	"sync"
+	"sync/atomic"
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
@@ -20,13 +20,12 @@ import (
 
 // A Builder renders one site again and again, redoing only the work whose
 // inputs changed since its last render: each stage keeps what it made in
-// a memo of its own, which says what it is keyed by (config.Cache,
-// parse.Memo, check.Memo, machine.Memo, theme.Cache and theme.Memo). The
-// pages listing every policy are given summaries (site.Listing), never a
-// policy's text. So a save that changes a policy's text renders that
-// policy's pages alone; one that changes its title renders its pages and
-// the lists; a template, stylesheet or site.yaml change renders every
-// page. Unless Watched, a render still reads every file.
+// a memo of its own (the package comment names them), keyed by what the
+// stage reads. So a save that changes a policy's text renders that
+// policy's pages and policies.json alone; one that changes its title
+// renders its pages and the lists; a template, stylesheet or site.yaml
+// change renders every page. Unless Watched, a render still reads every
+// file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -47,10 +46,9 @@ type Builder struct {
 
 	// school is the id of the school whose centre this Builder renders,
 	// "" for the trust's, whose Builder keeps one for each school.
-	school    string
-	schools   map[string]*Builder
-	centreOf  *config.Site // the site.yaml centreCfg is of
-	centreCfg *config.Centre
+	school   string
+	schools  map[string]*Builder
+	centreOf config.CentreCache
 }
 
 // NewBuilder returns a Builder of the site opts describe.
@@ -59,7 +57,7 @@ func NewBuilder(opts Options) *Builder { return newBuilder(opts, true, "") }
 // newBuilder returns a Builder of the centre of school ("" for the
 // trust's) that keeps what it made for the next render when keep is set.
 func newBuilder(opts Options, keep bool, school string) *Builder {
-	b := &Builder{opts: opts, keep: keep, school: school}
+	b := &Builder{opts: opts, keep: keep, school: school, schools: map[string]*Builder{}}
 	if keep {
 		b.parsed, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.Memo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
 	}
@@ -117,11 +115,8 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	lastCommit := cfg.Defaults.Effective == config.LastCommit
-	if lastCommit && opts.Committed == nil {
-		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
-		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
-	}
+	lastCommit, l := cfg.LastCommit(opts.Committed != nil, opts.CommittedNote)
+	res.Diagnostics = append(res.Diagnostics, l...)
 	if lastCommit {
 		source.SetCommitted(files, opts.Committed)
 	}
@@ -131,9 +126,6 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, c.l...)
 	failed := c.err
 	var schools []check.Centre
-	if len(cfg.Schools) > 0 && b.schools == nil {
-		b.schools = map[string]*Builder{}
-	}
 	for i := range cfg.Schools {
 		sc := &cfg.Schools[i]
 		sb := b.schools[sc.ID]
@@ -188,16 +180,14 @@ type centreResult struct {
 // listing every policy and the files for machines into out. Every stage
 // goes through the Builder's memo when it keeps one.
 func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out output.Sink) (c centreResult) {
-	if b.centreOf != cfg {
-		b.centreOf, b.centreCfg = cfg, cfg.Centre(b.school)
-	}
-	cfg, vs, school, root, base := b.centreCfg.Site, b.centreCfg.Vars, b.centreCfg.School, b.centreCfg.Root, b.centreCfg.Base
+	cc := b.centreOf.Centre(cfg, b.school)
+	cfg, vs, school, root, base := cc.Site, cc.Vars, cc.School, cc.Root, cc.Base
 	ps := parse.NewSettings(cfg)
 	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
 	te, l := b.theme.Site(fsys, cfg, b.opts.DefaultTheme, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
-	r := &running{b: b, fsys: fsys, centre: b.centreCfg, settings: ps, files: files, out: out, results: make([]parsed, len(files)),
+	r := &running{b: b, fsys: fsys, centre: cc, settings: ps, files: files, out: out, results: make([]parsed, len(files)),
 		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: theme.Key{Theme: te.Theme, Cfg: cfg, Now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
@@ -222,7 +212,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 
 	var policies []*site.Policy
 	ids := make(map[*site.Policy]string, len(files))
-	records := make(map[*site.Policy]*site.Record, len(files))
+	var records []*site.Record
 	var anchors map[string]site.Anchors
 	var published []source.File
 	for i, pr := range r.results {
@@ -232,8 +222,8 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		}
 		if pr.p != nil {
 			published = append(published, files[i])
-			policies = append(policies, pr.p)
-			ids[pr.p], records[pr.p] = pr.ids, &r.results[i].rec
+			policies, records = append(policies, pr.p), append(records, &r.results[i].rec)
+			ids[pr.p] = pr.ids
 			if pr.anchors != nil {
 				if anchors == nil {
 					anchors = make(map[string]site.Anchors, len(files))
@@ -242,12 +232,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 			}
 		}
 	}
-	b.order.Sort(policies)
-	recs := make([]site.Record, len(policies))
-	for i, p := range policies {
-		recs[i] = *records[p]
-	}
-	s := site.New(cfg, b.opts.Now, policies, recs)
+	s := b.order.New(cfg, b.opts.Now, policies, records)
 	c.site = s
 	set := pages.NewCentre(s, base, school, root)
 	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Files: files, Published: published, Pages: set.Paths(s.Records), IDs: ids, Anchors: anchors, Trust: school == nil})...)
@@ -255,8 +240,8 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		c.err = stop
 		return c
 	}
-	if r.err != nil {
-		c.err = r.err
+	if err := r.err.Load(); err != nil {
+		c.err = *err
 		return c
 	}
 	b.pages.Next()
@@ -295,14 +280,12 @@ type running struct {
 	theme  *theme.Theme
 	key    theme.Key
 
-	mu  sync.Mutex
-	err error // the first failure to render or write
+	err atomic.Pointer[error] // the first failure to render or write
 }
 
 // parse reads and parses files[i] with its earlier versions and keeps the
 // result (parse.Memo.Publish); it returns the policy when it is to be
-// published, the trust centre's chooser (pages.Chooser) for a policy its
-// schools publish in their own words.
+// published, as the centre publishes it (pages.Chooser).
 func (r *running) parse(i int) *site.Policy {
 	pr := &r.results[i]
 	var p *site.Policy
@@ -310,9 +293,8 @@ func (r *running) parse(i int) *site.Policy {
 	if p == nil {
 		return nil
 	}
-	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
-		pr.l = nil
-		p = pages.Chooser(p, r.centre.Site.Schools, r.centre.Root)
+	if q := pages.Chooser(p, r.centre); q != p {
+		pr.l, p = nil, q // the schools' centres report its findings
 	}
 	p.Prepare(r.b.opts.Now, r.centre.Site.Review.WarnDays)
 	pr.p, pr.rec = p, p.Record()
@@ -325,10 +307,7 @@ func (r *running) parse(i int) *site.Policy {
 // nothing.
 func (r *running) write(i int) {
 	pr := &r.results[i]
-	r.mu.Lock()
-	failed := r.err != nil
-	r.mu.Unlock()
-	if pr.p == nil || !r.render || failed {
+	if pr.p == nil || !r.render || r.err.Load() != nil {
 		return
 	}
 	p := pr.p
@@ -353,17 +332,12 @@ func (r *running) write(i int) {
 		err = r.out.Emit(assets...)
 	}
 	if err != nil {
-		r.mu.Lock()
-		if r.err == nil {
-			r.err = err
-		}
-		r.mu.Unlock()
+		r.err.CompareAndSwap(nil, &err)
 	}
 }
 
-// lists renders the index, 404, the request form, the changes page and the theme's assets,
-// or hands on the last render's while no fingerprint changed; and the files
-// for machines, kept by machine.Memo, which also reads the versions' hashes.
+// lists renders the pages listing every policy and the theme's assets,
+// and the files for machines, through their memos.
 func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, out output.Sink) error {
 	files, err := b.machine.Files(s.Config, s.Now, s.Records)
 	if err != nil {

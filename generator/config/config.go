@@ -786,3 +786,18 @@ func (s *Site) Override(baseURL, relayURL string) {
 		s.Requests.RelayURL = relayURL
 	}
 }
+
+// LastCommit reports whether site.yaml's defaults date a policy by the
+// day its file was last committed (defaults.effective: last-commit),
+// with a warning, saying why (note), when those days are not known.
+func (s *Site) LastCommit(known bool, note string) (bool, diag.List) {
+	if s.Defaults.Effective != LastCommit {
+		return false, nil
+	}
+	var l diag.List
+	if !known {
+		l.Warnf(s.At("defaults"), "defaults.effective: last-commit: %s", note)
+		l[0].Rule = "default-field"
+	}
+	return true, l
+}

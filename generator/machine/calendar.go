@@ -17,7 +17,7 @@ import (
 // to. It is deterministic: UIDs come from slug and date, DTSTAMP from now
 // (the build's --now), policies in slug order. Lines end in CRLF and fold at
 // 75 octets.
-func Calendar(cfg *config.Site, now date.Date, records []site.Record) []byte {
+func Calendar(cfg *config.Site, now date.Date, records []*site.Record) []byte {
 	host := "policysite.invalid"
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Host != "" {
 		host = u.Host
@@ -31,7 +31,7 @@ func Calendar(cfg *config.Site, now date.Date, records []site.Record) []byte {
 	line("METHOD", "PUBLISH")
 	line("X-WR-CALNAME", escapeText("Policy reviews: "+cfg.Title))
 	stamp := now.Time().Format("20060102T150405Z")
-	ps := append([]site.Record(nil), records...)
+	ps := append([]*site.Record(nil), records...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Slug < ps[j].Slug })
 	for _, p := range ps {
 		if p.NextReview.IsZero() {

@@ -52,7 +52,7 @@ var Schema []byte
 // (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
 // .htaccess (for Apache) and .well-known/security.txt (with a security
 // contact).
-func Files(cfg *config.Site, now date.Date, records []site.Record) ([]output.File, error) {
+func Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
 	js, err := Policies(cfg, now, records)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func Files(cfg *config.Site, now date.Date, records []site.Record) ([]output.Fil
 // Policies returns policies.json: every policy's summary and versions,
 // each with its text's SHA-256, and site.yaml's certifications and
 // processors.
-func Policies(cfg *config.Site, now date.Date, records []site.Record) (output.File, error) {
+func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.File, error) {
 	type entry struct {
 		Slug       string      `json:"slug"`
 		Title      string      `json:"title"`
@@ -104,8 +104,7 @@ func Policies(cfg *config.Site, now date.Date, records []site.Record) (output.Fi
 		Certifications []certificate       `json:"certifications"`
 		Processors     []processor         `json:"processors"`
 	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: now, Policies: []entry{}, Certifications: []certificate{}, Processors: []processor{}}
-	for i := range records {
-		r := &records[i]
+	for _, r := range records {
 		doc.Policies = append(doc.Policies, entry{r.Slug, r.Title, r.Version, r.Effective, r.NextReview, r.Owner, r.Summary.Summary, r.Category, r.Status, r.DaysLeft,
 			cfg.BaseURL + r.Slug + "/", r.Current.SHA256, r.Current.Approval, versions(cfg.BaseURL, r)})
 	}
@@ -130,7 +129,7 @@ func Policies(cfg *config.Site, now date.Date, records []site.Record) (output.Fi
 
 // others returns Files' outputs after policies.json, which read no
 // version's hash.
-func others(cfg *config.Site, now date.Date, records []site.Record) ([]output.File, error) {
+func others(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
 	outs := []output.File{{Path: "policies.schema.json", Body: Schema, Raw: true}}
 	if cfg.ReviewCalendar {
 		outs = append(outs, output.File{Path: "reviews.ics", Body: Calendar(cfg, now, records)})
@@ -159,12 +158,12 @@ func others(cfg *config.Site, now date.Date, records []site.Record) ([]output.Fi
 
 // sitemap is sitemap.xml of the site at base: its index, list of changes,
 // list of processors (when it has one) and every policy's pages.
-func sitemap(base string, processors bool, records []site.Record) []byte {
+func sitemap(base string, processors bool, records []*site.Record) []byte {
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	latest := date.Date{}
-	for i := range records {
-		if r := &records[i]; r.Effective.After(latest) {
+	for _, r := range records {
+		if r.Effective.After(latest) {
 			latest = r.Effective
 		}
 	}
@@ -182,8 +181,7 @@ func sitemap(base string, processors bool, records []site.Record) []byte {
 	if processors {
 		writeURL(base+"processors/", date.Date{})
 	}
-	for i := range records {
-		r := &records[i]
+	for _, r := range records {
 		writeURL(base+r.Slug+"/", r.Effective)
 		if r.HasHistory() {
 			writeURL(base+r.Slug+"/history/", r.Effective)
@@ -242,13 +240,13 @@ func versions(base string, r *site.Record) []version {
 type Memo struct {
 	cfg     *config.Site
 	now     date.Date
-	records []site.Record
+	records []*site.Record
 	json    output.File
 	others  []output.File
 }
 
 // Files returns Files(cfg, now, records) through m.
-func (m *Memo) Files(cfg *config.Site, now date.Date, records []site.Record) ([]output.File, error) {
+func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
 	if m == nil {
 		return Files(cfg, now, records)
 	}

@@ -229,13 +229,12 @@ func (ps *Set) Lists(changes []site.Change) []Spec {
 // 404, the request form, the changes page, and each policy's page and
 // history pages (Policy), of records, the policies'. It is what a
 // root-relative link may name.
-func (ps *Set) Paths(records []site.Record) []string {
+func (ps *Set) Paths(records []*site.Record) []string {
 	var out []string
 	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
 		out = append(out, sp.Path)
 	}
-	for i := range records {
-		r := &records[i]
+	for _, r := range records {
 		out = append(out, r.Slug+"/index.html")
 		for _, vp := range versionPages(r) {
 			out = append(out, vp.dir+"index.html")

@@ -173,7 +173,7 @@ type Site struct {
 	Now      date.Date
 	Policies []*Policy
 	// Records are the policies' records (Policy.Record), in their order.
-	Records    []Record
+	Records    []*Record
 	Categories []Category
 	Overdue    int
 	DueSoon    int
@@ -195,7 +195,7 @@ const (
 // and groups them. records are the policies' (Policy.Record), in their
 // order, made after Prepare; nil makes them here, from policies that still
 // hold their text. It takes ownership of the slices.
-func New(cfg *config.Site, now date.Date, policies []*Policy, records []Record) *Site {
+func New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
 	for _, c := range cfg.Certifications {
 		switch StatusOf(c.Expires, now, cfg.Review.WarnDays) {
@@ -208,7 +208,8 @@ func New(cfg *config.Site, now date.Date, policies []*Policy, records []Record) 
 	if records == nil {
 		for _, p := range policies {
 			p.Prepare(now, cfg.Review.WarnDays)
-			records = append(records, p.Record())
+			r := p.Record()
+			records = append(records, &r)
 		}
 	}
 	sort.Stable(inOrder{policies, records})
@@ -259,7 +260,7 @@ func New(cfg *config.Site, now date.Date, policies []*Policy, records []Record) 
 // inOrder sorts policies and their records in index order (Less).
 type inOrder struct {
 	p []*Policy
-	r []Record
+	r []*Record
 }
 
 func (o inOrder) Len() int           { return len(o.p) }

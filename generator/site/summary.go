@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/versions"
@@ -112,11 +113,11 @@ func (r *Record) HasHistory() bool {
 
 // Changes returns the policy's versions, newest first, in the order they
 // have among every policy's (ChangesOf).
-func (r *Record) Changes() []Change { return ChangesOf([]Record{*r}) }
+func (r *Record) Changes() []Change { return ChangesOf([]*Record{r}) }
 
 // ChangesOf lists every version of the policies of records, newest
 // first: by effective date, then title, then version (newest first).
-func ChangesOf(records []Record) []Change {
+func ChangesOf(records []*Record) []Change {
 	var out []Change
 	for _, r := range records {
 		out = append(out, r.Current)
@@ -142,21 +143,21 @@ func ChangesOf(records []Record) []Change {
 // SameRecords reports whether a and b record the same policies alike, but
 // for their versions' hashes (SameHashes), which only policies.json
 // shows: an edit of a policy's text leaves the pages listing it alone.
-func SameRecords(a, b []Record) bool {
+func SameRecords(a, b []*Record) bool {
 	same := func(x, y Change) bool {
 		return x.Policy == y.Policy && x.Version == y.Version && x.Effective == y.Effective && x.Note == y.Note && x.Current == y.Current &&
 			x.Upcoming == y.Upcoming && x.Compare == y.Compare && x.Until == y.Until && x.Approval == y.Approval && slices.Equal(x.Reviews, y.Reviews)
 	}
-	return slices.EqualFunc(a, b, func(x, y Record) bool {
+	return slices.EqualFunc(a, b, func(x, y *Record) bool {
 		return x.Summary == y.Summary && same(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, same) && slices.EqualFunc(x.History, y.History, same)
 	})
 }
 
 // SameHashes reports whether the policies a and b record have the same
 // versions' hashes, given SameRecords.
-func SameHashes(a, b []Record) bool {
+func SameHashes(a, b []*Record) bool {
 	sha := func(x, y Change) bool { return x.SHA256 == y.SHA256 }
-	return slices.EqualFunc(a, b, func(x, y Record) bool {
+	return slices.EqualFunc(a, b, func(x, y *Record) bool {
 		return sha(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, sha) && slices.EqualFunc(x.History, y.History, sha)
 	})
 }
@@ -198,48 +199,35 @@ func (p *Policy) Front() *Front {
 // costs one pass.
 type Order struct{ slugs []string }
 
-// Sort sorts policies in index order (Less), as New does, so that New
-// finds them sorted, and remembers the order for the next render.
-func (o *Order) Sort(policies []*Policy) {
+// New returns New(cfg, now, policies, records), having put the policies
+// and their records in the last render's order first, so that New finds
+// them sorted; it remembers their order for the next render.
+func (o *Order) New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record) *Site {
 	last := make(map[string]int, len(o.slugs))
 	for i, slug := range o.slugs {
 		last[slug] = i
 	}
-	placed := make([]*Policy, len(o.slugs))
-	var rest []*Policy
-	for _, p := range policies {
-		if i, ok := last[p.Slug]; ok {
-			placed[i] = p
+	placed := make([]int, len(o.slugs)) // 1 + the index in policies
+	var rest []int
+	for i, p := range policies {
+		if k, ok := last[p.Slug]; ok {
+			placed[k] = i + 1
 		} else {
-			rest = append(rest, p)
+			rest = append(rest, i+1)
 		}
 	}
-	k := 0
-	for _, p := range placed {
-		if p != nil {
-			policies[k] = p
-			k++
+	ps, rs := make([]*Policy, 0, len(policies)), make([]*Record, 0, len(policies))
+	for _, i := range append(placed, rest...) {
+		if i > 0 {
+			ps, rs = append(ps, policies[i-1]), append(rs, records[i-1])
 		}
 	}
-	copy(policies[k:], rest)
-	// Less orders any two policies (their slugs differ), so every sort
-	// gives the one order.
-	less := func(a, b *Policy) int {
-		switch {
-		case Less(a, b):
-			return -1
-		case Less(b, a):
-			return 1
-		}
-		return 0
-	}
-	if !slices.IsSortedFunc(policies, less) {
-		slices.SortFunc(policies, less)
-	}
+	s := New(cfg, now, ps, rs)
 	o.slugs = o.slugs[:0]
-	for _, p := range policies {
+	for _, p := range s.Policies {
 		o.slugs = append(o.slugs, p.Slug)
 	}
+	return s
 }
 
 // ShortSHA is the first 12 characters of the version's SHA-256, as the

@@ -44,7 +44,7 @@ type bundle struct {
 // rendered from.
 type listEntry struct {
 	key     Key
-	records []site.Record
+	records []*site.Record
 	outs    []output.File
 }
 
@@ -84,7 +84,7 @@ func (m *Memo) Next() {
 // Lists returns the pages listing every policy: the last render's when
 // they were rendered from key and records (site.SameRecords), or else
 // those render makes.
-func (m *Memo) Lists(key Key, records []site.Record, render func() ([]output.File, error)) ([]output.File, error) {
+func (m *Memo) Lists(key Key, records []*site.Record, render func() ([]output.File, error)) ([]output.File, error) {
 	if m == nil {
 		return render()
 	}
