@@ -2,6 +2,7 @@ package generator
 
 import (
 	"io/fs"
+	"maps"
 	"slices"
 	"sync/atomic"
 
@@ -146,11 +147,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 			failed = sr.err
 		}
 	}
-	for id := range b.schools {
-		if cfg.School(id) == nil {
-			delete(b.schools, id)
-		}
-	}
+	maps.DeleteFunc(b.schools, func(id string, _ *Builder) bool { return cfg.School(id) == nil })
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
 	res.Diagnostics = check.UsedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()
@@ -332,7 +329,8 @@ func (r *running) write(i int) {
 		err = r.out.Emit(assets...)
 	}
 	if err != nil {
-		r.err.CompareAndSwap(nil, &err)
+		failed := err // err itself stays on the stack
+		r.err.CompareAndSwap(nil, &failed)
 	}
 }
 

@@ -13,7 +13,8 @@
 //	parse       one file -> *site.Policy with its findings (the stages above)
 //	output      output.File, what every stage after the model makes; the
 //	            minifier; the sinks (output.Sink: memory, a school's folder)
-//	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
+//	machine     each policy's site.Record (no text) -> policies.json, feed,
+//	            sitemap, robots, _headers, ...
 //	pages       the model -> []pages.Spec: every page, its path, layout and data
 //	theme       templates and assets -> HTML for each Spec
 //	publish     []output.File -> the destination, in one atomic swap
