@@ -180,8 +180,8 @@ func FuzzExpand(f *testing.F) {
 }
 
 func TestMaxProblems(t *testing.T) {
-	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), MaxProblems+5))
-	if len(ps) != MaxProblems+1 || ps[MaxProblems].Message != "5 more variables that cannot be filled in" || ps[MaxProblems].Offset != MaxProblems*8 {
+	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), maxProblems+5))
+	if len(ps) != maxProblems+1 || ps[maxProblems].Message != "5 more variables that cannot be filled in" || ps[maxProblems].Offset != maxProblems*8 {
 		t.Errorf("got %d problems, last %+v", len(ps), ps[len(ps)-1])
 	}
 }
