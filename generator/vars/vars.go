@@ -414,7 +414,7 @@ func (e *expander) unknown(off int, name string) Problem {
 	if !nameRE.MatchString(name) {
 		return Problem{Offset: off, Message: fmt.Sprintf("{{ %s }} is not a variable: a name is words of a-z, 0-9 and _ joined by dots, such as school.name (\\{{ writes the braces themselves)", name)}
 	}
-	if n, ok := e.s.notes[name]; ok {
+	if n, ok := e.s.note(name); ok {
 		return Problem{Offset: off, Message: fmt.Sprintf("variable %s %s", name, n.Message), Elsewhere: n.Elsewhere}
 	}
 	msg := fmt.Sprintf("unknown variable %s", name)
@@ -422,6 +422,16 @@ func (e *expander) unknown(off int, name string) Problem {
 		msg += fmt.Sprintf(" (did you mean %s?)", near)
 	}
 	return Problem{Offset: off, Message: msg + "; variables are organisation.*, dpo.*, school.* and the keys of site.yaml's params:"}
+}
+
+// note returns what to say of name, a name the Set lacks but site.yaml
+// declares.
+func (s *Set) note(name string) (Note, bool) {
+	if s == nil {
+		return Note{}, false
+	}
+	n, ok := s.notes[name]
+	return n, ok
 }
 
 // nearest returns the name held nearest to name, or "" when none is

@@ -211,3 +211,12 @@ func TestOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestNilSet: a nil Set holds no variable: each is unknown, never a panic.
+func TestNilSet(t *testing.T) {
+	var s *Set
+	out, _, ps := s.Expand([]byte("At {{ school.name }}.\n"))
+	if string(out) != "At {{ school.name }}.\n" || len(ps) != 1 || !strings.HasPrefix(ps[0].Message, "unknown variable school.name;") || ps[0].Offset != 3 {
+		t.Errorf("got %q, %+v", out, ps)
+	}
+}
