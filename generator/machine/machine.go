@@ -85,10 +85,10 @@ func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.F
 	}
 	type certificate struct {
 		config.Certification
-		// Status is "current", "due-soon" (expires within warn_days) or
-		// "overdue" (expired), as of status_as_of.
-		Status   site.Status `json:"status"`
-		DaysLeft int         `json:"days_left"`
+		// Status is "valid", "expiring" (within warn_days) or "expired",
+		// as of status_as_of.
+		Status   site.CertStatus `json:"status"`
+		DaysLeft int             `json:"days_left"`
 	}
 	type processor struct {
 		config.Processor
@@ -112,7 +112,7 @@ func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.F
 		doc.Schema = cfg.BaseURL + "policies.schema.json"
 	}
 	for _, c := range cfg.Certifications {
-		doc.Certifications = append(doc.Certifications, certificate{c, site.StatusOf(c.Expires, now, cfg.Review.WarnDays), c.Expires.Sub(now)})
+		doc.Certifications = append(doc.Certifications, certificate{c, site.CertStatusOf(c, now, cfg.Review.WarnDays), c.Expires.Sub(now)})
 	}
 	for _, p := range cfg.Processors {
 		if p.Data == nil {
