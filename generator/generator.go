@@ -96,7 +96,7 @@ func (opts Options) check() error {
 // A Result is a rendered site.
 type Result struct {
 	// Site is the trust's centre; Schools each school's, in site.yaml's
-	// order.
+	// order. A Build's policies hold no text (site.Policy.DropText).
 	Site    *site.Site
 	Schools []*site.Site
 	// Outputs are the site's files, sorted by path, not minified: a
