@@ -151,9 +151,11 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	// front matter, not what a printed copy shows.
 	// A school's copy with variables filled in is another text than the
 	// trust's file, and its printed copies must tell it apart: its hash
-	// is of the text with the school's values.
+	// is of the text with the school's values. A policy written in each
+	// school's words has, in the trust's centre, no text of its own (its
+	// page links to the schools'): what it names there is the file.
 	text := f.Data[bodyOff:]
-	if offs != nil {
+	if offs != nil && !elsewhere {
 		text = body
 	}
 	sum := sha256.Sum256(text)
