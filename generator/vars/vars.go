@@ -9,7 +9,8 @@
 // the markdown is parsed, so a variable may sit in a heading, a link or a
 // table cell. In a code span or a fenced code block, and after a
 // backslash (\{{), the braces are text. Between an autolink's < and >,
-// where markdown reads no escape, a value is written as it is. A name the Set does not hold is a
+// where markdown reads no escape, a value is written as it is, and so is
+// an address markdown links by itself (bareLink). A name the Set does not hold is a
 // Problem at its offset, with the nearest name held. Expand reads the body
 // once, left to right: its cost is linear in the body's length.
 //
@@ -399,7 +400,7 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		}
 		e.out = append(e.out, src[e.kept:i]...)
 		e.offsets = append(e.offsets, shift{out: len(e.out), src: i, value: true})
-		if e.plain || e.raw || e.inAutolink(from, to, i, stop) {
+		if e.plain || e.raw || e.inAutolink(from, to, i, stop) || bareLink(src, from, i, v) {
 			e.out = append(e.out, v...)
 		} else {
 			e.out = appendEscaped(e.out, v, atLineStart(src, i))
@@ -489,6 +490,28 @@ func (e *expander) inAutolink(from, to, at, stop int) bool {
 	}
 	return uriAutolink.Match(b) || emailAutolink.Match(b)
 }
+
+// bareLink reports whether v, a variable's value at src[at], is an
+// address markdown links by itself (an http, https or ftp URL, one
+// starting www., an e-mail address) where it starts one (after a space,
+// at a line's start or after *, _, ~ or a parenthesis), of characters
+// the link takes whole: written as it is, it is linked as if typed,
+// where escaped its \_ would end the link.
+func bareLink(src []byte, from, at int, v string) bool {
+	if at > from {
+		switch src[at-1] {
+		case ' ', '\t', '\n', '*', '_', '~', '(':
+		default:
+			return false
+		}
+	}
+	return linkableURL.MatchString(v) || linkableEmail.MatchString(v)
+}
+
+var (
+	linkableURL   = regexp.MustCompile(`^(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#@!$&'()+,;=%]+$`)
+	linkableEmail = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
+)
 
 // uriAutolink and emailAutolink are what CommonMark takes between < and
 // > as an autolink (spec 6.5).

@@ -223,6 +223,8 @@ func TestAutolink(t *testing.T) {
 		"school.domain": "heron_lane.example",
 		"form":          "https://forms.example/a_b?x=1&y=*2*",
 		"spaced":        "not an address_here",
+		"page":          "https://forms.example/a_b_c?x=1&y=2",
+		"www":           "www.heron_lane.example/a_b",
 	}, nil)
 	for _, c := range []struct{ in, html string }{
 		{"Write to <{{ dpo.email }}>.", `<p>Write to <a href="mailto:first_last@larkfield.example">first_last@larkfield.example</a>.</p>`},
@@ -233,6 +235,11 @@ func TestAutolink(t *testing.T) {
 		{"<b>{{ dpo.email }}</b> _{{ school.domain }}_", `<p><b>first_last@larkfield.example</b> <em>heron_lane.example</em></p>`},
 		{`\<{{ dpo.email }}>`, `<p>&lt;first_last@larkfield.example&gt;</p>`},
 		{"`<{{ dpo.email }}>`", `<p><code>&lt;{{ dpo.email }}&gt;</code></p>`},
+		// A bare address is linked whole, as if typed; where markdown
+		// would not link it, it is text.
+		{"Write to {{ dpo.email }}.", `<p>Write to <a href="mailto:first_last@larkfield.example">first_last@larkfield.example</a>.</p>`},
+		{"See ({{ page }}) or {{ www }}", `<p>See (<a href="https://forms.example/a_b_c?x=1&amp;y=2">https://forms.example/a_b_c?x=1&amp;y=2</a>) or <a href="http://www.heron_lane.example/a_b">www.heron_lane.example/a_b</a></p>`},
+		{"x{{ dpo.email }} [{{ page }}](/p/)", `<p>xfirst_last@larkfield.example <a href="/p/">https://forms.example/a_b_c?x=1&amp;y=2</a></p>`},
 	} {
 		out, _, ps := s.Expand([]byte(c.in))
 		if len(ps) > 0 {
