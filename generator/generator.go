@@ -8,11 +8,12 @@
 //	frontmatter the --- block of a file -> *frontmatter.Meta
 //	markdown    a file's text -> HTML, headings, links
 //	history     two versions' texts -> their comparison
+//	output      output.File, what every stage after the model makes; the
+//	            minifier; the sinks (output.Sink: memory, a school's folder);
+//	            where a file's pictures are published (AssetPath)
 //	site        policies -> the model: *site.Site (review status, versions)
 //	check       the lint rules and their registry, check.Rules
 //	parse       one file -> *site.Policy with its findings (the stages above)
-//	output      output.File, what every stage after the model makes; the
-//	            minifier; the sinks (output.Sink: memory, a school's folder)
 //	machine     each policy's site.Record (no text) -> policies.json, feed,
 //	            sitemap, robots, _headers, ...
 //	pages       the model -> []pages.Spec: every page, its path, layout and data

@@ -271,8 +271,8 @@ type VersionView struct {
 	// Feed is the URL of the Atom feed, if the site has one.
 	Feed string
 	// Upcoming is set when Version comes into force later than the
-	// build's day.
-	Upcoming bool
+	// build's day, Current when it is the version in force.
+	Upcoming, Current bool
 	// Processors are the processors added and removed, newest first, on
 	// the changes page.
 	Processors []site.ProcessorChange
@@ -300,6 +300,13 @@ func versionPages(r *site.Record) []versionPage {
 	if r.Current.Compare && len(r.History) > 0 {
 		out = append(out, versionPage{r.Slug + "/compare/" + r.Version + "/", "compare.html", false, false, -1})
 	}
+	if len(r.History) > 0 {
+		// The version in force may have been published ahead of taking
+		// effect, at its own address, which the feed, the history and
+		// policies.json gave out: the address keeps showing it, and names
+		// the policy's page as the canonical one.
+		out = append(out, versionPage{r.Slug + "/v/" + r.Version + "/", "version.html", false, false, -1})
+	}
 	for i, v := range r.Upcoming {
 		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", false, true, i})
 		if v.Compare {
@@ -322,7 +329,11 @@ func (ps *Set) history(p *site.Policy, r *site.Record) []Spec {
 	for _, vp := range versionPages(r) {
 		var desc string
 		var view *VersionView
+		canonical := vp.dir
 		switch {
+		case vp.layout == "version.html" && vp.i < 0:
+			canonical, desc = p.Slug+"/", "Version "+p.Version+" of "+p.Title+", in force."
+			view = &VersionView{Policy: p, Version: p.AsVersion(), Number: p.Version, Note: p.Meta.Changes, Current: true}
 		case vp.layout == "history.html":
 			desc, view = "Every version of "+p.Title+" and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: r.Changes(), Feed: ps.Feed}
 		case vp.i < 0:
@@ -343,7 +354,7 @@ func (ps *Set) history(p *site.Policy, r *site.Record) []Spec {
 				desc, view.Previous, view.Diff = "What changed in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
 			}
 		}
-		specs = append(specs, ps.version(vp.dir+"index.html", vp.layout, vp.dir, desc, vp.noIndex, view))
+		specs = append(specs, ps.version(vp.dir+"index.html", vp.layout, canonical, desc, vp.noIndex, view))
 	}
 	return specs
 }
