@@ -7,11 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/policysite/policysite/generator/deploy"
 	"github.com/policysite/policysite/generator/deploy/deploytest"
+	"github.com/policysite/policysite/generator/publish"
 )
 
 // Policies of the fictional Larkfield Learning Trust, for deploying.
@@ -22,7 +24,8 @@ var trustPolicies = map[string]string{
 }
 
 // builtSite writes a site whose site.yaml ends with deployYAML, builds
-// it with the binary, and returns its folder and the number of files built.
+// it with the binary, and returns its folder and the number of files a
+// deploy sends: those built, less the build's list of them.
 func builtSite(t *testing.T, deployYAML string) (string, int) {
 	t.Helper()
 	dir := site(t, trustPolicies)
@@ -39,7 +42,7 @@ func build(t *testing.T, dir string) int {
 	}
 	n := 0
 	filepath.WalkDir(filepath.Join(dir, "public"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && d.Name() != publish.Marker {
 			n++
 		}
 		return err
@@ -105,7 +108,9 @@ func TestDeploySFTP(t *testing.T) {
 		t.Errorf("deploy with removals: exit %d\n%s%s", code, stdout, stderr)
 	}
 	ops := s.Ops()[before:]
-	if len(ops) < 4 || !strings.HasPrefix(ops[len(ops)-3], "remove school-trips/") || !strings.HasPrefix(ops[len(ops)-2], "remove uniform/") || ops[len(ops)-1] != "put "+deploy.ManifestFile {
+	// Removals run in parallel, after every upload and before the manifest.
+	if n := len(ops); n < 4 || ops[n-1] != "put "+deploy.ManifestFile ||
+		!slices.Equal(slices.Sorted(slices.Values(ops[n-3:n-1])), []string{"remove school-trips/index.html", "remove uniform/index.html"}) {
 		t.Errorf("server did, in order: %v", ops)
 	}
 	if _, err := os.Stat(filepath.Join(s.Root, "uniform")); !os.IsNotExist(err) {

@@ -38,6 +38,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/policysite/policysite/generator/publish"
 )
 
 // A File is one file of the built site.
@@ -206,7 +208,8 @@ func ContentType(p string) string {
 // and headers, sorted by path. Symbolic links are refused: a build writes
 // none, and one could publish a file from outside the site. A git
 // checkout (.git), which a build keeps in its destination, is no part of
-// the site, and would publish the repository: it is left out.
+// the site, and would publish the repository: it is left out, as is the
+// build's own list of what it wrote (publish.Marker).
 func Scan(dir string, rules Rules) ([]File, error) {
 	var files []File
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -227,6 +230,9 @@ func Scan(dir string, rules Rules) ([]File, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
+		if rel == publish.Marker {
+			return nil
+		}
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%s: not a regular file (a build writes only files and folders)", p)
 		}

@@ -106,9 +106,10 @@ func TestExecuteStopsAtFailure(t *testing.T) {
 	}
 }
 
-// A git checkout in the built site (a build keeps one) is not sent.
+// Scan leaves out a git checkout and the build's list of what it wrote
+// (at the root only), and keeps what a user placed, like CNAME.
 func TestScanLeavesGitOut(t *testing.T) {
-	dir := writeTree(t, map[string]string{"index.html": "home", "CNAME": "policies.example", ".git/HEAD": "ref: refs/heads/gh-pages", ".git/objects/ab/cd": "x", "a/.git": "gitdir: elsewhere"})
+	dir := writeTree(t, map[string]string{"index.html": "home", "CNAME": "policies.example", ".policysite-build": "index.html\n", "a/.policysite-build": "kept", ".git/HEAD": "ref: refs/heads/gh-pages", ".git/objects/ab/cd": "x", "a/.git": "gitdir: elsewhere"})
 	os.Symlink("HEAD", filepath.Join(dir, ".git", "HEAD.link")) // refused anywhere in the site
 	local, err := Scan(dir, Rules{})
 	if err != nil {
@@ -118,7 +119,7 @@ func TestScanLeavesGitOut(t *testing.T) {
 	for _, f := range local {
 		got = append(got, f.Path)
 	}
-	if strings.Join(got, " ") != "CNAME index.html" {
-		t.Errorf("Scan = %q, want CNAME and index.html", got)
+	if strings.Join(got, " ") != "CNAME a/.policysite-build index.html" {
+		t.Errorf("Scan = %q, want CNAME, a/.policysite-build and index.html: not .git, nor the build's own list", got)
 	}
 }
