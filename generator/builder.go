@@ -7,6 +7,7 @@ import (
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/internal/parallel"
 	"github.com/policysite/policysite/generator/machine"
@@ -117,14 +118,12 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	lastCommit := cfg.Defaults.Effective == config.LastCommit
-	if lastCommit && opts.Committed == nil {
-		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
-		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
+	var committed map[string]date.Date
+	var undated string // why no file is dated by its last commit
+	if opts.Committed != nil {
+		committed, undated = opts.Committed()
 	}
-	if lastCommit {
-		source.SetCommitted(files, opts.Committed)
-	}
+	source.SetCommitted(files, committed)
 	pre := res.Diagnostics
 	c := b.centre(fsys, cfg, pre, files, out)
 	res.Site = c.site
@@ -143,9 +142,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		}
 		own, l := source.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
-		if lastCommit {
-			source.SetCommitted(own, opts.Committed)
-		}
+		source.SetCommitted(own, committed)
 		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
 		res.Schools = append(res.Schools, sr.site) // centre always makes one
@@ -159,6 +156,10 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 			delete(b.schools, id)
 		}
 	}
+	if undated != "" && unset(c.all, schools) {
+		res.Diagnostics.Warnf(diag.Pos{File: config.File}, "no policy is dated by its file's last commit: %s", undated)
+		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
+	}
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
 	res.Diagnostics = check.UsedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()
@@ -166,6 +167,15 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		return res, stop
 	}
 	return res, failed
+}
+
+// unset reports whether a policy of the trust's or a school's does not
+// say when it took effect.
+func unset(all []*site.Policy, schools []check.Centre) bool {
+	has := func(ps []*site.Policy) bool {
+		return slices.ContainsFunc(ps, func(p *site.Policy) bool { return p.Meta.EffectiveUnset })
+	}
+	return has(all) || slices.ContainsFunc(schools, func(c check.Centre) bool { return has(c.Files) })
 }
 
 // A centreResult is what rendering one centre made: its model, its

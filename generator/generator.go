@@ -70,13 +70,14 @@ type Options struct {
 	RelayURL string
 	// Drafts includes policies marked draft.
 	Drafts bool
-	// Committed are the days the site's files were last committed, by
-	// path (content/privacy.md), for site.yaml's defaults: {effective:
-	// last-commit}: the command looks them up (git log), as the library
-	// runs no program. When it could not, CommittedNote says why, and
-	// the build says so once.
-	Committed     map[string]date.Date
-	CommittedNote string
+	// Committed returns the days the site's files were last committed,
+	// by path (content/privacy.md): a policy that does not say when it
+	// took effect took effect then. The command looks them up (one git
+	// log), as the library runs no program; each render calls it once,
+	// after reading site.yaml. When it could not (a shallow clone), it
+	// returns nil and why, and the build says so once if a policy does
+	// not say effective:. Nil dates nothing.
+	Committed func() (map[string]date.Date, string)
 	// DefaultTheme replaces the embedded default theme (serve uses the files
 	// on disk so theme edits show at once).
 	DefaultTheme fs.FS

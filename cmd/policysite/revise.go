@@ -255,11 +255,14 @@ func readPolicy(cmd *cobra.Command, cfg *config.Site, root, rel string) ([]byte,
 	}
 	ps := parse.NewSettings(cfg)
 	f := source.File{Path: filepath.ToSlash(rel), Data: data}
-	if ps.LastCommit {
-		days, _ := committed(root)
-		f.Committed = days[f.Path]
-	}
 	meta, _, _, ml := frontmatter.ParseWith(f.Path, data, ps.For(f))
+	if meta.EffectiveUnset {
+		// As build dates it: by its last commit, then date:.
+		days, _ := committed(root)
+		if f.Committed = days[f.Path]; !f.Committed.IsZero() {
+			meta, _, _, ml = frontmatter.ParseWith(f.Path, data, ps.For(f))
+		}
+	}
 	if ml.HasErrors() {
 		printDiagnostics(cmd.ErrOrStderr(), ml, false)
 		return nil, nil, nil, contentError{len(ml)}

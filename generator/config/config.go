@@ -101,17 +101,12 @@ type Defaults struct {
 	Owner    string `yaml:"owner"`
 	Version  string `yaml:"version"`
 	Category string `yaml:"category"`
-	// NextReview is a period after the policy's effective date.
+	// NextReview is a period after the policy's effective date, in place
+	// of review.review_period for policies that do not say. (A policy's
+	// effective date needs no default: it is the day its file was last
+	// committed, or its date:.)
 	NextReview Period `yaml:"next_review"`
-	// Effective is "last-commit": the day the policy's file was last
-	// committed, when the site is a git repository (the command looks it
-	// up: generator.Options.Committed).
-	Effective string `yaml:"effective"`
 }
-
-// LastCommit is the defaults.effective that dates a policy by its file's
-// last commit.
-const LastCommit = "last-commit"
 
 // A Category is a section of the index and its place among the others.
 type Category struct {
@@ -529,9 +524,6 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 			l.Errorf(at, "categories[%d]: %q is listed twice", i, c.Name)
 		}
 		seen[c.Name] = true
-	}
-	if e := s.Defaults.Effective; e != "" && e != LastCommit {
-		l.Errorf(at("defaults", "effective"), "defaults.effective: %q: the one default is %s (the day the file was last committed)", e, LastCommit)
 	}
 	if v := s.Defaults.Version; v != "" {
 		if err := history.CheckVersion(v); err != nil {

@@ -39,28 +39,36 @@ type Settings struct {
 	// Vars are the variables of the centre the policy is parsed for:
 	// the trust's or a school's. Nil holds none.
 	Vars *vars.Set
-	// Defaults fill what front matter does not say (site.yaml defaults:);
-	// with LastCommit a file's Committed day is its effective date.
-	Defaults   frontmatter.Defaults
-	LastCommit bool
+	// Defaults fill what front matter does not say (site.yaml defaults:
+	// and review period); a file's Committed day is its effective date
+	// when it says none.
+	Defaults frontmatter.Defaults
 	// Renamed are the slugs of files whose slug: is not their name's, by
 	// path (Renamed).
 	Renamed map[string]string
 }
 
 // NewSettings returns the settings of site.yaml, as build and the
-// commands that edit policies (revise, review) read them.
+// commands that edit policies (revise, review) read them. A policy
+// without next_review is due a review period after it took effect:
+// defaults.next_review's, else review.review_period's (12 months unless
+// site.yaml says otherwise).
 func NewSettings(cfg *config.Site) Settings {
 	d := cfg.Defaults
-	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(), LastCommit: d.Effective == config.LastCommit,
-		Defaults: frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category, ReviewMonths: d.NextReview.Months}}
+	period, from := cfg.Review.Period, "review.review_period"
+	if d.NextReview.Months > 0 {
+		period, from = d.NextReview, "defaults.next_review"
+	}
+	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(),
+		Defaults: frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category,
+			ReviewMonths: period.Months, ReviewFrom: fmt.Sprintf("site.yaml's %s (%s)", from, period)}}
 }
 
 // For returns the defaults front matter of f is parsed with: s's, and
-// f's last commit as its effective date when site.yaml says so.
+// f's last commit as its effective date when the command found it.
 func (s Settings) For(f source.File) frontmatter.Defaults {
 	d := s.Defaults
-	if s.LastCommit && !f.Committed.IsZero() {
+	if !f.Committed.IsZero() {
 		d.Effective, d.EffectiveFrom = f.Committed, "the day of the file's last commit"
 	}
 	return d
@@ -82,7 +90,7 @@ func Renamed(files []source.File) map[string]string {
 }
 
 func (s Settings) equal(t Settings) bool {
-	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Vars == t.Vars && s.Defaults == t.Defaults && s.LastCommit == t.LastCommit && maps.Equal(s.Renamed, t.Renamed)
+	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Vars == t.Vars && s.Defaults == t.Defaults && maps.Equal(s.Renamed, t.Renamed)
 }
 
 // File parses one policy file: its front matter, its text (control
