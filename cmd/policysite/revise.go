@@ -174,13 +174,15 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 		return nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
 	}
 	// The archived copy says what defaults: or the last commit filled,
-	// which would not hold for it once archived.
+	// which would not hold for it once archived, and its effective date
+	// when it came from date:, which the archive's own commit would
+	// otherwise come before.
 	arch, err := parseFrontText(rv.data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
 	}
 	for _, k := range frontmatter.Required {
-		if meta.Pos[k] == meta.Start {
+		if meta.Pos[k] == meta.Start || k == "effective" && meta.EffectiveUnset && !meta.Effective.IsZero() {
 			arch.set(k, defaultedValue(meta, k))
 		}
 	}
@@ -290,10 +292,7 @@ func slugArg(name string) cobra.PositionalArgs {
 // reviewMonths is how long after a new version or a review the next
 // review falls: site.yaml's defaults.next_review, or review.review_period.
 func reviewMonths(cfg *config.Site) int {
-	if m := cfg.Defaults.NextReview.Months; m > 0 {
-		return m
-	}
-	return cfg.Review.Period.Months
+	return parse.NewSettings(cfg).Defaults.ReviewMonths
 }
 
 // defaultedValue writes the value of a front matter field that

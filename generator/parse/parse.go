@@ -55,13 +55,16 @@ type Settings struct {
 // site.yaml says otherwise).
 func NewSettings(cfg *config.Site) Settings {
 	d := cfg.Defaults
-	period, from := cfg.Review.Period, "review.review_period"
-	if d.NextReview.Months > 0 {
-		period, from = d.NextReview, "defaults.next_review"
+	fd := frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category, ReviewMonths: cfg.Review.Period.Months}
+	switch _, ok := cfg.Pos["review"]; {
+	case d.NextReview.Months > 0:
+		fd.ReviewMonths, fd.ReviewFrom = d.NextReview.Months, "site.yaml defaults.next_review ("+d.NextReview.String()+")"
+	case ok:
+		fd.ReviewFrom = "site.yaml review.review_period (" + cfg.Review.Period.String() + ")"
+	default:
+		fd.ReviewFrom = "a review period of " + cfg.Review.Period.String() + " (site.yaml sets none)"
 	}
-	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(),
-		Defaults: frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category,
-			ReviewMonths: period.Months, ReviewFrom: fmt.Sprintf("site.yaml's %s (%s)", from, period)}}
+	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(), Defaults: fd}
 }
 
 // For returns the defaults front matter of f is parsed with: s's, and
