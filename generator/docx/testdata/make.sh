@@ -8,6 +8,7 @@ cd "$(dirname "$0")/src"
 pandoc safeguarding.md -o ../safeguarding-pandoc.docx
 pandoc retention.md -o ../retention-pandoc.docx
 pandoc acceptable-use.md -o ../acceptable-use-pandoc.docx
+pandoc complaints.md -o ../complaints-pandoc.docx
 out=$(mktemp -d)
 soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" policy-centre.fodt >/dev/null
 mv "$out/policy-centre.docx" ../policy-centre-lo-split.docx
