@@ -8,10 +8,11 @@ import (
 	"github.com/policysite/policysite/internal/sitetest"
 )
 
-// TestCommitted: Options.Committed is called once a render; a policy without effective: took effect on its
-// file's last commit, before its date:, and is due a review period after
-// (the page says both were derived); when the command could not date the
-// files, the build says why once, and only if a policy does not say.
+// TestCommitted: Options.Committed is called once a render; a policy
+// without effective: took effect on its file's last commit, before its
+// date:, and is due a review period after (the page says both were
+// derived); when the command could not date the files, the build says
+// why once, and only if a policy does not say.
 func TestCommitted(t *testing.T) {
 	const fm = "---\ntitle: %s\nversion: \"1\"\nowner: Office\n"
 	files := map[string]string{
