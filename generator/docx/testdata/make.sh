@@ -12,6 +12,8 @@ pandoc complaints.md -o ../complaints-pandoc.docx
 out=$(mktemp -d)
 soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" policy-centre.fodt >/dev/null
 mv "$out/policy-centre.docx" ../policy-centre-lo-split.docx
+soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" visitors.fodt >/dev/null
+mv "$out/visitors.docx" ../visitors-lo.docx
 
 # The benchmark's long policy, from a generated source, as pandoc writes it
 # and as LibreOffice saves it again.
