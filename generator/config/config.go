@@ -106,6 +106,8 @@ type Defaults struct {
 	// effective date needs no default: it is the day its file was last
 	// committed, or its date:.)
 	NextReview Period `yaml:"next_review"`
+	// Effective is read only to say it is no longer needed: a warning.
+	Effective string `yaml:"effective"`
 }
 
 // A Category is a section of the index and its place among the others.
@@ -524,6 +526,9 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 			l.Errorf(at, "categories[%d]: %q is listed twice", i, c.Name)
 		}
 		seen[c.Name] = true
+	}
+	if s.Defaults.Effective != "" {
+		l.Warnf(at("defaults", "effective"), "defaults.effective: not needed, remove it: in a git repository a policy without effective: took effect on its file's last commit, else on its date:")
 	}
 	if v := s.Defaults.Version; v != "" {
 		if err := history.CheckVersion(v); err != nil {
