@@ -56,6 +56,39 @@ func StatusOf(next, now date.Date, warnDays int) Status {
 	return Current
 }
 
+// A CertStatus is where a certification site.yaml declares stands
+// against its expires: date.
+type CertStatus int
+
+const (
+	Valid    CertStatus = iota // held, expiring later than warn_days on
+	Expiring                   // held, expiring within warn_days
+	Expired                    // past its expires: date, no longer held
+)
+
+// String returns the status as policies.json says it, in the pages'
+// words: "valid", "expiring" or "expired".
+func (s CertStatus) String() string {
+	return [...]string{"valid", "expiring", "expired"}[s]
+}
+
+// MarshalText writes the status word.
+func (s CertStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Class returns the class of the status's line on a page, that of the
+// review status it reads like (current, due-soon, overdue): the style
+// sheet colours both alike, and site.js works both out again on the day
+// the page is read.
+func (s CertStatus) Class() string { return Status(s).String() }
+
+// CertStatusOf returns the status of certification c on day now: expired
+// from the day after c.Expires, expiring from warnDays before it, as
+// StatusOf counts. The build's summary, check, the pages and
+// policies.json all ask here.
+func CertStatusOf(c config.Certification, now date.Date, warnDays int) CertStatus {
+	return CertStatus(StatusOf(c.Expires, now, warnDays))
+}
+
 // A Policy is one policy page.
 type Policy struct {
 	Slug string
@@ -227,10 +260,10 @@ const (
 func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
 	for _, c := range cfg.Certifications {
-		switch StatusOf(c.Expires, now, cfg.Review.WarnDays) {
-		case Overdue:
+		switch CertStatusOf(c, now, cfg.Review.WarnDays) {
+		case Expired:
 			s.CertsExpired++
-		case DueSoon:
+		case Expiring:
 			s.CertsDueSoon++
 		}
 	}

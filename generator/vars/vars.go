@@ -78,21 +78,13 @@ func New(vals map[string]string, notes map[string]Note) *Set {
 	return s
 }
 
-// Lookup returns the value of name.
-func (s *Set) Lookup(name string) (string, bool) {
+// lookup returns the value of name.
+func (s *Set) lookup(name string) (string, bool) {
 	if s == nil {
 		return "", false
 	}
 	v, ok := s.vals[name]
 	return v, ok
-}
-
-// Names returns the names the Set holds, sorted.
-func (s *Set) Names() []string {
-	if s == nil {
-		return nil
-	}
-	return s.names
 }
 
 // A Problem is a variable Expand could not fill in.
@@ -105,18 +97,18 @@ type Problem struct {
 	Elsewhere bool
 }
 
-// NameRE is what a variable's name is: words of lower-case letters,
+// nameRE is what a variable's name is: words of lower-case letters,
 // digits and _ joined by dots.
-var NameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 // maxName is the longest text between {{ and }} read as one variable:
 // past it the braces are not a variable, and the search for }} stops, so
 // a line of lone {{ costs no more than its length.
 const maxName = 100
 
-// MaxProblems is how many problems Expand reports one by one; one more
+// maxProblems is how many problems Expand reports one by one; one more
 // counts the rest.
-const MaxProblems = 20
+const maxProblems = 20
 
 // Expand returns src with every variable replaced by its value escaped
 // as markdown text, where each offset of it was in src, and a Problem for
@@ -185,14 +177,14 @@ type expander struct {
 	kept     int    // src[:kept] is in out
 	offsets  Offsets
 	problems []Problem
-	more     int // problems past MaxProblems
+	more     int // problems past maxProblems
 	moreAt   int // the offset of the first of them
 }
 
-// problem keeps p, or counts it past MaxProblems; mk makes it only when
+// problem keeps p, or counts it past maxProblems; mk makes it only when
 // it is kept, as a did-you-mean costs a comparison with every name.
 func (e *expander) problem(off int, mk func() Problem) {
-	if len(e.problems) < MaxProblems {
+	if len(e.problems) < maxProblems {
 		e.problems = append(e.problems, mk())
 		return
 	}
@@ -202,7 +194,7 @@ func (e *expander) problem(off int, mk func() Problem) {
 	e.more++
 }
 
-// finish adds the count of the problems past MaxProblems.
+// finish adds the count of the problems past maxProblems.
 func (e *expander) finish() {
 	if e.more > 0 {
 		e.problems = append(e.problems, Problem{Offset: e.moreAt, Message: fmt.Sprintf("%d more variables that cannot be filled in", e.more)})
@@ -392,7 +384,7 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		}
 		name := strings.TrimSpace(string(src[i+2 : i+2+end]))
 		stop := i + 2 + end + 2
-		v, ok := e.s.Lookup(name)
+		v, ok := e.s.lookup(name)
 		if !ok && e.plain && e.s != nil {
 			v, ok = e.s.plain[name]
 		}
@@ -419,22 +411,37 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 
 // unknown is the Problem of a name the Set does not hold at off.
 func (e *expander) unknown(off int, name string) Problem {
-	if !NameRE.MatchString(name) {
+	if !nameRE.MatchString(name) {
 		return Problem{Offset: off, Message: fmt.Sprintf("{{ %s }} is not a variable: a name is words of a-z, 0-9 and _ joined by dots, such as school.name (\\{{ writes the braces themselves)", name)}
 	}
-	if n, ok := e.s.notes[name]; ok {
+	if n, ok := e.s.note(name); ok {
 		return Problem{Offset: off, Message: fmt.Sprintf("variable %s %s", name, n.Message), Elsewhere: n.Elsewhere}
 	}
 	msg := fmt.Sprintf("unknown variable %s", name)
-	if near := e.s.Nearest(name); near != "" {
+	if near := e.s.nearest(name); near != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", near)
 	}
 	return Problem{Offset: off, Message: msg + "; variables are organisation.*, dpo.*, school.* and the keys of site.yaml's params:"}
 }
 
-// Nearest returns the name held nearest to name, or "" when none is
+// note returns what to say of name, a name the Set lacks but site.yaml
+// declares.
+func (s *Set) note(name string) (Note, bool) {
+	if s == nil {
+		return Note{}, false
+	}
+	n, ok := s.notes[name]
+	return n, ok
+}
+
+// nearest returns the name held nearest to name, or "" when none is
 // near: at most a third of its letters apart (or two, a swap).
-func (s *Set) Nearest(name string) string { return textdist.Nearest(name, s.Names()) }
+func (s *Set) nearest(name string) string {
+	if s == nil {
+		return ""
+	}
+	return textdist.Nearest(name, s.names)
+}
 
 // atLineStart reports whether only spaces come before src[i] on its line.
 func atLineStart(src []byte, i int) bool {

@@ -180,8 +180,8 @@ func FuzzExpand(f *testing.F) {
 }
 
 func TestMaxProblems(t *testing.T) {
-	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), MaxProblems+5))
-	if len(ps) != MaxProblems+1 || ps[MaxProblems].Message != "5 more variables that cannot be filled in" || ps[MaxProblems].Offset != MaxProblems*8 {
+	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), maxProblems+5))
+	if len(ps) != maxProblems+1 || ps[maxProblems].Message != "5 more variables that cannot be filled in" || ps[maxProblems].Offset != maxProblems*8 {
 		t.Errorf("got %d problems, last %+v", len(ps), ps[len(ps)-1])
 	}
 }
@@ -209,5 +209,14 @@ func TestOffsets(t *testing.T) {
 		if got := offs.Source(i); got != c.want {
 			t.Errorf("%q at %d of the output: from %d, want %d", c.find, i, got, c.want)
 		}
+	}
+}
+
+// TestNilSet: a nil Set holds no variable: each is unknown, never a panic.
+func TestNilSet(t *testing.T) {
+	var s *Set
+	out, _, ps := s.Expand([]byte("At {{ school.name }}.\n"))
+	if string(out) != "At {{ school.name }}.\n" || len(ps) != 1 || !strings.HasPrefix(ps[0].Message, "unknown variable school.name;") || ps[0].Offset != 3 {
+		t.Errorf("got %q, %+v", out, ps)
 	}
 }
