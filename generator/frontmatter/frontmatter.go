@@ -318,7 +318,11 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		case !d.Effective.IsZero():
 			m.Effective, m.EffectiveFrom = d.Effective, "derived: "+d.EffectiveFrom
 			m.Pos["effective"] = m.Start
-			filled = append(filled, fmt.Sprintf("effective %s from %s", d.Effective, d.EffectiveFrom))
+			from := d.EffectiveFrom
+			if set("date") {
+				from += fmt.Sprintf(", not date: %s", m.Date.Date)
+			}
+			filled = append(filled, fmt.Sprintf("effective %s from %s", d.Effective, from))
 		case set("date") && !m.Effective.IsZero():
 			filled = append(filled, fmt.Sprintf("effective %s from date:", m.Effective))
 		}

@@ -200,7 +200,7 @@ func TestParseWithFallbacks(t *testing.T) {
 	}{
 		{"written", "effective: 2025-01-10\nnext_review: 2025-06-30\n", commit, "2025-01-10", "2025-06-30", "", "", false, ""},
 		{"commit before date", "date: 2021-03-04 10:00:00 -0500\n", commit, "2026-03-02", "2027-03-02", "derived: the day of the file's last commit", "derived: a year after effective", true,
-			"p.md:1:1: warning: effective 2026-03-02 from the day of the file's last commit; next_review 2027-03-02 from effective plus site.yaml's review.review_period (1 year): write them in the front matter to make them explicit"},
+			"p.md:1:1: warning: effective 2026-03-02 from the day of the file's last commit, not date: 2021-03-04; next_review 2027-03-02 from effective plus site.yaml's review.review_period (1 year): write them in the front matter to make them explicit"},
 		{"date without a commit", "date: 2021-03-04 10:00:00 -0500\n", noCommit, "2021-03-04", "2022-03-04", "", "derived: a year after effective", true,
 			"p.md:1:1: warning: effective 2021-03-04 from date:; next_review 2022-03-04 from effective plus site.yaml's review.review_period (1 year): write them in the front matter to make them explicit"},
 		{"review written", "effective: 2025-01-10\nnext_review: 2025-06-30\ndate: 2020-01-01\n", commit, "2025-01-10", "2025-06-30", "", "", false, ""},
