@@ -341,8 +341,7 @@ func (p *Policy) InForce(now date.Date) {
 	for i := len(p.History) - 1; i >= 0; i-- {
 		chain = append(chain, p.History[i])
 	}
-	chain = append(chain, &Version{File: p.File, Meta: p.Meta, Body: p.Body, Headings: p.Headings, Contents: p.Contents, Links: p.Links,
-		Diff: p.Diff, Previous: p.History[0].Version, SHA256: p.SHA256})
+	chain = append(chain, p.AsVersion())
 	k := 0
 	for i, v := range chain {
 		if !v.Effective.After(now) {
@@ -360,6 +359,17 @@ func (p *Policy) InForce(now date.Date) {
 	for i := k - 1; i >= 0; i-- {
 		p.History = append(p.History, chain[i])
 	}
+}
+
+// AsVersion returns p's version in force as a Version: the page at its
+// version's own address (/<slug>/v/<version>/) shows it.
+func (p *Policy) AsVersion() *Version {
+	v := &Version{File: p.File, Meta: p.Meta, Body: p.Body, Headings: p.Headings, Contents: p.Contents, Links: p.Links,
+		Diff: p.Diff, SHA256: p.SHA256, Until: p.Until}
+	if len(p.History) > 0 {
+		v.Previous = p.History[0].Version
+	}
+	return v
 }
 
 // PublishedIn reports whether the centre of school ("" for the trust's)

@@ -8,7 +8,9 @@
 // escaped so that it reads as text (a * or < in a value stays one), before
 // the markdown is parsed, so a variable may sit in a heading, a link or a
 // table cell. In a code span or a fenced code block, and after a
-// backslash (\{{), the braces are text. A name the Set does not hold is a
+// backslash (\{{), the braces are text. Between an autolink's < and >,
+// where markdown reads no escape, a value is written as it is, and so is
+// an address markdown links by itself (bareLink). A name the Set does not hold is a
 // Problem at its offset, with the nearest name held. Expand reads the body
 // once, left to right: its cost is linear in the body's length.
 //
@@ -398,7 +400,7 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		}
 		e.out = append(e.out, src[e.kept:i]...)
 		e.offsets = append(e.offsets, shift{out: len(e.out), src: i, value: true})
-		if e.plain || e.raw {
+		if e.plain || e.raw || e.inAutolink(from, to, i, stop) || bareLink(src, from, i, v) {
 			e.out = append(e.out, v...)
 		} else {
 			e.out = appendEscaped(e.out, v, atLineStart(src, i))
@@ -408,6 +410,115 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		i = stop - 1
 	}
 }
+
+// maxAutolink bounds how far inAutolink looks either side of a variable
+// for the < and > of an autolink, so that its cost stays constant.
+const maxAutolink = 512
+
+// inAutolink reports whether the variable at src[at:stop] lies between
+// the < and > of an autolink (<{{ dpo.email }}>,
+// <https://{{ school.domain }}/join>) that is one once its variables are
+// filled in as they are. Markdown reads no backslash escape in an
+// autolink, so there a value is written unescaped: \_ would stay in the
+// address, or stop it being an address at all.
+func (e *expander) inAutolink(from, to, at, stop int) bool {
+	src := e.src
+	open := -1
+	for j, lo := at-1, max(from, at-maxAutolink); j >= lo; j-- {
+		c := src[j]
+		if c == '}' && j > from && src[j-1] == '}' {
+			k := bytes.LastIndex(src[max(lo, 0):j-1], []byte("{{"))
+			if k < 0 {
+				return false
+			}
+			j = max(lo, 0) + k
+			continue
+		}
+		if c == '<' {
+			if !escaped(src, from, j) {
+				open = j
+			}
+			break
+		}
+		if c <= ' ' || c == '>' {
+			return false
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	end := -1
+	for j, hi := stop, min(to, stop+maxAutolink); j < hi; j++ {
+		c := src[j]
+		if c == '{' && j+1 < hi && src[j+1] == '{' {
+			k := bytes.Index(src[j+2:hi], []byte("}}"))
+			if k < 0 {
+				return false
+			}
+			j += 2 + k + 1
+			continue
+		}
+		if c == '>' {
+			end = j
+			break
+		}
+		if c <= ' ' || c == '<' {
+			return false
+		}
+	}
+	if end < 0 {
+		return false
+	}
+	// The text between, its variables filled in as they are.
+	var b []byte
+	for j := open + 1; j < end; {
+		if src[j] == '{' && j+1 < end && src[j+1] == '{' {
+			k := bytes.Index(src[j+2:end], []byte("}}"))
+			if k < 0 {
+				return false
+			}
+			v, ok := e.s.lookup(strings.TrimSpace(string(src[j+2 : j+2+k])))
+			if !ok {
+				return false
+			}
+			b = append(b, v...)
+			j += 2 + k + 2
+			continue
+		}
+		b = append(b, src[j])
+		j++
+	}
+	return uriAutolink.Match(b) || emailAutolink.Match(b)
+}
+
+// bareLink reports whether v, a variable's value at src[at], is an
+// address markdown links by itself (an http, https or ftp URL, one
+// starting www., an e-mail address) where it starts one (after a space,
+// at a line's start or after *, _, ~ or a parenthesis), of characters
+// the link takes whole: written as it is, it is linked as if typed,
+// where escaped its \_ would end the link.
+func bareLink(src []byte, from, at int, v string) bool {
+	if at > from {
+		switch src[at-1] {
+		case ' ', '\t', '\n', '*', '_', '~', '(':
+		default:
+			return false
+		}
+	}
+	return linkableURL.MatchString(v) || linkableEmail.MatchString(v)
+}
+
+var (
+	linkableURL   = regexp.MustCompile(`^(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#@!$&'()+,;=%]+$`)
+	linkableEmail = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
+)
+
+// uriAutolink and emailAutolink are what CommonMark takes between < and
+// > as an autolink (spec 6.5).
+var (
+	uriAutolink   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\x00-\x20<>]*$`)
+	emailAutolink = regexp.MustCompile("^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$")
+)
 
 // unknown is the Problem of a name the Set does not hold at off.
 func (e *expander) unknown(off int, name string) Problem {
