@@ -8,6 +8,7 @@ import (
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/internal/parallel"
 	"github.com/policysite/policysite/generator/machine"
@@ -116,11 +117,12 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	lastCommit, l := cfg.LastCommit(opts.Committed != nil, opts.CommittedNote)
-	res.Diagnostics = append(res.Diagnostics, l...)
-	if lastCommit {
-		source.SetCommitted(files, opts.Committed)
+	var committed map[string]date.Date
+	var undated string // why no file is dated by its last commit
+	if opts.Committed != nil {
+		committed, undated = opts.Committed()
 	}
+	source.SetCommitted(files, committed)
 	pre := res.Diagnostics
 	c := b.centre(fsys, cfg, pre, files, out)
 	res.Site = c.site
@@ -136,9 +138,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		}
 		own, l := source.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
-		if lastCommit {
-			source.SetCommitted(own, opts.Committed)
-		}
+		source.SetCommitted(own, committed)
 		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
 		res.Diagnostics = append(res.Diagnostics, sr.l...)
 		res.Schools = append(res.Schools, sr.site) // centre always makes one
@@ -148,6 +148,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		}
 	}
 	maps.DeleteFunc(b.schools, func(id string, _ *Builder) bool { return cfg.School(id) == nil })
+	res.Diagnostics = append(res.Diagnostics, check.Undated(undated, c.all, schools)...)
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
 	res.Diagnostics = check.UsedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()

@@ -71,13 +71,12 @@ type Options struct {
 	RelayURL string
 	// Drafts includes policies marked draft.
 	Drafts bool
-	// Committed are the days the site's files were last committed, by
-	// path (content/privacy.md), for site.yaml's defaults: {effective:
-	// last-commit}: the command looks them up (git log), as the library
-	// runs no program. When it could not, CommittedNote says why, and
-	// the build says so once.
-	Committed     map[string]date.Date
-	CommittedNote string
+	// Committed returns the day each file was last committed, by path,
+	// which dates a policy without effective:. The command runs git log
+	// once per call (the library runs no program); each render calls it
+	// once. When it cannot (a shallow clone) it returns nil and why, for
+	// check.Undated. Nil dates nothing.
+	Committed func() (map[string]date.Date, string)
 	// DefaultTheme replaces the embedded default theme (serve uses the files
 	// on disk so theme edits show at once).
 	DefaultTheme fs.FS

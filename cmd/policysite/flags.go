@@ -47,7 +47,9 @@ func (f *siteFlags) today() (date.Date, error) {
 
 // options fills generator.Options from the flags: the site folder opened
 // with os.OpenRoot, so that nothing outside it is read (closed when the
-// process ends, or when the Options are dropped), and the day.
+// process ends, or when the Options are dropped), the day, and how to
+// find the days its files were last committed (git, which the library
+// does not run).
 func (f *siteFlags) options() (generator.Options, error) {
 	now, err := f.today()
 	if err != nil {
@@ -57,11 +59,8 @@ func (f *siteFlags) options() (generator.Options, error) {
 	if err != nil {
 		return generator.Options{}, fmt.Errorf("site folder: %w", err)
 	}
-	opts := generator.Options{Source: root.FS(), Now: now}
-	if cfg, _ := config.Load(root.FS()); cfg.Defaults.Effective == config.LastCommit {
-		opts.Committed, opts.CommittedNote = committed(f.source)
-	}
-	return opts, nil
+	src := f.source
+	return generator.Options{Source: root.FS(), Now: now, Committed: func() (map[string]date.Date, string) { return committed(src) }}, nil
 }
 
 // Today returns today's date, or the date of SOURCE_DATE_EPOCH when set, so

@@ -62,8 +62,8 @@ func TestForeignFolders(t *testing.T) {
 			"public/fernhill-terms-of-service/index.html: href=\"/fernhill-privacy-statement/\"",
 			"public/fernhill-privacy-statement/index.html: Fernhill Privacy Statement",
 			"public/fernhill-acceptable-use/index.html: Legal team",
-			"public/fernhill-acceptable-use/index.html: (the day of the file's last commit)",
-			"public/fernhill-acceptable-use/index.html: (a year after effective)",
+			"public/fernhill-acceptable-use/index.html: (derived: the day of the file's last commit)",
+			"public/fernhill-acceptable-use/index.html: (derived: a year after effective)",
 		}, nil},
 		{"basecamp-policies", []string{
 			"public/privacy/index.html: src=\"/privacy/request-flow.png\"",
@@ -73,7 +73,9 @@ func TestForeignFolders(t *testing.T) {
 		}, []string{"public/index.html: Terms of service"}},
 		{"comply", []string{
 			"public/access-onboarding-and-termination-policy/index.html: Access Onboarding and Termination Policy",
-			"public/encryption-policy/index.html: 2026-02-01",
+			// Its last commit comes before its date: (2026-02-01).
+			"public/encryption-policy/index.html: <time datetime=\"2026-04-15\">",
+			"public/encryption-policy/index.html: <time datetime=\"2027-04-15\">",
 			"public/index.html: Security",
 		}, nil},
 	} {
@@ -100,17 +102,19 @@ func TestForeignFolders(t *testing.T) {
 	}
 }
 
-// TestLastCommitOutsideGit: defaults: {effective: last-commit} in a folder
-// that is no git repository says so once, and the policies without a date
-// are errors as before; a shallow clone is refused the same way, never
-// read as every file changed on its one commit's day.
-func TestLastCommitOutsideGit(t *testing.T) {
+// TestDatesOutsideGit: outside a git repository a policy's date: is its
+// effective date, and one with no date is an error, with nothing said of
+// git; in a shallow clone, whose one commit would date every file, no
+// policy is dated by its commit, and the build says why once.
+func TestDatesOutsideGit(t *testing.T) {
 	src := filepath.Join("testdata", "foreign", "comply")
 	plain := writeCopy(t, src)
 	stdout, stderr, code := runBin(t, plain, "check", "--now", "2026-11-23")
 	stderr += stdout
-	if code != 1 || !strings.Contains(stderr, "site.yaml:6:3: warning: defaults.effective: last-commit: the site folder is not a git repository") ||
-		!strings.Contains(stderr, `Access Onboarding and Termination Policy.md:1:1: error: missing required field "effective"`) {
+	if code != 1 || strings.Contains(stderr, "no policy is dated") ||
+		!strings.Contains(stderr, `Access Onboarding and Termination Policy.md:1:1: error: missing required field "effective"`) ||
+		!strings.Contains(stderr, "Encryption Policy.md:1:1: warning: owner Security officer from site.yaml defaults; version 1.0 from site.yaml defaults; effective 2026-02-01 from date:; next_review 2027-02-01 from") ||
+		strings.Contains(stderr, `missing required field "next_review"`) {
 		t.Errorf("not a repository: exit %d\n%s", code, stderr)
 	}
 	repo := gitSite(t, src, []string{"2026-03-02", "2026-04-01"})
@@ -120,8 +124,25 @@ func TestLastCommitOutsideGit(t *testing.T) {
 	}
 	stdout, stderr, code = runBin(t, shallow, "check", "--now", "2026-11-23")
 	stderr += stdout
-	if code != 1 || !strings.Contains(stderr, "the site is a shallow clone") {
+	if code != 1 || strings.Count(stderr, "site.yaml: warning: no policy is dated by its file's last commit: the site is a shallow clone") != 1 ||
+		!strings.Contains(stderr, "effective 2026-02-01 from date:") {
 		t.Errorf("shallow clone: exit %d\n%s", code, stderr)
+	}
+	// A site whose every policy says when it took effect hears nothing of
+	// its clone.
+	for _, f := range []string{"Access Onboarding and Termination Policy.md", "Encryption Policy.md"} {
+		p := filepath.Join(shallow, "content", f)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(data), "---\n", "---\neffective: 2026-01-05\n", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, stderr, code = runBin(t, shallow, "check", "--now", "2026-11-23")
+	if stderr += stdout; code != 0 || strings.Contains(stderr, "shallow") {
+		t.Errorf("dated policies in a shallow clone: exit %d\n%s", code, stderr)
 	}
 }
 

@@ -12,10 +12,11 @@ import (
 )
 
 // committed returns the day each file under content/ of the site folder
-// dir was last committed, by path relative to dir, for site.yaml's
-// defaults: {effective: last-commit}: one git log pass over every file.
-// Without one (git missing, not a repository, a shallow clone, whose
-// oldest commit would date every older file) it returns nil and why.
+// dir was last committed, by path relative to dir, the effective date of
+// a policy that gives none: one git log pass over every file. Outside a
+// git repository it returns nil; when it cannot tell (git missing, a
+// shallow clone, whose oldest commit would date every older file), nil
+// and why.
 func committed(dir string) (map[string]date.Date, string) {
 	return gitDays(dir, source.Dir)
 }
@@ -33,11 +34,11 @@ func committedFile(dir, rel string) date.Date {
 func gitDays(dir, pathspec string) (map[string]date.Date, string) {
 	git, err := exec.LookPath("git")
 	if err != nil {
-		return nil, "git is not installed, so no policy is dated by its last commit"
+		return nil, "git is not installed"
 	}
 	out, err := exec.Command(git, "-C", dir, "rev-parse", "--is-shallow-repository").Output()
 	if err != nil {
-		return nil, "the site folder is not a git repository, so no policy is dated by its last commit"
+		return nil, "" // not a git repository: nothing to date files by
 	}
 	if strings.TrimSpace(string(out)) == "true" {
 		return nil, "the site is a shallow clone (git clone --depth), whose oldest commit would date every older policy: run git fetch --unshallow (or check out with fetch-depth: 0)"
@@ -45,7 +46,7 @@ func gitDays(dir, pathspec string) (map[string]date.Date, string) {
 	cmd := exec.Command(git, "-C", dir, "--literal-pathspecs", "-c", "core.quotePath=false", "log", "--format=@@%cs", "--name-only", "--relative", "--no-renames", "--", pathspec)
 	out, err = cmd.Output()
 	if err != nil {
-		return nil, fmt.Sprintf("git log failed (%v), so no policy is dated by its last commit", err)
+		return nil, fmt.Sprintf("git log failed: %v", err)
 	}
 	return parseGitLog(out), ""
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/docx"
+	"github.com/policysite/policysite/generator/parse"
 	"github.com/policysite/policysite/generator/source"
 )
 
@@ -77,15 +78,9 @@ type imported struct {
 }
 
 func runImport(stdout, stderr io.Writer, dir string, now date.Date, cfg *config.Site, files []string, split, force, dryRun bool) error {
-	conv := docx.Options{Split: split, Now: now, Period: reviewMonths(cfg)}
-	switch _, ok := cfg.Pos["review"]; {
-	case cfg.Defaults.NextReview.Months > 0:
-		conv.PeriodFrom = "site.yaml defaults.next_review (" + cfg.Defaults.NextReview.String() + ")"
-	case ok:
-		conv.PeriodFrom = "site.yaml review.review_period (" + cfg.Review.Period.String() + ")"
-	default:
-		conv.PeriodFrom = "a review period of " + cfg.Review.Period.String() + " (site.yaml sets none)"
-	}
+	// The review period build gives a policy without next_review.
+	d := parse.NewSettings(cfg).Defaults
+	conv := docx.Options{Split: split, Now: now, Period: d.ReviewMonths, PeriodFrom: d.ReviewFrom}
 	switch {
 	case cfg.Defaults.Owner != "":
 		conv.Owner, conv.OwnerFrom = cfg.Defaults.Owner, "site.yaml defaults.owner"

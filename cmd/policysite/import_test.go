@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -154,5 +155,38 @@ func TestImportBadDocuments(t *testing.T) {
 	}
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
+	}
+}
+
+// TestImportCrossReferences: the built binary imports a pandoc and a
+// LibreOffice document whose links go to bookmarks, and builds them; on
+// each page every link to #id finds an element with that id, and the
+// second of two headings "Scope" is #scope-1, the heading "Toc" #toc-1
+// (the page's contents list is #toc).
+func TestImportCrossReferences(t *testing.T) {
+	dir := site(t, nil)
+	docs := []string{fixture(t, dir, "complaints-pandoc.docx"), fixture(t, dir, "visitors-lo.docx")}
+	if stdout, stderr, code := runBin(t, dir, append([]string{"import", "--now", "2026-01-15"}, docs...)...); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if stdout, stderr, code := runBin(t, dir, "build", "--now", "2026-01-15"); code != 0 {
+		t.Fatalf("build: exit %d\n%s%s", code, stdout, stderr)
+	}
+	hrefRE := regexp.MustCompile(`href="?#([^" >]+)`)
+	for page, want := range map[string][]string{
+		"complaints-procedure":     {`<a href="#scope-1">Scope again</a>`, `<a href="#toc-1">to it</a>`, `<a href="#stage-three-panel">the panel</a>`, `<a href="#timescales">timescales</a>`},
+		"visitors-to-school-sites": {`<a href="#scope-1">Scope for contractors</a>`, `<a href="#signing-in">the badge table</a>`},
+	} {
+		html := readFile(t, dir, "public/"+page+"/index.html")
+		for _, m := range hrefRE.FindAllStringSubmatch(html, -1) {
+			if !strings.Contains(html, `id="`+m[1]+`"`) && !strings.Contains(html, `id=`+m[1]+`>`) && !strings.Contains(html, `id=`+m[1]+` `) {
+				t.Errorf("%s: a link to #%s, which no element has", page, m[1])
+			}
+		}
+		for _, link := range want {
+			if !strings.Contains(html, link) {
+				t.Errorf("%s: no %s", page, link)
+			}
+		}
 	}
 }

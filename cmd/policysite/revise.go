@@ -171,10 +171,12 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(rv.archive), err)
 	}
 	// The archived copy says what defaults: or the last commit filled,
-	// which would not hold for it once archived.
+	// which would not hold for it once archived, and its effective date
+	// when it came from date:, which the archive's own commit would
+	// otherwise come before.
 	arch := fm.clone()
 	for _, k := range frontmatter.Required {
-		if meta.Pos[k] == meta.Start {
+		if meta.Pos[k] == meta.Start || k == "effective" && meta.EffectiveUnset && !meta.Effective.IsZero() {
 			arch.set(k, defaultedValue(meta, k))
 		}
 	}
@@ -249,10 +251,13 @@ func readPolicy(cmd *cobra.Command, cfg *config.Site, root, rel string) (*frontm
 	}
 	ps := parse.NewSettings(cfg)
 	f := source.File{Path: filepath.ToSlash(rel), Data: data}
-	if ps.LastCommit {
-		f.Committed = committedFile(root, f.Path)
-	}
 	meta, _, bodyOff, ml := frontmatter.ParseWith(f.Path, data, ps.For(f))
+	if meta.EffectiveUnset {
+		// As build dates it: by its last commit, then date:.
+		if f.Committed = committedFile(root, f.Path); !f.Committed.IsZero() {
+			meta, _, bodyOff, ml = frontmatter.ParseWith(f.Path, data, ps.For(f))
+		}
+	}
 	if ml.HasErrors() {
 		printDiagnostics(cmd.ErrOrStderr(), ml, false)
 		return nil, nil, contentError{len(ml)}
@@ -276,10 +281,7 @@ func slugArg(name string) cobra.PositionalArgs {
 // reviewMonths is how long after a new version or a review the next
 // review falls: site.yaml's defaults.next_review, or review.review_period.
 func reviewMonths(cfg *config.Site) int {
-	if m := cfg.Defaults.NextReview.Months; m > 0 {
-		return m
-	}
-	return cfg.Review.Period.Months
+	return parse.NewSettings(cfg).Defaults.ReviewMonths
 }
 
 // defaultedValue writes the value of a front matter field that

@@ -227,8 +227,8 @@ func TestReviseKeepsLinks(t *testing.T) {
 // TestReviseLabelsAndDefaults: a policy named as people name files, with
 // a version label and only a title and a date of its own (site.yaml's
 // defaults: say the rest), is revised and reviewed by its slug. revise
-// counts on the label's last number, writes what defaults filled into the
-// archived copy, and both honour defaults.next_review; the site builds,
+// counts on the label's last number, writes what defaults and date: filled
+// into the archived copy, and both honour defaults.next_review; the site builds,
 // its versions in order by effective date where their labels do not
 // compare.
 func TestReviseLabelsAndDefaults(t *testing.T) {
@@ -246,7 +246,9 @@ func TestReviseLabelsAndDefaults(t *testing.T) {
 		}
 	}
 	arch := readFile(t, dir, "content/lettings-policy/history/Issue 3.md")
-	for _, want := range []string{"owner: Business manager\n", "version: Issue 3\n", "next_review: 2027-03-01\n"} {
+	// effective too, from date:: the archive's own commit, newer, would
+	// come before it.
+	for _, want := range []string{"owner: Business manager\n", "version: Issue 3\n", "effective: 2025-03-01\n", "next_review: 2027-03-01\n"} {
 		if !strings.Contains(arch, want) {
 			t.Errorf("archived copy lacks %q:\n%s", want, arch)
 		}

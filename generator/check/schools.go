@@ -94,3 +94,19 @@ func UsedSomewhere(l diag.List, n int) diag.List {
 	}
 	return slices.DeleteFunc(l, func(d diag.Diagnostic) bool { return d.Rule == "unused-category" && count[d.Pos] < n })
 }
+
+// Undated warns, at site.yaml, that no policy is dated by its file's last
+// commit, and why (undated, as Options.Committed says it), when a policy
+// of the trust's or a school's does not say when it took effect.
+func Undated(undated string, trust []*site.Front, centres []Centre) diag.List {
+	unset := func(ps []*site.Front) bool {
+		return slices.ContainsFunc(ps, func(p *site.Front) bool { return p.EffectiveUnset })
+	}
+	if undated == "" || !unset(trust) && !slices.ContainsFunc(centres, func(c Centre) bool { return unset(c.Files) }) {
+		return nil
+	}
+	var l diag.List
+	l.Warnf(diag.Pos{File: config.File}, "no policy is dated by its file's last commit: %s", undated)
+	l[0].Rule = "default-field"
+	return l
+}

@@ -101,17 +101,14 @@ type Defaults struct {
 	Owner    string `yaml:"owner"`
 	Version  string `yaml:"version"`
 	Category string `yaml:"category"`
-	// NextReview is a period after the policy's effective date.
+	// NextReview is a period after the policy's effective date, in place
+	// of review.review_period for policies that do not say. (A policy's
+	// effective date needs no default: it is the day its file was last
+	// committed, or its date:.)
 	NextReview Period `yaml:"next_review"`
-	// Effective is "last-commit": the day the policy's file was last
-	// committed, when the site is a git repository (the command looks it
-	// up: generator.Options.Committed).
+	// Effective is read only to say it is no longer needed: a warning.
 	Effective string `yaml:"effective"`
 }
-
-// LastCommit is the defaults.effective that dates a policy by its file's
-// last commit.
-const LastCommit = "last-commit"
 
 // A Category is a section of the index and its place among the others.
 type Category struct {
@@ -530,8 +527,8 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 		}
 		seen[c.Name] = true
 	}
-	if e := s.Defaults.Effective; e != "" && e != LastCommit {
-		l.Errorf(at("defaults", "effective"), "defaults.effective: %q: the one default is %s (the day the file was last committed)", e, LastCommit)
+	if s.Defaults.Effective != "" {
+		l.Warnf(at("defaults", "effective"), "defaults.effective: not needed, remove it: in a git repository a policy without effective: took effect on its file's last commit, else on its date:")
 	}
 	if v := s.Defaults.Version; v != "" {
 		if err := versions.Check(v); err != nil {
@@ -785,19 +782,4 @@ func (s *Site) Override(baseURL, relayURL string) {
 	if relayURL != "" && s.Requests != nil && !s.Requests.Email() {
 		s.Requests.RelayURL = relayURL
 	}
-}
-
-// LastCommit reports whether site.yaml's defaults date a policy by the
-// day its file was last committed (defaults.effective: last-commit),
-// with a warning, saying why (note), when those days are not known.
-func (s *Site) LastCommit(known bool, note string) (bool, diag.List) {
-	if s.Defaults.Effective != LastCommit {
-		return false, nil
-	}
-	var l diag.List
-	if !known {
-		l.Warnf(s.At("defaults"), "defaults.effective: last-commit: %s", note)
-		l[0].Rule = "default-field"
-	}
-	return true, l
 }

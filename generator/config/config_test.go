@@ -46,6 +46,7 @@ func TestErrors(t *testing.T) {
 		{"categories:\n  - weight: 2\n", `site.yaml:2:5: categories[0].name: missing`},
 		{"categories:\n  - {name: Data, weight: 1}\n  - {name: Data}\n", `site.yaml:3:5: categories[1]: "Data" is listed twice`},
 		{"categories:\n  - {name: Data, wieght: 1}\n", `site.yaml:2:18: unknown field "categories[0].wieght" (did you mean "weight"?)`},
+		{"defaults:\n  effective: last-commit\n", `site.yaml:2:14: warning: defaults.effective: not needed, remove it: in a git repository a policy without effective: took effect on its file's last commit, else on its date:`},
 	}
 	for _, tt := range tests {
 		_, l := Parse([]byte(tt.in))

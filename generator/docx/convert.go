@@ -792,15 +792,25 @@ func (p *Policy) Markdown(prefix string) []byte {
 	b.WriteString("---\n\n")
 	w := &writer{cellBreak: p.cells, images: map[string]string{}, imagePre: prefix, anchors: map[string]string{}, noteNum: map[string]int{}, dropped: map[string]int{}}
 	p.Images = p.Images[:0]
-	var walk func(bl []Block)
-	walk = func(bl []Block) {
+	// A link to a bookmark goes to the heading that holds it, or to the
+	// heading of the section it is in: by the id the page will give that
+	// heading (markdown.HeadingIDs), unique and clear of the theme's.
+	// Headings are those of the top blocks, as the writer writes them.
+	ids := markdown.NewHeadingIDs()
+	section := ""
+	var walk func(bl []Block, top bool)
+	walk = func(bl []Block, top bool) {
 		for _, blk := range bl {
 			switch x := blk.(type) {
 			case *Para:
-				if x.Heading > 0 {
-					id := markdown.Slug(collapse(x.Text()))
-					for _, bm := range x.Bookmarks {
-						w.anchors[bm] = id
+				if x.Heading > 0 && top {
+					if id := ids.Next(collapse(inlineText(x.Inlines, false))); id != "" {
+						section = id
+					}
+				}
+				for _, bm := range x.Bookmarks {
+					if _, ok := w.anchors[bm]; !ok && section != "" {
+						w.anchors[bm] = section
 					}
 				}
 				for _, in := range x.Inlines {
@@ -817,13 +827,13 @@ func (p *Policy) Markdown(prefix string) []byte {
 			case *Table:
 				for _, r := range x.Rows {
 					for _, c := range r {
-						walk(c.Blocks)
+						walk(c.Blocks, false)
 					}
 				}
 			}
 		}
 	}
-	walk(p.blocks)
+	walk(p.blocks, true)
 	for _, blk := range p.blocks {
 		if t, ok := blk.(*Table); ok && p.defs[t] {
 			w.list = nil

@@ -162,6 +162,9 @@ func (w *writer) inlines(ins []Inline, inCell bool) string {
 func (w *writer) target(link string) (string, bool) {
 	if strings.HasPrefix(link, "#") {
 		id, ok := w.anchors[link[1:]]
+		if !ok {
+			w.dropped["link to a place outside the policy's sections (its text is kept)"]++
+		}
 		return "#" + id, ok
 	}
 	u, err := url.Parse(strings.TrimSpace(link))

@@ -36,6 +36,18 @@ type reader struct {
 	fields []*field
 	inTOC  int
 	boxes  []Block
+	// marks are bookmarks started between paragraphs (pandoc starts a
+	// heading's before its paragraph), for the next paragraph.
+	marks []string
+}
+
+// bookmark returns the name of a bookmark a link may go to, or "": Word's
+// _GoBack (where the cursor last was) is none.
+func bookmark(n *node) string {
+	if name := n.get("name"); !strings.HasPrefix(name, "_GoBack") {
+		return name
+	}
+	return ""
 }
 
 type rel struct{ target, mode string }
@@ -168,6 +180,10 @@ func (r *reader) blocks(kids []*node, rels map[string]rel, dir string) ([]Block,
 				return nil, fmt.Errorf("more than %d paragraphs", r.lim.Paragraphs)
 			}
 			p := r.para(n, rels, dir)
+			if len(r.marks) > 0 {
+				p.Bookmarks = append(r.marks, p.Bookmarks...)
+				r.marks = nil
+			}
 			out = append(out, p)
 			out = append(out, r.takeBoxes()...)
 		case "tbl":
@@ -200,6 +216,10 @@ func (r *reader) blocks(kids []*node, rels map[string]rel, dir string) ([]Block,
 			out = append(out, bl...)
 		case "del", "moveFrom":
 			r.doc.Deletions++
+		case "bookmarkStart":
+			if name := bookmark(n); name != "" {
+				r.marks = append(r.marks, name)
+			}
 		case "AlternateContent":
 			if c := n.child("Choice"); c != nil {
 				bl, err := r.blocks(c.kids, rels, dir)
@@ -338,7 +358,7 @@ func (r *reader) inlines(p *Para, kids []*node, rels map[string]rel, dir string,
 			}
 			r.inlines(p, n.kids, rels, dir, t)
 		case "bookmarkStart":
-			if name := n.get("name"); name != "" && !strings.HasPrefix(name, "_GoBack") {
+			if name := bookmark(n); name != "" {
 				p.Bookmarks = append(p.Bookmarks, name)
 			}
 		case "oMath", "oMathPara":

@@ -69,10 +69,13 @@ type Meta struct {
 	Published  *bool     `yaml:"published"`
 
 	// EffectiveFrom and NextReviewFrom say how a date the front matter
-	// does not give was derived, for the page to say so ("12 months
-	// after effective"); empty when the file gives it.
+	// does not give was derived, for the page to say so ("derived: a
+	// year after effective"); empty when the file gives it.
 	EffectiveFrom  string `yaml:"-"`
 	NextReviewFrom string `yaml:"-"`
+	// EffectiveUnset is true when the file does not say effective: (it
+	// came from the file's last commit, from date:, or from nowhere).
+	EffectiveUnset bool `yaml:"-"`
 
 	// Pos holds the position of each key's value, by key, for later stages'
 	// diagnostics. Start is the position of the opening ---.
@@ -117,18 +120,21 @@ var Required = []string{"title", "version", "effective", "next_review", "owner"}
 var aliasKeys = map[string]string{"date": "effective", "categories": "category", "name": "title", "published": "draft"}
 
 // Defaults fill what a policy's front matter does not say: site.yaml's
-// defaults:, and the day its file was last committed. Each field filled
-// is a default-field warning, so an editor can make it explicit.
+// defaults:, its review period, and the day its file was last committed.
+// Each field filled is a default-field warning, so an editor can make it
+// explicit.
 type Defaults struct {
 	Owner, Version, Category string
-	// ReviewMonths sets next_review that many months after effective.
+	// ReviewMonths sets next_review that many months after effective;
+	// ReviewFrom names the setting it comes from, for the warning
+	// ("site.yaml's review.review_period (1 year)").
 	ReviewMonths int
-	// Effective is the day the file was last committed, when site.yaml
-	// says defaults: {effective: last-commit} and the site is a git
-	// repository; zero otherwise.
+	ReviewFrom   string
+	// Effective is the day the file was last committed, when the site is
+	// a git repository; zero otherwise. It comes before date:.
 	Effective date.Date
-	// EffectiveFrom says where Effective came from, for the warning
-	// ("the file's last commit").
+	// EffectiveFrom says where Effective came from, for the warning and
+	// the page ("the day of the file's last commit").
 	EffectiveFrom string
 }
 
@@ -305,20 +311,36 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 	if fill("category", d.Category, "site.yaml defaults") {
 		m.Category = d.Category
 	}
-	if !d.Effective.IsZero() && fill("effective", d.Effective.String(), d.EffectiveFrom) {
-		m.Effective, m.EffectiveFrom = d.Effective, d.EffectiveFrom
+	// effective: the file's; else the day of its last commit (in a git
+	// repository); else date:, which aliases has read.
+	if m.EffectiveUnset = !set("effective"); m.EffectiveUnset {
+		switch {
+		case !d.Effective.IsZero():
+			m.Effective, m.EffectiveFrom = d.Effective, "derived: "+d.EffectiveFrom
+			m.Pos["effective"] = m.Start
+			from := d.EffectiveFrom
+			if set("date") {
+				from += fmt.Sprintf(", not date: %s", m.Date.Date)
+			}
+			filled = append(filled, fmt.Sprintf("effective %s from %s", d.Effective, from))
+		case set("date") && !m.Effective.IsZero():
+			filled = append(filled, fmt.Sprintf("effective %s from date:", m.Effective))
+		}
 	}
-	if d.ReviewMonths > 0 && !m.Effective.IsZero() && fill("next_review", m.Effective.AddMonths(d.ReviewMonths).String(), fmt.Sprintf("effective plus site.yaml's %d months", d.ReviewMonths)) {
+	if d.ReviewMonths > 0 && !m.Effective.IsZero() && fill("next_review", m.Effective.AddMonths(d.ReviewMonths).String(), fmt.Sprintf("effective plus %s", d.ReviewFrom)) {
 		m.NextReview = m.Effective.AddMonths(d.ReviewMonths)
-		m.NextReviewFrom = fmt.Sprintf("%d months after effective", d.ReviewMonths)
+		m.NextReviewFrom = fmt.Sprintf("derived: %d months after effective", d.ReviewMonths)
 		if d.ReviewMonths%12 == 0 {
-			m.NextReviewFrom = fmt.Sprintf("%d years after effective", d.ReviewMonths/12)
+			m.NextReviewFrom = fmt.Sprintf("derived: %d years after effective", d.ReviewMonths/12)
 			if d.ReviewMonths == 12 {
-				m.NextReviewFrom = "a year after effective"
+				m.NextReviewFrom = "derived: a year after effective"
 			}
 		}
 	}
 	for _, k := range Required {
+		if k == "next_review" && d.ReviewMonths > 0 && m.Effective.IsZero() {
+			continue // effective's error says it: next_review follows from it
+		}
 		if !set(k) && !set(aliasOf(k)) && m.Pos[k] != m.Start {
 			l.Errorf(m.Start, "missing required field %q%s", k, hint(k))
 		}
@@ -343,7 +365,7 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 	h.Write([]byte(path))
 	h.Write([]byte{0})
 	h.Write(data[:bodyOff])
-	fmt.Fprintf(h, "\x00%q\x00%q\x00%q\x00%d\x00%s\x00%q", d.Owner, d.Version, d.Category, d.ReviewMonths, d.Effective, d.EffectiveFrom)
+	fmt.Fprintf(h, "\x00%q\x00%q\x00%q\x00%d\x00%q\x00%s\x00%q", d.Owner, d.Version, d.Category, d.ReviewMonths, d.ReviewFrom, d.Effective, d.EffectiveFrom)
 	h.Sum(m.Key[:0])
 	l = tag(l)
 	if len(filled) > 0 {
@@ -393,9 +415,9 @@ func hint(k string) string {
 	case "owner", "version":
 		return " (or set it for every policy under defaults: in site.yaml)"
 	case "next_review":
-		return " (or defaults: {next_review: 12 months} in site.yaml, counted from effective)"
+		return " (or leave it out, for effective plus site.yaml's review period)"
 	case "effective":
-		return " (date: is read as effective too; in a git repository, defaults: {effective: last-commit} in site.yaml)"
+		return " (in a git repository, the day of the file's last commit is read as effective, then date:)"
 	}
 	return ""
 }

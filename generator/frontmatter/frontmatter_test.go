@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 )
 
@@ -94,7 +95,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown field is a warning", strings.Replace(good, "owner:", "aliases: [a]\nowner:", 1),
 			[]string{`p.md:6:1: warning: unknown field "aliases": ignored`}},
 		{"misspelt field", strings.Replace(good, "next_review:", "next_reveiw:", 1),
-			[]string{`p.md:1:1: missing required field "next_review" (or defaults: {next_review: 12 months} in site.yaml, counted from effective)`, `p.md:5:1: warning: unknown field "next_reveiw" (did you mean "next_review"?): ignored`}},
+			[]string{`p.md:1:1: missing required field "next_review" (or leave it out, for effective plus site.yaml's review period)`, `p.md:5:1: warning: unknown field "next_reveiw" (did you mean "next_review"?): ignored`}},
 		{"bad version", strings.Replace(good, "1.10", "1/2", 1),
 			[]string{`p.md:3:10: version: "1/2": a version cannot hold / \ < > : " | ? * # or %, as it names the archived file history/<version>.md and a URL`}},
 		{"review before effective", strings.Replace(good, "October 2026", "2024-01-01", 1),
@@ -175,6 +176,46 @@ func TestKey(t *testing.T) {
 	} {
 		if got := key(tt.path, tt.data) == base; got != tt.same {
 			t.Errorf("%s: same key %v, want %v", tt.name, got, tt.same)
+		}
+	}
+}
+
+// TestParseWithFallbacks: effective is the file's, else its last
+// commit's day, else date:; next_review is the file's, else effective
+// plus the review period, said on the page ("derived"); every fallback is
+// one default-field warning naming the fields.
+func TestParseWithFallbacks(t *testing.T) {
+	commit := Defaults{ReviewMonths: 12, ReviewFrom: "site.yaml's review.review_period (1 year)", EffectiveFrom: "the day of the file's last commit"}
+	commit.Effective.Year, commit.Effective.Month, commit.Effective.Day = 2026, 3, 2
+	noCommit := commit
+	noCommit.Effective, noCommit.EffectiveFrom = date.Date{}, ""
+	head := "---\ntitle: T\nversion: \"1\"\nowner: O\n"
+	for _, c := range []struct {
+		name, fm                string
+		d                       Defaults
+		effective, next         string
+		effectiveFrom, nextFrom string
+		unset                   bool
+		want                    string
+	}{
+		{"written", "effective: 2025-01-10\nnext_review: 2025-06-30\n", commit, "2025-01-10", "2025-06-30", "", "", false, ""},
+		{"commit before date", "date: 2021-03-04 10:00:00 -0500\n", commit, "2026-03-02", "2027-03-02", "derived: the day of the file's last commit", "derived: a year after effective", true,
+			"p.md:1:1: warning: effective 2026-03-02 from the day of the file's last commit, not date: 2021-03-04; next_review 2027-03-02 from effective plus site.yaml's review.review_period (1 year): write them in the front matter to make them explicit"},
+		{"date without a commit", "date: 2021-03-04 10:00:00 -0500\n", noCommit, "2021-03-04", "2022-03-04", "", "derived: a year after effective", true,
+			"p.md:1:1: warning: effective 2021-03-04 from date:; next_review 2022-03-04 from effective plus site.yaml's review.review_period (1 year): write them in the front matter to make them explicit"},
+		{"review written", "effective: 2025-01-10\nnext_review: 2025-06-30\ndate: 2020-01-01\n", commit, "2025-01-10", "2025-06-30", "", "", false, ""},
+		{"18 months", "effective: 2025-01-10\n", Defaults{ReviewMonths: 18, ReviewFrom: "site.yaml's defaults.next_review (18 months)"}, "2025-01-10", "2026-07-10", "", "derived: 18 months after effective", false,
+			"p.md:1:1: warning: next_review 2026-07-10 from effective plus site.yaml's defaults.next_review (18 months): write them in the front matter to make them explicit"},
+		{"no date at all", "", noCommit, "0000-00-00", "0000-00-00", "", "", true,
+			`p.md:1:1: missing required field "effective" (in a git repository, the day of the file's last commit is read as effective, then date:)`},
+	} {
+		m, _, _, l := ParseWith("p.md", []byte(head+c.fm+"---\n"), c.d)
+		var got []string
+		for _, d := range l {
+			got = append(got, d.Error())
+		}
+		if m.Effective.String() != c.effective || m.NextReview.String() != c.next || m.EffectiveFrom != c.effectiveFrom || m.NextReviewFrom != c.nextFrom || m.EffectiveUnset != c.unset || strings.Join(got, "\n") != c.want {
+			t.Errorf("%s: effective %s (%q), next_review %s (%q), unset %v\n%s", c.name, m.Effective, m.EffectiveFrom, m.NextReview, m.NextReviewFrom, m.EffectiveUnset, strings.Join(got, "\n"))
 		}
 	}
 }

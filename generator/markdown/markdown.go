@@ -240,10 +240,7 @@ func Render(body []byte, opts Options) *Result {
 	}
 	doc := g.Parser().Parse(text.NewReader(body))
 	res.Doc = doc
-	t := &transformer{opts: opts, res: res, src: body, ids: make(map[string]int, len(ThemeIDs)), legacyIDs: map[string]int{}}
-	for _, id := range ThemeIDs {
-		t.ids[id] = 1 // taken: a heading "Main" is main-1
-	}
+	t := &transformer{opts: opts, res: res, src: body, ids: NewHeadingIDs(), legacyIDs: map[string]int{}}
 	t.walk(doc)
 	var buf strings.Builder
 	buf.Grow(len(body) + len(body)/4)
@@ -264,9 +261,10 @@ type transformer struct {
 	src  []byte
 	// ids are the heading ids taken, legacyIDs those the headings had
 	// before (legacyText); nodes are the headings of res.Headings.
-	ids, legacyIDs map[string]int
-	nodes          []*ast.Heading
-	numbers        [2]int
+	ids       HeadingIDs
+	legacyIDs map[string]int
+	nodes     []*ast.Heading
+	numbers   [2]int
 	// annex is set from an h2 that is an annex (IsAnnex) to the next h2.
 	annex bool
 	// balance is set when raw HTML was sanitised into the body: its tags
@@ -450,7 +448,7 @@ func (t *transformer) heading(h *ast.Heading) {
 		}
 		return
 	}
-	id := uniqueID(t.ids, Slug(txt))
+	id := t.ids.Next(txt)
 	h.SetAttributeString("id", []byte(id))
 	hd := Heading{Level: h.Level, Text: txt, ID: id, Offset: Offset(h, t.src)}
 	if h.Level == 2 {
@@ -663,6 +661,30 @@ var ThemeIDs = []string{"main", "toc", "consent", "consent-h", "consent-choose",
 
 // ThemeIDPrefix starts the ids the theme makes from site.yaml on every page.
 const ThemeIDPrefix = "cc-"
+
+// HeadingIDs hands out the ids of a page's headings as Render does, one
+// heading after another in the page's order: made from the heading's
+// text (Slug), unique on the page, and clear of the theme's ids and the
+// footnotes'. import uses it to link to a heading of the page it writes.
+type HeadingIDs map[string]int
+
+// NewHeadingIDs returns HeadingIDs with only the theme's ids taken.
+func NewHeadingIDs() HeadingIDs {
+	ids := make(HeadingIDs, len(ThemeIDs))
+	for _, id := range ThemeIDs {
+		ids[id] = 1 // taken: a heading "Main" is main-1
+	}
+	return ids
+}
+
+// Next returns the id of the next heading, whose plain text is text,
+// and takes it. A heading without text gets none ("").
+func (ids HeadingIDs) Next(text string) string {
+	if strings.TrimSpace(text) == "" {
+		return ""
+	}
+	return uniqueID(ids, Slug(text))
+}
 
 // uniqueID returns id, or id-1, id-2... when it is taken in ids, and
 // takes it. An empty id is "section".

@@ -40,28 +40,39 @@ type Settings struct {
 	// Vars are the variables of the centre the policy is parsed for:
 	// the trust's or a school's. Nil holds none.
 	Vars *vars.Set
-	// Defaults fill what front matter does not say (site.yaml defaults:);
-	// with LastCommit a file's Committed day is its effective date.
-	Defaults   frontmatter.Defaults
-	LastCommit bool
+	// Defaults fill what front matter does not say (site.yaml defaults:
+	// and review period); a file's Committed day is its effective date
+	// when it says none.
+	Defaults frontmatter.Defaults
 	// Renamed are the slugs of files whose slug: is not their name's, by
 	// path (Renamed).
 	Renamed map[string]string
 }
 
 // NewSettings returns the settings of site.yaml, as build and the
-// commands that edit policies (revise, review) read them.
+// commands that edit policies (revise, review) read them. A policy
+// without next_review is due a review period after it took effect:
+// defaults.next_review's, else review.review_period's (12 months unless
+// site.yaml says otherwise).
 func NewSettings(cfg *config.Site) Settings {
 	d := cfg.Defaults
-	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(), LastCommit: d.Effective == config.LastCommit,
-		Defaults: frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category, ReviewMonths: d.NextReview.Months}}
+	fd := frontmatter.Defaults{Owner: d.Owner, Version: d.Version, Category: d.Category, ReviewMonths: cfg.Review.Period.Months}
+	switch _, ok := cfg.Pos["review"]; {
+	case d.NextReview.Months > 0:
+		fd.ReviewMonths, fd.ReviewFrom = d.NextReview.Months, "site.yaml defaults.next_review ("+d.NextReview.String()+")"
+	case ok:
+		fd.ReviewFrom = "site.yaml review.review_period (" + cfg.Review.Period.String() + ")"
+	default:
+		fd.ReviewFrom = "a review period of " + cfg.Review.Period.String() + " (site.yaml sets none)"
+	}
+	return Settings{UnsafeHTML: cfg.UnsafeHTML, BasePath: cfg.BasePath(), Defaults: fd}
 }
 
 // For returns the defaults front matter of f is parsed with: s's, and
-// f's last commit as its effective date when site.yaml says so.
+// f's last commit as its effective date when the command found it.
 func (s Settings) For(f source.File) frontmatter.Defaults {
 	d := s.Defaults
-	if s.LastCommit && !f.Committed.IsZero() {
+	if !f.Committed.IsZero() {
 		d.Effective, d.EffectiveFrom = f.Committed, "the day of the file's last commit"
 	}
 	return d
@@ -83,7 +94,7 @@ func Renamed(files []source.File) map[string]string {
 }
 
 func (s Settings) equal(t Settings) bool {
-	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Vars == t.Vars && s.Defaults == t.Defaults && s.LastCommit == t.LastCommit && maps.Equal(s.Renamed, t.Renamed)
+	return s.UnsafeHTML == t.UnsafeHTML && s.BasePath == t.BasePath && s.Vars == t.Vars && s.Defaults == t.Defaults && maps.Equal(s.Renamed, t.Renamed)
 }
 
 // File parses one policy file: its front matter, its text (control

@@ -241,8 +241,8 @@ func TestBrokenSaveKeepsLastGoodSite(t *testing.T) {
 		{"no closing ---", "---\ntitle: Privacy notice\nversion: \"1\"\n\nNo end.\n", "content/privacy.md:1:"},
 		{"impossible date", strings.Replace(policy("Privacy notice", "x"), "2026-01-01", "2026-02-30", 1), "content/privacy.md:4:"},
 		// The warning that explains the error is in the overlay too, after it.
-		{"misspelt key", strings.Replace(policy("Privacy notice", "x"), "next_review", "next_reveiw", 1),
-			`<strong>error</strong>: missing required field &#34;next_review&#34; (or defaults: {next_review: 12 months} in site.yaml, counted from effective)` + ` <span class="rule">[front-matter]</span></li><li class="warning"><code>content/privacy.md:5:1</code> <strong>warning</strong>: unknown field &#34;next_reveiw&#34; (did you mean &#34;next_review&#34;?): ignored <span class="rule">[unknown-field]</span>`},
+		{"misspelt key", strings.Replace(policy("Privacy notice", "x"), "owner", "ownr", 1),
+			`<strong>error</strong>: missing required field &#34;owner&#34; (or set it for every policy under defaults: in site.yaml)` + ` <span class="rule">[front-matter]</span></li><li class="warning"><code>content/privacy.md:6:1</code> <strong>warning</strong>: unknown field &#34;ownr&#34; (did you mean &#34;owner&#34;?): ignored <span class="rule">[unknown-field]</span>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -400,7 +400,7 @@ func (s *syncBuffer) String() string {
 func TestFindingsInCheckForm(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "site.yaml", "title: Test School\n")
-	write(t, dir, "content/privacy.md", "---\ntitle: Privacy notice\nversion: \"1\"\neffective: 2026-01-01\nnext_reveiw: 2027-01-01\nowner: DPO\n---\n\nFirst words.\n")
+	write(t, dir, "content/privacy.md", "---\ntitle: Privacy notice\nversion: \"1\"\neffective: 2026-01-01\nnext_review: 2027-01-01\nownr: DPO\n---\n\nFirst words.\n")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -424,15 +424,15 @@ func TestFindingsInCheckForm(t *testing.T) {
 	}
 	resp.Body.Close()
 	want := []string{
-		`content/privacy.md:1:1: error: missing required field "next_review" (or defaults: {next_review: 12 months} in site.yaml, counted from effective) [front-matter]`,
-		`content/privacy.md:5:1: warning: unknown field "next_reveiw" (did you mean "next_review"?): ignored [unknown-field]`,
+		`content/privacy.md:1:1: error: missing required field "owner" (or set it for every policy under defaults: in site.yaml) [front-matter]`,
+		`content/privacy.md:6:1: warning: unknown field "ownr" (did you mean "owner"?): ignored [unknown-field]`,
 	}
 	for _, w := range want {
 		if !strings.Contains(findings.String(), w+"\n") {
 			t.Errorf("findings lack %q:\n%s", w, findings.String())
 		}
 	}
-	if strings.Contains(log.String(), "next_re") {
+	if strings.Contains(log.String(), "ownr") {
 		t.Errorf("findings went to the log too:\n%s", log.String())
 	}
 }

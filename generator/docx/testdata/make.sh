@@ -8,9 +8,12 @@ cd "$(dirname "$0")/src"
 pandoc safeguarding.md -o ../safeguarding-pandoc.docx
 pandoc retention.md -o ../retention-pandoc.docx
 pandoc acceptable-use.md -o ../acceptable-use-pandoc.docx
+pandoc complaints.md -o ../complaints-pandoc.docx
 out=$(mktemp -d)
 soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" policy-centre.fodt >/dev/null
 mv "$out/policy-centre.docx" ../policy-centre-lo-split.docx
+soffice --headless --convert-to 'docx:MS Word 2007 XML' --outdir "$out" visitors.fodt >/dev/null
+mv "$out/visitors.docx" ../visitors-lo.docx
 
 # The benchmark's long policy, from a generated source, as pandoc writes it
 # and as LibreOffice saves it again.
