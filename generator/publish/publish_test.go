@@ -29,6 +29,7 @@ func TestWrite(t *testing.T) {
 		want map[string]string
 	}{
 		{"two outputs at one path", []output.File{{Path: "a/index.html", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "two outputs at a/index.html", old},
+		{"a file where a folder must be", []output.File{{Path: "a", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "open ", old},
 		{"escaping path", []output.File{{Path: "../outside.html", Body: []byte("x")}}, "escapes the site", old},
 		{"replaces, keeping the placeholders", []output.File{{Path: "index.html", Body: []byte("home")}, {Path: "privacy/history/index.html", Body: []byte("h")}},
 			"", map[string]string{".gitkeep": "", "README.md": "placeholder", "index.html": "home", "privacy/history/index.html": "h", Marker: string(markerBody)}},
