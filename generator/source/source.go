@@ -401,34 +401,33 @@ func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
 	if int64(len(data)) > maxFront {
 		data = data[:maxFront]
 	}
-	return FrontSlug(p, data)
+	return slugOf(p, data)
 }
 
 // maxFront is how much of a file frontSlug reads: frontmatter.MaxSize and
 // its fences.
 const maxFront int64 = 64<<10 + 8
 
-// FrontSlug returns the value of the slug: line in the front matter that
+// slugOf returns the value of the slug: line in the front matter that
 // starts data, its position and whether there is one.
-func FrontSlug(file string, data []byte) (string, diag.Pos, bool) {
+func slugOf(file string, data []byte) (string, diag.Pos, bool) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	// Lines are taken one at a time up to the closing fence: a save in
-	// serve peeks at every policy, and splitting each whole file cost
-	// half of a one-policy save's allocations.
+	// A save in serve peeks at every policy: lines are looked at in place,
+	// up to the closing fence, and only a slug: line is made a string.
 	i := -1
 	for b := range bytes.Lines(data) {
 		i++
-		line := string(bytes.TrimSuffix(b, []byte("\n")))
-		fence := strings.TrimRight(line, " \t\r") == "---"
-		if i == 0 {
-			if !fence {
-				return "", diag.Pos{}, false
+		b = bytes.TrimSuffix(b, []byte("\n"))
+		if fence := string(bytes.TrimRight(b, " \t\r")) == "---"; fence || i == 0 {
+			if fence && i == 0 {
+				continue
 			}
+			return "", diag.Pos{}, false
+		}
+		if !bytes.HasPrefix(b, []byte("slug:")) {
 			continue
 		}
-		if fence {
-			break
-		}
+		line := string(b)
 		m := slugLine.FindStringSubmatch(line)
 		if m == nil {
 			continue

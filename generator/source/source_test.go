@@ -89,7 +89,7 @@ func TestList(t *testing.T) {
 	}
 }
 
-func TestFrontSlug(t *testing.T) {
+func TestSlugOf(t *testing.T) {
 	for _, c := range []struct {
 		in, want string
 		line     int
@@ -102,27 +102,27 @@ func TestFrontSlug(t *testing.T) {
 		{"slug: no-front-matter\n", "", 0, false},
 		{"---\n  slug: nested\n---\n", "", 0, false},
 	} {
-		got, pos, ok := FrontSlug("p.md", []byte(c.in))
+		got, pos, ok := slugOf("p.md", []byte(c.in))
 		if got != c.want || ok != c.ok || pos.Line != c.line {
-			t.Errorf("FrontSlug(%q) = %q, line %d, %v; want %q, line %d, %v", c.in, got, pos.Line, ok, c.want, c.line, c.ok)
+			t.Errorf("slugOf(%q) = %q, line %d, %v; want %q, line %d, %v", c.in, got, pos.Line, ok, c.want, c.line, c.ok)
 		}
 	}
 }
 
-// FuzzFrontSlug: the slug: line is read from untrusted files: no panic,
+// FuzzSlugOf: the slug: line is read from untrusted files: no panic,
 // and a position inside the data.
-func FuzzFrontSlug(f *testing.F) {
+func FuzzSlugOf(f *testing.F) {
 	for _, s := range []string{"---\nslug: a\n---\n", "---\r\nslug: \"x\" # c\r\n---", "---\nslug:\n", "---\nslug: 'unclosed\n---\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, pos, ok := FrontSlug("p.md", data)
+		v, pos, ok := slugOf("p.md", data)
 		if !ok {
 			return
 		}
 		lines := strings.Count(string(data), "\n") + 1
 		if pos.Line < 2 || pos.Line > lines || !strings.Contains(string(data), v) {
-			t.Fatalf("FrontSlug(%q) = %q at %v", data, v, pos)
+			t.Fatalf("slugOf(%q) = %q at %v", data, v, pos)
 		}
 	})
 }
