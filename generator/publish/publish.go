@@ -41,7 +41,7 @@ type Tree struct {
 	mu    sync.Mutex
 	paths map[string]bool
 
-	// Emit hands what it minified to writers goroutines through queue,
+	// Emit hands what it minified to the writer goroutines through queue,
 	// so that the goroutines rendering pages do not wait for the disk;
 	// the first failure to write is kept in failed.
 	queue   chan queued
