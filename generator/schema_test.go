@@ -34,7 +34,8 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 // TestPoliciesJSONSchema: the example site's policies.json, as built,
 // follows the schema published beside it, and the schema is not so loose
 // that anything would: the same file with a certification's expiry
-// misspelt, a processor without its data, a status no site has or an
+// misspelt, a processor without its data, a status no site has, a
+// certificate's status in a policy's words (or the other way) or an
 // unknown field fails.
 func TestPoliciesJSONSchema(t *testing.T) {
 	res := buildExample(t)
@@ -70,6 +71,8 @@ func TestPoliciesJSONSchema(t *testing.T) {
 		{"an impossible date", `"expires":"2027-02-09"`, `"expires":"2027-02-30"`},
 		{"a processor without data", `"data":["pupil records","attendance","assessment results","parents' contact details"],`, ``},
 		{"a status no site has", `"status":"due-soon"`, `"status":"soon"`},
+		{"a certificate in a policy's words", `"status":"expiring"`, `"status":"due-soon"`},
+		{"a policy in a certificate's words", `"status":"due-soon"`, `"status":"expiring"`},
 		{"terms over http", `"terms":"https://www.brightdesk.example/legal/dpa"`, `"terms":"http://www.brightdesk.example/legal/dpa"`},
 		{"an unknown field", `"status_as_of"`, `"status_date":"2026-11-23","status_as_of"`},
 	} {

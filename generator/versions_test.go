@@ -53,10 +53,10 @@ func TestHistoryGolden(t *testing.T) {
 			t.Errorf("%s differs from golden:\n%s", o.Path, firstDiff(string(b), string(o.Body)))
 		}
 	}
-	// Retention's history page, v/1.0, v/1.1, compare/1.1, compare/1.2,
-	// changes, feed and the current page; visitors, of one version and
-	// no reviews, has no history page.
-	if want := 8; n != want {
+	// Retention's history page, v/1.0, v/1.1, v/1.2 (the version in
+	// force), compare/1.1, compare/1.2, changes, feed and the current
+	// page; visitors, of one version and no reviews, has no history page.
+	if want := 9; n != want {
 		t.Errorf("%d history outputs, want %d", n, want)
 	}
 }
@@ -86,8 +86,10 @@ func TestHistoryPages(t *testing.T) {
 			t.Errorf("%s lacks %q", tc.path, tc.want)
 		}
 	}
-	if _, ok := out["retention/v/1.2/index.html"]; ok {
-		t.Error("the current version has a superseded page")
+	// The current version's own address, given out while it was upcoming,
+	// shows it in force, never superseded.
+	if cur := out["retention/v/1.2/index.html"]; !strings.Contains(cur, "<strong>In force:</strong> this is version 1.2") || strings.Contains(cur, "Superseded") {
+		t.Errorf("retention/v/1.2/ does not show the current version in force:\n%s", cur)
 	}
 	// Visitors has one version and no reviews: nothing to show on a
 	// history page, so there is none and nothing links to one.

@@ -33,9 +33,10 @@ func newBuild() *cobra.Command {
 (public/ in the site folder by default). Every content error is reported as
 file:line:col: message and the build exits 1 without touching the destination.
 A successful build replaces the destination in one swap: a removed policy
-leaves no page behind. The destination must be new, empty or an earlier
-build (it holds a .policysite-build file): the site folder, content/,
-themes/ and any other folder are refused, and nothing is deleted.`,
+leaves no page behind, and what no build wrote (a .git checkout, a CNAME)
+stays. The destination must be new, empty or an earlier build (it holds a
+.policysite-build file): the site folder, content/, themes/ and any other
+folder are refused, and nothing is deleted.`,
 		Example: `  policysite build
   policysite build --source ./site --destination /var/www/policies --now 2026-01-31`,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -17,6 +17,20 @@ import (
 // Without one (git missing, not a repository, a shallow clone, whose
 // oldest commit would date every older file) it returns nil and why.
 func committed(dir string) (map[string]date.Date, string) {
+	return gitDays(dir, source.Dir)
+}
+
+// committedFile is committed for the one file rel (slash-separated,
+// relative to dir), asking git about that file alone: the zero Date when
+// git cannot say. revise and review read one policy.
+func committedFile(dir, rel string) date.Date {
+	days, _ := gitDays(dir, rel)
+	return days[rel]
+}
+
+// gitDays runs git log over the files pathspec (a literal path relative to
+// dir) names.
+func gitDays(dir, pathspec string) (map[string]date.Date, string) {
 	git, err := exec.LookPath("git")
 	if err != nil {
 		return nil, "git is not installed, so no policy is dated by its last commit"
@@ -28,7 +42,7 @@ func committed(dir string) (map[string]date.Date, string) {
 	if strings.TrimSpace(string(out)) == "true" {
 		return nil, "the site is a shallow clone (git clone --depth), whose oldest commit would date every older policy: run git fetch --unshallow (or check out with fetch-depth: 0)"
 	}
-	cmd := exec.Command(git, "-C", dir, "-c", "core.quotePath=false", "log", "--format=@@%cs", "--name-only", "--relative", "--no-renames", "--", source.Dir)
+	cmd := exec.Command(git, "-C", dir, "--literal-pathspecs", "-c", "core.quotePath=false", "log", "--format=@@%cs", "--name-only", "--relative", "--no-renames", "--", pathspec)
 	out, err = cmd.Output()
 	if err != nil {
 		return nil, fmt.Sprintf("git log failed (%v), so no policy is dated by its last commit", err)

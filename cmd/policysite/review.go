@@ -50,7 +50,7 @@ Every check runs before the file is written: a refusal changes nothing.`,
 				return err
 			}
 			path := filepath.Join(sf.source, rel)
-			_, meta, fm, err := readPolicy(cmd, cfg, sf.source, rel)
+			meta, fm, err := readPolicy(cmd, cfg, sf.source, rel)
 			if err != nil {
 				return err
 			}

@@ -117,13 +117,13 @@ Edit the text afterwards; the front matter keeps its comments and layout.`,
 // before anything is written (planRevision), so that a refusal leaves the
 // site as it was.
 type revision struct {
-	rel     string // the policy's folder-form file, relative to the site root
-	flat    string // the flat file it moves from, or ""
-	archive string // the archived copy of the current version
-	data    []byte // the current version's text, in its folder-form place
-	meta    *frontmatter.Meta
-	fm      *frontText // the new version's front matter, to edit
-	version string
+	rel      string // the policy's folder-form file, relative to the site root
+	flat     string // the flat file it moves from, or ""
+	archive  string // the archived copy of the current version
+	archived []byte // the archived copy's text
+	meta     *frontmatter.Meta
+	fm       *frontText // the new version's front matter, to edit
+	version  string
 }
 
 // planRevision reads the policy and checks everything revise needs: the
@@ -134,11 +134,11 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 	if err != nil {
 		return nil, err
 	}
-	data, meta, _, err := readPolicy(cmd, cfg, root, rel)
+	meta, fm, err := readPolicy(cmd, cfg, root, rel)
 	if err != nil {
 		return nil, err
 	}
-	rv := &revision{rel: rel, data: data, meta: meta, version: version}
+	rv := &revision{rel: rel, meta: meta, fm: fm, version: version}
 	if version == "" {
 		if rv.version, err = history.NextVersion(meta.Version); err != nil {
 			return nil, fmt.Errorf("%s: %v; give the new one with --version", pos(meta, "version"), err)
@@ -159,7 +159,7 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 		rv.flat, rv.rel = rel, filepath.Join("content", slug, "index.md")
 		// Links are relative to the file: one folder deeper, they need a
 		// "../" to reach the same policies.
-		if rv.data, err = relink(data, filepath.ToSlash(rel), filepath.ToSlash(rv.rel)); err != nil {
+		if fm.body, err = relink(fm.body, filepath.ToSlash(rel), filepath.ToSlash(rv.rel)); err != nil {
 			return nil, err
 		}
 	}
@@ -170,21 +170,15 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 		}
 		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(rv.archive), err)
 	}
-	if rv.fm, err = parseFrontText(rv.data); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
-	}
 	// The archived copy says what defaults: or the last commit filled,
 	// which would not hold for it once archived.
-	arch, err := parseFrontText(rv.data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
-	}
+	arch := fm.clone()
 	for _, k := range frontmatter.Required {
 		if meta.Pos[k] == meta.Start {
 			arch.set(k, defaultedValue(meta, k))
 		}
 	}
-	rv.data = arch.bytes()
+	rv.archived = arch.bytes()
 	return rv, nil
 }
 
@@ -196,7 +190,7 @@ func (rv *revision) apply(root string) error {
 	if err := os.MkdirAll(filepath.Dir(archive), 0o755); err != nil {
 		return err
 	}
-	if err := writeNew(archive, rv.data); err != nil {
+	if err := writeNew(archive, rv.archived); err != nil {
 		return fmt.Errorf("%s: %w", filepath.ToSlash(rv.archive), err)
 	}
 	if err := writeFileAtomic(filepath.Join(root, rv.rel), rv.fm.bytes()); err != nil {
@@ -244,31 +238,26 @@ func (af *approvalFlags) fields() ([][2]string, error) {
 	return out, nil
 }
 
-// readPolicy reads the policy file rel of the site folder root and its
-// front matter twice: decoded with site.yaml's defaults: (as build reads
-// it), and as text to edit in place. Invalid front matter is printed as
-// build prints it.
-func readPolicy(cmd *cobra.Command, cfg *config.Site, root, rel string) ([]byte, *frontmatter.Meta, *frontText, error) {
+// readPolicy reads the policy file rel of the site folder root: its
+// front matter decoded with site.yaml's defaults: (as build reads it), and
+// the file as text whose front matter can be edited in place. Invalid
+// front matter is printed as build prints it.
+func readPolicy(cmd *cobra.Command, cfg *config.Site, root, rel string) (*frontmatter.Meta, *frontText, error) {
 	data, err := os.ReadFile(filepath.Join(root, rel))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	ps := parse.NewSettings(cfg)
 	f := source.File{Path: filepath.ToSlash(rel), Data: data}
 	if ps.LastCommit {
-		days, _ := committed(root)
-		f.Committed = days[f.Path]
+		f.Committed = committedFile(root, f.Path)
 	}
-	meta, _, _, ml := frontmatter.ParseWith(f.Path, data, ps.For(f))
+	meta, _, bodyOff, ml := frontmatter.ParseWith(f.Path, data, ps.For(f))
 	if ml.HasErrors() {
 		printDiagnostics(cmd.ErrOrStderr(), ml, false)
-		return nil, nil, nil, contentError{len(ml)}
+		return nil, nil, contentError{len(ml)}
 	}
-	fm, err := parseFrontText(data)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %v", filepath.ToSlash(rel), err)
-	}
-	return data, meta, fm, nil
+	return meta, newFrontText(data, bodyOff), nil
 }
 
 // slugArg checks a command's one argument is a policy slug.
@@ -341,21 +330,16 @@ var (
 	refDefMD = regexp.MustCompile(`(?m)^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s<>#:/][^\s<>#:]*\.md)([#\s>]|$)`)
 )
 
-// relink returns a policy's text with its relative links to other policies
-// rewritten for the file's new place, and checks the result: every link
-// must lead exactly where it led before, else the move is refused rather
-// than publishing broken links.
-func relink(data []byte, from, to string) ([]byte, error) {
+// relink returns a policy's body with its relative links to other
+// policies rewritten for the file's new place, and checks the result:
+// every link must lead exactly where it led before, else the move is
+// refused rather than publishing broken links.
+func relink(body []byte, from, to string) ([]byte, error) {
 	rel, err := filepath.Rel(path.Dir(to), path.Dir(from))
 	if err != nil {
 		return nil, err
 	}
 	prefix := filepath.ToSlash(rel) + "/"
-	fm, _, body, off, err := frontmatter.Split(data)
-	if err != nil || fm == nil {
-		off = 0
-		body = data
-	}
 	fix := func(m []byte, re *regexp.Regexp) []byte {
 		sub := re.FindSubmatch(m)
 		return slices.Concat(sub[1], []byte(prefix), sub[2], sub[3])
@@ -372,7 +356,7 @@ func relink(data []byte, from, to string) ([]byte, error) {
 	if before, after := targets(body, from), targets(out, to); !slices.Equal(before, after) {
 		return nil, fmt.Errorf("%s: cannot move it into folder form without changing where its links lead (%v became %v): move it and fix its links by hand", from, before, after)
 	}
-	return slices.Concat(data[:off], out), nil
+	return out, nil
 }
 
 func pos(m *frontmatter.Meta, key string) string {
@@ -426,17 +410,17 @@ func writeFileAtomic(path string, data []byte) error {
 // frontText is a policy file's front matter as lines of text, edited key by
 // key so that the author's comments, order and layout survive.
 type frontText struct {
-	head  []string // the opening fence line (and a BOM, if any)
+	head  string   // the opening fence line (and a BOM, if any)
 	lines []string // front matter lines, each with its line ending
-	tail  []byte   // the closing fence and the body, untouched
+	fence string   // the closing fence line, untouched
+	body  []byte
 	nl    string
 }
 
-func parseFrontText(data []byte) (*frontText, error) {
-	_, _, _, bodyOff, err := frontmatter.Split(data)
-	if err != nil {
-		return nil, err
-	}
+// newFrontText splits data, a policy file whose front matter
+// frontmatter.ParseWith accepted, at the fences; bodyOff is the body's
+// offset it returned, just after the closing fence line.
+func newFrontText(data []byte, bodyOff int) *frontText {
 	nl := "\n"
 	if bytes.Contains(data, []byte("\r\n")) {
 		nl = "\r\n"
@@ -445,15 +429,15 @@ func parseFrontText(data []byte) (*frontText, error) {
 	if all[len(all)-1] == "" {
 		all = all[:len(all)-1]
 	}
-	// all[0] is the opening fence; the closing fence is the last fence line.
 	end := len(all) - 1
-	for end > 0 && strings.TrimRight(all[end], "\r\n") != "---" {
-		end--
-	}
-	if end <= 0 {
-		return nil, errors.New("front matter has no closing --- line")
-	}
-	return &frontText{head: all[:1], lines: append([]string(nil), all[1:end]...), tail: append([]byte(strings.Join(all[end:], "")), data[bodyOff:]...), nl: nl}, nil
+	return &frontText{head: all[0], lines: slices.Clone(all[1:end]), fence: all[end], body: data[bodyOff:], nl: nl}
+}
+
+// clone returns a copy of f to edit apart from f.
+func (f *frontText) clone() *frontText {
+	c := *f
+	c.lines = slices.Clone(f.lines)
+	return &c
 }
 
 // span returns the lines [start, end) holding top-level key and its value:
@@ -538,7 +522,7 @@ func (f *frontText) appendItem(key string, fields [][2]string) {
 }
 
 func (f *frontText) bytes() []byte {
-	return append([]byte(strings.Join(f.head, "")+strings.Join(f.lines, "")), f.tail...)
+	return append([]byte(f.head+strings.Join(f.lines, "")+f.fence), f.body...)
 }
 
 // trailingComment returns " # ..." after a plain or quoted scalar, or "".

@@ -191,13 +191,12 @@ func TestRelink(t *testing.T) {
 		{"[s](sub/b.md)\n", "[s](../sub/b.md)\n"},
 		{"[b](b.md\n  )\n", "[b](../b.md\n  )\n"},
 	} {
-		doc := "---\ntitle: A\n---\n" + tc.in
-		got, err := relink([]byte(doc), "content/a.md", "content/a/index.md")
+		got, err := relink([]byte(tc.in), "content/a.md", "content/a/index.md")
 		if err != nil {
 			t.Errorf("%q: %v", tc.in, err)
 			continue
 		}
-		if want := "---\ntitle: A\n---\n" + tc.want; string(got) != want {
+		if want := tc.want; string(got) != want {
 			t.Errorf("relink(%q) =\n%q\nwant\n%q", tc.in, got, want)
 		}
 	}
@@ -272,5 +271,46 @@ func TestReviseLabelsAndDefaults(t *testing.T) {
 	dir2 := writeTree(t, map[string]string{"site.yaml": "title: Test\n", "content/a.md": "---\ntitle: A\nversion: final\neffective: 2025-01-01\nnext_review: 2026-01-01\nowner: O\n---\n"})
 	if _, stderr, code := runBin(t, dir2, "revise", "a", "--now", "2026-02-01"); code != 1 || !strings.Contains(stderr, `version "final" has no number to count on from; give the new one with --version`) {
 		t.Errorf("revise of a label without a number: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestReviseLastCommit: with defaults: {effective: last-commit}, revise
+// asks git about the policy's own file, whose name has a space, and writes
+// that file's commit day into the archived copy, not the day of a later
+// commit to another file.
+func TestReviseLastCommit(t *testing.T) {
+	src := writeTree(t, map[string]string{
+		"site.yaml":                  "title: Test\ndefaults:\n  owner: Bursar\n  version: \"1.0\"\n  next_review: 12 months\n  effective: last-commit\n",
+		"content/Lettings Policy.md": "---\ntitle: Lettings\n---\n\nHalls are let to local groups.\n",
+		"content/b.md":               "---\ntitle: B\n---\n\nB.\n",
+	})
+	dir := gitSite(t, src, []string{"2026-03-02", "2026-04-15", "2026-05-20"})
+	if _, stderr, code := runBin(t, dir, "revise", "lettings-policy", "--now", "2026-06-01"); code != 0 {
+		t.Fatalf("revise: exit %d\n%s", code, stderr)
+	}
+	arch := readFile(t, dir, "content/lettings-policy/history/1.0.md")
+	for _, want := range []string{"effective: 2026-03-02\n", "next_review: 2027-03-02\n"} {
+		if !strings.Contains(arch, want) {
+			t.Errorf("archived copy lacks %q:\n%s", want, arch)
+		}
+	}
+}
+
+// TestFenceWithSpaces: a closing --- with spaces after it, which build
+// accepts, is revised and reviewed too, the fence kept as written.
+func TestFenceWithSpaces(t *testing.T) {
+	dir := writeTree(t, map[string]string{"site.yaml": reviseSite, "content/a/index.md": "---\ntitle: A\nversion: \"1\"\neffective: 2025-01-01\nnext_review: 2026-01-01\nowner: O\n---  \n\nText.\n"})
+	if _, stderr, code := runBin(t, dir, "revise", "a", "--now", "2026-02-01"); code != 0 {
+		t.Fatalf("revise: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := runBin(t, dir, "review", "a", "--now", "2026-03-01"); code != 0 {
+		t.Fatalf("review: exit %d\n%s", code, stderr)
+	}
+	want := "---\ntitle: A\nversion: \"2\"\neffective: 2026-02-01\nnext_review: 2026-09-01\nowner: O\nreviews:\n  - date: 2026-03-01\n---  \n\nText.\n"
+	if got := readFile(t, dir, "content/a/index.md"); got != want {
+		t.Errorf("after revise and review:\n%q\nwant\n%q", got, want)
+	}
+	if got := readFile(t, dir, "content/a/history/1.md"); !strings.HasSuffix(got, "owner: O\n---  \n\nText.\n") {
+		t.Errorf("archived copy:\n%q", got)
 	}
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"github.com/policysite/policysite/generator/diag"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 )
@@ -48,7 +49,7 @@ func (m *Memo) Centre(w Whole) diag.List {
 	paths := w.Pages
 	for _, f := range w.Published {
 		for _, a := range f.Assets {
-			paths = append(paths, source.AssetPath(f.Slug, a)) // a root-relative image may name one
+			paths = append(paths, output.AssetPath(f, a)) // a root-relative image may name one
 		}
 	}
 	s := w.Site

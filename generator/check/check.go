@@ -101,7 +101,7 @@ type Input struct {
 	// Vars are the variables of the policy's centre: a placeholder's
 	// message names the one its text names. May be nil.
 	Vars *vars.Set
-	// Parsed are the findings of frontmatter.Parse on Data, each with its
+	// Parsed are the findings of frontmatter.ParseWith on Data, each with its
 	// rule: the policy's ignores apply to them too. Result's Problems are
 	// findings as well, under their rules.
 	Parsed diag.List

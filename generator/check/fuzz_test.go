@@ -29,7 +29,7 @@ func FuzzPolicy(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\n---\n<!-- check: ignore placeholder -->\n[a\n<!-- check: ignore -->"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const path = "content/f.md"
-		meta, body, off, _ := frontmatter.Parse(path, data)
+		meta, body, off, _ := frontmatter.ParseWith(path, data, frontmatter.Defaults{})
 		if body == nil {
 			return
 		}

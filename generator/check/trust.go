@@ -27,11 +27,11 @@ func Trust(cfg *config.Site, now date.Date, warnDays int) diag.List {
 			continue
 		}
 		days := c.Expires.Sub(now)
-		switch site.StatusOf(c.Expires, now, warnDays) {
-		case site.Overdue:
+		switch site.CertStatusOf(c, now, warnDays) {
+		case site.Expired:
 			l = append(l, diag.Diagnostic{Pos: c.ExpiresPos, Severity: diag.Error, Rule: "certificate-expired",
 				Message: fmt.Sprintf("%s expired on %s: renew it and update the entry, or remove it (the site shows it as expired, not held)", c.Name, c.Expires.Format("en-GB"))})
-		case site.DueSoon:
+		case site.Expiring:
 			l = append(l, diag.Diagnostic{Pos: c.ExpiresPos, Severity: diag.Warning, Rule: "certificate-due-soon",
 				Message: fmt.Sprintf("%s expires on %s, in %d %s", c.Name, c.Expires.Format("en-GB"), days, plural(days, "day", "days"))})
 		}

@@ -204,12 +204,20 @@ func ContentType(p string) string {
 
 // Scan reads the built site in dir: every regular file, with its hashes
 // and headers, sorted by path. Symbolic links are refused: a build writes
-// none, and one could publish a file from outside the site.
+// none, and one could publish a file from outside the site. A git
+// checkout (.git), which a build keeps in its destination, is no part of
+// the site, and would publish the repository: it is left out.
 func Scan(dir string, rules Rules) ([]File, error) {
 	var files []File
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.Name() == ".git" && p != dir {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
 			return nil

@@ -105,3 +105,20 @@ func TestExecuteStopsAtFailure(t *testing.T) {
 		t.Errorf("ops %v, result %+v, commits %d", r.ops, res, r.commits)
 	}
 }
+
+// A git checkout in the built site (a build keeps one) is not sent.
+func TestScanLeavesGitOut(t *testing.T) {
+	dir := writeTree(t, map[string]string{"index.html": "home", "CNAME": "policies.example", ".git/HEAD": "ref: refs/heads/gh-pages", ".git/objects/ab/cd": "x", "a/.git": "gitdir: elsewhere"})
+	os.Symlink("HEAD", filepath.Join(dir, ".git", "HEAD.link")) // refused anywhere in the site
+	local, err := Scan(dir, Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range local {
+		got = append(got, f.Path)
+	}
+	if strings.Join(got, " ") != "CNAME index.html" {
+		t.Errorf("Scan = %q, want CNAME and index.html", got)
+	}
+}

@@ -34,7 +34,7 @@ func TestControlCharacters(t *testing.T) {
 		for _, eol := range []string{"\n", "\r\n"} {
 			src := "---\n" + fields + tt.extra + "---\n\nThe hall may be let.\n"
 			src = strings.ReplaceAll(src, "\n", eol)
-			_, _, _, l := Parse("content/p.md", []byte(src))
+			_, _, _, l := parse("content/p.md", []byte(src))
 			var got []string
 			for _, d := range l {
 				got = append(got, d.Error())
@@ -50,7 +50,7 @@ func TestControlCharacters(t *testing.T) {
 		}
 	}
 	// A file of them gives twenty errors and one counting the rest.
-	_, _, _, l := Parse("content/p.md", []byte("---\n"+fields+"summary: "+strings.Repeat("\x1b", 1000)+"\n---\n"))
+	_, _, _, l := parse("content/p.md", []byte("---\n"+fields+"summary: "+strings.Repeat("\x1b", 1000)+"\n---\n"))
 	if len(l) != maxControls+1 || l[maxControls].Error() != "content/p.md:7:30: 980 more control characters in front matter: remove them" {
 		t.Errorf("%d errors, the last %v", len(l), l[len(l)-1])
 	}
@@ -66,7 +66,7 @@ func TestFrontMatterBounds(t *testing.T) {
 		fmt.Fprintf(&b, "k%06d: unknown value x\n", i)
 	}
 	b.WriteString("---\n\nThe hall may be let.\n")
-	_, body, _, l := Parse("content/p.md", []byte(b.String()))
+	_, body, _, l := parse("content/p.md", []byte(b.String()))
 	if len(l) != 1 || l[0].Error() != "content/p.md:1:1: front matter is 11250120 bytes, more than the limit of 65536 (64 KiB): keep long text in the body" {
 		t.Errorf("10 MB of front matter: %v", l)
 	}
@@ -81,7 +81,7 @@ func TestFrontMatterBounds(t *testing.T) {
 		fmt.Fprintf(&b, "k%06d: unknown value x\n", n)
 	}
 	b.WriteString("---\n")
-	_, _, _, l = Parse("content/p.md", []byte(b.String()))
+	_, _, _, l = parse("content/p.md", []byte(b.String()))
 	if len(l) != n || l.HasErrors() {
 		t.Fatalf("%d diagnostics, want %d warnings: %v", len(l), n, l[:min(len(l), 3)])
 	}

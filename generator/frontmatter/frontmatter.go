@@ -61,7 +61,7 @@ type Meta struct {
 	// (source.List reads it).
 	Slug string `yaml:"slug"`
 
-	// What other generators write for the fields above (Aliases): each is
+	// What other generators write for the fields above (aliasKeys): each is
 	// read when its field is not set.
 	Date       looseDate `yaml:"date"`
 	Categories names     `yaml:"categories"`
@@ -107,14 +107,14 @@ type Approval struct {
 func (a Approval) Approved() bool { return a.ApprovedBy != "" || !a.ApprovedOn.IsZero() }
 
 // Required lists the keys every policy must set (or site.yaml's
-// defaults: or an alias of Aliases fill).
+// defaults: or another generator's key for the field fill).
 var Required = []string{"title", "version", "effective", "next_review", "owner"}
 
-// Aliases are the keys other generators (Jekyll, Hugo, comply) write for
+// aliasKeys are the keys other generators (Jekyll, Hugo, comply) write for
 // a field of a policy, read when the field itself is not set: date: is
 // when it took effect, categories: (its first) its category, name: its
 // title; published: false makes it a draft, as draft: true does.
-var Aliases = map[string]string{"date": "effective", "categories": "category", "name": "title", "published": "draft"}
+var aliasKeys = map[string]string{"date": "effective", "categories": "category", "name": "title", "published": "draft"}
 
 // Defaults fill what a policy's front matter does not say: site.yaml's
 // defaults:, and the day its file was last committed. Each field filled
@@ -224,15 +224,11 @@ const MaxSize = 64 << 10
 // maxControls is how many control characters are reported one by one.
 const maxControls = 20
 
-// Parse splits and decodes a policy file at path (relative to the site root).
-// It returns the Meta, the body, the body's byte offset and diagnostics:
-// errors for what makes the policy unpublishable, warnings for unknown keys.
-func Parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
-	return ParseWith(path, data, Defaults{})
-}
-
-// ParseWith is Parse with what d fills in for fields the front matter
-// does not set, each a default-field warning.
+// ParseWith splits and decodes a policy file at path (relative to the
+// site root), d filling in fields the front matter does not set, each a
+// default-field warning. It returns the Meta, the body, the body's byte
+// offset and diagnostics: errors for what makes the policy unpublishable,
+// warnings for unknown keys.
 func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.List) {
 	var l diag.List
 	m := &Meta{Pos: map[string]diag.Pos{}, Start: diag.Pos{File: path, Line: 1, Col: 1}}
@@ -358,10 +354,10 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 	return m, body, bodyOff, l
 }
 
-// aliases fills each field from its alias (Aliases) when the field is not
+// aliases fills each field from its alias (aliasKeys) when the field is not
 // set, and points the field's position at the alias.
 func (m *Meta) aliases(set func(string) bool) {
-	for alias, k := range Aliases {
+	for alias, k := range aliasKeys {
 		if !set(alias) || set(k) {
 			continue
 		}
@@ -383,7 +379,7 @@ func (m *Meta) aliases(set func(string) bool) {
 
 // aliasOf returns the alias of field k, or "".
 func aliasOf(k string) string {
-	for a, f := range Aliases {
+	for a, f := range aliasKeys {
 		if f == k {
 			return a
 		}

@@ -3,6 +3,8 @@ package frontmatter
 import (
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/generator/diag"
 )
 
 const good = `---
@@ -14,6 +16,11 @@ owner: Data protection officer
 ---
 Body text.
 `
+
+// parse is ParseWith without defaults.
+func parse(path string, data []byte) (*Meta, []byte, int, diag.List) {
+	return ParseWith(path, data, Defaults{})
+}
 
 func TestSplit(t *testing.T) {
 	tests := []struct {
@@ -48,7 +55,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestParseGood(t *testing.T) {
-	m, body, off, l := Parse("content/p.md", []byte(good))
+	m, body, off, l := parse("content/p.md", []byte(good))
 	if len(l) != 0 {
 		t.Fatalf("diagnostics: %v", l)
 	}
@@ -67,7 +74,7 @@ func TestParseGood(t *testing.T) {
 }
 
 func TestParseEffectiveMonth(t *testing.T) {
-	m, _, _, l := Parse("p.md", []byte(strings.Replace(good, "effective: 2025-10-01", "effective: March 2025", 1)))
+	m, _, _, l := parse("p.md", []byte(strings.Replace(good, "effective: 2025-10-01", "effective: March 2025", 1)))
 	if len(l) != 0 || m.Effective.String() != "2025-03-01" {
 		t.Errorf("effective month: %v %v (a policy takes effect from the start of a month)", m.Effective, l)
 	}
@@ -105,7 +112,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{`p.md:6:1: title is set twice`}},
 	}
 	for _, tt := range tests {
-		_, _, _, l := Parse("p.md", []byte(tt.in))
+		_, _, _, l := parse("p.md", []byte(tt.in))
 		l.Sort()
 		var got []string
 		for _, d := range l {
@@ -138,7 +145,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\nreviews:\n  - date: x\n---\n"))
 	f.Add([]byte("---\n*a\n---\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, _, l := Parse("p.md", data)
+		_, _, _, l := parse("p.md", data)
 		lines := strings.Count(string(data), "\n") + 1
 		for _, d := range l {
 			if d.Line < 1 || d.Line > lines || d.Col < 1 {
@@ -153,7 +160,7 @@ func FuzzParse(f *testing.F) {
 func TestKey(t *testing.T) {
 	const fm = "---\ntitle: Visitors\nversion: \"1\"\neffective: 2025-01-01\nnext_review: 2026-01-01\nowner: Head\n---\n"
 	key := func(path, data string) [32]byte {
-		m, _, _, _ := Parse(path, []byte(data))
+		m, _, _, _ := parse(path, []byte(data))
 		return m.Key
 	}
 	base := key("content/a.md", fm+"Text.\n")

@@ -74,10 +74,10 @@ func Files(s *site.Site) ([]output.File, error) {
 	}
 	type certificate struct {
 		config.Certification
-		// Status is "current", "due-soon" (expires within warn_days) or
-		// "overdue" (expired), as of status_as_of.
-		Status   site.Status `json:"status"`
-		DaysLeft int         `json:"days_left"`
+		// Status is "valid", "expiring" (within warn_days) or "expired",
+		// as of status_as_of.
+		Status   site.CertStatus `json:"status"`
+		DaysLeft int             `json:"days_left"`
 	}
 	type processor struct {
 		config.Processor
@@ -101,7 +101,7 @@ func Files(s *site.Site) ([]output.File, error) {
 		doc.Schema = cfg.BaseURL + "policies.schema.json"
 	}
 	for _, c := range cfg.Certifications {
-		doc.Certifications = append(doc.Certifications, certificate{c, site.StatusOf(c.Expires, s.Now, cfg.Review.WarnDays), c.Expires.Sub(s.Now)})
+		doc.Certifications = append(doc.Certifications, certificate{c, site.CertStatusOf(c, s.Now, cfg.Review.WarnDays), c.Expires.Sub(s.Now)})
 	}
 	for _, p := range cfg.Processors {
 		if p.Data == nil {

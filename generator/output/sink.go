@@ -69,7 +69,27 @@ func Assets(fsys fs.FS, f source.File) ([]File, diag.List) {
 			l.Errorf(diag.Pos{File: a}, "%v", source.Explain(err))
 			continue
 		}
-		outs = append(outs, File{Path: source.AssetPath(f.Slug, a), Body: data, Raw: true})
+		outs = append(outs, File{Path: AssetPath(f, a), Body: data, Raw: true})
 	}
 	return outs, l
+}
+
+// LinkPath returns the path p, a file of f's folder or f itself, has to
+// f's links and pictures: a school's file content/<school>/<rest> is
+// content/<rest>, as a school's policy links as a trust's policy in
+// content/ does. A trust's file is as it is.
+func LinkPath(f source.File, p string) string {
+	if f.School == "" {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(p, source.Dir+"/"+f.School+"/"); ok {
+		return source.Dir + "/" + rest
+	}
+	return p
+}
+
+// AssetPath returns where a, a file of f's folder (source.File.Assets), is
+// published, relative to the root of f's centre (source.AssetPath).
+func AssetPath(f source.File, a string) string {
+	return source.AssetPath(f.Slug, LinkPath(f, a))
 }

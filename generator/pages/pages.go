@@ -321,8 +321,8 @@ type VersionView struct {
 	// Feed is the URL of the Atom feed, if the site has one.
 	Feed string
 	// Upcoming is set when Version comes into force later than the
-	// build's day.
-	Upcoming bool
+	// build's day, Current when it is the version in force.
+	Upcoming, Current bool
 	// Processors are the processors added and removed, newest first, on
 	// the changes page.
 	Processors []site.ProcessorChange
@@ -352,6 +352,19 @@ func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Sp
 			return "What changed in version " + p.Version + " of " + p.Title + ".",
 				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
 		})
+	}
+	if len(p.History) > 0 {
+		// The version in force may have been published ahead of taking
+		// effect, at its own address, which the feed, the history and
+		// policies.json gave out: the address keeps showing it, and names
+		// the policy's page as the canonical one.
+		dir := p.Slug + "/v/" + p.Version + "/"
+		if paths != nil {
+			*paths = append(*paths, dir+"index.html")
+		} else {
+			specs = append(specs, ps.version(dir+"index.html", "version.html", p.Slug+"/", "Version "+p.Version+" of "+p.Title+", in force.", false,
+				&VersionView{Policy: p, Version: p.AsVersion(), Number: p.Version, Note: p.Meta.Changes, Current: true}))
+		}
 	}
 	for _, v := range p.Upcoming {
 		add(p.Slug+"/v/"+v.Version+"/", "version.html", false, func() (string, *VersionView) {

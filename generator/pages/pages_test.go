@@ -87,7 +87,7 @@ func TestTablePlacement(t *testing.T) {
 			if pt.Processors != nil && (len(pt.Processors) != 1 || pt.Processors[0].Name != "Mailhost") {
 				t.Errorf("%s: a policy's table lists former processors: %+v", tt.name, pt.Processors)
 			}
-			if pt.Certificates != nil && pt.Certificates[0].Status != site.Overdue {
+			if pt.Certificates != nil && pt.Certificates[0].Status != site.Expired {
 				t.Errorf("%s: certificate expired on 1 January 2026 is %v on 15 January", tt.name, pt.Certificates[0].Status)
 			}
 		}

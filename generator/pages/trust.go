@@ -13,13 +13,12 @@ import (
 )
 
 // A Certificate is a certification site.yaml declares, with where it
-// stands on the day of the build: Current, DueSoon (it expires within
-// warn_days) or Overdue (it has expired, and is shown as expired, never
-// as held). The page carries Expires, so its script says the same on the
-// day it is read.
+// stands on the day of the build (site.CertStatusOf): an expired one is
+// shown as expired, never as held. The page carries Expires, so its
+// script says the same on the day it is read.
 type Certificate struct {
 	config.Certification
-	Status site.Status
+	Status site.CertStatus
 	Warn   int
 }
 
@@ -27,7 +26,7 @@ type Certificate struct {
 func certificates(cfg *config.Site, now date.Date) []Certificate {
 	var out []Certificate
 	for _, c := range cfg.Certifications {
-		out = append(out, Certificate{c, site.StatusOf(c.Expires, now, cfg.Review.WarnDays), cfg.Review.WarnDays})
+		out = append(out, Certificate{c, site.CertStatusOf(c, now, cfg.Review.WarnDays), cfg.Review.WarnDays})
 	}
 	return out
 }

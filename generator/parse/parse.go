@@ -24,6 +24,7 @@ import (
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/markdown"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 	"github.com/policysite/policysite/generator/source"
 	"github.com/policysite/policysite/generator/strictyaml"
@@ -118,8 +119,7 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 		// they meant there.
 		opts.LinkBase = source.Dir + "/" + f.Slug + "/index.md"
 	case f.School != "":
-		// A school's policy links as a trust's policy in content/ does.
-		opts.LinkBase = source.Dir + "/" + strings.TrimPrefix(f.Path, source.Dir+"/"+f.School+"/")
+		opts.LinkBase = output.LinkPath(f, f.Path)
 	}
 	r := markdown.Render(body, opts)
 	lines := diag.NewLines(f.Path, src)
@@ -129,7 +129,7 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 			switch {
 			case im.Path == "":
 				l = append(l, diag.Diagnostic{Pos: pos(im.Offset), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s is not in the policy's folder, so it is not published: put it in %s/%s/", im.Target, source.Dir, folderHint(f))})
-			case !slices.Contains(f.Assets, im.Target):
+			case !slices.ContainsFunc(f.Assets, func(a string) bool { return output.LinkPath(f, a) == im.Target }):
 				l = append(l, diag.Diagnostic{Pos: pos(im.Offset), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s does not exist", im.Target)})
 			}
 		}
@@ -151,9 +151,11 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	// front matter, not what a printed copy shows.
 	// A school's copy with variables filled in is another text than the
 	// trust's file, and its printed copies must tell it apart: its hash
-	// is of the text with the school's values.
+	// is of the text with the school's values. A policy written in each
+	// school's words has, in the trust's centre, no text of its own (its
+	// page links to the schools'): what it names there is the file.
 	text := f.Data[bodyOff:]
-	if offs != nil {
+	if offs != nil && !elsewhere {
 		text = body
 	}
 	sum := sha256.Sum256(text)

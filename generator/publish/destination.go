@@ -11,17 +11,15 @@ import (
 	"github.com/policysite/policysite/generator/source"
 )
 
-// Marker is the file every build writes at the root of its output. A build
-// replaces its destination whole, so it replaces only a folder that holds
-// the marker (or is empty, or does not exist yet): a mistyped destination
+// Marker is the file every build writes at the root of its output,
+// listing the files it wrote (markerBody): the next build replaces those
+// and keeps the rest (keep.go). A build swaps a new folder in for its
+// destination, so it replaces only a folder that holds the marker (or is
+// empty, holds only Keep, or does not exist yet): a mistyped destination
 // such as the site folder, the home folder or content/ is refused, and
-// nothing is deleted. Hosts may serve it; it says only what the folder is.
+// nothing is deleted. Hosts may serve it; it says only what the folder is
+// and what the site's files are, which its pages name anyway.
 const Marker = ".policysite-build"
-
-// markerBody is the marker's text: the same for every build, so builds stay
-// byte-identical.
-var markerBody = []byte("This folder is a site built by policysite. The next build replaces it whole:\n" +
-	"keep nothing here that is not a build's output.\n")
 
 // A Guard is a folder of the site that a destination must not be or hold.
 type Guard struct {
@@ -130,11 +128,7 @@ func strayEntry(dir string, entries []fs.DirEntry) string {
 		n := e.Name()
 		names[n] = true
 		switch {
-		case isKeep(n) && e.Type().IsRegular(), builtNames[n]:
-		case e.IsDir() && source.IsSlug(n):
-			if fi, err := os.Lstat(filepath.Join(dir, n, "index.html")); err != nil || !fi.Mode().IsRegular() {
-				return n + "/"
-			}
+		case isKeep(n) && (e.Type().IsRegular() || e.IsDir()), builtEntry(dir, e):
 		default:
 			if e.IsDir() {
 				return n + "/"
@@ -154,6 +148,21 @@ func strayEntry(dir string, entries []fs.DirEntry) string {
 		}
 	}
 	return ""
+}
+
+// builtEntry reports whether e, at the root of dir, is what a build
+// writes there: one of builtNames, or a policy's folder holding its
+// index.html.
+func builtEntry(dir string, e fs.DirEntry) bool {
+	n := e.Name()
+	if builtNames[n] {
+		return true
+	}
+	if !e.IsDir() || !source.IsSlug(n) {
+		return false
+	}
+	fi, err := os.Lstat(filepath.Join(dir, n, "index.html"))
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func isKeep(name string) bool {

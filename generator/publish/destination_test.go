@@ -12,7 +12,7 @@ import (
 
 // CheckDestination refuses every folder a build must not replace, and
 // accepts a new, empty or marked folder, the placeholder public/ of a
-// fresh clone, and an older build without the marker.
+// fresh clone, a git checkout, and an older build without the marker.
 func TestCheckDestination(t *testing.T) {
 	root := t.TempDir()
 	site := filepath.Join(root, "site")
@@ -32,6 +32,8 @@ func TestCheckDestination(t *testing.T) {
 		"olderplus/index.html":     "home",
 		"olderplus/policies.json":  "{}",
 		"olderplus/CNAME":          "policies.example",
+		"checkout/.git/HEAD":       "ref: refs/heads/gh-pages",
+		"checkout/CNAME":           "policies.example",
 		"slugless/index.html":      "home",
 		"slugless/policies.json":   "{}",
 		"slugless/photos/a.jpg":    "",
@@ -65,6 +67,8 @@ func TestCheckDestination(t *testing.T) {
 		{"empty", ""},
 		{"placeholder", ""},
 		{"older", ""},
+		{"olderplus", ""},
+		{"checkout", ""},
 		{"link-to-site/public", ""},
 		{"site", "is the site folder"},
 		{"site/.", "is the site folder"},
@@ -80,7 +84,6 @@ func TestCheckDestination(t *testing.T) {
 		{"file", "is a file, not a folder"},
 		{"dangling", "is a symbolic link to nothing"},
 		{"notes", "is not empty and is not a policysite build (it has no .policysite-build file, and holds todo.txt)"},
-		{"olderplus", "holds CNAME"},
 		{"slugless", "holds photos/"},
 	} {
 		dest := filepath.Join(root, filepath.FromSlash(tt.dest))
@@ -111,6 +114,25 @@ func TestCheckDestination(t *testing.T) {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("left beside a destination: %s", e.Name())
+		}
+	}
+	// Building into an older build with a CNAME, or into a git
+	// checkout, replaces what a build wrote and keeps the rest.
+	for dest, want := range map[string]map[string]string{
+		"olderplus": {"CNAME": "policies.example", "index.html": "new", "policies.json": ""},
+		"checkout":  {"CNAME": "policies.example", ".git/HEAD": "ref: refs/heads/gh-pages", "index.html": "new"},
+	} {
+		d := filepath.Join(root, dest)
+		if err := Write(d, []output.File{{Path: "index.html", Body: []byte("new")}}, guards...); err != nil {
+			t.Fatalf("%s: %v", dest, err)
+		}
+		for name, body := range want {
+			b, err := os.ReadFile(filepath.Join(d, filepath.FromSlash(name)))
+			if body == "" && err == nil {
+				t.Errorf("%s/%s, an older build's, was kept", dest, name)
+			} else if body != "" && string(b) != body {
+				t.Errorf("%s/%s = %q, %v; want %q", dest, name, b, err, body)
+			}
 		}
 	}
 }

@@ -4,7 +4,9 @@
 // The new site is written into a folder beside the destination as its
 // outputs are made, made durable, and swapped in with renames, so a reader
 // (or a crash) sees the old site or the new one, and pages of removed
-// policies vanish. A build that fails removes the folder.
+// policies vanish. What the destination holds that no build made (a .git
+// checkout, a CNAME) is carried into the new folder first (keep.go). A
+// build that fails removes the folder.
 package publish
 
 import (
@@ -21,9 +23,12 @@ import (
 	"github.com/policysite/policysite/generator/output"
 )
 
-// Keep lists files in an existing destination that a build carries over:
-// the placeholder that keeps an otherwise ignored output folder in git.
-var Keep = []string{".gitkeep", "README.md"}
+// Keep lists what a folder that is no build yet may hold and still be
+// built into (CheckDestination): the placeholder that keeps an otherwise
+// ignored output folder in git, a git checkout of a branch the site is
+// published from, and its CNAME. A build keeps them, and everything else
+// it did not make (keep.go).
+var Keep = []string{".gitkeep", "README.md", ".git", "CNAME"}
 
 // A Tree is a new site being written in a folder beside its destination.
 // Outputs are added as they are made, from any number of goroutines; Commit
@@ -204,11 +209,11 @@ func (t *Tree) Abort() {
 }
 
 // Commit checks the destination again (it may have changed during the
-// build), carries over the Keep files of the old destination, writes the
-// Marker, makes the tree (those included) durable with one sync of the
-// file system rather than one fsync a file (docs/performance.md), and
-// swaps it in for the destination. On failure the
-// tree is removed and the destination is as it was.
+// build), writes the Marker, carries over what the old destination holds
+// that no build made (keep.go), makes the tree (those included) durable
+// with one sync of the file system rather than one fsync a file
+// (docs/performance.md), and swaps it in for the destination. On failure
+// the tree is removed and the destination is as it was.
 func (t *Tree) Commit() error {
 	if err := t.drain(); err != nil {
 		t.Abort()
@@ -281,25 +286,17 @@ func syncDir(d string) {
 	}
 }
 
-// carryOver copies the Keep files from the old destination into the tree,
-// unless the site has its own, and writes the Marker.
+// carryOver writes the Marker, listing the tree's outputs, and carries
+// over from the old destination what no build made (keepOld).
 func (t *Tree) carryOver() error {
-	if err := os.WriteFile(filepath.Join(t.root, Marker), markerBody, 0o644); err != nil {
+	t.mu.Lock()
+	paths := make([]string, 0, len(t.paths))
+	for p := range t.paths {
+		paths = append(paths, p)
+	}
+	t.mu.Unlock()
+	if err := os.WriteFile(filepath.Join(t.root, Marker), markerBody(paths), 0o644); err != nil {
 		return err
 	}
-	for _, name := range Keep {
-		b, err := os.ReadFile(filepath.Join(t.dest, name))
-		if err != nil {
-			continue
-		}
-		t.mu.Lock()
-		exists := t.paths[name]
-		t.mu.Unlock()
-		if !exists {
-			if err := os.WriteFile(filepath.Join(t.root, name), b, 0o644); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return t.keepOld()
 }

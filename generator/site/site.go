@@ -56,6 +56,39 @@ func StatusOf(next, now date.Date, warnDays int) Status {
 	return Current
 }
 
+// A CertStatus is where a certification site.yaml declares stands
+// against its expires: date.
+type CertStatus int
+
+const (
+	Valid    CertStatus = iota // held, expiring later than warn_days on
+	Expiring                   // held, expiring within warn_days
+	Expired                    // past its expires: date, no longer held
+)
+
+// String returns the status as policies.json says it, in the pages'
+// words: "valid", "expiring" or "expired".
+func (s CertStatus) String() string {
+	return [...]string{"valid", "expiring", "expired"}[s]
+}
+
+// MarshalText writes the status word.
+func (s CertStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Class returns the class of the status's line on a page, that of the
+// review status it reads like (current, due-soon, overdue): the style
+// sheet colours both alike, and site.js works both out again on the day
+// the page is read.
+func (s CertStatus) Class() string { return Status(s).String() }
+
+// CertStatusOf returns the status of certification c on day now: expired
+// from the day after c.Expires, expiring from warnDays before it, as
+// StatusOf counts. The build's summary, check, the pages and
+// policies.json all ask here.
+func CertStatusOf(c config.Certification, now date.Date, warnDays int) CertStatus {
+	return CertStatus(StatusOf(c.Expires, now, warnDays))
+}
+
 // A Policy is one policy page.
 type Policy struct {
 	Slug string
@@ -227,10 +260,10 @@ const (
 func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
 	for _, c := range cfg.Certifications {
-		switch StatusOf(c.Expires, now, cfg.Review.WarnDays) {
-		case Overdue:
+		switch CertStatusOf(c, now, cfg.Review.WarnDays) {
+		case Expired:
 			s.CertsExpired++
-		case DueSoon:
+		case Expiring:
 			s.CertsDueSoon++
 		}
 	}
@@ -308,8 +341,7 @@ func (p *Policy) InForce(now date.Date) {
 	for i := len(p.History) - 1; i >= 0; i-- {
 		chain = append(chain, p.History[i])
 	}
-	chain = append(chain, &Version{File: p.File, Meta: p.Meta, Body: p.Body, Headings: p.Headings, Contents: p.Contents, Links: p.Links,
-		Diff: p.Diff, Previous: p.History[0].Version, SHA256: p.SHA256})
+	chain = append(chain, p.AsVersion())
 	k := 0
 	for i, v := range chain {
 		if !v.Effective.After(now) {
@@ -327,6 +359,17 @@ func (p *Policy) InForce(now date.Date) {
 	for i := k - 1; i >= 0; i-- {
 		p.History = append(p.History, chain[i])
 	}
+}
+
+// AsVersion returns p's version in force as a Version: the page at its
+// version's own address (/<slug>/v/<version>/) shows it.
+func (p *Policy) AsVersion() *Version {
+	v := &Version{File: p.File, Meta: p.Meta, Body: p.Body, Headings: p.Headings, Contents: p.Contents, Links: p.Links,
+		Diff: p.Diff, SHA256: p.SHA256, Until: p.Until}
+	if len(p.History) > 0 {
+		v.Previous = p.History[0].Version
+	}
+	return v
 }
 
 // PublishedIn reports whether the centre of school ("" for the trust's)

@@ -42,6 +42,29 @@ func TestStatusOf(t *testing.T) {
 	}
 }
 
+// TestCertStatusOf: a certificate is held on its expires: day and expired
+// the day after; it says so in policies.json in the pages' words, and its
+// line on a page takes the class of the review status it reads like.
+func TestCertStatusOf(t *testing.T) {
+	c := config.Certification{Expires: date.Date{Year: 2026, Month: 12, Day: 14}}
+	for _, tt := range []struct {
+		now         date.Date
+		want        CertStatus
+		word, class string
+	}{
+		{date.Date{Year: 2026, Month: 11, Day: 13}, Valid, "valid", "current"},
+		{date.Date{Year: 2026, Month: 11, Day: 14}, Expiring, "expiring", "due-soon"},
+		{date.Date{Year: 2026, Month: 12, Day: 14}, Expiring, "expiring", "due-soon"},
+		{date.Date{Year: 2026, Month: 12, Day: 15}, Expired, "expired", "overdue"},
+	} {
+		got := CertStatusOf(c, tt.now, 30)
+		text, _ := got.MarshalText()
+		if got != tt.want || string(text) != tt.word || got.Class() != tt.class {
+			t.Errorf("on %s: %v (%s, class %s), want %v (%s, class %s)", tt.now, got, text, got.Class(), tt.want, tt.word, tt.class)
+		}
+	}
+}
+
 func TestContents(t *testing.T) {
 	hs := []markdown.Heading{
 		{Level: 3, ID: "early"}, {Level: 2, ID: "a"}, {Level: 3, ID: "a1"}, {Level: 4, ID: "deep"},

@@ -8,7 +8,9 @@
 // escaped so that it reads as text (a * or < in a value stays one), before
 // the markdown is parsed, so a variable may sit in a heading, a link or a
 // table cell. In a code span or a fenced code block, and after a
-// backslash (\{{), the braces are text. A name the Set does not hold is a
+// backslash (\{{), the braces are text. Between an autolink's < and >,
+// where markdown reads no escape, a value is written as it is, and so is
+// an address markdown links by itself (bareLink). A name the Set does not hold is a
 // Problem at its offset, with the nearest name held. Expand reads the body
 // once, left to right: its cost is linear in the body's length.
 //
@@ -78,21 +80,13 @@ func New(vals map[string]string, notes map[string]Note) *Set {
 	return s
 }
 
-// Lookup returns the value of name.
-func (s *Set) Lookup(name string) (string, bool) {
+// lookup returns the value of name.
+func (s *Set) lookup(name string) (string, bool) {
 	if s == nil {
 		return "", false
 	}
 	v, ok := s.vals[name]
 	return v, ok
-}
-
-// Names returns the names the Set holds, sorted.
-func (s *Set) Names() []string {
-	if s == nil {
-		return nil
-	}
-	return s.names
 }
 
 // A Problem is a variable Expand could not fill in.
@@ -105,18 +99,18 @@ type Problem struct {
 	Elsewhere bool
 }
 
-// NameRE is what a variable's name is: words of lower-case letters,
+// nameRE is what a variable's name is: words of lower-case letters,
 // digits and _ joined by dots.
-var NameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 // maxName is the longest text between {{ and }} read as one variable:
 // past it the braces are not a variable, and the search for }} stops, so
 // a line of lone {{ costs no more than its length.
 const maxName = 100
 
-// MaxProblems is how many problems Expand reports one by one; one more
+// maxProblems is how many problems Expand reports one by one; one more
 // counts the rest.
-const MaxProblems = 20
+const maxProblems = 20
 
 // Expand returns src with every variable replaced by its value escaped
 // as markdown text, where each offset of it was in src, and a Problem for
@@ -185,14 +179,14 @@ type expander struct {
 	kept     int    // src[:kept] is in out
 	offsets  Offsets
 	problems []Problem
-	more     int // problems past MaxProblems
+	more     int // problems past maxProblems
 	moreAt   int // the offset of the first of them
 }
 
-// problem keeps p, or counts it past MaxProblems; mk makes it only when
+// problem keeps p, or counts it past maxProblems; mk makes it only when
 // it is kept, as a did-you-mean costs a comparison with every name.
 func (e *expander) problem(off int, mk func() Problem) {
-	if len(e.problems) < MaxProblems {
+	if len(e.problems) < maxProblems {
 		e.problems = append(e.problems, mk())
 		return
 	}
@@ -202,7 +196,7 @@ func (e *expander) problem(off int, mk func() Problem) {
 	e.more++
 }
 
-// finish adds the count of the problems past MaxProblems.
+// finish adds the count of the problems past maxProblems.
 func (e *expander) finish() {
 	if e.more > 0 {
 		e.problems = append(e.problems, Problem{Offset: e.moreAt, Message: fmt.Sprintf("%d more variables that cannot be filled in", e.more)})
@@ -392,7 +386,7 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		}
 		name := strings.TrimSpace(string(src[i+2 : i+2+end]))
 		stop := i + 2 + end + 2
-		v, ok := e.s.Lookup(name)
+		v, ok := e.s.lookup(name)
 		if !ok && e.plain && e.s != nil {
 			v, ok = e.s.plain[name]
 		}
@@ -406,7 +400,7 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 		}
 		e.out = append(e.out, src[e.kept:i]...)
 		e.offsets = append(e.offsets, shift{out: len(e.out), src: i, value: true})
-		if e.plain || e.raw {
+		if e.plain || e.raw || e.inAutolink(from, to, i, stop) || bareLink(src, from, i, v) {
 			e.out = append(e.out, v...)
 		} else {
 			e.out = appendEscaped(e.out, v, atLineStart(src, i))
@@ -417,24 +411,148 @@ func (e *expander) inline(from, to int, spans [][2]int) {
 	}
 }
 
+// maxAutolink bounds how far inAutolink looks either side of a variable
+// for the < and > of an autolink, so that its cost stays constant.
+const maxAutolink = 512
+
+// inAutolink reports whether the variable at src[at:stop] lies between
+// the < and > of an autolink (<{{ dpo.email }}>,
+// <https://{{ school.domain }}/join>) that is one once its variables are
+// filled in as they are. Markdown reads no backslash escape in an
+// autolink, so there a value is written unescaped: \_ would stay in the
+// address, or stop it being an address at all.
+func (e *expander) inAutolink(from, to, at, stop int) bool {
+	src := e.src
+	open := -1
+	for j, lo := at-1, max(from, at-maxAutolink); j >= lo; j-- {
+		c := src[j]
+		if c == '}' && j > from && src[j-1] == '}' {
+			k := bytes.LastIndex(src[max(lo, 0):j-1], []byte("{{"))
+			if k < 0 {
+				return false
+			}
+			j = max(lo, 0) + k
+			continue
+		}
+		if c == '<' {
+			if !escaped(src, from, j) {
+				open = j
+			}
+			break
+		}
+		if c <= ' ' || c == '>' {
+			return false
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	end := -1
+	for j, hi := stop, min(to, stop+maxAutolink); j < hi; j++ {
+		c := src[j]
+		if c == '{' && j+1 < hi && src[j+1] == '{' {
+			k := bytes.Index(src[j+2:hi], []byte("}}"))
+			if k < 0 {
+				return false
+			}
+			j += 2 + k + 1
+			continue
+		}
+		if c == '>' {
+			end = j
+			break
+		}
+		if c <= ' ' || c == '<' {
+			return false
+		}
+	}
+	if end < 0 {
+		return false
+	}
+	// The text between, its variables filled in as they are.
+	var b []byte
+	for j := open + 1; j < end; {
+		if src[j] == '{' && j+1 < end && src[j+1] == '{' {
+			k := bytes.Index(src[j+2:end], []byte("}}"))
+			if k < 0 {
+				return false
+			}
+			v, ok := e.s.lookup(strings.TrimSpace(string(src[j+2 : j+2+k])))
+			if !ok {
+				return false
+			}
+			b = append(b, v...)
+			j += 2 + k + 2
+			continue
+		}
+		b = append(b, src[j])
+		j++
+	}
+	return uriAutolink.Match(b) || emailAutolink.Match(b)
+}
+
+// bareLink reports whether v, a variable's value at src[at], is an
+// address markdown links by itself (an http, https or ftp URL, one
+// starting www., an e-mail address) where it starts one (after a space,
+// at a line's start or after *, _, ~ or a parenthesis), of characters
+// the link takes whole: written as it is, it is linked as if typed,
+// where escaped its \_ would end the link.
+func bareLink(src []byte, from, at int, v string) bool {
+	if at > from {
+		switch src[at-1] {
+		case ' ', '\t', '\n', '*', '_', '~', '(':
+		default:
+			return false
+		}
+	}
+	return linkableURL.MatchString(v) || linkableEmail.MatchString(v)
+}
+
+var (
+	linkableURL   = regexp.MustCompile(`^(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#@!$&'()+,;=%]+$`)
+	linkableEmail = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
+)
+
+// uriAutolink and emailAutolink are what CommonMark takes between < and
+// > as an autolink (spec 6.5).
+var (
+	uriAutolink   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\x00-\x20<>]*$`)
+	emailAutolink = regexp.MustCompile("^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$")
+)
+
 // unknown is the Problem of a name the Set does not hold at off.
 func (e *expander) unknown(off int, name string) Problem {
-	if !NameRE.MatchString(name) {
+	if !nameRE.MatchString(name) {
 		return Problem{Offset: off, Message: fmt.Sprintf("{{ %s }} is not a variable: a name is words of a-z, 0-9 and _ joined by dots, such as school.name (\\{{ writes the braces themselves)", name)}
 	}
-	if n, ok := e.s.notes[name]; ok {
+	if n, ok := e.s.note(name); ok {
 		return Problem{Offset: off, Message: fmt.Sprintf("variable %s %s", name, n.Message), Elsewhere: n.Elsewhere}
 	}
 	msg := fmt.Sprintf("unknown variable %s", name)
-	if near := e.s.Nearest(name); near != "" {
+	if near := e.s.nearest(name); near != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", near)
 	}
 	return Problem{Offset: off, Message: msg + "; variables are organisation.*, dpo.*, school.* and the keys of site.yaml's params:"}
 }
 
-// Nearest returns the name held nearest to name, or "" when none is
+// note returns what to say of name, a name the Set lacks but site.yaml
+// declares.
+func (s *Set) note(name string) (Note, bool) {
+	if s == nil {
+		return Note{}, false
+	}
+	n, ok := s.notes[name]
+	return n, ok
+}
+
+// nearest returns the name held nearest to name, or "" when none is
 // near: at most a third of its letters apart (or two, a swap).
-func (s *Set) Nearest(name string) string { return textdist.Nearest(name, s.Names()) }
+func (s *Set) nearest(name string) string {
+	if s == nil {
+		return ""
+	}
+	return textdist.Nearest(name, s.names)
+}
 
 // atLineStart reports whether only spaces come before src[i] on its line.
 func atLineStart(src []byte, i int) bool {

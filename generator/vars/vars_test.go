@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/internal/testtools"
 )
 
@@ -125,6 +126,7 @@ func TestCost(t *testing.T) {
 		"fenced":      "```\n{{ school.name }}\n",
 		"unknown":     "{{ scool.name }} ",
 		"escapes":     `\\\\\\\{{ school.name }}`,
+		"autolinks":   "<{{dpo.email}}<{{dpo.email}}>{{dpo.email}}",
 	}
 	for name, unit := range units {
 		t.Run(name, func(t *testing.T) {
@@ -180,8 +182,8 @@ func FuzzExpand(f *testing.F) {
 }
 
 func TestMaxProblems(t *testing.T) {
-	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), MaxProblems+5))
-	if len(ps) != MaxProblems+1 || ps[MaxProblems].Message != "5 more variables that cannot be filled in" || ps[MaxProblems].Offset != MaxProblems*8 {
+	_, _, ps := set.Expand(bytes.Repeat([]byte("{{ x }} "), maxProblems+5))
+	if len(ps) != maxProblems+1 || ps[maxProblems].Message != "5 more variables that cannot be filled in" || ps[maxProblems].Offset != maxProblems*8 {
 		t.Errorf("got %d problems, last %+v", len(ps), ps[len(ps)-1])
 	}
 }
@@ -209,5 +211,52 @@ func TestOffsets(t *testing.T) {
 		if got := offs.Source(i); got != c.want {
 			t.Errorf("%q at %d of the output: from %d, want %d", c.find, i, got, c.want)
 		}
+	}
+}
+
+// Between an autolink's < and > markdown reads no backslash escape, so a
+// value is written there as it is: an address with a _ stays a link, and
+// the _ stays one character. Anywhere else it is escaped as text.
+func TestAutolink(t *testing.T) {
+	s := New(map[string]string{
+		"dpo.email":     "first_last@larkfield.example",
+		"school.domain": "heron_lane.example",
+		"form":          "https://forms.example/a_b?x=1&y=*2*",
+		"spaced":        "not an address_here",
+		"page":          "https://forms.example/a_b_c?x=1&y=2",
+		"www":           "www.heron_lane.example/a_b",
+	}, nil)
+	for _, c := range []struct{ in, html string }{
+		{"Write to <{{ dpo.email }}>.", `<p>Write to <a href="mailto:first_last@larkfield.example">first_last@larkfield.example</a>.</p>`},
+		{"<{{ form }}>", `<p><a href="https://forms.example/a_b?x=1&amp;y=*2*">https://forms.example/a_b?x=1&amp;y=*2*</a></p>`},
+		{"<https://{{ school.domain }}/join_us>", `<p><a href="https://heron_lane.example/join_us">https://heron_lane.example/join_us</a></p>`},
+		{"<mailto:{{ dpo.email }}>", `<p><a href="mailto:first_last@larkfield.example">mailto:first_last@larkfield.example</a></p>`},
+		{"<{{ spaced }}>", `<p>&lt;not an address_here&gt;</p>`},
+		{"<b>{{ dpo.email }}</b> _{{ school.domain }}_", `<p><b>first_last@larkfield.example</b> <em>heron_lane.example</em></p>`},
+		{`\<{{ dpo.email }}>`, `<p>&lt;first_last@larkfield.example&gt;</p>`},
+		{"`<{{ dpo.email }}>`", `<p><code>&lt;{{ dpo.email }}&gt;</code></p>`},
+		// A bare address is linked whole, as if typed; where markdown
+		// would not link it, it is text.
+		{"Write to {{ dpo.email }}.", `<p>Write to <a href="mailto:first_last@larkfield.example">first_last@larkfield.example</a>.</p>`},
+		{"See ({{ page }}) or {{ www }}", `<p>See (<a href="https://forms.example/a_b_c?x=1&amp;y=2">https://forms.example/a_b_c?x=1&amp;y=2</a>) or <a href="http://www.heron_lane.example/a_b">www.heron_lane.example/a_b</a></p>`},
+		{"x{{ dpo.email }} [{{ page }}](/p/)", `<p>xfirst_last@larkfield.example <a href="/p/">https://forms.example/a_b_c?x=1&amp;y=2</a></p>`},
+	} {
+		out, _, ps := s.Expand([]byte(c.in))
+		if len(ps) > 0 {
+			t.Errorf("Expand(%q): %v", c.in, ps)
+		}
+		r := markdown.Render(out, markdown.Options{UnsafeHTML: true})
+		if got := strings.TrimSpace(r.HTML); got != c.html {
+			t.Errorf("%q expands to %q, rendered\n%s\nwant\n%s", c.in, out, got, c.html)
+		}
+	}
+}
+
+// TestNilSet: a nil Set holds no variable: each is unknown, never a panic.
+func TestNilSet(t *testing.T) {
+	var s *Set
+	out, _, ps := s.Expand([]byte("At {{ school.name }}.\n"))
+	if string(out) != "At {{ school.name }}.\n" || len(ps) != 1 || !strings.HasPrefix(ps[0].Message, "unknown variable school.name;") || ps[0].Offset != 3 {
+		t.Errorf("got %q, %+v", out, ps)
 	}
 }

@@ -120,16 +120,13 @@ func Describe(err error) string {
 // A Mailer composes the two emails of a request.
 type Mailer struct {
 	From string
-	// DPOEmail, DPO (the officer's name, if known) and DPOPhone are the
-	// trust's officer's.
+	// DPOEmail is the trust's officer's address: relay.yaml's dpo_email,
+	// else site.yaml's dpo.email.
 	DPOEmail string
-	Org      string
-	DPO      string
-	DPOPhone string
-	// Site, when set, is the site.yaml whose schools: a record's Centre
-	// names: its request goes to that school's officer (dpoOf).
+	// Site is the site.yaml the relay serves: its organisation, language,
+	// officer (dpo:) and the schools: a record's Centre names, whose
+	// requests go to that school's officer (dpoOf).
 	Site *config.Site
-	Lang string
 	Zone *time.Location
 	Now  func() time.Time
 }
@@ -170,26 +167,25 @@ type mailData struct {
 func (m *Mailer) data(r *Record) mailData {
 	req := r.Request()
 	rec := r.Received.In(m.Zone)
+	lang := m.Site.Language
 	d := mailData{
 		Record: r, Name: req.Value("name"), Email: req.Email(),
-		ReceivedText: longDate(date.Of(rec), m.Lang) + " at " + rec.Format("15:04"),
-		DueText:      longDate(r.Due, m.Lang), ExtText: longDate(r.Extended, m.Lang),
-		Org: m.Org, DPOEmail: m.DPOEmail, DPO: m.DPO, DPOPhone: m.DPOPhone,
+		ReceivedText: longDate(date.Of(rec), lang) + " at " + rec.Format("15:04"),
+		DueText:      longDate(r.Due, lang), ExtText: longDate(r.Extended, lang),
+		Org: m.Site.Organisation.Name,
 	}
+	var sc *config.School
 	if r.Centre != "" {
-		var sc *config.School
-		if m.Site != nil {
-			sc = m.Site.School(r.Centre)
-		}
-		if sc == nil {
+		if sc = m.Site.School(r.Centre); sc == nil {
 			// Accepted when site.yaml listed it: never drop it, and say why
 			// it came to the trust.
 			d.School, d.Unlisted = r.Centre, true
 		} else {
-			dpo := dpoOf(m.Site, m.DPOEmail, sc)
-			d.School, d.DPOEmail, d.DPO, d.DPOPhone = sc.Name, dpo.Email, dpo.Name, dpo.Phone
+			d.School = sc.Name
 		}
 	}
+	dpo := dpoOf(m.Site, m.DPOEmail, sc)
+	d.DPOEmail, d.DPO, d.DPOPhone = dpo.Email, dpo.Name, dpo.Phone
 	d.QuoteReference, d.Steps = form.QuoteReference, form.NextSteps(d.DueText, d.ExtText)
 	return d
 }
@@ -277,7 +273,7 @@ func (m *Mailer) Officer(r *Record) (*mail.Msg, error) {
 	if d.School != "" {
 		school = ", " + d.School
 	}
-	msg.Subject(fmt.Sprintf("Data protection request %s: %s%s (reply by %s)", r.Reference, r.TypeLabel, school, r.Due.Format(m.Lang)))
+	msg.Subject(fmt.Sprintf("Data protection request %s: %s%s (reply by %s)", r.Reference, r.TypeLabel, school, r.Due.Format(m.Site.Language)))
 	return msg, m.body(msg, officerTmpl, d)
 }
 

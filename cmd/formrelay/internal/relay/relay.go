@@ -91,7 +91,6 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 		unlock()
 		return nil, err
 	}
-	site := cfg.SiteConfig
 	r := &Relay{
 		Config: cfg, Spool: sp, Log: log, Now: time.Now, Zone: UK,
 		MaxBody:           MaxBody,
@@ -104,8 +103,7 @@ func New(cfg *Config, sender Sender, log *slog.Logger) (*Relay, error) {
 		r.limiter = newLimiter(cfg.RateLimit.PerMinute, cfg.RateLimit.Burst, 100_000)
 	}
 	mailer := &Mailer{
-		From: cfg.From, DPOEmail: cfg.DPOEmail, Org: site.Organisation.Name, DPO: site.DPO.Name,
-		DPOPhone: site.DPO.Phone, Site: site, Lang: site.Language, Zone: UK, Now: func() time.Time { return r.Now() },
+		From: cfg.From, DPOEmail: cfg.DPOEmail, Site: cfg.SiteConfig, Zone: UK, Now: func() time.Time { return r.Now() },
 	}
 	r.Worker = NewWorker(sp, sender, mailer, log)
 	r.Worker.Now = func() time.Time { return r.Now() }
