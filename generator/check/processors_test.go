@@ -7,7 +7,7 @@ import (
 )
 
 // TestFindProcessorsIntro checks that trying processorsIntro only from
-// just before the first "processo" finds what trying it everywhere finds:
+// just before the first "processors" finds what trying it everywhere finds:
 // paragraphs of words that make up its matches and near misses, in mixed
 // case, with ſ for s and text before the promise.
 func TestFindProcessorsIntro(t *testing.T) {

@@ -90,14 +90,14 @@ func CertLinks(s *site.Site) diag.List {
 // subprocessors", "a list of our data processors".
 var processorsIntro = regexp.MustCompile(`(?i)\b(?:(?:sub-?)?processors\b[^.!?;\x00]{0,80}?\b(?:are|is)\s+(?:listed|set out|named|shown|detailed|given)\s+(?:below|here|overleaf|at\b|in (?:the |this )?(?:table|annex|appendix|schedule|list)|on (?:our|the|this) (?:website|web site|page|site))|(?:the following |list of (?:our |the |all )?)(?:data )?(?:sub-?)?processors\b)`)
 
-// processorsAt returns where in s the leftmost "processo" is, in any
+// processorsAt returns where in s the leftmost "processors" is, in any
 // case as (?i) folds it (ſ for s), or -1. Every match of processorsIntro
 // holds the word and starts at most processorsLead bytes before it
 // ("the following data sub-"), so the expression is tried only from
 // there: tried at every position of every paragraph it was a fifth of a
 // 100-policy build's CPU (docs/performance.md).
 func processorsAt(s []byte) int {
-	const word = "processo"
+	const word = "processors"
 	for i := 0; i+len(word) <= len(s); i++ {
 		j, k := i, 0
 		for ; k < len(word) && j < len(s); k++ {
@@ -133,7 +133,7 @@ func findProcessorsIntro(s []byte) int {
 }
 
 // processorsLead is the most bytes a match of processorsIntro has before
-// its "processo": "the following " (14), "data " (5), "sub-" (5 with ſ),
+// its "processors": "the following " (14), "data " (5), "sub-" (5 with ſ),
 // rounded up.
 const processorsLead = 32
 
