@@ -2,8 +2,9 @@ package generator
 
 import (
 	"io/fs"
+	"maps"
 	"slices"
-	"sync"
+	"sync/atomic"
 
 	"github.com/policysite/policysite/generator/check"
 	"github.com/policysite/policysite/generator/config"
@@ -20,13 +21,12 @@ import (
 
 // A Builder renders one site again and again, redoing only the work whose
 // inputs changed since its last render: each stage keeps what it made in
-// a memo of its own, which says what it is keyed by (config.Cache,
-// parse.Memo, check.Memo, machine.Memo, theme.Cache and theme.Memo). The
-// pages listing every policy are given summaries (site.Listing), never a
-// policy's text. So a save that changes a policy's text renders that
-// policy's pages alone; one that changes its title renders its pages and
-// the lists; a template, stylesheet or site.yaml change renders every
-// page. Unless Watched, a render still reads every file.
+// a memo of its own (the package comment names them), keyed by what the
+// stage reads. So a save that changes a policy's text renders that
+// policy's pages and policies.json alone; one that changes its title
+// renders its pages and the lists; a template, stylesheet or site.yaml
+// change renders every page. Unless Watched, a render still reads every
+// file.
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
@@ -47,10 +47,9 @@ type Builder struct {
 
 	// school is the id of the school whose centre this Builder renders,
 	// "" for the trust's, whose Builder keeps one for each school.
-	school    string
-	schools   map[string]*Builder
-	centreOf  *config.Site // the site.yaml centreCfg is of
-	centreCfg *config.Centre
+	school   string
+	schools  map[string]*Builder
+	centreOf config.CentreCache
 }
 
 // NewBuilder returns a Builder of the site opts describe.
@@ -59,7 +58,7 @@ func NewBuilder(opts Options) *Builder { return newBuilder(opts, true, "") }
 // newBuilder returns a Builder of the centre of school ("" for the
 // trust's) that keeps what it made for the next render when keep is set.
 func newBuilder(opts Options, keep bool, school string) *Builder {
-	b := &Builder{opts: opts, keep: keep, school: school}
+	b := &Builder{opts: opts, keep: keep, school: school, schools: map[string]*Builder{}}
 	if keep {
 		b.parsed, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.Memo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
 	}
@@ -113,15 +112,12 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 		fsys = b.files.Over(opts.Source)
 	}
 	res := &Result{}
-	cfg, l := b.config.Load(fsys, opts.override)
+	cfg, l := b.config.Load(fsys, opts.BaseURL, opts.RelayURL)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	files, l := source.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	lastCommit := cfg.Defaults.Effective == config.LastCommit
-	if lastCommit && opts.Committed == nil {
-		res.Diagnostics.Warnf(cfg.At("defaults"), "defaults.effective: last-commit: %s", opts.CommittedNote)
-		res.Diagnostics[len(res.Diagnostics)-1].Rule = "default-field"
-	}
+	lastCommit, l := cfg.LastCommit(opts.Committed != nil, opts.CommittedNote)
+	res.Diagnostics = append(res.Diagnostics, l...)
 	if lastCommit {
 		source.SetCommitted(files, opts.Committed)
 	}
@@ -131,9 +127,6 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, c.l...)
 	failed := c.err
 	var schools []check.Centre
-	if len(cfg.Schools) > 0 && b.schools == nil {
-		b.schools = map[string]*Builder{}
-	}
 	for i := range cfg.Schools {
 		sc := &cfg.Schools[i]
 		sb := b.schools[sc.ID]
@@ -154,11 +147,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 			failed = sr.err
 		}
 	}
-	for id := range b.schools {
-		if cfg.School(id) == nil {
-			delete(b.schools, id)
-		}
-	}
+	maps.DeleteFunc(b.schools, func(id string, _ *Builder) bool { return cfg.School(id) == nil })
 	res.Diagnostics = append(res.Diagnostics, check.Schools(cfg, c.all, schools)...)
 	res.Diagnostics = check.UsedSomewhere(res.Diagnostics, 1+len(schools))
 	res.Diagnostics.Sort()
@@ -170,11 +159,11 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 
 // A centreResult is what rendering one centre made: its model, its
 // findings, every policy it parsed (those it does not publish too:
-// WithoutText), and the first failure to render or write, or its findings
+// site.Front), and the first failure to render or write, or its findings
 // that stop the build.
 type centreResult struct {
 	site *site.Site
-	all  []*site.Policy
+	all  []*site.Front
 	l    diag.List
 	err  error
 }
@@ -188,16 +177,14 @@ type centreResult struct {
 // listing every policy and the files for machines into out. Every stage
 // goes through the Builder's memo when it keeps one.
 func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []source.File, out output.Sink) (c centreResult) {
-	if b.centreOf != cfg {
-		b.centreOf, b.centreCfg = cfg, cfg.Centre(b.school)
-	}
-	cfg, vs, school, root, base := b.centreCfg.Site, b.centreCfg.Vars, b.centreCfg.School, b.centreCfg.Root, b.centreCfg.Base
+	cc := b.centreOf.Centre(cfg, b.school)
+	cfg, vs, school, root, base := cc.Site, cc.Vars, cc.School, cc.Root, cc.Base
 	ps := parse.NewSettings(cfg)
 	ps.BasePath, ps.Vars, ps.Renamed = base, vs, parse.Renamed(files)
 	te, l := b.theme.Site(fsys, cfg, b.opts.DefaultTheme, theme.Options{BasePath: base, AssetBase: root})
 	c.l = append(c.l, l...)
 	// Pages are rendered only with a good site.yaml and theme.
-	r := &running{b: b, fsys: fsys, centre: b.centreCfg, settings: ps, files: files, out: out, results: make([]parsed, len(files)),
+	r := &running{b: b, fsys: fsys, centre: cc, settings: ps, files: files, out: out, results: make([]parsed, len(files)),
 		render: len(check.Stops(pre)) == 0 && len(check.Stops(c.l)) == 0, theme: te.Theme, key: theme.Key{Theme: te.Theme, Cfg: cfg, Now: b.opts.Now}}
 	// Every page names the cookie policy and its notice: it comes first.
 	cookie := -1
@@ -222,6 +209,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 
 	var policies []*site.Policy
 	ids := make(map[*site.Policy]string, len(files))
+	var records []*site.Record
 	var anchors map[string]site.Anchors
 	var published []source.File
 	for i, pr := range r.results {
@@ -231,7 +219,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		}
 		if pr.p != nil {
 			published = append(published, files[i])
-			policies = append(policies, pr.p)
+			policies, records = append(policies, pr.p), append(records, &r.results[i].rec)
 			ids[pr.p] = pr.ids
 			if pr.anchors != nil {
 				if anchors == nil {
@@ -241,34 +229,34 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 			}
 		}
 	}
-	b.order.Sort(policies)
-	s := site.New(cfg, b.opts.Now, policies)
+	s := b.order.New(cfg, b.opts.Now, policies, records)
 	c.site = s
-	sums := s.Fingerprints()
 	set := pages.NewCentre(s, base, school, root)
-	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Sums: sums, Files: files, Published: published, Pages: set.Paths(), IDs: ids, Anchors: anchors, Trust: school == nil})...)
+	c.l = append(c.l, b.checked.Centre(check.Whole{Site: s, Files: files, Published: published, Pages: set.Paths(s.Records), IDs: ids, Anchors: anchors, Trust: school == nil})...)
 	if stop := check.Stops(append(slices.Clip(pre), c.l...)); len(stop) > 0 {
 		c.err = stop
 		return c
 	}
-	if r.err != nil {
-		c.err = r.err
+	if err := r.err.Load(); err != nil {
+		c.err = *err
 		return c
 	}
 	b.pages.Next()
-	c.err = b.lists(te, s, set, sums, out)
+	c.err = b.lists(te, s, set, out)
 	return c
 }
 
 // A parsed is what a render keeps of one policy file: the policy, when
-// published, and the file's diagnostics. A Build keeps the policy without
-// its text once its pages are written, with its anchors for link checks.
+// published, with its record, and the file's diagnostics. A Build drops
+// the policy's text once its pages are written (site.Policy.DropText),
+// keeping its anchors for link checks.
 type parsed struct {
-	p *site.Policy
+	p   *site.Policy
+	rec site.Record
 	// all is the policy, published here or not (a trust policy a school
-	// has a copy of, or not the trust centre's), without its text: for
-	// the rules comparing centres.
-	all     *site.Policy
+	// has a copy of, or not the trust centre's), for the rules comparing
+	// centres.
+	all     *site.Front
 	ids     string // the ids of the policy's parsed files, for the memo's keys
 	anchors *site.Anchors
 	l       diag.List
@@ -289,14 +277,12 @@ type running struct {
 	theme  *theme.Theme
 	key    theme.Key
 
-	mu  sync.Mutex
-	err error // the first failure to render or write
+	err atomic.Pointer[error] // the first failure to render or write
 }
 
 // parse reads and parses files[i] with its earlier versions and keeps the
 // result (parse.Memo.Publish); it returns the policy when it is to be
-// published, the trust centre's chooser (pages.Chooser) for a policy its
-// schools publish in their own words.
+// published, as the centre publishes it (pages.Chooser).
 func (r *running) parse(i int) *site.Policy {
 	pr := &r.results[i]
 	var p *site.Policy
@@ -304,12 +290,11 @@ func (r *running) parse(i int) *site.Policy {
 	if p == nil {
 		return nil
 	}
-	if r.b.school == "" && (p.PerSchool || len(p.Schools) > 0) {
-		pr.l = nil
-		p = pages.Chooser(p, r.centre.Site.Schools, r.centre.Root)
+	if q := pages.Chooser(p, r.centre); q != p {
+		pr.l, p = nil, q // the schools' centres report its findings
 	}
 	p.Prepare(r.b.opts.Now, r.centre.Site.Review.WarnDays)
-	pr.p = p
+	pr.p, pr.rec = p, p.Record()
 	return p
 }
 
@@ -319,57 +304,40 @@ func (r *running) parse(i int) *site.Policy {
 // nothing.
 func (r *running) write(i int) {
 	pr := &r.results[i]
-	r.mu.Lock()
-	failed := r.err != nil
-	r.mu.Unlock()
-	if pr.p == nil || !r.render || failed {
+	if pr.p == nil || !r.render || r.err.Load() != nil {
 		return
 	}
 	p := pr.p
-	if !r.b.keep {
-		a := p.Anchors()
-		pr.p, pr.anchors = p.WithoutText(), &a
-	}
 	key := r.key
 	key.Files = pr.ids
 	outs, err := r.b.pages.Policy(p.Slug, key, func() ([]output.File, error) {
-		// A policy's changes, alone, are in the order they have among
-		// every policy's.
-		mine := (&site.Site{Policies: []*site.Policy{p}}).Changes()
-		return r.theme.RenderAll(r.pages.Policy(p, mine))
+		return r.theme.RenderAll(r.pages.Policy(p, &pr.rec))
 	})
+	if !r.b.keep {
+		a := p.Anchors()
+		pr.anchors = &a
+		p.DropText()
+	}
 	if err == nil {
 		err = r.out.Emit(outs...)
 	}
 	if err == nil {
-		err = r.assets(i)
+		// The files of the policy's folder go beside its page; one
+		// that cannot be read is an error of the policy's.
+		assets, l := output.Assets(r.fsys, r.files[i])
+		pr.l = append(pr.l, l...)
+		err = r.out.Emit(assets...)
 	}
 	if err != nil {
-		r.mu.Lock()
-		if r.err == nil {
-			r.err = err
-		}
-		r.mu.Unlock()
+		failed := err // err itself stays on the stack
+		r.err.CompareAndSwap(nil, &failed)
 	}
 }
 
-// assets publishes the files of results[i]'s folder beside its page
-// (output.Assets). One that cannot be read is an error of the policy's,
-// which stops the build.
-func (r *running) assets(i int) error {
-	outs, l := output.Assets(r.fsys, r.files[i])
-	r.results[i].l = append(r.results[i].l, l...)
-	if len(outs) == 0 {
-		return nil
-	}
-	return r.out.Emit(outs...)
-}
-
-// lists renders the index, 404, the request form, the changes page and the theme's assets,
-// or hands on the last render's while no fingerprint changed; and the files
-// for machines, kept by machine.Memo, which also reads the versions' hashes.
-func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []site.Fingerprint, out output.Sink) error {
-	files, err := b.machine.Files(s, sums)
+// lists renders the pages listing every policy and the theme's assets,
+// and the files for machines, through their memos.
+func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, out output.Sink) error {
+	files, err := b.machine.Files(s.Config, s.Now, s.Records)
 	if err != nil {
 		return err
 	}
@@ -377,7 +345,7 @@ func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, sums []s
 		files = machine.Own(files) // the trust's centre has the host's
 	}
 	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
-	outs, err := b.pages.Lists(key, sums, func() ([]output.File, error) {
+	outs, err := b.pages.Lists(key, s.Records, func() ([]output.File, error) {
 		outs, err := te.Theme.RenderAll(set.Lists(s.Changes()))
 		if err == nil && b.school == "" {
 			outs = append(outs, te.Theme.Assets()...)

@@ -8,19 +8,22 @@
 //	frontmatter the --- block of a file -> *frontmatter.Meta
 //	markdown    a file's text -> HTML, headings, links
 //	history     two versions' texts -> their comparison
+//	output      output.File, what every stage after the model makes; the
+//	            minifier; the sinks (output.Sink: memory, a school's folder);
+//	            where a file's pictures are published (AssetPath)
 //	site        policies -> the model: *site.Site (review status, versions)
 //	check       the lint rules and their registry, check.Rules
 //	parse       one file -> *site.Policy with its findings (the stages above)
-//	output      output.File, what every stage after the model makes; the
-//	            minifier; the sinks (output.Sink: memory, a school's folder)
-//	machine     the model -> policies.json, feed, sitemap, robots, _headers, ...
+//	machine     each policy's site.Record (no text) -> policies.json, feed,
+//	            sitemap, robots, _headers, ...
 //	pages       the model -> []pages.Spec: every page, its path, layout and data
 //	theme       templates and assets -> HTML for each Spec
 //	publish     []output.File -> the destination, in one atomic swap
 //
 // Leaves used by every stage: diag (positions, sorted lists), strictyaml
-// (strict YAML with positions), date (civil dates) and vars ({{ school.name }}
-// filled in before markdown is read).
+// (strict YAML with positions), date (civil dates), versions (version
+// labels: checked, ordered, counted on) and vars ({{ school.name }} filled
+// in before markdown is read).
 //
 // A site.yaml with schools: has a centre for the trust and one for each
 // school: Builder.run renders the trust's (Builder.centre), then each
@@ -44,9 +47,7 @@ package generator
 import (
 	"errors"
 	"io/fs"
-	"strings"
 
-	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/output"
@@ -93,20 +94,10 @@ func (opts Options) check() error {
 	return nil
 }
 
-// override applies the options that replace settings of site.yaml.
-func (opts Options) override(cfg *config.Site) {
-	if opts.BaseURL != "" {
-		cfg.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
-	}
-	if opts.RelayURL != "" && cfg.Requests != nil && !cfg.Requests.Email() {
-		cfg.Requests.RelayURL = opts.RelayURL
-	}
-}
-
 // A Result is a rendered site.
 type Result struct {
 	// Site is the trust's centre; Schools each school's, in site.yaml's
-	// order.
+	// order. A Build's policies hold no text (site.Policy.DropText).
 	Site    *site.Site
 	Schools []*site.Site
 	// Outputs are the site's files, sorted by path, not minified: a

@@ -19,10 +19,10 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/frontmatter"
-	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/markdown"
 	"github.com/policysite/policysite/generator/parse"
 	"github.com/policysite/policysite/generator/source"
+	"github.com/policysite/policysite/generator/versions"
 )
 
 func newRevise() *cobra.Command {
@@ -140,13 +140,13 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 	}
 	rv := &revision{rel: rel, meta: meta, fm: fm, version: version}
 	if version == "" {
-		if rv.version, err = history.NextVersion(meta.Version); err != nil {
+		if rv.version, err = versions.Next(meta.Version); err != nil {
 			return nil, fmt.Errorf("%s: %v; give the new one with --version", pos(meta, "version"), err)
 		}
-	} else if err := history.CheckVersion(version); err != nil {
+	} else if err := versions.Check(version); err != nil {
 		return nil, usageError{fmt.Errorf("--version: %v", err)}
 	}
-	if c, ok := history.Comparable(rv.version, meta.Version); ok && c <= 0 || rv.version == meta.Version {
+	if c, ok := versions.Comparable(rv.version, meta.Version); ok && c <= 0 || rv.version == meta.Version {
 		return nil, usageError{fmt.Errorf("--version %s is not after the current version %s", rv.version, meta.Version)}
 	}
 	if !eff.After(meta.Effective) {
@@ -566,6 +566,6 @@ func yamlScalar(s string) string {
 }
 
 func looksNumeric(s string) bool {
-	_, err := history.ParseVersion(s)
+	_, err := versions.Parse(s)
 	return err == nil
 }

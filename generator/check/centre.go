@@ -18,7 +18,6 @@ type Memo struct {
 // A Whole is one policy centre as the rules on all of it read it.
 type Whole struct {
 	Site *site.Site
-	Sums []site.Fingerprint // Site's
 	// Files are every policy file of the centre, Published those whose
 	// policy it publishes: a root-relative link may name the files of
 	// their folders (source.File.Assets), besides Pages, the paths of
@@ -59,5 +58,5 @@ func (m *Memo) Centre(w Whole) diag.List {
 		l = append(l, Trust(s.Config, s.Now, s.Config.Review.WarnDays)...)
 	}
 	l = append(l, CertLinks(s)...)
-	return append(l, sm.Site(s, w.Sums)...)
+	return append(l, sm.Site(s)...)
 }

@@ -15,7 +15,7 @@ import (
 type Centre struct {
 	School *config.School
 	Site   *site.Site
-	Files  []*site.Policy
+	Files  []*site.Front
 }
 
 // Schools runs the rules that compare a trust's centres: the trust's
@@ -25,13 +25,13 @@ type Centre struct {
 // policy site.yaml requires of every school (school-missing-policy), a
 // front matter schools: naming no school, and a school whose id is a
 // trust policy's slug (the two would share a path).
-func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List {
+func Schools(cfg *config.Site, trust []*site.Front, centres []Centre) diag.List {
 	var l diag.List
 	if len(cfg.Schools) == 0 {
 		return l
 	}
 	ids := cfg.SchoolIDs()
-	bySlug := make(map[string]*site.Policy, len(trust))
+	bySlug := make(map[string]*site.Front, len(trust))
 	for _, p := range trust {
 		bySlug[p.Slug] = p
 		for _, id := range p.Schools {
@@ -42,7 +42,7 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 			if near := textdist.Nearest(id, ids); near != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", near)
 			}
-			l = append(l, diag.Diagnostic{Pos: at(p, "schools"), Severity: diag.Error, Rule: "front-matter", Message: msg})
+			l = append(l, diag.Diagnostic{Pos: atMeta(p.File, p.Meta, "schools"), Severity: diag.Error, Rule: "front-matter", Message: msg})
 		}
 	}
 	for _, sc := range cfg.Schools {
@@ -56,7 +56,7 @@ func Schools(cfg *config.Site, trust []*site.Policy, centres []Centre) diag.List
 			if p.School != c.School.ID || t == nil || p.Meta == nil || t.Meta == nil || !p.Effective.Before(t.Effective) {
 				continue
 			}
-			l = append(l, diag.Diagnostic{Pos: at(p, "effective"), Severity: diag.Warning, Rule: "school-override-stale",
+			l = append(l, diag.Diagnostic{Pos: atMeta(p.File, p.Meta, "effective"), Severity: diag.Warning, Rule: "school-override-stale",
 				Message: fmt.Sprintf("%s's copy, version %s of %s, is older than the trust's %s, version %s of %s: revise the copy, or delete it to publish the trust's",
 					c.School.Name, p.Version, p.Effective.Format("en-GB"), t.File, t.Version, t.Effective.Format("en-GB"))})
 		}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -191,22 +192,39 @@ func isReview(d diag.Diagnostic) bool {
 }
 
 // A SiteMemo keeps Site's findings while the settings, the day and every
-// policy's summary stay the same: they read no more. A nil *SiteMemo
-// keeps nothing.
+// policy's front matter stay the same: they read no more. A nil
+// *SiteMemo keeps nothing.
 type SiteMemo struct {
 	cfg  *config.Site
 	now  date.Date
-	sums []site.Fingerprint
+	keys []string
 	l    diag.List
 }
 
-// Site runs Site through m; sums are s's Summaries.
-func (m *SiteMemo) Site(s *site.Site, sums []site.Fingerprint) diag.List {
+// Site runs Site through m.
+func (m *SiteMemo) Site(s *site.Site) diag.List {
 	if m == nil {
 		return Site(s, s.Config.Review.WarnDays)
 	}
-	if m.cfg != s.Config || m.now != s.Now || !site.SameFingerprints(m.sums, sums) {
-		*m = SiteMemo{s.Config, s.Now, sums, Site(s, s.Config.Review.WarnDays)}
+	keys := frontMatters(s)
+	if m.cfg != s.Config || m.now != s.Now || !slices.Equal(m.keys, keys) {
+		*m = SiteMemo{s.Config, s.Now, keys, Site(s, s.Config.Review.WarnDays)}
 	}
 	return m.l
+}
+
+// frontMatters are the keys (frontmatter.Meta.Key, which names the file
+// too) of the front matter of each of s's policies and its upcoming
+// versions, one string a policy: what Site reads of them.
+func frontMatters(s *site.Site) []string {
+	keys := make([]string, len(s.Policies))
+	var b []byte
+	for i, p := range s.Policies {
+		b = append(b[:0], p.Meta.Key[:]...)
+		for _, v := range p.Upcoming {
+			b = append(b, v.Meta.Key[:]...)
+		}
+		keys[i] = string(b)
+	}
+	return keys
 }

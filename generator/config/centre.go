@@ -22,9 +22,24 @@ type Centre struct {
 	Root, Base string
 }
 
+// A CentreCache keeps one centre's view of site.yaml (Site.Centre) while
+// the Site stays the same.
+type CentreCache struct {
+	of     *Site
+	centre *Centre
+}
+
+// Centre returns s.Centre(school), or the one made last time of s.
+func (c *CentreCache) Centre(s *Site, school string) *Centre {
+	if c.of != s {
+		c.of, c.centre = s, s.Centre(school)
+	}
+	return c.centre
+}
+
 // Centre returns site.yaml as the centre of school reads it ("" for the
 // trust's). The caller keeps it while site.yaml stays the same, so that
-// the memos keyed by its Site hold.
+// the memos keyed by its Site hold (CentreCache).
 func (cfg *Site) Centre(school string) *Centre {
 	root := cfg.BasePath()
 	if school == "" {

@@ -21,8 +21,8 @@ import (
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/form"
-	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/strictyaml"
+	"github.com/policysite/policysite/generator/versions"
 )
 
 // File is the name of the site configuration in the site root.
@@ -534,7 +534,7 @@ func (s *Site) validate(doc *yaml.Node, l *diag.List) {
 		l.Errorf(at("defaults", "effective"), "defaults.effective: %q: the one default is %s (the day the file was last committed)", e, LastCommit)
 	}
 	if v := s.Defaults.Version; v != "" {
-		if err := history.CheckVersion(v); err != nil {
+		if err := versions.Check(v); err != nil {
 			l.Errorf(at("defaults", "version"), "defaults.version: %v", err)
 		}
 	}
@@ -749,11 +749,12 @@ type Cache struct {
 	l    diag.List
 }
 
-// Load reads site.yaml as Load does, then has adjust change what it
-// decoded (the command's overrides) and checks the relay settings, or
-// returns the Site of the last Load when the bytes are the same. A
-// site.yaml that cannot be read is not kept.
-func (c *Cache) Load(fsys fs.FS, adjust func(*Site)) (*Site, diag.List) {
+// Load reads site.yaml as Load does, then overrides its base_url and
+// requests.relay_url with baseURL and relayURL when they are not ""
+// (Override) and checks the relay settings, or returns the Site of the
+// last Load when the bytes are the same. A site.yaml that cannot be read
+// is not kept.
+func (c *Cache) Load(fsys fs.FS, baseURL, relayURL string) (*Site, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err == nil && c.site != nil && bytes.Equal(data, c.data) {
 		return c.site, c.l
@@ -766,10 +767,37 @@ func (c *Cache) Load(fsys fs.FS, adjust func(*Site)) (*Site, diag.List) {
 	} else {
 		s, l = Parse(data)
 	}
-	adjust(s)
-	l = append(l, s.CheckRelay()...) // after adjust: serve's preview is local
+	s.Override(baseURL, relayURL)
+	l = append(l, s.CheckRelay()...) // after Override: serve's preview is local
 	if err == nil {
 		c.data, c.site, c.l = data, s, l
 	}
 	return s, l
+}
+
+// Override replaces site.yaml's base_url with baseURL and the form's
+// relay_url with relayURL (serve's preview posting to a relay on this
+// machine), each unless "".
+func (s *Site) Override(baseURL, relayURL string) {
+	if baseURL != "" {
+		s.BaseURL = strings.TrimSuffix(baseURL, "/") + "/"
+	}
+	if relayURL != "" && s.Requests != nil && !s.Requests.Email() {
+		s.Requests.RelayURL = relayURL
+	}
+}
+
+// LastCommit reports whether site.yaml's defaults date a policy by the
+// day its file was last committed (defaults.effective: last-commit),
+// with a warning, saying why (note), when those days are not known.
+func (s *Site) LastCommit(known bool, note string) (bool, diag.List) {
+	if s.Defaults.Effective != LastCommit {
+		return false, nil
+	}
+	var l diag.List
+	if !known {
+		l.Warnf(s.At("defaults"), "defaults.effective: last-commit: %s", note)
+		l[0].Rule = "default-field"
+	}
+	return true, l
 }

@@ -22,8 +22,8 @@ import (
 
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
-	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/strictyaml"
+	"github.com/policysite/policysite/generator/versions"
 )
 
 // A Meta is a policy's front matter.
@@ -324,7 +324,7 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		}
 	}
 	if m.Version != "" {
-		if err := history.CheckVersion(m.Version); err != nil {
+		if err := versions.Check(m.Version); err != nil {
 			l.Errorf(m.Pos["version"], "version: %v", err)
 		}
 	}

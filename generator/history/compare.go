@@ -1,3 +1,7 @@
+// Package history compares one version's text with the one before: which
+// sections were added, removed, moved or renamed, and inside each changed
+// section the words added and removed. (Version labels are package
+// versions'.)
 package history
 
 import (

@@ -7,16 +7,17 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/site"
 )
 
 // Calendar returns reviews.ics: an iCalendar feed (RFC 5545) with one
 // all-day event per policy on its review due date, for owners to subscribe
-// to. It is deterministic: UIDs come from slug and date, DTSTAMP from s.Now
+// to. It is deterministic: UIDs come from slug and date, DTSTAMP from now
 // (the build's --now), policies in slug order. Lines end in CRLF and fold at
 // 75 octets.
-func Calendar(s *site.Site) []byte {
-	cfg := s.Config
+func Calendar(cfg *config.Site, now date.Date, records []*site.Record) []byte {
 	host := "policysite.invalid"
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Host != "" {
 		host = u.Host
@@ -29,11 +30,11 @@ func Calendar(s *site.Site) []byte {
 	line("CALSCALE", "GREGORIAN")
 	line("METHOD", "PUBLISH")
 	line("X-WR-CALNAME", escapeText("Policy reviews: "+cfg.Title))
-	stamp := s.Now.Time().Format("20060102T150405Z")
-	ps := append([]*site.Policy(nil), s.Policies...)
+	stamp := now.Time().Format("20060102T150405Z")
+	ps := append([]*site.Record(nil), records...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Slug < ps[j].Slug })
 	for _, p := range ps {
-		if p.Meta == nil || p.NextReview.IsZero() {
+		if p.NextReview.IsZero() {
 			continue
 		}
 		day := p.NextReview.Time().Format("20060102")

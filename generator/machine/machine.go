@@ -3,9 +3,9 @@
 // _headers (and the Content-Security-Policy in it), security.txt and the
 // review calendar reviews.ics.
 //
-// Input: the site model (site.Site), which they read only the summaries
-// of: front matter, review status, versions, never a policy's text.
-// Output: output.File values, deterministic for a model and day.
+// Input: site.yaml's settings, the day and each policy's record
+// (site.Record: its summary and versions, never its text). Output:
+// output.File values, deterministic for those.
 package machine
 
 import (
@@ -46,14 +46,25 @@ func Own(files []output.File) []output.File {
 //go:embed policies.schema.json
 var Schema []byte
 
-// Files returns the outputs for machines, in this order: policies.json,
-// its schema,
+// Files returns the outputs for machines of the policies of records, in
+// index order, in this order: policies.json (Policies), its schema,
 // reviews.ics (when site.yaml asks for it), sitemap.xml and the Atom feed
 // (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
 // .htaccess (for Apache) and .well-known/security.txt (with a security
 // contact).
-func Files(s *site.Site) ([]output.File, error) {
-	cfg := s.Config
+func Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
+	js, err := Policies(cfg, now, records)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := others(cfg, now, records)
+	return append([]output.File{js}, rest...), err
+}
+
+// Policies returns policies.json: every policy's summary and versions,
+// each with its text's SHA-256, and site.yaml's certifications and
+// processors.
+func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.File, error) {
 	type entry struct {
 		Slug       string      `json:"slug"`
 		Title      string      `json:"title"`
@@ -92,30 +103,36 @@ func Files(s *site.Site) ([]output.File, error) {
 		Policies       []entry             `json:"policies"`
 		Certifications []certificate       `json:"certifications"`
 		Processors     []processor         `json:"processors"`
-	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: s.Now, Policies: []entry{}, Certifications: []certificate{}, Processors: []processor{}}
-	for _, p := range s.Policies {
-		doc.Policies = append(doc.Policies, entry{p.Slug, p.Title, p.Version, p.Effective, p.NextReview, p.Owner, p.Summary, p.Category, p.Status, p.DaysLeft,
-			cfg.BaseURL + p.Slug + "/", p.SHA256, p.Approval, versions(cfg.BaseURL, p)})
+	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: now, Policies: []entry{}, Certifications: []certificate{}, Processors: []processor{}}
+	for _, r := range records {
+		doc.Policies = append(doc.Policies, entry{r.Slug, r.Title, r.Version, r.Effective, r.NextReview, r.Owner, r.Summary.Summary, r.Category, r.Status, r.DaysLeft,
+			cfg.BaseURL + r.Slug + "/", r.Current.SHA256, r.Current.Approval, versions(cfg.BaseURL, r)})
 	}
 	if cfg.BaseURL != "" {
 		doc.Schema = cfg.BaseURL + "policies.schema.json"
 	}
 	for _, c := range cfg.Certifications {
-		doc.Certifications = append(doc.Certifications, certificate{c, site.CertStatusOf(c, s.Now, cfg.Review.WarnDays), c.Expires.Sub(s.Now)})
+		doc.Certifications = append(doc.Certifications, certificate{c, site.CertStatusOf(c, now, cfg.Review.WarnDays), c.Expires.Sub(now)})
 	}
 	for _, p := range cfg.Processors {
 		if p.Data == nil {
 			p.Data = []string{}
 		}
-		doc.Processors = append(doc.Processors, processor{p, p.Current(s.Now)})
+		doc.Processors = append(doc.Processors, processor{p, p.Current(now)})
 	}
 	js, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		return nil, err
+		return output.File{}, err
 	}
-	outs := []output.File{{Path: "policies.json", Body: append(js, '\n')}, {Path: "policies.schema.json", Body: Schema, Raw: true}}
+	return output.File{Path: "policies.json", Body: append(js, '\n')}, nil
+}
+
+// others returns Files' outputs after policies.json, which read no
+// version's hash.
+func others(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
+	outs := []output.File{{Path: "policies.schema.json", Body: Schema, Raw: true}}
 	if cfg.ReviewCalendar {
-		outs = append(outs, output.File{Path: "reviews.ics", Body: Calendar(s)})
+		outs = append(outs, output.File{Path: "reviews.ics", Body: Calendar(cfg, now, records)})
 	}
 	robots := "User-agent: *\nAllow: /\n"
 	if cfg.BaseURL != "" {
@@ -123,51 +140,8 @@ func Files(s *site.Site) ([]output.File, error) {
 		for _, sc := range cfg.Schools {
 			robots += "Sitemap: " + cfg.BaseURL + sc.ID + "/sitemap.xml\n"
 		}
-		var b bytes.Buffer
-		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-		latest := date.Date{}
-		for _, p := range s.Policies {
-			if p.Effective.After(latest) {
-				latest = p.Effective
-			}
-		}
-		writeURL := func(loc string, mod date.Date) {
-			b.WriteString("<url><loc>")
-			template.HTMLEscape(&b, []byte(loc))
-			b.WriteString("</loc>")
-			if !mod.IsZero() {
-				b.WriteString("<lastmod>" + mod.String() + "</lastmod>")
-			}
-			b.WriteString("</url>\n")
-		}
-		writeURL(cfg.BaseURL, latest)
-		writeURL(cfg.BaseURL+"changes/", latest)
-		if len(cfg.Processors) > 0 {
-			writeURL(cfg.BaseURL+"processors/", date.Date{})
-		}
-		for _, p := range s.Policies {
-			writeURL(cfg.BaseURL+p.Slug+"/", p.Effective)
-			if p.HasHistory() {
-				writeURL(cfg.BaseURL+p.Slug+"/history/", p.Effective)
-			}
-			if p.Diff != nil {
-				writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(p.Version)+"/", p.Effective)
-			}
-			for _, v := range p.History {
-				if v.Diff != nil {
-					writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(v.Version)+"/", v.Effective)
-				}
-			}
-			for _, v := range p.Upcoming {
-				writeURL(cfg.BaseURL+p.Slug+"/v/"+url.PathEscape(v.Version)+"/", p.Effective)
-				if v.Diff != nil {
-					writeURL(cfg.BaseURL+p.Slug+"/compare/"+url.PathEscape(v.Version)+"/", p.Effective)
-				}
-			}
-		}
-		b.WriteString("</urlset>\n")
-		outs = append(outs, output.File{Path: "sitemap.xml", Body: b.Bytes()})
-		feed, err := Feed(s, s.Changes())
+		outs = append(outs, output.File{Path: "sitemap.xml", Body: sitemap(cfg.BaseURL, len(cfg.Processors) > 0, records)})
+		feed, err := Feed(cfg, now, site.ChangesOf(records))
 		if err != nil {
 			return nil, err
 		}
@@ -178,8 +152,57 @@ func Files(s *site.Site) ([]output.File, error) {
 	if cfg.Host == "apache" {
 		outs = append(outs, htaccess(cfg))
 	}
-	outs = append(outs, securityTxt(s)...)
+	outs = append(outs, securityTxt(cfg, now)...)
 	return outs, nil
+}
+
+// sitemap is sitemap.xml of the site at base: its index, list of changes,
+// list of processors (when it has one) and every policy's pages.
+func sitemap(base string, processors bool, records []*site.Record) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	latest := date.Date{}
+	for _, r := range records {
+		if r.Effective.After(latest) {
+			latest = r.Effective
+		}
+	}
+	writeURL := func(loc string, mod date.Date) {
+		b.WriteString("<url><loc>")
+		template.HTMLEscape(&b, []byte(loc))
+		b.WriteString("</loc>")
+		if !mod.IsZero() {
+			b.WriteString("<lastmod>" + mod.String() + "</lastmod>")
+		}
+		b.WriteString("</url>\n")
+	}
+	writeURL(base, latest)
+	writeURL(base+"changes/", latest)
+	if processors {
+		writeURL(base+"processors/", date.Date{})
+	}
+	for _, r := range records {
+		writeURL(base+r.Slug+"/", r.Effective)
+		if r.HasHistory() {
+			writeURL(base+r.Slug+"/history/", r.Effective)
+		}
+		if r.Current.Compare {
+			writeURL(base+r.Slug+"/compare/"+url.PathEscape(r.Version)+"/", r.Effective)
+		}
+		for _, v := range r.History {
+			if v.Compare {
+				writeURL(base+r.Slug+"/compare/"+url.PathEscape(v.Version)+"/", v.Effective)
+			}
+		}
+		for _, v := range r.Upcoming {
+			writeURL(base+r.Slug+"/v/"+url.PathEscape(v.Version)+"/", r.Effective)
+			if v.Compare {
+				writeURL(base+r.Slug+"/compare/"+url.PathEscape(v.Version)+"/", r.Effective)
+			}
+		}
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
 }
 
 // A version is one version of a policy in policies.json.
@@ -194,47 +217,64 @@ type version struct {
 	Changes string `json:"changes,omitempty"`
 }
 
-// versions lists p's versions, newest first.
-func versions(base string, p *site.Policy) []version {
+// versions lists r's versions, newest first.
+func versions(base string, r *site.Record) []version {
 	var out []version
-	for i := len(p.Upcoming) - 1; i >= 0; i-- {
-		v := p.Upcoming[i]
-		out = append(out, version{v.Version, "upcoming", v.Effective, v.Until, base + p.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Meta.Changes})
+	for i := len(r.Upcoming) - 1; i >= 0; i-- {
+		v := r.Upcoming[i]
+		out = append(out, version{v.Version, "upcoming", v.Effective, v.Until, base + r.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Note})
 	}
-	out = append(out, version{p.Version, "in-force", p.Effective, p.Until, base + p.Slug + "/", p.SHA256, p.Approval, p.Meta.Changes})
-	for _, v := range p.History {
-		out = append(out, version{v.Version, "superseded", v.Effective, v.Until, base + p.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Meta.Changes})
+	c := r.Current
+	out = append(out, version{c.Version, "in-force", c.Effective, c.Until, base + r.Slug + "/", c.SHA256, c.Approval, c.Note})
+	for _, v := range r.History {
+		out = append(out, version{v.Version, "superseded", v.Effective, v.Until, base + r.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Note})
 	}
 	return out
 }
 
 // A Memo keeps the files Files made while the settings, the day and every
-// policy's fingerprint and hashes stay the same: they read no more. A nil
-// *Memo keeps nothing.
+// policy's record stay the same (site.SameRecords): they read no more.
+// An edit of a policy's text changes its hash alone, which policies.json
+// alone shows: that is made again, and the other files kept. A nil *Memo
+// keeps nothing.
 type Memo struct {
-	cfg  *config.Site
-	now  date.Date
-	sums []site.Fingerprint
-	outs []output.File
+	cfg     *config.Site
+	now     date.Date
+	records []*site.Record
+	json    output.File
+	others  []output.File
 }
 
-// Files returns Files(s) through m; sums are s's Summaries.
-func (m *Memo) Files(s *site.Site, sums []site.Fingerprint) ([]output.File, error) {
-	if m != nil && m.cfg == s.Config && m.now == s.Now && site.SameFingerprints(m.sums, sums) && site.SameHashes(m.sums, sums) {
-		return m.outs, nil
+// Files returns Files(cfg, now, records) through m.
+func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
+	if m == nil {
+		return Files(cfg, now, records)
 	}
-	outs, err := Files(s)
-	if m == nil || err != nil {
-		return outs, err
+	same := m.cfg == cfg && m.now == now && site.SameRecords(m.records, records)
+	if same && site.SameHashes(m.records, records) {
+		return append([]output.File{m.json}, m.others...), nil
+	}
+	js, err := Policies(cfg, now, records)
+	if err != nil {
+		return nil, err
 	}
 	// A file made again the same is the kept one: serve sends no change.
-	for i := range outs {
-		if j := slices.IndexFunc(m.outs, func(o output.File) bool { return o.Path == outs[i].Path }); j >= 0 && bytes.Equal(m.outs[j].Body, outs[i].Body) {
-			outs[i].Body = m.outs[j].Body
+	if bytes.Equal(js.Body, m.json.Body) {
+		js = m.json
+	}
+	rest := m.others
+	if !same {
+		if rest, err = others(cfg, now, records); err != nil {
+			return nil, err
+		}
+		for i := range rest {
+			if j := slices.IndexFunc(m.others, func(o output.File) bool { return o.Path == rest[i].Path }); j >= 0 && bytes.Equal(m.others[j].Body, rest[i].Body) {
+				rest[i].Body = m.others[j].Body
+			}
 		}
 	}
-	*m = Memo{s.Config, s.Now, sums, outs}
-	return outs, nil
+	*m = Memo{cfg, now, records, js, rest}
+	return append([]output.File{js}, rest...), nil
 }
 
 // atomFeed and atomEntry are the parts of RFC 4287 the feed uses.
@@ -270,8 +310,7 @@ type atomEntry struct {
 // versions, and the processors added and removed. Ids are URLs under
 // base_url that never change once a version exists, and every time comes
 // from an effective date, so the same site gives the same bytes.
-func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
-	cfg := s.Config
+func Feed(cfg *config.Site, now date.Date, changes []site.Change) ([]byte, error) {
 	base := cfg.BaseURL
 	author := cfg.Organisation.Name
 	if author == "" {
@@ -317,7 +356,7 @@ func Feed(s *site.Site, changes []site.Change) ([]byte, error) {
 	}
 	// Processors added and removed, dated by site.yaml, among the
 	// versions by day; on a day with both, the versions come first.
-	for _, c := range site.ProcessorChanges(cfg, s.Now) {
+	for _, c := range site.ProcessorChanges(cfg, now) {
 		p := c.Processor
 		e := atomEntry{
 			ID:      base + "processors/#" + c.ID(),
@@ -529,14 +568,13 @@ func MetaContentSecurityPolicy(cfg *config.Site) string {
 // site.yaml names a security contact. It expires a year less a day after
 // the build: the RFC asks for less than a year, and a site rebuilt on
 // every policy change keeps it fresh.
-func securityTxt(s *site.Site) []output.File {
-	cfg := s.Config
+func securityTxt(cfg *config.Site, now date.Date) []output.File {
 	if cfg.SecurityContact == "" {
 		return nil
 	}
 	var b strings.Builder
 	b.WriteString("Contact: " + cfg.SecurityContact + "\n")
-	b.WriteString("Expires: " + s.Now.AddMonths(12).AddDays(-1).String() + "T00:00:00Z\n")
+	b.WriteString("Expires: " + now.AddMonths(12).AddDays(-1).String() + "T00:00:00Z\n")
 	b.WriteString("Preferred-Languages: " + cfg.Language + "\n")
 	if cfg.BaseURL != "" {
 		b.WriteString("Canonical: " + cfg.BaseURL + ".well-known/security.txt\n")

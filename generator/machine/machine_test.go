@@ -7,6 +7,7 @@ import (
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/form"
+	"github.com/policysite/policysite/generator/output"
 	"github.com/policysite/policysite/generator/site"
 )
 
@@ -35,14 +36,14 @@ func TestContentSecurityPolicy(t *testing.T) {
 }
 
 func TestSecurityTxt(t *testing.T) {
-	s := &site.Site{Now: date.New(2028, 2, 29), Config: &config.Site{SecurityContact: "mailto:sec@example.org", Language: "en-GB", BaseURL: "https://p.example.org/x/"}}
-	got := string(securityTxt(s)[0].Body)
+	cfg, now := &config.Site{SecurityContact: "mailto:sec@example.org", Language: "en-GB", BaseURL: "https://p.example.org/x/"}, date.New(2028, 2, 29)
+	got := string(securityTxt(cfg, now)[0].Body)
 	want := "Contact: mailto:sec@example.org\nExpires: 2029-02-27T00:00:00Z\nPreferred-Languages: en-GB\nCanonical: https://p.example.org/x/.well-known/security.txt\n"
 	if got != want {
 		t.Errorf("security.txt:\n%s\nwant\n%s", got, want)
 	}
-	s.Config.SecurityContact = ""
-	if out := securityTxt(s); out != nil {
+	cfg.SecurityContact = ""
+	if out := securityTxt(cfg, now); out != nil {
 		t.Errorf("no contact, yet %v", out)
 	}
 }
@@ -65,5 +66,52 @@ func TestHeadersFileBytes(t *testing.T) {
 	rules := HeaderRules(&config.Site{})
 	if got := rules[len(rules)-1].Get("cache-control"); got != "public, max-age=31536000, immutable" || rules[0].Get("Cache-Control") != "" {
 		t.Errorf("HeaderRules Cache-Control: %q", got)
+	}
+}
+
+// A Memo makes policies.json again when only a version's hash changed (an
+// edit of a policy's text), keeping the other files, which read no hash;
+// a change to a record makes them all again.
+func TestMemoRemakesWhatChanged(t *testing.T) {
+	cfg, now := &config.Site{Title: "T", BaseURL: "https://p.example.org/", Language: "en-GB"}, date.New(2026, 6, 1)
+	record := func(title, sha string) []*site.Record {
+		sum := site.Summary{Slug: "a", Title: title, Version: "1.0", Effective: date.New(2026, 1, 1)}
+		return []*site.Record{{Summary: sum, Current: site.Change{Policy: sum, Version: "1.0", Effective: sum.Effective, Current: true, SHA256: sha}}}
+	}
+	body := func(outs []output.File, path string) string {
+		for _, o := range outs {
+			if o.Path == path {
+				return string(o.Body)
+			}
+		}
+		t.Fatalf("no %s in %v", path, outs)
+		return ""
+	}
+	m := &Memo{}
+	for _, step := range []struct {
+		title, sha string
+	}{{"Alpha", "aaa"}, {"Alpha", "bbb"}, {"Beta", "bbb"}, {"Beta", "bbb"}} {
+		got, err := m.Files(cfg, now, record(step.title, step.sha))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Files(cfg, now, record(step.title, step.sha))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%v: %d files, want %d", step, len(got), len(want))
+		}
+		for _, w := range want {
+			if g := body(got, w.Path); g != string(w.Body) {
+				t.Errorf("%v: %s through the memo:\n%s\nwant\n%s", step, w.Path, g, w.Body)
+			}
+		}
+		if js := body(got, "policies.json"); !strings.Contains(js, `"sha256": "`+step.sha+`"`) {
+			t.Errorf("%v: policies.json has not the hash:\n%s", step, js)
+		}
+		if feed := body(got, "feed.xml"); !strings.Contains(feed, step.title+": version 1.0") {
+			t.Errorf("%v: feed.xml has not the title:\n%s", step, feed)
+		}
 	}
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
-	"github.com/policysite/policysite/generator/frontmatter"
 	"github.com/policysite/policysite/generator/history"
 	"github.com/policysite/policysite/generator/machine"
 	"github.com/policysite/policysite/generator/site"
@@ -80,58 +79,6 @@ type SiteView struct {
 	School *config.School
 	// Root is the URL path of the trust's centre: the site's base path.
 	Root string
-}
-
-// PolicyLayouts are the layouts of a policy's pages.
-var PolicyLayouts = []string{"policy.html", "history.html", "version.html", "compare.html"}
-
-// Sample returns a page for layout, one of PolicyLayouts, holding a policy
-// and one earlier version with nothing in them but every pointer a layout
-// may follow: theme executes each policy layout with it once as it loads,
-// so that one reading what a policy's page does not hold (the site's
-// other policies, in All) fails then, at its file and line.
-func Sample(layout string) *Page {
-	cfg, _ := config.Parse([]byte("title: Sample\n"))
-	p := &site.Policy{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
-	v := &site.Version{Meta: &frontmatter.Meta{}, Diff: &history.Comparison{}}
-	p.History, p.Upcoming = []*site.Version{v}, []*site.Version{v}
-	pg := &Page{Site: SiteView{Config: cfg}, Policy: p, Parts: []Part{
-		{Cookies: []CookieCategory{{Cookies: []config.Cookie{{}}}}},
-		{Processors: []config.Processor{{Data: []string{""}}}},
-		{Certificates: []Certificate{{}}},
-	}}
-	if layout != "policy.html" {
-		pg.Parts = nil
-		pg.Policy = nil
-		pg.Data = &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p.Summarize()}}}
-	}
-	return pg
-}
-
-// ListingLayouts are the layouts of the pages listing every policy that
-// theme executes with SampleListing as it loads (the request form and its
-// thank-you page read the form's settings, which no sample holds; their
-// data is of the same types).
-var ListingLayouts = []string{"index.html", "404.html", "changes.html", "processors.html"}
-
-// SampleListing returns a page for layout, one of ListingLayouts, holding
-// one policy's summary and one change: theme executes each listing layout
-// with it once as it loads, so that one reading what a listing page does
-// not hold (a policy's text) fails then, at its file and line.
-func SampleListing(layout string) *Page {
-	cfg, _ := config.Parse([]byte("title: Sample\n"))
-	sum := site.Summary{}
-	pg := &Page{Site: SiteView{Config: cfg}, CookiePolicy: &sum,
-		All: &site.Listing{Policies: []site.Summary{sum}, Categories: []site.ListedCategory{{Policies: []site.Summary{sum}}}}}
-	switch layout {
-	case "changes.html":
-		pg.Data = &VersionView{Changes: []site.Change{{Policy: sum}}, Processors: []site.ProcessorChange{{}}}
-	case "index.html":
-		pg.Certificates = []Certificate{{}}
-	case "processors.html":
-		pg.Processors = &Processors{Current: []config.Processor{{Data: []string{""}}}, Former: []config.Processor{{Until: &date.Date{}}}}
-	}
-	return pg
 }
 
 // A Consent is what the cookie notice offers: built from site.yaml's
@@ -280,23 +227,26 @@ func (ps *Set) Lists(changes []site.Change) []Spec {
 
 // Paths returns the output path of every page the site has: the index,
 // 404, the request form, the changes page, and each policy's page and
-// history pages (Policy). It is what a root-relative link may name.
-func (ps *Set) Paths() []string {
+// history pages (Policy), of records, the policies'. It is what a
+// root-relative link may name.
+func (ps *Set) Paths(records []*site.Record) []string {
 	var out []string
 	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
 		out = append(out, sp.Path)
 	}
-	for _, p := range ps.site.Policies {
-		out = append(out, policyPath(p))
-		ps.history(p, nil, &out)
+	for _, r := range records {
+		out = append(out, r.Slug+"/index.html")
+		for _, vp := range versionPages(r) {
+			out = append(out, vp.dir+"index.html")
+		}
 	}
 	return out
 }
 
-// Policy returns p's page, then its history pages, in path order; mine
-// are p's changes, newest first.
-func (ps *Set) Policy(p *site.Policy, mine []site.Change) []Spec {
-	specs := append([]Spec{{policyPath(p), "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, mine, nil)...)
+// Policy returns p's page, then its history pages, in path order; r is
+// p's record.
+func (ps *Set) Policy(p *site.Policy, r *site.Record) []Spec {
+	specs := append([]Spec{{policyPath(p), "policy.html", ps.page(p, p.Slug+"/")}}, ps.history(p, r)...)
 	slices.SortFunc(specs, func(a, b Spec) int { return strings.Compare(a.Path, b.Path) })
 	return specs
 }
@@ -328,66 +278,83 @@ type VersionView struct {
 	Processors []site.ProcessorChange
 }
 
-// history returns the history page of p (when it has one:
-// site.Policy.HasHistory), each earlier version and each comparison;
-// mine are p's changes, newest first. With paths, it appends the pages'
-// output paths there instead, making no page.
-func (ps *Set) history(p *site.Policy, mine []site.Change, paths *[]string) []Spec {
-	var specs []Spec
-	add := func(dir, layout string, noIndex bool, data func() (string, *VersionView)) {
-		if paths != nil {
-			*paths = append(*paths, dir+"index.html")
-			return
-		}
-		desc, v := data()
-		specs = append(specs, ps.version(dir+"index.html", layout, dir, desc, noIndex, v))
+// A versionPage is one of a policy's pages besides its own: its folder,
+// layout, whether search engines are asked to skip it, and the version it
+// shows: Policy.Upcoming[i] when upcoming, else Policy.History[i], or the
+// policy itself when i is -1.
+type versionPage struct {
+	dir, layout string
+	noIndex     bool
+	upcoming    bool
+	i           int
+}
+
+// versionPages lists the pages of the policy of r besides its own: its
+// history page (when it has one: site.Record.HasHistory), each upcoming
+// and earlier version and each comparison.
+func versionPages(r *site.Record) []versionPage {
+	var out []versionPage
+	if r.HasHistory() {
+		out = append(out, versionPage{r.Slug + "/history/", "history.html", false, false, -1})
 	}
-	if p.HasHistory() {
-		add(p.Slug+"/history/", "history.html", false, func() (string, *VersionView) {
-			return "Every version of " + p.Title + " and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: mine, Feed: ps.Feed}
-		})
+	if r.Current.Compare && len(r.History) > 0 {
+		out = append(out, versionPage{r.Slug + "/compare/" + r.Version + "/", "compare.html", false, false, -1})
 	}
-	if p.Diff != nil && len(p.History) > 0 {
-		add(p.Slug+"/compare/"+p.Version+"/", "compare.html", false, func() (string, *VersionView) {
-			return "What changed in version " + p.Version + " of " + p.Title + ".",
-				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
-		})
-	}
-	if len(p.History) > 0 {
+	if len(r.History) > 0 {
 		// The version in force may have been published ahead of taking
 		// effect, at its own address, which the feed, the history and
 		// policies.json gave out: the address keeps showing it, and names
 		// the policy's page as the canonical one.
-		dir := p.Slug + "/v/" + p.Version + "/"
-		if paths != nil {
-			*paths = append(*paths, dir+"index.html")
-		} else {
-			specs = append(specs, ps.version(dir+"index.html", "version.html", p.Slug+"/", "Version "+p.Version+" of "+p.Title+", in force.", false,
-				&VersionView{Policy: p, Version: p.AsVersion(), Number: p.Version, Note: p.Meta.Changes, Current: true}))
+		out = append(out, versionPage{r.Slug + "/v/" + r.Version + "/", "version.html", false, false, -1})
+	}
+	for i, v := range r.Upcoming {
+		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", false, true, i})
+		if v.Compare {
+			out = append(out, versionPage{r.Slug + "/compare/" + v.Version + "/", "compare.html", false, true, i})
 		}
 	}
-	for _, v := range p.Upcoming {
-		add(p.Slug+"/v/"+v.Version+"/", "version.html", false, func() (string, *VersionView) {
-			return "Version " + v.Version + " of " + p.Title + ", in force from " + v.Effective.Format(ps.site.Config.Language) + ".",
-				&VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true}
-		})
-		if v.Diff != nil {
-			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
-				return "What changes in version " + v.Version + " of " + p.Title + ".",
-					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff, Upcoming: true}
-			})
+	for i, v := range r.History {
+		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", true, false, i})
+		if v.Compare {
+			out = append(out, versionPage{r.Slug + "/compare/" + v.Version + "/", "compare.html", false, false, i})
 		}
 	}
-	for _, v := range p.History {
-		add(p.Slug+"/v/"+v.Version+"/", "version.html", true, func() (string, *VersionView) {
-			return "Version " + v.Version + " of " + p.Title + ", superseded.", &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
-		})
-		if v.Diff != nil {
-			add(p.Slug+"/compare/"+v.Version+"/", "compare.html", false, func() (string, *VersionView) {
-				return "What changed in version " + v.Version + " of " + p.Title + ".",
-					&VersionView{Policy: p, Version: v, Number: v.Version, Previous: v.Previous, Note: v.Meta.Changes, Diff: v.Diff}
-			})
+	return out
+}
+
+// history returns p's pages besides its own (versionPages); r is p's
+// record.
+func (ps *Set) history(p *site.Policy, r *site.Record) []Spec {
+	var specs []Spec
+	for _, vp := range versionPages(r) {
+		var desc string
+		var view *VersionView
+		canonical := vp.dir
+		switch {
+		case vp.layout == "version.html" && vp.i < 0:
+			canonical, desc = p.Slug+"/", "Version "+p.Version+" of "+p.Title+", in force."
+			view = &VersionView{Policy: p, Version: p.AsVersion(), Number: p.Version, Note: p.Meta.Changes, Current: true}
+		case vp.layout == "history.html":
+			desc, view = "Every version of "+p.Title+" and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: r.Changes(), Feed: ps.Feed}
+		case vp.i < 0:
+			desc, view = "What changed in version "+p.Version+" of "+p.Title+".",
+				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
+		case vp.upcoming:
+			v := p.Upcoming[vp.i]
+			view = &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true}
+			desc = "Version " + v.Version + " of " + p.Title + ", in force from " + v.Effective.Format(ps.site.Config.Language) + "."
+			if vp.layout == "compare.html" {
+				desc, view.Previous, view.Diff = "What changes in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
+			}
+		default:
+			v := p.History[vp.i]
+			view = &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
+			desc = "Version " + v.Version + " of " + p.Title + ", superseded."
+			if vp.layout == "compare.html" {
+				desc, view.Previous, view.Diff = "What changed in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
+			}
 		}
+		specs = append(specs, ps.version(vp.dir+"index.html", vp.layout, canonical, desc, vp.noIndex, view))
 	}
 	return specs
 }

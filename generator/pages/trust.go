@@ -179,12 +179,16 @@ func (ps *Set) withTables(p *site.Policy) (*site.Policy, []Part) {
 	return &cp, out
 }
 
-// Chooser returns the trust centre's page of a policy each school
-// publishes in its own words (it names a school's variables) or that is
-// some schools' only: in place of its text, a link to each school's
-// (schools are the trust's, root its centre's path). Its findings are
+// Chooser returns the page centre publishes of p: p itself, but in the
+// trust's centre for a policy each school publishes in its own words (it
+// names a school's variables) or that is some schools' only, a chooser:
+// in place of its text, a link to each school's. A chooser's findings are
 // reported by the schools' centres.
-func Chooser(p *site.Policy, schools []config.School, root string) *site.Policy {
+func Chooser(p *site.Policy, centre *config.Centre) *site.Policy {
+	if centre.School != nil || !p.PerSchool && len(p.Schools) == 0 {
+		return p
+	}
+	schools, root := centre.Site.Schools, centre.Root
 	q := *p
 	var b strings.Builder
 	b.WriteString("<p>Each school publishes this policy with its own names and contacts:</p>\n<ul>\n")

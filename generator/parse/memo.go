@@ -85,12 +85,12 @@ func (m *Memo) Policy(f source.File, s Settings) (p *site.Policy, ids string, l 
 // Publish reads f (source.Load) and parses it through m (Policy) for the
 // centre of school ("" for the trust's). It returns the policy when that
 // centre publishes it, and all, the policy published there or not (a
-// trust policy a school has a copy of, or not the trust centre's),
-// without its text, for the rules comparing centres. A school's draft
+// trust policy a school has a copy of, or not the trust centre's), as
+// the rules comparing centres read it (site.Front). A school's draft
 // copy of a trust policy gives the trust's, published until the copy is
 // ready, unless drafts are published. A trust policy the centre does not
 // publish has no findings: the centres that publish it report them.
-func (m *Memo) Publish(fsys fs.FS, f source.File, s Settings, school string, drafts bool) (p, all *site.Policy, ids string, l diag.List) {
+func (m *Memo) Publish(fsys fs.FS, f source.File, s Settings, school string, drafts bool) (p *site.Policy, all *site.Front, ids string, l diag.List) {
 	if l = source.Load(fsys, &f); len(l) > 0 {
 		return nil, nil, "", l
 	}
@@ -103,7 +103,7 @@ func (m *Memo) Publish(fsys fs.FS, f source.File, s Settings, school string, dra
 		p, ids, l = m.Policy(t, s)
 	}
 	if p != nil {
-		all = p.WithoutText()
+		all = p.Front()
 	}
 	if p == nil || p.Draft && !drafts {
 		return nil, all, ids, l

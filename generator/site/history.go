@@ -6,6 +6,7 @@ import (
 
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/versions"
 )
 
 // An Earlier is a file of an earlier version of a policy, parsed:
@@ -39,11 +40,11 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 		if at.File == "" {
 			at = hp.Meta.Start
 		}
-		if err := history.CheckVersion(h.Version); err != nil {
+		if err := versions.Check(h.Version); err != nil {
 			l.Errorf(diag.Pos{File: h.Path}, "file name: %v", err)
 			continue
 		}
-		if hp.Version == "" || history.CheckVersion(hp.Version) != nil {
+		if hp.Version == "" || versions.Check(hp.Version) != nil {
 			continue // frontmatter reports the missing key or bad label
 		}
 		if hp.Version != h.Version {
@@ -56,23 +57,23 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 	// others ("Issue 3" beside "2024-25") in their effective dates'.
 	byNumber := true
 	for _, h := range vs {
-		if _, ok := history.Comparable(h.v.Version, p.Version); !ok {
+		if _, ok := versions.Comparable(h.v.Version, p.Version); !ok {
 			byNumber = false
 		}
 	}
 	if byNumber {
-		sort.SliceStable(vs, func(i, j int) bool { return history.CompareVersions(vs[i].v.Version, vs[j].v.Version) < 0 })
+		sort.SliceStable(vs, func(i, j int) bool { return versions.Compare(vs[i].v.Version, vs[j].v.Version) < 0 })
 	} else {
 		sort.SliceStable(vs, func(i, j int) bool { return vs[i].v.Effective.Before(vs[j].v.Effective) })
 	}
 	// The current version comes last; check the whole chain in order.
 	last := parsed{&Version{File: p.File, Meta: p.Meta}, len(earlier)}
-	if history.CheckVersion(p.Version) != nil {
+	if versions.Check(p.Version) != nil {
 		return l // frontmatter reports a malformed version
 	}
 	ok := true
 	for _, h := range vs {
-		c, comparable := history.Comparable(h.v.Version, p.Version)
+		c, comparable := versions.Comparable(h.v.Version, p.Version)
 		switch {
 		case h.v.Version == p.Version || comparable && c == 0:
 			l.Errorf(p.Meta.Pos["version"], "version %s is also %s: each version needs its own number", p.Version, pos(h.v.Meta.Pos["version"]))
@@ -88,7 +89,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 	chain := append(vs, last)
 	for i := 1; i < len(chain); i++ {
 		prev, next := chain[i-1].v, chain[i].v
-		if c, comparable := history.Comparable(prev.Version, next.Version); prev.Version == next.Version || comparable && c == 0 {
+		if c, comparable := versions.Comparable(prev.Version, next.Version); prev.Version == next.Version || comparable && c == 0 {
 			l.Errorf(next.Meta.Pos["version"], "version %s is also %s: each version needs its own number", next.Version, pos(prev.Meta.Pos["version"]))
 			ok = false
 			continue

@@ -83,7 +83,8 @@ func TestInForce(t *testing.T) {
 				t.Errorf("InForce twice:\n got %s\nwant %s", got, tc.want)
 			}
 			var versions []string
-			for _, c := range (&Site{Policies: []*Policy{p}}).Changes() {
+			r := p.Record()
+			for _, c := range r.Changes() {
 				mark := ""
 				switch {
 				case c.Current:

@@ -169,41 +169,8 @@ type Change struct {
 	SHA256  string
 }
 
-// Changes lists every version of every policy, newest first: by effective
-// date, then title, then version (newest first).
-func (s *Site) Changes() []Change {
-	var out []Change
-	for _, p := range s.Policies {
-		sum := p.Summarize()
-		out = append(out, Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
-			Until: p.Until, Approval: p.Approval, Reviews: p.Reviews, SHA256: p.SHA256})
-		for _, v := range p.Upcoming {
-			out = append(out, v.change(sum, true))
-		}
-		for _, v := range p.History {
-			out = append(out, v.change(sum, false))
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if c := a.Effective.Compare(b.Effective); c != 0 {
-			return c > 0
-		}
-		if a.Policy.Title != b.Policy.Title {
-			return a.Policy.Title < b.Policy.Title
-		}
-		if a.Policy.Slug != b.Policy.Slug {
-			return a.Policy.Slug < b.Policy.Slug
-		}
-		return history.CompareVersions(a.Version, b.Version) > 0
-	})
-	return out
-}
-
-func (v *Version) change(p Summary, upcoming bool) Change {
-	return Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Upcoming: upcoming, Compare: v.Diff != nil,
-		Until: v.Until, Approval: v.Approval, Reviews: v.Reviews, SHA256: v.SHA256}
-}
+// Changes lists every version of every policy, newest first (ChangesOf).
+func (s *Site) Changes() []Change { return ChangesOf(s.Records) }
 
 // An Entry is a line of a page's contents, with its subsections: a
 // heading's fields, and its children.
@@ -235,9 +202,11 @@ type Category struct {
 
 // A Site is the whole policy centre.
 type Site struct {
-	Config     *config.Site
-	Now        date.Date
-	Policies   []*Policy
+	Config   *config.Site
+	Now      date.Date
+	Policies []*Policy
+	// Records are the policies' records (Policy.Record), in their order.
+	Records    []*Record
 	Categories []Category
 	Overdue    int
 	DueSoon    int
@@ -256,8 +225,10 @@ const (
 )
 
 // New builds the model from policies; it sorts them, computes review status
-// and groups them. It takes ownership of the slice.
-func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
+// and groups them. records are the policies' (Policy.Record), in their
+// order, made after Prepare; nil makes them here, from policies that still
+// hold their text. It takes ownership of the slices.
+func New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record) *Site {
 	s := &Site{Config: cfg, Now: now, Policies: policies}
 	for _, c := range cfg.Certifications {
 		switch CertStatusOf(c, now, cfg.Review.WarnDays) {
@@ -267,7 +238,15 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 			s.CertsDueSoon++
 		}
 	}
-	sort.SliceStable(policies, func(i, j int) bool { return Less(policies[i], policies[j]) })
+	if records == nil {
+		for _, p := range policies {
+			p.Prepare(now, cfg.Review.WarnDays)
+			r := p.Record()
+			records = append(records, &r)
+		}
+	}
+	sort.Stable(inOrder{policies, records})
+	s.Records = records
 	byName := map[string]int{}
 	named := false // a policy names a category
 	for _, p := range policies {
@@ -309,6 +288,19 @@ func New(cfg *config.Site, now date.Date, policies []*Policy) *Site {
 		s.Categories[0].Name = AllCategory
 	}
 	return s
+}
+
+// inOrder sorts policies and their records in index order (Less).
+type inOrder struct {
+	p []*Policy
+	r []*Record
+}
+
+func (o inOrder) Len() int           { return len(o.p) }
+func (o inOrder) Less(i, j int) bool { return Less(o.p[i], o.p[j]) }
+func (o inOrder) Swap(i, j int) {
+	o.p[i], o.p[j] = o.p[j], o.p[i]
+	o.r[i], o.r[j] = o.r[j], o.r[i]
 }
 
 // Prepare computes what New does for p alone: which version is in force

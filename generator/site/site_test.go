@@ -135,7 +135,7 @@ func TestCategoryOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := cmp.Or(tt.cfg, cfg)
-		s := New(c, date.New(2026, 1, 1), tt.policies)
+		s := New(c, date.New(2026, 1, 1), tt.policies, nil)
 		var got []string
 		for _, c := range s.Categories {
 			var ts []string

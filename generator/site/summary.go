@@ -1,12 +1,13 @@
 package site
 
 import (
-	"crypto/sha256"
-
-	"github.com/policysite/policysite/generator/date"
 	"slices"
+	"sort"
 
-	"github.com/policysite/policysite/generator/history"
+	"github.com/policysite/policysite/generator/config"
+	"github.com/policysite/policysite/generator/date"
+	"github.com/policysite/policysite/generator/frontmatter"
+	"github.com/policysite/policysite/generator/versions"
 )
 
 // A Summary is what the pages listing every policy show of one policy:
@@ -68,100 +69,129 @@ func (s *Site) Listing() *Listing {
 	return l
 }
 
-// A Fingerprint is what the files for machines (policies.json,
-// sitemap.xml, feed.xml, reviews.ics) and the site's rules read of one
-// policy: everything but its text, its front matter by its Key; what they
-// make is kept while the fingerprints stay the same.
-type Fingerprint struct {
-	slug, file string
-	meta       [sha256.Size]byte // frontmatter.Meta.Key
-	status     Status
-	daysLeft   int
-	diff       bool
-	sha        string
-	versions   []versionFingerprint
-	upcoming   []versionFingerprint
+// A Record is what the files for machines (policies.json, the feed,
+// sitemap.xml, reviews.ics), the pages listing every policy and the list
+// of a centre's pages (pages.Set.Paths) read of one policy: its summary
+// and each of its versions as the list of changes shows it, never its
+// text. It is made while the policy has its text (Policy.Record) and
+// kept after: a build lets go of the text once the policy's pages are
+// written (Policy.DropText). What those stages make is kept while the
+// records stay the same (SameRecords, SameHashes).
+type Record struct {
+	Summary
+	// Current is the version in force; Upcoming those coming into force,
+	// oldest first; History the superseded, newest first (as Policy's).
+	Current  Change
+	Upcoming []Change
+	History  []Change
 }
 
-type versionFingerprint struct {
-	file, previous string
-	meta           [sha256.Size]byte
-	diff           bool
-	sha            string
-}
-
-// Fingerprints returns the fingerprint of each of s's policies.
-func (s *Site) Fingerprints() []Fingerprint {
-	sums := make([]Fingerprint, len(s.Policies))
-	for i, p := range s.Policies {
-		sums[i] = Fingerprint{slug: p.Slug, file: p.File, meta: p.Meta.Key, status: p.Status, daysLeft: p.DaysLeft, diff: p.Diff != nil, sha: p.SHA256}
-		for _, v := range p.History {
-			sums[i].versions = append(sums[i].versions, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil, sha: v.SHA256})
-		}
-		for _, v := range p.Upcoming {
-			sums[i].upcoming = append(sums[i].upcoming, versionFingerprint{file: v.File, previous: v.Previous, meta: v.Meta.Key, diff: v.Diff != nil, sha: v.SHA256})
-		}
+// Record returns p's record.
+func (p *Policy) Record() Record {
+	sum := p.Summarize()
+	r := Record{Summary: sum, Current: Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
+		Until: p.Until, Approval: p.Approval, Reviews: p.Reviews, SHA256: p.SHA256}}
+	for _, v := range p.Upcoming {
+		r.Upcoming = append(r.Upcoming, v.change(sum, true))
 	}
-	return sums
+	for _, v := range p.History {
+		r.History = append(r.History, v.change(sum, false))
+	}
+	return r
 }
 
-// SameFingerprints reports whether a and b fingerprint the same policies
-// alike, but for their versions' hashes (SameHashes), which only
-// policies.json shows: an edit of a policy's text leaves the pages
-// listing it alone.
-func SameFingerprints(a, b []Fingerprint) bool {
-	same := func(v, w versionFingerprint) bool {
-		return v.file == w.file && v.previous == w.previous && v.meta == w.meta && v.diff == w.diff
+func (v *Version) change(p Summary, upcoming bool) Change {
+	return Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Upcoming: upcoming, Compare: v.Diff != nil,
+		Until: v.Until, Approval: v.Approval, Reviews: v.Reviews, SHA256: v.SHA256}
+}
+
+// HasHistory reports whether the policy has a history page
+// (Policy.HasHistory).
+func (r *Record) HasHistory() bool {
+	return len(r.History) > 0 || len(r.Upcoming) > 0 || len(r.Current.Reviews) > 0
+}
+
+// Changes returns the policy's versions, newest first, in the order they
+// have among every policy's (ChangesOf).
+func (r *Record) Changes() []Change { return ChangesOf([]*Record{r}) }
+
+// ChangesOf lists every version of the policies of records, newest
+// first: by effective date, then title, then version (newest first).
+func ChangesOf(records []*Record) []Change {
+	var out []Change
+	for _, r := range records {
+		out = append(out, r.Current)
+		out = append(out, r.Upcoming...)
+		out = append(out, r.History...)
 	}
-	return slices.EqualFunc(a, b, func(x, y Fingerprint) bool {
-		return x.slug == y.slug && x.file == y.file && x.meta == y.meta && x.status == y.status && x.daysLeft == y.daysLeft && x.diff == y.diff &&
-			slices.EqualFunc(x.versions, y.versions, same) && slices.EqualFunc(x.upcoming, y.upcoming, same)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if c := a.Effective.Compare(b.Effective); c != 0 {
+			return c > 0
+		}
+		if a.Policy.Title != b.Policy.Title {
+			return a.Policy.Title < b.Policy.Title
+		}
+		if a.Policy.Slug != b.Policy.Slug {
+			return a.Policy.Slug < b.Policy.Slug
+		}
+		return versions.Compare(a.Version, b.Version) > 0
+	})
+	return out
+}
+
+// SameRecords reports whether a and b record the same policies alike, but
+// for their versions' hashes (SameHashes), which only policies.json
+// shows: an edit of a policy's text leaves the pages listing it alone.
+func SameRecords(a, b []*Record) bool {
+	same := func(x, y Change) bool {
+		return x.Policy == y.Policy && x.Version == y.Version && x.Effective == y.Effective && x.Note == y.Note && x.Current == y.Current &&
+			x.Upcoming == y.Upcoming && x.Compare == y.Compare && x.Until == y.Until && x.Approval == y.Approval && slices.Equal(x.Reviews, y.Reviews)
+	}
+	return slices.EqualFunc(a, b, func(x, y *Record) bool {
+		return x.Summary == y.Summary && same(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, same) && slices.EqualFunc(x.History, y.History, same)
 	})
 }
 
-// SameHashes reports whether the policies a and b fingerprint have the
-// same versions' hashes, given SameFingerprints.
-func SameHashes(a, b []Fingerprint) bool {
-	sha := func(v, w versionFingerprint) bool { return v.sha == w.sha }
-	return slices.EqualFunc(a, b, func(x, y Fingerprint) bool {
-		return x.sha == y.sha && slices.EqualFunc(x.versions, y.versions, sha) && slices.EqualFunc(x.upcoming, y.upcoming, sha)
+// SameHashes reports whether the policies a and b record have the same
+// versions' hashes, given SameRecords.
+func SameHashes(a, b []*Record) bool {
+	sha := func(x, y Change) bool { return x.SHA256 == y.SHA256 }
+	return slices.EqualFunc(a, b, func(x, y *Record) bool {
+		return sha(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, sha) && slices.EqualFunc(x.History, y.History, sha)
 	})
 }
 
-// textless stands for a comparison that was made but is no longer kept.
-var textless = &history.Comparison{}
+// DropText lets go of what only p's own pages show: its text, contents,
+// headings and the comparisons of its versions, but for an upcoming
+// version's links and headings, which the link rule checks (it is given
+// the policy's own anchors: Policy.Anchors). A build calls it once p's
+// pages are written, so that it holds one policy's text per core; what
+// the later stages read of p is then its Record, made before, and its
+// front matter and links. It changes p and its versions in place.
+func (p *Policy) DropText() {
+	p.Body, p.Contents, p.Headings, p.Diff = "", nil, nil, nil
+	for _, v := range p.History {
+		v.Body, v.Contents, v.Headings, v.Links, v.Diff = "", nil, nil, nil, nil
+	}
+	for _, v := range p.Upcoming {
+		v.Body, v.Contents, v.Diff = "", nil, nil
+	}
+}
 
-// WithoutText returns a copy of p and its versions without what only its
-// own pages show: its text, contents, headings and the comparisons of its
-// versions. The pages that list every policy (Summary), the files for
-// machines (Fingerprint) and the link rule (given the policy's Anchors)
-// read only the rest; an upcoming version keeps its links and headings,
-// which the link rule checks.
-func (p *Policy) WithoutText() *Policy {
-	q := *p
-	q.Body, q.Contents, q.Headings = "", nil, nil
-	if q.Diff != nil {
-		q.Diff = textless
-	}
-	q.History = make([]*Version, len(p.History))
-	for i, v := range p.History {
-		w := *v
-		w.Body, w.Contents, w.Headings, w.Links = "", nil, nil, nil
-		if w.Diff != nil {
-			w.Diff = textless
-		}
-		q.History[i] = &w
-	}
-	q.Upcoming = make([]*Version, len(p.Upcoming))
-	for i, v := range p.Upcoming {
-		w := *v
-		w.Body, w.Contents = "", nil
-		if w.Diff != nil {
-			w.Diff = textless
-		}
-		q.Upcoming[i] = &w
-	}
-	return &q
+// A Front is a policy file as the rules comparing a trust's centres read
+// it (check.Schools): which policy, whose and its front matter, never its
+// text.
+type Front struct {
+	Slug, File string
+	// School is the id of the school whose own file it is (Policy.School).
+	School string
+	*frontmatter.Meta
+}
+
+// Front returns p's front matter and where it is.
+func (p *Policy) Front() *Front {
+	return &Front{Slug: p.Slug, File: p.File, School: p.School, Meta: p.Meta}
 }
 
 // An Order is the index order of the policies of the last render, so that
@@ -169,48 +199,35 @@ func (p *Policy) WithoutText() *Policy {
 // costs one pass.
 type Order struct{ slugs []string }
 
-// Sort sorts policies in index order (Less), as New does, so that New
-// finds them sorted, and remembers the order for the next render.
-func (o *Order) Sort(policies []*Policy) {
+// New returns New(cfg, now, policies, records), having put the policies
+// and their records in the last render's order first, so that New finds
+// them sorted; it remembers their order for the next render.
+func (o *Order) New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record) *Site {
 	last := make(map[string]int, len(o.slugs))
 	for i, slug := range o.slugs {
 		last[slug] = i
 	}
-	placed := make([]*Policy, len(o.slugs))
-	var rest []*Policy
-	for _, p := range policies {
-		if i, ok := last[p.Slug]; ok {
-			placed[i] = p
+	placed := make([]int, len(o.slugs)) // 1 + the index in policies
+	var rest []int
+	for i, p := range policies {
+		if k, ok := last[p.Slug]; ok {
+			placed[k] = i + 1
 		} else {
-			rest = append(rest, p)
+			rest = append(rest, i+1)
 		}
 	}
-	k := 0
-	for _, p := range placed {
-		if p != nil {
-			policies[k] = p
-			k++
+	ps, rs := make([]*Policy, 0, len(policies)), make([]*Record, 0, len(policies))
+	for _, i := range append(placed, rest...) {
+		if i > 0 {
+			ps, rs = append(ps, policies[i-1]), append(rs, records[i-1])
 		}
 	}
-	copy(policies[k:], rest)
-	// Less orders any two policies (their slugs differ), so every sort
-	// gives the one order.
-	less := func(a, b *Policy) int {
-		switch {
-		case Less(a, b):
-			return -1
-		case Less(b, a):
-			return 1
-		}
-		return 0
-	}
-	if !slices.IsSortedFunc(policies, less) {
-		slices.SortFunc(policies, less)
-	}
+	s := New(cfg, now, ps, rs)
 	o.slugs = o.slugs[:0]
-	for _, p := range policies {
+	for _, p := range s.Policies {
 		o.slugs = append(o.slugs, p.Slug)
 	}
+	return s
 }
 
 // ShortSHA is the first 12 characters of the version's SHA-256, as the

@@ -12,7 +12,7 @@ import (
 // A Memo keeps a centre's rendered pages from one render to the next:
 // each policy's while what they are rendered from (a Key) stays the
 // same, and the pages listing every policy while their Key and every
-// policy's fingerprint (site.Fingerprint: all but its text) do. A nil
+// policy's record (site.Record: all they read of it) do. A nil
 // Memo keeps nothing, as a Build needs nothing kept.
 type Memo struct {
 	mu     sync.Mutex
@@ -43,9 +43,9 @@ type bundle struct {
 // A listEntry is the outputs that list every policy, with what they were
 // rendered from.
 type listEntry struct {
-	key  Key
-	sums []site.Fingerprint
-	outs []output.File
+	key     Key
+	records []*site.Record
+	outs    []output.File
 }
 
 // Policy returns the pages of the policy slug: the last good render's
@@ -82,18 +82,19 @@ func (m *Memo) Next() {
 }
 
 // Lists returns the pages listing every policy: the last render's when
-// they were rendered from key and sums, or else those render makes.
-func (m *Memo) Lists(key Key, sums []site.Fingerprint, render func() ([]output.File, error)) ([]output.File, error) {
+// they were rendered from key and records (site.SameRecords), or else
+// those render makes.
+func (m *Memo) Lists(key Key, records []*site.Record, render func() ([]output.File, error)) ([]output.File, error) {
 	if m == nil {
 		return render()
 	}
-	if e := m.listed; e != nil && e.key == key && site.SameFingerprints(e.sums, sums) {
+	if e := m.listed; e != nil && e.key == key && site.SameRecords(e.records, records) {
 		return e.outs, nil
 	}
 	outs, err := render()
 	if err != nil {
 		return nil, err
 	}
-	m.listed = &listEntry{key: key, sums: sums, outs: outs}
+	m.listed = &listEntry{key: key, records: records, outs: outs}
 	return outs, nil
 }

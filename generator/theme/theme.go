@@ -16,7 +16,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -119,23 +118,25 @@ func Load(layers []Layer, opts Options) (*Theme, diag.List) {
 		// A policy's page holds that policy alone, a listing page the
 		// policies' summaries: a layout that reads more fails now, not on
 		// the first page.
-		var sample *pages.Page
-		switch {
-		case slices.Contains(pages.PolicyLayouts, page):
-			sample = pages.Sample(page)
-		case slices.Contains(pages.ListingLayouts, page):
-			sample = pages.SampleListing(page)
-		}
-		if sample != nil {
-			if err := tpl.ExecuteTemplate(io.Discard, "base", sample); err != nil {
-				l = append(l, templateError(name, err, baseName))
-				continue
-			}
+		if err := sample(tpl, page); err != nil {
+			l = append(l, templateError(name, err, baseName))
+			continue
 		}
 		t.pages[page] = tpl
 		t.chrome[page] = new(atomic.Int64)
 	}
 	return t, l
+}
+
+// sample executes tpl, the layout page, with each of its samples
+// (pages.Samples).
+func sample(tpl *template.Template, page string) error {
+	for _, pg := range pages.Samples(page) {
+		if err := tpl.ExecuteTemplate(io.Discard, "base", pg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // read returns a file from the first layer that has it, and that file's display name.

@@ -1,8 +1,8 @@
-package history
+package versions
 
 import "testing"
 
-func TestCompareVersions(t *testing.T) {
+func TestCompare(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
 		want int
@@ -20,23 +20,23 @@ func TestCompareVersions(t *testing.T) {
 		{"2024-25", "2025-26", -1},
 		{"1.5", "Issue 3", -1}, // numbered before labels that do not compare
 	} {
-		if got := CompareVersions(tc.a, tc.b); got != tc.want {
-			t.Errorf("CompareVersions(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		if got := Compare(tc.a, tc.b); got != tc.want {
+			t.Errorf("Compare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }
 
-func TestNextVersion(t *testing.T) {
+func TestNext(t *testing.T) {
 	for in, want := range map[string]string{"1.08": "1.09", "1.09": "1.10", "1.9": "1.10", "2": "3", "1.99": "1.100", "0.009": "0.010", "1.2.3": "1.2.4",
 		"v1": "v2", "V1.2": "V1.3", "Issue 3": "Issue 4", "2024-25": "2024-26", "Rev 9 (final)": "Rev 10 (final)"} {
-		got, err := NextVersion(in)
+		got, err := Next(in)
 		if err != nil || got != want {
-			t.Errorf("NextVersion(%q) = %q, %v; want %q", in, got, err, want)
+			t.Errorf("Next(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "draft", "final version", "99999999999999999999"} {
-		if _, err := NextVersion(bad); err == nil {
-			t.Errorf("NextVersion(%q): no error", bad)
+		if _, err := Next(bad); err == nil {
+			t.Errorf("Next(%q): no error", bad)
 		}
 	}
 }

@@ -1,7 +1,8 @@
-// Package history orders a policy's versions and compares one version's text
-// with the one before: which sections were added, removed, moved or renamed,
-// and inside each changed section the words added and removed.
-package history
+// Package versions reads a policy's version labels: whether a label can
+// name a version (Check), which of two is later (Compare, Comparable) and
+// the label after one (Next). A leaf: site.yaml's defaults, front matter
+// and the site model all check and order versions with it.
+package versions
 
 import (
 	"fmt"
@@ -10,9 +11,9 @@ import (
 	"unicode"
 )
 
-// ParseVersion splits a version such as "1.08" into its numeric components.
+// Parse splits a version such as "1.08" into its numeric components.
 // Components compare as numbers, so "1.08" < "1.10" < "2".
-func ParseVersion(v string) ([]int, error) {
+func Parse(v string) ([]int, error) {
 	if v == "" {
 		return nil, fmt.Errorf("empty version")
 	}
@@ -28,16 +29,16 @@ func ParseVersion(v string) ([]int, error) {
 	return out, nil
 }
 
-// CompareVersions returns -1, 0 or +1 as a is before, equal to or after b.
+// Compare returns -1, 0 or +1 as a is before, equal to or after b.
 // Missing components count as zero: "2" equals "2.0". Labels that do not
 // compare (Comparable) sort as strings, after numbered versions.
-func CompareVersions(a, b string) int {
+func Compare(a, b string) int {
 	c, ok := Comparable(a, b)
 	if ok {
 		return c
 	}
-	_, errA := ParseVersion(a)
-	_, errB := ParseVersion(b)
+	_, errA := Parse(a)
+	_, errB := Parse(b)
 	switch {
 	case errA == nil && errB != nil:
 		return -1
@@ -54,8 +55,8 @@ func CompareVersions(a, b string) int {
 // and "2025-26"). Other pairs ("Issue 3" and "2024") are ordered by their
 // effective dates, not here.
 func Comparable(a, b string) (int, bool) {
-	x, errA := ParseVersion(a)
-	y, errB := ParseVersion(b)
+	x, errA := Parse(a)
+	y, errB := Parse(b)
 	if errA != nil || errB != nil {
 		sa, na := skeleton(a)
 		sb, nb := skeleton(b)
@@ -108,11 +109,11 @@ func skeleton(v string) (string, []int) {
 	return b.String(), ns
 }
 
-// NextVersion returns the version after v in its own style: its last
+// Next returns the version after v in its own style: its last
 // number plus one, keeping its zero padding (1.08 → 1.09, 1.9 → 1.10,
 // 2 → 3, V1.2 → V1.3, Issue 3 → Issue 4, 2024-25 → 2024-26). A label
 // without a number has no next version: it is an error.
-func NextVersion(v string) (string, error) {
+func Next(v string) (string, error) {
 	end := len(v)
 	for end > 0 && (v[end-1] < '0' || v[end-1] > '9') {
 		end--
@@ -136,20 +137,20 @@ func NextVersion(v string) (string, error) {
 	return v[:start] + next + v[end:], nil
 }
 
-// MaxVersion is the longest version label, in bytes.
-const MaxVersion = 40
+// MaxLen is the longest version label, in bytes.
+const MaxLen = 40
 
-// CheckVersion reports whether v can be a version's label. Any short
+// Check reports whether v can be a version's label. Any short
 // label is kept as written ("1.08", "V1.2", "2024-25", "Issue 3"), as
 // long as it can name its archived file (history/<version>.md): no
 // slashes, no characters Windows refuses in a name, no control
 // characters, not starting with a dot.
-func CheckVersion(v string) error {
+func Check(v string) error {
 	switch {
 	case strings.TrimSpace(v) != v || v == "":
 		return fmt.Errorf("%q: write a label such as 1.08, V1.2 or Issue 3, without spaces around it", v)
-	case len(v) > MaxVersion:
-		return fmt.Errorf("%q is longer than %d bytes: a version is a short label such as 1.08", v, MaxVersion)
+	case len(v) > MaxLen:
+		return fmt.Errorf("%q is longer than %d bytes: a version is a short label such as 1.08", v, MaxLen)
 	case strings.HasPrefix(v, "."):
 		return fmt.Errorf("%q cannot start with a dot: it names the archived file history/<version>.md", v)
 	case strings.ContainsAny(v, `/\<>:"|?*#%`):
