@@ -145,7 +145,7 @@ func TestCommitChecksAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Add(output.File{Path: "index.html", Body: []byte("new")}); err != nil {
+	if err := tr.Emit(output.File{Path: "index.html", Body: []byte("new"), Raw: true}); err != nil {
 		t.Fatal(err)
 	}
 	os.MkdirAll(dest, 0o755)

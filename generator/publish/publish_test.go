@@ -43,6 +43,7 @@ func TestWrite(t *testing.T) {
 		want map[string]string
 	}{
 		{"two outputs at one path", nil, []output.File{{Path: "a/index.html", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "two outputs at a/index.html", nil},
+		{"a file where a folder must be", nil, []output.File{{Path: "a", Body: []byte("1")}, {Path: "a/index.html", Body: []byte("2")}}, "open ", nil},
 		{"escaping path", nil, []output.File{{Path: "../outside.html", Body: []byte("x")}}, "escapes the site", nil},
 		{"an older build: what a build writes at the root goes, the rest stays", nil,
 			[]output.File{{Path: "index.html", Body: []byte("home")}, {Path: "privacy/history/index.html", Body: []byte("h")}},
