@@ -72,8 +72,8 @@ type Options struct {
 	// Drafts includes policies marked draft.
 	Drafts bool
 	// Committed returns the day each file was last committed, by path,
-	// which dates a policy without effective:. The command runs git log
-	// once per call (the library runs no program); each render calls it
+	// which dates a policy without effective:. The command asks git (the
+	// library runs no program) when HEAD has moved; each render calls it
 	// once. When it cannot (a shallow clone) it returns nil and why, for
 	// check.Undated. Nil dates nothing.
 	Committed func() (map[string]date.Date, string)

@@ -49,7 +49,8 @@ func (f *siteFlags) today() (date.Date, error) {
 // with os.OpenRoot, so that nothing outside it is read (closed when the
 // process ends, or when the Options are dropped), the day, and how to
 // find the days its files were last committed (git, which the library
-// does not run).
+// does not run; asked again only when HEAD moves, as serve renders on
+// every save).
 func (f *siteFlags) options() (generator.Options, error) {
 	now, err := f.today()
 	if err != nil {
@@ -59,8 +60,8 @@ func (f *siteFlags) options() (generator.Options, error) {
 	if err != nil {
 		return generator.Options{}, fmt.Errorf("site folder: %w", err)
 	}
-	src := f.source
-	return generator.Options{Source: root.FS(), Now: now, Committed: func() (map[string]date.Date, string) { return committed(src) }}, nil
+	dates := &gitDates{dir: f.source}
+	return generator.Options{Source: root.FS(), Now: now, Committed: dates.get}, nil
 }
 
 // Today returns today's date, or the date of SOURCE_DATE_EPOCH when set, so

@@ -45,7 +45,8 @@ type workflow struct {
 	Jobs map[string]struct {
 		Steps []struct {
 			Name, Uses, Run string
-			If              string `yaml:"if"`
+			If              string         `yaml:"if"`
+			With            map[string]any `yaml:"with"`
 		}
 	}
 }
@@ -115,6 +116,15 @@ func TestInitEveryHost(t *testing.T) {
 						t.Errorf("%s: no step %q in %q", name, want, steps)
 					}
 				}
+				// A shallow checkout would date every policy without
+				// effective: by the one commit it holds.
+				for job, j := range w.Jobs {
+					for _, st := range j.Steps {
+						if strings.HasPrefix(st.Uses, "actions/checkout@") && st.With["fetch-depth"] != 0 {
+							t.Errorf("%s: job %s checks out with fetch-depth %v, want 0 (all history)", name, job, st.With["fetch-depth"])
+						}
+					}
+				}
 				if len(w.On.Schedule) != 1 || len(strings.Fields(w.On.Schedule[0].Cron)) != 5 || !strings.HasSuffix(w.On.Schedule[0].Cron, "* * *") {
 					t.Errorf("%s: no daily schedule: %+v", name, w.On.Schedule)
 				}
@@ -146,6 +156,9 @@ func TestInitEveryHost(t *testing.T) {
 				s := strings.Join(anyStrings(pages["script"]), "\n") + strings.Join(anyStrings(ci["check"].(map[string]any)["script"]), "\n")
 				if !strings.Contains(s, "policysite build") || !strings.Contains(s, "policysite check") || !strings.Contains(string(b), `$CI_PIPELINE_SOURCE == "schedule"`) {
 					t.Errorf(".gitlab-ci.yml: %v", ci)
+				}
+				if v, _ := ci["variables"].(map[string]any); v["GIT_DEPTH"] != 0 {
+					t.Errorf(".gitlab-ci.yml: GIT_DEPTH %v, want 0 (all history)", v["GIT_DEPTH"])
 				}
 				if a, _ := pages["artifacts"].(map[string]any); a == nil || !slices.Contains(anyStrings(a["paths"]), "public") {
 					t.Errorf(".gitlab-ci.yml: pages does not publish public/: %v", pages)
