@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/internal/testtools"
 )
 
 // A construct makes a body of about n bytes out of one markdown construct
@@ -172,6 +175,46 @@ func TestCost(t *testing.T) {
 	}
 }
 
+// TestHeadingsCostLinear renders pages of 4,000 headings that all have the
+// same text, setext and ATX, once, against pages of 1,000 rendered four
+// times. Each heading's id is the text's with the next free number (a, a-1,
+// a-2...), found from a count kept per text, so both cost about the same;
+// a search for the free number that starts again from a-1 for every
+// heading makes the 4,000 cost four times as much. The same bytes in both
+// keep the garbage collector's share alike. The bound, twice the CPU time,
+// is a margin for a busy machine. BenchmarkConstruct's setext and headings
+// go on to 4 MB.
+func TestHeadingsCostLinear(t *testing.T) {
+	for _, unit := range []string{"Duties\n======\n\n", "## Duties\n\n", "Duties\n======\n\nDuties 1\n------\n\n"} {
+		// cost is the least CPU time of tries of rendering n headings reps
+		// times, stopping at one within limit.
+		cost := func(n, reps, tries int, limit time.Duration) time.Duration {
+			body := []byte(strings.Repeat(unit, n))
+			best := time.Duration(1 << 62)
+			for range tries {
+				runtime.GC()
+				start := testtools.CPUTime()
+				for range reps {
+					if r := Render(body, Options{Path: "content/x.md"}); len(r.Headings) < n {
+						t.Fatalf("%q x%d: %d headings: %v", unit, n, len(r.Headings), r.Problems)
+					}
+				}
+				if best = min(best, testtools.CPUTime()-start); best <= limit {
+					break
+				}
+			}
+			return best
+		}
+		small := cost(1000, 4, 3, 0)
+		large := cost(4000, 1, 2, 2*small)
+		ratio := float64(large) / float64(small)
+		t.Logf("%q: 1000 headings 4 times %v, 4000 once %v (x%.1f)", unit, small, large, ratio)
+		if ratio > 2 {
+			t.Errorf("%q: 4000 headings cost %.1f times as much CPU as 1000 four times (%v, then %v): the cost per heading grows with their number", unit, ratio, small, large)
+		}
+	}
+}
+
 // atLimit are the worst bodies the limits accept, for BenchmarkConstruct
 // to show their cost per byte is flat.
 var atLimit = []construct{
@@ -201,8 +244,8 @@ var atLimit = []construct{
 	}},
 }
 
-// BenchmarkConstruct renders each construct at growing sizes; compare ns/B
-// across sizes (MB/s is printed too). A refused body costs only the scan.
+// BenchmarkConstruct renders each construct at growing sizes; compare ns/B,
+// or cpu-ns/B on a busy machine, across sizes (MB/s is printed too). A refused body costs only the scan.
 //
 //	go test ./generator/markdown -run '^$' -bench Construct -benchtime 1x
 func BenchmarkConstruct(b *testing.B) {
@@ -211,10 +254,15 @@ func BenchmarkConstruct(b *testing.B) {
 			body := c.make(n)
 			b.Run(fmt.Sprintf("%s/%dK", c.name, n>>10), func(b *testing.B) {
 				b.SetBytes(int64(len(body)))
+				var cpu time.Duration
 				for b.Loop() {
+					before := testtools.CPUTime()
 					Render(body, Options{Path: "content/x.md"})
+					cpu += testtools.CPUTime() - before
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(body)), "ns/B")
+				// CPU time is steadier than wall time on a shared machine.
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(len(body)), "cpu-ns/B")
 			})
 		}
 	}
