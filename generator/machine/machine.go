@@ -39,7 +39,7 @@ func Own(files []output.File) []output.File {
 	return slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !PerCentre[f.Path] })
 }
 
-// Schema is the JSON Schema policies.json follows (docs/policies-json.md),
+// Schema is the JSON Schema policies.json follows (docs/trust.md),
 // published beside it as policies.schema.json, which policies.json names
 // as its $schema when the site has a base_url.
 //
@@ -65,6 +65,14 @@ func Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.Fi
 // each with its text's SHA-256, and site.yaml's certifications and
 // processors.
 func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.File, error) {
+	js, _, err := policies(cfg, now, records, nil)
+	return js, err
+}
+
+// policies returns policies.json and each policy's entry in it, taking
+// kept[i], when it is not nil, as records[i]'s: a Memo keeps the entries
+// of policies whose versions' hashes did not change.
+func policies(cfg *config.Site, now date.Date, records []*site.Record, kept []json.RawMessage) (output.File, []json.RawMessage, error) {
 	type entry struct {
 		Slug       string      `json:"slug"`
 		Title      string      `json:"title"`
@@ -100,13 +108,23 @@ func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.F
 		Organisation   config.Organisation `json:"organisation"`
 		BaseURL        string              `json:"base_url,omitempty"`
 		Generated      date.Date           `json:"status_as_of"`
-		Policies       []entry             `json:"policies"`
+		Policies       []json.RawMessage   `json:"policies"`
 		Certifications []certificate       `json:"certifications"`
 		Processors     []processor         `json:"processors"`
-	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: now, Policies: []entry{}, Certifications: []certificate{}, Processors: []processor{}}
-	for _, r := range records {
-		doc.Policies = append(doc.Policies, entry{r.Slug, r.Title, r.Version, r.Effective, r.NextReview, r.Owner, r.Summary.Summary, r.Category, r.Status, r.DaysLeft,
+	}{Title: cfg.Title, Organisation: cfg.Organisation, BaseURL: cfg.BaseURL, Generated: now, Policies: []json.RawMessage{}, Certifications: []certificate{}, Processors: []processor{}}
+	entries := make([]json.RawMessage, len(records))
+	size := 0
+	for i, r := range records {
+		if i < len(kept) && kept[i] != nil {
+			entries[i], size = kept[i], size+len(kept[i])+1
+			continue
+		}
+		e, err := json.Marshal(entry{r.Slug, r.Title, r.Version, r.Effective, r.NextReview, r.Owner, r.Summary.Summary, r.Category, r.Status, r.DaysLeft,
 			cfg.BaseURL + r.Slug + "/", r.Current.SHA256, r.Current.Approval, versions(cfg.BaseURL, r)})
+		if err != nil {
+			return output.File{}, nil, err
+		}
+		entries[i], size = e, size+len(e)+1
 	}
 	if cfg.BaseURL != "" {
 		doc.Schema = cfg.BaseURL + "policies.schema.json"
@@ -120,11 +138,26 @@ func Policies(cfg *config.Site, now date.Date, records []*site.Record) (output.F
 		}
 		doc.Processors = append(doc.Processors, processor{p, p.Current(now)})
 	}
-	js, err := json.MarshalIndent(doc, "", "  ")
+	js, err := json.Marshal(doc)
 	if err != nil {
-		return output.File{}, err
+		return output.File{}, nil, err
 	}
-	return output.File{Path: "policies.json", Body: append(js, '\n')}, nil
+	// The entries go between the brackets of "policies":[], a key no
+	// other object has, and any such text in a value has its quotes
+	// escaped. Given to json.Marshal, each would be scanned and compacted
+	// again, which cost a save in serve more than making the changed
+	// one; nor is the file indented, as a build minifies it.
+	at := bytes.Index(js, []byte(`"policies":[]`)) + len(`"policies":[`)
+	body := make([]byte, 0, len(js)+size+1)
+	body = append(body, js[:at]...)
+	for i, e := range entries {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, e...)
+	}
+	body = append(append(body, js[at:]...), '\n')
+	return output.File{Path: "policies.json", Body: body}, entries, nil
 }
 
 // others returns Files' outputs after policies.json, which read no
@@ -242,6 +275,7 @@ type Memo struct {
 	now     date.Date
 	records []*site.Record
 	json    output.File
+	entries []json.RawMessage // each record's in json
 	others  []output.File
 }
 
@@ -254,7 +288,16 @@ func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([
 	if same && site.SameHashes(m.records, records) {
 		return append([]output.File{m.json}, m.others...), nil
 	}
-	js, err := Policies(cfg, now, records)
+	var kept []json.RawMessage
+	if same {
+		kept = make([]json.RawMessage, len(records))
+		for i := range records {
+			if site.SameHashes(m.records[i:i+1], records[i:i+1]) {
+				kept[i] = m.entries[i]
+			}
+		}
+	}
+	js, entries, err := policies(cfg, now, records, kept)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +316,7 @@ func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([
 			}
 		}
 	}
-	*m = Memo{cfg, now, records, js, rest}
+	*m = Memo{cfg, now, records, js, entries, rest}
 	return append([]output.File{js}, rest...), nil
 }
 

@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -74,9 +75,15 @@ func TestHeadersFileBytes(t *testing.T) {
 // a change to a record makes them all again.
 func TestMemoRemakesWhatChanged(t *testing.T) {
 	cfg, now := &config.Site{Title: "T", BaseURL: "https://p.example.org/", Language: "en-GB"}, date.New(2026, 6, 1)
+	// Policy a changes; b, beside it, does not: its entry in policies.json
+	// is kept while a's is made again.
 	record := func(title, sha string) []*site.Record {
-		sum := site.Summary{Slug: "a", Title: title, Version: "1.0", Effective: date.New(2026, 1, 1)}
-		return []*site.Record{{Summary: sum, Current: site.Change{Policy: sum, Version: "1.0", Effective: sum.Effective, Current: true, SHA256: sha}}}
+		a := site.Summary{Slug: "a", Title: title, Version: "1.0", Effective: date.New(2026, 1, 1)}
+		b := site.Summary{Slug: "b", Title: "Bravo", Version: "2", Effective: date.New(2026, 2, 1)}
+		return []*site.Record{
+			{Summary: a, Current: site.Change{Policy: a, Version: "1.0", Effective: a.Effective, Current: true, SHA256: sha}},
+			{Summary: b, Current: site.Change{Policy: b, Version: "2", Effective: b.Effective, Current: true, SHA256: "ccc"}},
+		}
 	}
 	body := func(outs []output.File, path string) string {
 		for _, o := range outs {
@@ -107,11 +114,43 @@ func TestMemoRemakesWhatChanged(t *testing.T) {
 				t.Errorf("%v: %s through the memo:\n%s\nwant\n%s", step, w.Path, g, w.Body)
 			}
 		}
-		if js := body(got, "policies.json"); !strings.Contains(js, `"sha256": "`+step.sha+`"`) {
+		if js := body(got, "policies.json"); !json.Valid([]byte(js)) || !strings.Contains(js, `"sha256":"`+step.sha+`"`) || !strings.Contains(js, `"sha256":"ccc"`) {
 			t.Errorf("%v: policies.json has not the hash:\n%s", step, js)
 		}
 		if feed := body(got, "feed.xml"); !strings.Contains(feed, step.title+": version 1.0") {
 			t.Errorf("%v: feed.xml has not the title:\n%s", step, feed)
+		}
+	}
+}
+
+// policies.json is valid JSON with every entry in its list, none, one or
+// several, whatever the site's title says.
+func TestPoliciesJSONEntries(t *testing.T) {
+	now := date.New(2026, 6, 1)
+	rec := func(slug string) *site.Record {
+		sum := site.Summary{Slug: slug, Title: `A "policies":[] title`, Version: "1", Effective: date.New(2026, 1, 1)}
+		return &site.Record{Summary: sum, Current: site.Change{Policy: sum, Version: "1", Effective: sum.Effective, Current: true}}
+	}
+	for _, records := range [][]*site.Record{nil, {rec("a")}, {rec("a"), rec("b"), rec("c")}} {
+		cfg := &config.Site{Title: `Trust "policies":[] centre`}
+		js, err := Policies(cfg, now, records)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Title    string
+			Policies []struct{ Slug string }
+		}
+		if err := json.Unmarshal(js.Body, &doc); err != nil {
+			t.Fatalf("%d policies: %v\n%s", len(records), err, js.Body)
+		}
+		if doc.Title != cfg.Title || len(doc.Policies) != len(records) {
+			t.Errorf("%d policies: read %+v from\n%s", len(records), doc, js.Body)
+		}
+		for i, p := range doc.Policies {
+			if p.Slug != records[i].Slug {
+				t.Errorf("entry %d is %q, want %q", i, p.Slug, records[i].Slug)
+			}
 		}
 	}
 }
