@@ -73,6 +73,7 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzLimits -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/date -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/source -run '^$$' -fuzz FuzzSlugOf -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/source -run '^$$' -fuzz FuzzIsSlug -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzSanitise -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/check -run '^$$' -fuzz FuzzPolicy -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/history -run '^$$' -fuzz FuzzCompare -fuzztime $(FUZZTIME)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -257,8 +256,24 @@ type LinkMemo struct {
 // policy's files and the slugs it links to.
 type linkCheck struct {
 	id      string
-	targets []string
+	targets map[string]bool
 	l       diag.List
+}
+
+// linksTo reports whether c's policy links to any of slugs, looking up
+// the smaller set in the larger: a save moves one slug, and a policy may
+// link to hundreds.
+func (c *linkCheck) linksTo(slugs map[string]bool) bool {
+	small, large := slugs, c.targets
+	if len(small) > len(large) {
+		small, large = large, small
+	}
+	for slug := range small {
+		if large[slug] {
+			return true
+		}
+	}
+	return false
 }
 
 // Check runs broken-link over every policy of s through m. slugs and pages
@@ -294,17 +309,22 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 			moved[slug] = true
 		}
 	}
+	samePages := m.pages == pagesKey
 	links := make(map[string]*linkCheck, len(s.Policies))
 	for _, p := range s.Policies {
 		c := m.links[p.Slug]
-		if c == nil || c.id != ids[p] || m.pages != pagesKey || slices.ContainsFunc(c.targets, func(slug string) bool { return moved[slug] }) {
-			c = &linkCheck{id: ids[p], l: t.Policy(p)}
+		if c == nil || c.id != ids[p] || !samePages || c.linksTo(moved) {
+			c = &linkCheck{id: ids[p], targets: map[string]bool{}, l: t.Policy(p)}
 			for _, k := range p.Links {
-				c.targets = append(c.targets, k.Slugs()...)
+				for _, slug := range k.Slugs() {
+					c.targets[slug] = true
+				}
 			}
 			for _, v := range p.Upcoming { // Policy checks theirs too
 				for _, k := range v.Links {
-					c.targets = append(c.targets, k.Slugs()...)
+					for _, slug := range k.Slugs() {
+						c.targets[slug] = true
+					}
 				}
 			}
 		}

@@ -21,6 +21,9 @@ var translit = map[rune]string{
 // letters or digits a URL can hold. source (file names), new (titles) and
 // import (titles) all name policies through it.
 func Slug(title string) string {
+	if len(title) <= 60 && IsSlug(title) {
+		return title // most files are named so: no need to spell them out
+	}
 	var b strings.Builder
 	hyphen := false
 	for _, r := range norm.NFD.String(strings.ToLower(title)) {

@@ -51,11 +51,24 @@ type File struct {
 	Trust *File
 }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
 // IsSlug reports whether s can be a policy's URL, and so its file's name:
-// lower-case letters and digits, in words joined by single hyphens.
-func IsSlug(s string) bool { return slugRE.MatchString(s) }
+// lower-case letters and digits, in words joined by single hyphens. It is
+// asked of every policy's file name on every save in serve, so it is a
+// loop over bytes rather than a regular expression.
+func IsSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Reserved are slugs the generator uses for its own pages.
 var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -123,6 +124,28 @@ func FuzzSlugOf(f *testing.F) {
 		lines := strings.Count(string(data), "\n") + 1
 		if pos.Line < 2 || pos.Line > lines || !strings.Contains(string(data), v) {
 			t.Fatalf("slugOf(%q) = %q at %v", data, v, pos)
+		}
+	})
+}
+
+// FuzzIsSlug: IsSlug says what the expression of words joined by single
+// hyphens says, and a slug of 60 bytes or fewer is its own Slug.
+func FuzzIsSlug(f *testing.F) {
+	re := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	for _, s := range []string{"privacy-notice", "a", "", "-a", "a-", "a--b", "A-b", "a_b", "a-1-b2", "política"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := IsSlug(s), re.MatchString(s); got != want {
+			t.Fatalf("IsSlug(%q) = %v, want %v", s, got, want)
+		}
+		if IsSlug(s) && len(s) <= 60 {
+			if got := Slug(s); got != s {
+				t.Fatalf("Slug(%q) = %q, want the slug itself", s, got)
+			}
+		}
+		if got := Slug(s); got != "" && !IsSlug(got) {
+			t.Fatalf("Slug(%q) = %q, which is no slug", s, got)
 		}
 	})
 }
