@@ -167,13 +167,13 @@ func isHash(s string) bool {
 // relative to dir), asking git about that file alone: the zero Date when
 // git cannot say. revise and review read one policy.
 func committedFile(dir, rel string) date.Date {
-	days, _ := gitDays(dir, rel)
+	days, _ := gitDays(dir, rel, "--max-count=1") // the newest commit that touched it
 	return days[rel]
 }
 
-// gitDays runs git log over the files pathspec (a literal path relative to
-// dir) names.
-func gitDays(dir, pathspec string) (map[string]date.Date, string) {
+// gitDays runs git log, with any extra options, over the files pathspec
+// (a literal path relative to dir) names.
+func gitDays(dir, pathspec string, options ...string) (map[string]date.Date, string) {
 	git, err := exec.LookPath("git")
 	if err != nil {
 		return nil, "git is not installed"
@@ -185,7 +185,8 @@ func gitDays(dir, pathspec string) (map[string]date.Date, string) {
 	if strings.TrimSpace(string(out)) == "true" {
 		return nil, "the site is a shallow clone (git clone --depth), whose oldest commit would date every older policy: run git fetch --unshallow (or check out with fetch-depth: 0)"
 	}
-	cmd := exec.Command(git, "-C", dir, "--literal-pathspecs", "-c", "core.quotePath=false", "log", "--format=@@%cs", "--name-only", "--relative", "--no-renames", "--", pathspec)
+	args := append([]string{"-C", dir, "--literal-pathspecs", "-c", "core.quotePath=false", "log", "--format=@@%cs", "--name-only", "--relative", "--no-renames"}, options...)
+	cmd := exec.Command(git, append(args, "--", pathspec)...)
 	out, err = cmd.Output()
 	if err != nil {
 		return nil, fmt.Sprintf("git log failed: %v", err)

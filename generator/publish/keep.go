@@ -159,7 +159,7 @@ func carry(src, dst string) error {
 
 // place puts src, of the given mode, at dst, where nothing is: a file is
 // linked (copied where the file system links none), a folder made with
-// its mode and filled, a symbolic link made again.
+// its mode and filled (carry), a symbolic link made again.
 func place(src, dst string, mode fs.FileMode) error {
 	switch {
 	case mode.IsDir():
@@ -171,15 +171,7 @@ func place(src, dst string, mode fs.FileMode) error {
 			return err
 		}
 		for _, s := range sub {
-			m := s.Type()
-			if m.IsDir() || !m.IsRegular() && m&fs.ModeSymlink == 0 {
-				fi, err := s.Info()
-				if err != nil {
-					return err
-				}
-				m = fi.Mode()
-			}
-			if err := place(filepath.Join(src, s.Name()), filepath.Join(dst, s.Name()), m); err != nil {
+			if err := carry(filepath.Join(src, s.Name()), filepath.Join(dst, s.Name())); err != nil {
 				return err
 			}
 		}
