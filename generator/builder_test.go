@@ -241,6 +241,28 @@ func TestBuilderIncremental(t *testing.T) {
 			edit(t, dir, "content/privacy-notice.md", "## Concerns\n", "## Complaints\n")
 			return []string{"content/privacy-notice.md"}
 		}, "", nil},
+		// A policy's links are checked again when what they name changes,
+		// though the policy does not.
+		{"link to a certification", func() []string {
+			edit(t, dir, "content/safeguarding.md", "feel safe", "feel safe ([certified](cert:cyber-essentials-plus))")
+			return []string{"content/safeguarding.md"}
+		}, "", nil},
+		{"rename the certification", func() []string {
+			edit(t, dir, "site.yaml", "id: cyber-essentials-plus", "id: cyber-essentials")
+			return []string{"site.yaml"}
+		}, "link to cert:cyber-essentials-plus, a certification site.yaml does not declare (did you mean cert:cyber-essentials?)", nil},
+		{"name it back", func() []string {
+			edit(t, dir, "site.yaml", "id: cyber-essentials", "id: cyber-essentials-plus")
+			return []string{"site.yaml"}
+		}, "", nil},
+		{"delete a policy others link to", func() []string {
+			rename(t, dir, "content/records-retention.md", "content/records-retention.md~")
+			return []string{"content/records-retention.md", "content/records-retention.md~"}
+		}, "privacy-notice.md:69:26: link to missing policy content/records-retention.md", nil},
+		{"bring it back", func() []string {
+			rename(t, dir, "content/records-retention.md~", "content/records-retention.md")
+			return []string{"content/records-retention.md", "content/records-retention.md~"}
+		}, "", nil},
 		{"delete site.yaml", func() []string {
 			rename(t, dir, "site.yaml", "site.yaml.old")
 			return []string{"site.yaml"}

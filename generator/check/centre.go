@@ -57,6 +57,5 @@ func (m *Memo) Centre(w Whole) diag.List {
 	if w.Trust {
 		l = append(l, Trust(s.Config, s.Now, s.Config.Review.WarnDays)...)
 	}
-	l = append(l, CertLinks(s)...)
 	return append(l, sm.Site(s)...)
 }

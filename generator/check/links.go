@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -17,7 +18,8 @@ import (
 // Links runs broken-link: it reports a policy's links to policies or
 // headings that do not exist. Its targets are the published policies and
 // the slugs of every policy file, published or not (a link to a draft is
-// reported as one).
+// reported as one); a link to cert:ID must name a certification site.yaml
+// declares.
 type Links struct {
 	bySlug map[string]*site.Policy
 	exists map[string]bool
@@ -34,6 +36,10 @@ type Links struct {
 	// with thousands of headings and a contents list linking to each
 	// would otherwise scan them all for every link.
 	sets map[string]anchorSet
+	// site is the site whose policies bySlug holds; certs the ids of its
+	// certifications (a link to cert:ID names one).
+	site  *site.Site
+	certs []string
 }
 
 // An anchorSet is one policy's anchors, in order and as a set.
@@ -55,11 +61,8 @@ const suggestBudget = 1 << 20
 // "privacy/history/index.html"). anchors are each policy's anchors by
 // slug, or nil to read the policies' headings.
 func NewLinks(s *site.Site, slugs, pages []string, anchors map[string]site.Anchors) *Links {
-	t := &Links{bySlug: make(map[string]*site.Policy, len(s.Policies)), exists: make(map[string]bool, len(slugs)), pages: make(map[string]bool, len(pages)),
-		under: make(map[string][]string, len(s.Policies)), anchors: anchors}
-	for _, p := range s.Policies {
-		t.bySlug[p.Slug] = p
-	}
+	t := &Links{exists: make(map[string]bool, len(slugs)), pages: make(map[string]bool, len(pages)), under: make(map[string][]string, len(s.Policies))}
+	t.reset(s, anchors)
 	for _, p := range pages {
 		rel := strings.TrimSuffix(p, "index.html")
 		t.pages[rel] = true
@@ -76,6 +79,16 @@ func NewLinks(s *site.Site, slugs, pages []string, anchors map[string]site.Ancho
 		t.exists[slug] = true
 	}
 	return t
+}
+
+// reset points t at the policies of s, a render of the site t was made
+// for with the same slugs and pages.
+func (t *Links) reset(s *site.Site, anchors map[string]site.Anchors) {
+	t.site, t.anchors, t.sets, t.certs = s, anchors, nil, certIDs(s)
+	t.bySlug = make(map[string]*site.Policy, len(s.Policies))
+	for _, p := range s.Policies {
+		t.bySlug[p.Slug] = p
+	}
 }
 
 // Policy reports p's links to policies or headings that do not exist. It
@@ -99,6 +112,10 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 // (selfSet their anchors, when self is not p).
 func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, selfSet anchorSet, report func(diag.Pos, string, ...any), budget *int) {
 	for _, k := range links {
+		if k.Cert != "" {
+			t.cert(k, budget, report)
+			continue
+		}
 		target := p
 		if k.Target == "" && k.Path == "" {
 			target = self
@@ -153,6 +170,23 @@ func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, self
 		}
 		report(k.Pos, "%s", msg)
 	}
+}
+
+// cert reports a link to cert:ID that names no certification site.yaml
+// declares (config reports one whose id is not an id), with the nearest
+// declared id.
+func (t *Links) cert(k site.Link, budget *int, report func(diag.Pos, string, ...any)) {
+	if slices.Contains(t.certs, k.Cert) {
+		return
+	}
+	msg := fmt.Sprintf("link to cert:%s, a certification site.yaml does not declare", k.Cert)
+	if *budget >= len(t.certs) {
+		*budget -= len(t.certs)
+		if near := textdist.Nearest(k.Cert, t.certs); near != "" {
+			msg += fmt.Sprintf(" (did you mean cert:%s?)", near)
+		}
+	}
+	report(k.Pos, "%s", msg)
 }
 
 func newAnchorSet(a site.Anchors) anchorSet {
@@ -244,45 +278,51 @@ func Cookies(s *site.Site) diag.List {
 
 // A LinkMemo keeps each policy's broken links from one render to the
 // next, checking again only the policies whose files changed or that link
-// to a policy that changed, appeared or went. A nil *LinkMemo keeps
-// nothing.
+// to a policy that changed, appeared or went: it keeps, for each slug, the
+// policies linking to it. A nil *LinkMemo keeps nothing.
 type LinkMemo struct {
-	links map[string]*linkCheck // by slug
-	state map[string]string     // what each slug was: its policy's ids, or "draft"
-	pages string                // the site's other pages, one a line
+	links   map[string]*linkCheck      // by slug
+	linkers map[string]map[string]bool // the slugs of the policies linking to each slug
+	state   map[string]string          // what each slug was: its policy's ids, or "draft"
+	// What every policy's check reads of the site besides the slugs:
+	// its pages and its certifications' ids (Same).
+	pages, certs []string
+	t            *Links // the last render's rule, made from pages, slugs and certs
+	slugs        []string
 }
 
-// A linkCheck is the broken links of one policy, with the ids of the
-// policy's files and the slugs it links to.
+// A linkCheck is the broken links of one policy, with the slugs it links
+// to.
 type linkCheck struct {
-	id      string
 	targets map[string]bool
 	l       diag.List
 }
 
-// linksTo reports whether c's policy links to any of slugs, looking up
-// the smaller set in the larger: a save moves one slug, and a policy may
-// link to hundreds.
-func (c *linkCheck) linksTo(slugs map[string]bool) bool {
-	small, large := slugs, c.targets
-	if len(small) > len(large) {
-		small, large = large, small
-	}
-	for slug := range small {
-		if large[slug] {
-			return true
+// newLinkCheck checks p's links with t.
+func newLinkCheck(t *Links, p *site.Policy) *linkCheck {
+	c := &linkCheck{targets: map[string]bool{}, l: t.Policy(p)}
+	for _, k := range p.Links {
+		for _, slug := range k.Slugs() {
+			c.targets[slug] = true
 		}
 	}
-	return false
+	for _, v := range p.Upcoming { // Policy checks theirs too
+		for _, k := range v.Links {
+			for _, slug := range k.Slugs() {
+				c.targets[slug] = true
+			}
+		}
+	}
+	return c
 }
 
 // Check runs broken-link over every policy of s through m. slugs and pages
 // are as for NewLinks; ids name each policy's files (parse.Memo), which
 // change whenever they do; anchors are as for NewLinks.
 func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Policy]string, anchors map[string]site.Anchors) diag.List {
-	t := NewLinks(s, slugs, pages, anchors)
 	var l diag.List
 	if m == nil {
+		t := NewLinks(s, slugs, pages, anchors)
 		for _, p := range s.Policies {
 			l = append(l, t.Policy(p)...)
 		}
@@ -297,42 +337,85 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 	for _, p := range s.Policies {
 		state[p.Slug] = ids[p]
 	}
-	pagesKey := strings.Join(pages, "\n")
-	moved := map[string]bool{}
-	for slug, st := range state {
-		if m.state[slug] != st {
-			moved[slug] = true
+	certs := certIDs(s)
+	// recheck are the slugs of the policies to check again: those that
+	// moved and those linking to one; nil for every policy.
+	var recheck map[string]bool
+	if m.links != nil && slices.Equal(m.pages, pages) && slices.Equal(m.certs, certs) {
+		recheck = map[string]bool{}
+		moved := func(slug string) {
+			recheck[slug] = true
+			for linker := range m.linkers[slug] {
+				recheck[linker] = true
+			}
 		}
-	}
-	for slug := range m.state {
-		if _, ok := state[slug]; !ok {
-			moved[slug] = true
+		for slug, st := range state {
+			if was, ok := m.state[slug]; !ok || was != st {
+				moved(slug)
+			}
 		}
+		for slug := range m.state {
+			if _, ok := state[slug]; !ok {
+				moved(slug)
+			}
+		}
+	} else {
+		m.links, m.linkers, m.t = nil, map[string]map[string]bool{}, nil
 	}
-	samePages := m.pages == pagesKey
+	t := m.t
+	if t == nil || !slices.Equal(m.slugs, slugs) {
+		t = nil
+	}
 	links := make(map[string]*linkCheck, len(s.Policies))
 	for _, p := range s.Policies {
 		c := m.links[p.Slug]
-		if c == nil || c.id != ids[p] || !samePages || c.linksTo(moved) {
-			c = &linkCheck{id: ids[p], targets: map[string]bool{}, l: t.Policy(p)}
-			for _, k := range p.Links {
-				for _, slug := range k.Slugs() {
-					c.targets[slug] = true
-				}
+		if c == nil || recheck[p.Slug] {
+			if t == nil {
+				t = NewLinks(s, slugs, pages, anchors)
+			} else if t.site != s {
+				t.reset(s, anchors)
 			}
-			for _, v := range p.Upcoming { // Policy checks theirs too
-				for _, k := range v.Links {
-					for _, slug := range k.Slugs() {
-						c.targets[slug] = true
-					}
-				}
-			}
+			old := c
+			c = newLinkCheck(t, p)
+			m.relink(p.Slug, old, c)
 		}
 		links[p.Slug] = c
 		l = append(l, c.l...)
 	}
-	m.links, m.state, m.pages = links, state, pagesKey
+	for slug, c := range m.links {
+		if links[slug] == nil {
+			m.relink(slug, c, nil)
+		}
+	}
+	m.links, m.state, m.pages, m.certs, m.t, m.slugs = links, state, slices.Clone(pages), certs, t, slices.Clone(slugs)
 	return l
+}
+
+// relink records that the policy slug links to what now does, no longer
+// to what old did (either may be nil).
+func (m *LinkMemo) relink(slug string, old, now *linkCheck) {
+	if old != nil {
+		for target := range old.targets {
+			delete(m.linkers[target], slug)
+		}
+	}
+	if now != nil {
+		for target := range now.targets {
+			if m.linkers[target] == nil {
+				m.linkers[target] = map[string]bool{}
+			}
+			m.linkers[target][slug] = true
+		}
+	}
+}
+
+// certIDs are the ids of the certifications site.yaml declares.
+func certIDs(s *site.Site) []string {
+	ids := make([]string, len(s.Config.Certifications))
+	for i, c := range s.Config.Certifications {
+		ids[i] = c.ID
+	}
+	return ids
 }
 
 // linkedAs returns the file links name p by: its own, or for a school's

@@ -12,7 +12,6 @@ import (
 	"github.com/policysite/policysite/generator/date"
 	"github.com/policysite/policysite/generator/diag"
 	"github.com/policysite/policysite/generator/site"
-	"github.com/policysite/policysite/internal/textdist"
 )
 
 // Trust runs the rules on site.yaml's certifications and processors:
@@ -53,35 +52,6 @@ func Trust(cfg *config.Site, now date.Date, warnDays int) diag.List {
 		}
 	}
 	l.Sort()
-	return l
-}
-
-// CertLinks runs broken-link on links to cert:ID: each must name a
-// certification site.yaml declares (config reports one whose id is not an
-// id). A typo is suggested from the declared ids, up to suggestBudget
-// comparisons in all.
-func CertLinks(s *site.Site) diag.List {
-	var l diag.List
-	ids := make([]string, len(s.Config.Certifications))
-	for i, c := range s.Config.Certifications {
-		ids[i] = c.ID
-	}
-	budget := suggestBudget
-	for _, p := range s.Policies {
-		for _, k := range p.Links {
-			if k.Cert == "" || s.Config.Certification(k.Cert) != nil {
-				continue
-			}
-			msg := fmt.Sprintf("link to cert:%s, a certification site.yaml does not declare", k.Cert)
-			if budget >= len(ids) {
-				budget -= len(ids)
-				if near := textdist.Nearest(k.Cert, ids); near != "" {
-					msg += fmt.Sprintf(" (did you mean cert:%s?)", near)
-				}
-			}
-			l = append(l, diag.Diagnostic{Pos: k.Pos, Severity: diag.Error, Rule: "broken-link", Message: msg})
-		}
-	}
 	return l
 }
 
