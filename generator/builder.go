@@ -38,7 +38,8 @@ type Builder struct {
 	files *source.Cache // nil unless Watched
 
 	config  config.Cache
-	parsed  *parse.Memo // nil unless keep, as are checked, machine and pages
+	parsed  *parse.Memo // nil unless keep, as are records, checked, machine and pages
+	records *site.RecordMemo
 	checked *check.Memo
 	machine *machine.Memo
 	theme   theme.Cache
@@ -61,7 +62,7 @@ func NewBuilder(opts Options) *Builder { return newBuilder(opts, true, "") }
 func newBuilder(opts Options, keep bool, school string) *Builder {
 	b := &Builder{opts: opts, keep: keep, school: school, schools: map[string]*Builder{}}
 	if keep {
-		b.parsed, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &check.Memo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
+		b.parsed, b.records, b.checked, b.machine, b.pages, b.last = &parse.Memo{}, &site.RecordMemo{}, &check.Memo{}, &machine.Memo{}, &theme.Memo{}, output.Last{}
 	}
 	return b
 }
@@ -207,12 +208,11 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		r.write(i)
 	})
 	b.parsed.Next()
+	b.records.Next()
 
-	var policies []*site.Policy
+	policies, records, published := make([]*site.Policy, 0, len(files)), make([]*site.Record, 0, len(files)), make([]source.File, 0, len(files))
 	ids := make(map[*site.Policy]string, len(files))
-	var records []*site.Record
 	var anchors map[string]site.Anchors
-	var published []source.File
 	for i, pr := range r.results {
 		c.l = append(c.l, pr.l...)
 		if pr.all != nil {
@@ -220,7 +220,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 		}
 		if pr.p != nil {
 			published = append(published, files[i])
-			policies, records = append(policies, pr.p), append(records, &r.results[i].rec)
+			policies, records = append(policies, pr.p), append(records, pr.rec)
 			ids[pr.p] = pr.ids
 			if pr.anchors != nil {
 				if anchors == nil {
@@ -253,7 +253,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 // keeping its anchors for link checks.
 type parsed struct {
 	p   *site.Policy
-	rec site.Record
+	rec *site.Record
 	// all is the policy, published here or not (a trust policy a school
 	// has a copy of, or not the trust centre's), for the rules comparing
 	// centres.
@@ -295,7 +295,7 @@ func (r *running) parse(i int) *site.Policy {
 		pr.l, p = nil, q // the schools' centres report its findings
 	}
 	p.Prepare(r.b.opts.Now, r.centre.Site.Review.WarnDays)
-	pr.p, pr.rec = p, p.Record()
+	pr.p, pr.rec = p, r.b.records.Record(p, pr.ids, r.b.opts.Now, r.centre.Site.Review.WarnDays)
 	return p
 }
 
@@ -312,7 +312,7 @@ func (r *running) write(i int) {
 	key := r.key
 	key.Files = pr.ids
 	outs, err := r.b.pages.Policy(p.Slug, key, func() ([]output.File, error) {
-		return r.theme.RenderAll(r.pages.Policy(p, &pr.rec))
+		return r.theme.RenderAll(r.pages.Policy(p, pr.rec))
 	})
 	if !r.b.keep {
 		a := p.Anchors()

@@ -245,12 +245,13 @@ func New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record)
 			records = append(records, &r)
 		}
 	}
-	sort.Stable(inOrder{policies, records})
+	if o := (inOrder{policies, records}); !sort.IsSorted(o) { // most often they come in the last render's order (Order)
+		sort.Stable(o)
+	}
 	s.Records = records
 	byName := map[string]int{}
 	named := false // a policy names a category
 	for _, p := range policies {
-		p.Prepare(now, cfg.Review.WarnDays)
 		switch p.Status {
 		case Overdue:
 			s.Overdue++

@@ -3,6 +3,7 @@ package site
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/policysite/policysite/generator/config"
 	"github.com/policysite/policysite/generator/date"
@@ -100,6 +101,54 @@ func (p *Policy) Record() Record {
 	return r
 }
 
+// A RecordMemo keeps each policy's Record from one render to the next
+// while the files it was parsed from and the day stay the same, so that
+// the stages keeping what they made of the records (SameRecords) find the
+// unchanged ones at once, by pointer. A nil *RecordMemo keeps nothing.
+// Record is safe for concurrent use; Next is called between renders.
+type RecordMemo struct {
+	mu         sync.Mutex
+	last, next map[recordKey]*Record
+}
+
+type recordKey struct {
+	ids      string
+	now      date.Date
+	warnDays int
+}
+
+// Record returns the record of p, prepared for now and warnDays
+// (Prepare), as kept when ids, which name the files p was parsed from,
+// are the same as last render's.
+func (m *RecordMemo) Record(p *Policy, ids string, now date.Date, warnDays int) *Record {
+	if m == nil {
+		r := p.Record()
+		return &r
+	}
+	k := recordKey{ids, now, warnDays}
+	m.mu.Lock()
+	r := m.last[k]
+	m.mu.Unlock()
+	if r == nil {
+		rec := p.Record()
+		r = &rec
+	}
+	m.mu.Lock()
+	if m.next == nil {
+		m.next = map[recordKey]*Record{}
+	}
+	m.next[k] = r
+	m.mu.Unlock()
+	return r
+}
+
+// Next ends a render: the records it asked for are kept for the next.
+func (m *RecordMemo) Next() {
+	if m != nil {
+		m.last, m.next = m.next, nil
+	}
+}
+
 func (v *Version) change(p Summary, upcoming bool) Change {
 	return Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Upcoming: upcoming, Compare: v.Diff != nil,
 		Until: v.Until, Approval: v.Approval, Reviews: v.Reviews, SHA256: v.SHA256}
@@ -149,7 +198,7 @@ func SameRecords(a, b []*Record) bool {
 			x.Upcoming == y.Upcoming && x.Compare == y.Compare && x.Until == y.Until && x.Approval == y.Approval && slices.Equal(x.Reviews, y.Reviews)
 	}
 	return slices.EqualFunc(a, b, func(x, y *Record) bool {
-		return x.Summary == y.Summary && same(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, same) && slices.EqualFunc(x.History, y.History, same)
+		return x == y || x.Summary == y.Summary && same(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, same) && slices.EqualFunc(x.History, y.History, same)
 	})
 }
 
@@ -158,7 +207,7 @@ func SameRecords(a, b []*Record) bool {
 func SameHashes(a, b []*Record) bool {
 	sha := func(x, y Change) bool { return x.SHA256 == y.SHA256 }
 	return slices.EqualFunc(a, b, func(x, y *Record) bool {
-		return sha(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, sha) && slices.EqualFunc(x.History, y.History, sha)
+		return x == y || sha(x.Current, y.Current) && slices.EqualFunc(x.Upcoming, y.Upcoming, sha) && slices.EqualFunc(x.History, y.History, sha)
 	})
 }
 
