@@ -228,8 +228,13 @@ func isBlankLine(line []byte) bool {
 }
 
 // isDelimiterRow reports whether s could be a table's delimiter row
-// (|---|:--:|): it holds only pipes, hyphens, colons and spaces.
+// (|---|:--:|): it holds only pipes, hyphens, colons and spaces, and a pipe
+// or a colon. A line of hyphens alone ends the paragraph before it as a
+// setext heading's underline or a thematic break, so it starts no table.
 func isDelimiterRow(s []byte) bool {
+	if !bytes.ContainsAny(s, "|:") {
+		return false
+	}
 	for _, c := range s {
 		switch c {
 		case '|', '-', ':', ' ', '\t', '\r', '\v', '\f':

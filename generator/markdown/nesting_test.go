@@ -48,6 +48,10 @@ func TestLimits(t *testing.T) {
 		{"links", "See [a](a.md), [b](b.md) and [c](https://www.larkfield.example/).\n", ""},
 		{"backticks", "Use `code` and ``a ` b`` and\n```go\nx\n```\n", ""},
 		{"crlf", "- a\r\n  - b\r\n\r\n", ""},
+		// A line of hyphens under a paragraph is a heading's underline,
+		// not a table's delimiter row: the lines after it are no rows.
+		{"setext heading before a long paragraph", "Scope\n---\n" + strings.Repeat("a line\n", MaxTableCells+1), ""},
+		{"thematic break without blanks", "Scope\n\n---\n" + strings.Repeat("a line\n", MaxTableCells+1), ""},
 
 		// Refused.
 		{"33 levels", deepList(33), "1824:nesting-too-deep"},
@@ -61,6 +65,7 @@ func TestLimits(t *testing.T) {
 		{"footnotes", strings.Repeat("a[^1] ", 1001), "6001:over-limit"},
 		{"links on a line", strings.Repeat("[a](", 101), "402:over-limit"},
 		{"backticks", "a " + strings.Repeat("`", 33) + " b\n", "2:over-limit"},
+		{"one column without pipes", "Record\n:--\n" + strings.Repeat("x\n", MaxTableCells), "200009:over-limit"},
 		{"wide table", strings.Repeat("|a", 400) + "|\n" + strings.Repeat("|-", 400) + "|\n" + strings.Repeat("x\n", 300), "2098:over-limit"},
 	}
 	for _, tt := range tests {
