@@ -371,7 +371,11 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 	if len(filled) > 0 {
 		// One warning a file, naming every field filled: a folder made for
 		// another generator has the same few fields missing in every file.
-		l = append(l, diag.Diagnostic{Pos: m.Start, Severity: diag.Warning, Message: strings.Join(filled, "; ") + ": write them in the front matter to make them explicit", Rule: "default-field"})
+		advice := ": write it in the front matter to make it explicit"
+		if len(filled) > 1 {
+			advice = ": write them in the front matter to make them explicit"
+		}
+		l = append(l, diag.Diagnostic{Pos: m.Start, Severity: diag.Warning, Message: strings.Join(filled, "; ") + advice, Rule: "default-field"})
 	}
 	return m, body, bodyOff, l
 }

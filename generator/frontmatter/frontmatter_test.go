@@ -205,7 +205,7 @@ func TestParseWithFallbacks(t *testing.T) {
 			"p.md:1:1: warning: effective 2021-03-04 from date:; next_review 2022-03-04 from effective plus site.yaml's review.review_period (1 year): write them in the front matter to make them explicit"},
 		{"review written", "effective: 2025-01-10\nnext_review: 2025-06-30\ndate: 2020-01-01\n", commit, "2025-01-10", "2025-06-30", "", "", false, ""},
 		{"18 months", "effective: 2025-01-10\n", Defaults{ReviewMonths: 18, ReviewFrom: "site.yaml's defaults.next_review (18 months)"}, "2025-01-10", "2026-07-10", "", "derived: 18 months after effective", false,
-			"p.md:1:1: warning: next_review 2026-07-10 from effective plus site.yaml's defaults.next_review (18 months): write them in the front matter to make them explicit"},
+			"p.md:1:1: warning: next_review 2026-07-10 from effective plus site.yaml's defaults.next_review (18 months): write it in the front matter to make it explicit"},
 		{"no date at all", "", noCommit, "0000-00-00", "0000-00-00", "", "", true,
 			`p.md:1:1: missing required field "effective" (in a git repository, the day of the file's last commit is read as effective, then date:)`},
 	} {
