@@ -28,15 +28,15 @@ import (
 	"github.com/policysite/policysite/generator/site"
 )
 
-// PerCentre are the files each school's centre has of its own, under its
+// perCentre are the files each school's centre has of its own, under its
 // path; the rest are the host's, at the site's root.
-var PerCentre = map[string]bool{"policies.json": true, "reviews.ics": true, "sitemap.xml": true, "feed.xml": true, "policies.schema.json": true}
+var perCentre = map[string]bool{"policies.json": true, "reviews.ics": true, "sitemap.xml": true, "feed.xml": true, "policies.schema.json": true}
 
 // Own returns those of files a school's centre has of its own
-// (PerCentre), in a new slice: a school's centre shares the trust's
+// (perCentre), in a new slice: a school's centre shares the trust's
 // assets and host files, and Memo keeps files.
 func Own(files []output.File) []output.File {
-	return slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !PerCentre[f.Path] })
+	return slices.DeleteFunc(slices.Clone(files), func(f output.File) bool { return !perCentre[f.Path] })
 }
 
 // Schema is the JSON Schema policies.json follows (docs/trust.md),

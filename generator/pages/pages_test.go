@@ -104,7 +104,7 @@ func TestProcessorsPage(t *testing.T) {
 	}}
 	ps := New(&site.Site{Config: cfg, Now: date.New(2026, 1, 15)}, "/")
 	sp := ps.processorsPage()
-	if sp == nil || sp.Path != ProcessorsPath || sp.Layout != "processors.html" {
+	if sp == nil || sp.Path != processorsPath || sp.Layout != "processors.html" {
 		t.Fatalf("page %+v", sp)
 	}
 	names := func(ps []config.Processor) (s string) {

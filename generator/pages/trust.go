@@ -55,8 +55,8 @@ func processors(cfg *config.Site, now date.Date) *Processors {
 	return ps
 }
 
-// ProcessorsPath is where the page listing the processors goes.
-const ProcessorsPath = "processors/index.html"
+// processorsPath is where the page listing the processors goes.
+const processorsPath = "processors/index.html"
 
 // processorsPage is the page listing the site's processors, or nil when
 // it declares none.
@@ -67,7 +67,7 @@ func (ps *Set) processorsPage() *Spec {
 	pg := ps.page(nil, "processors/")
 	pg.Processors = ps.procs
 	pg.Description = "The organisations that handle personal data for " + orgName(ps.site.Config) + ", where, and under which safeguards."
-	return &Spec{ProcessorsPath, "processors.html", pg}
+	return &Spec{processorsPath, "processors.html", pg}
 }
 
 func orgName(cfg *config.Site) string {
