@@ -21,7 +21,8 @@ var ListingLayouts = []string{"index.html", "404.html", "changes.html", "process
 // file and line, not on the first page. Each holds nothing but every
 // pointer and one of every list a layout may follow. For PolicyLayouts: a
 // policy and one earlier and one upcoming version, never the site's other
-// policies (All). For ListingLayouts: one policy's summary and one change,
+// policies (All); a policy's other pages each as its layout gets them (the
+// version in force, an upcoming and an earlier one). For ListingLayouts: one policy's summary and one change,
 // never a policy's text; the request form both as a form posting to the
 // relay and as the page of emails (form.ModeEmail). Any other layout has
 // none.
@@ -43,7 +44,16 @@ func Samples(layout string) []*Page {
 			{Certificates: []Certificate{{}}},
 		}}}
 	case "history.html", "version.html", "compare.html":
-		return []*Page{{Site: SiteView{Config: cfg}, Data: &VersionView{Policy: p, Version: v, Diff: p.Diff, Changes: []site.Change{{Policy: p.Summarize()}}}}}
+		// Every page of the layout the policy has, as Set makes them:
+		// the version in force, an upcoming and an earlier one.
+		ps, r := NewCentre(&site.Site{Config: cfg}, "/", nil, "/"), p.Record()
+		var out []*Page
+		for _, sp := range ps.history(p, &r) {
+			if sp.Layout == layout {
+				out = append(out, sp.Page)
+			}
+		}
+		return out
 	case "index.html":
 		pg := listing(cfg)
 		pg.Certificates = []Certificate{{}}

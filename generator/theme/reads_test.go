@@ -21,6 +21,14 @@ func TestLayoutsReadOnlyTheirData(t *testing.T) {
 		{"policy.html", "{{define \"main\"}}\n\n{{len .All.Policies}}{{end}}", "themes/x/layouts/policy.html:3:10: executing \"main\" at <.All.Policies>: nil pointer evaluating *site.Listing.Policies"},
 		{"history.html", "{{define \"main\"}}{{summary .All}}{{end}}", "themes/x/layouts/history.html:1:"},
 		{"compare.html", "{{define \"main\"}}{{.Data.Policy.Nonesuch}}{{end}}", "themes/x/layouts/compare.html:1:"},
+		// A policy's other pages are sampled as each is made: the version
+		// in force, an upcoming and an earlier one; the history page and
+		// the comparison with the version in force have no Version.
+		{"version.html", "{{define \"main\"}}{{if .Data.Current}}\n{{.Data.Nonesuch}}{{end}}{{end}}", "themes/x/layouts/version.html:2:7: executing \"main\" at <.Data.Nonesuch>: can't evaluate field Nonesuch"},
+		{"version.html", "{{define \"main\"}}{{if .Data.Upcoming}}\n{{.Data.Nonesuch}}{{end}}{{end}}", "themes/x/layouts/version.html:2:7:"},
+		{"version.html", "{{define \"main\"}}{{.Data.Version.Title}} {{.Data.Version.Effective}}{{end}}", ""},
+		{"history.html", "{{define \"main\"}}\n{{.Data.Version.Title}}{{end}}", "themes/x/layouts/history.html:2:7: executing \"main\" at <.Data.Version.Title>: nil pointer evaluating *site.Version.Title"},
+		{"compare.html", "{{define \"main\"}}\n{{.Data.Version.Title}}{{end}}", "themes/x/layouts/compare.html:2:7: executing \"main\" at <.Data.Version.Title>: nil pointer"},
 		{"index.html", "{{define \"main\"}}{{len .All.Policies}}{{end}}", ""}, // the pages listing every policy may read them
 		{"index.html", "{{define \"main\"}}{{range .All.Categories}}{{.Name}}{{range .Policies}}{{.Title}} {{.Status.Label}} {{date .NextReview}}{{end}}{{end}}{{end}}", ""},
 		{"index.html", "{{define \"main\"}}\n{{range .All.Policies}}{{.Body}}{{end}}{{end}}", "themes/x/layouts/index.html:2:25: executing \"main\" at <.Body>: can't evaluate field Body in type site.Summary"},
