@@ -34,8 +34,9 @@ type Builder struct {
 	opts Options
 	// keep is set for a Builder made to render again: a Build keeps
 	// nothing of a policy's text once its pages are written.
-	keep  bool
-	files *source.Cache // nil unless Watched
+	keep    bool
+	files   *source.Cache // nil unless Watched, as is listing
+	listing *source.Listing
 
 	config  config.Cache
 	parsed  *parse.Memo // nil unless keep, as are records, checked, machine and pages
@@ -70,10 +71,11 @@ func newBuilder(opts Options, keep bool, school string) *Builder {
 // Watched tells the builder that every later change to site.yaml, content/
 // and themes/ will be reported with Changed before the next Render, as
 // serve's watcher does. A render then reads only the files reported since
-// the last one and keeps its copy of every other.
+// the last one, keeps its copy of every other, and lists content/ again
+// only when a change may alter the list (source.Listing).
 func (b *Builder) Watched() {
 	if b.files == nil {
-		b.files = source.NewCache()
+		b.files, b.listing = source.NewCache(), &source.Listing{}
 	}
 }
 
@@ -84,6 +86,7 @@ func (b *Builder) Watched() {
 func (b *Builder) Changed(paths ...string) {
 	if b.files != nil {
 		b.files.Forget(paths...)
+		b.listing.Changed(paths...)
 	}
 }
 
@@ -101,9 +104,9 @@ func (b *Builder) Render() (*Result, error) {
 }
 
 // run is the pipeline: it loads site.yaml and the list of policy files,
-// renders the trust's centre (centre) and then each school's into the
-// same sink under the school's path, with a Builder of its own for each
-// school (schools), and runs the rules that compare the centres (check.Schools).
+// renders the trust's centre (centre), then each school's with a Builder
+// of its own into the same sink under the school's path, and runs the
+// rules that compare the centres (check.Schools).
 func (b *Builder) run(out output.Sink) (*Result, error) {
 	opts := b.opts
 	if err := opts.check(); err != nil {
@@ -116,7 +119,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 	res := &Result{}
 	cfg, l := b.config.Load(fsys, opts.BaseURL, opts.RelayURL)
 	res.Diagnostics = append(res.Diagnostics, l...)
-	files, l := source.List(fsys, cfg.SchoolIDs()...)
+	files, l := b.listing.List(fsys, cfg.SchoolIDs()...)
 	res.Diagnostics = append(res.Diagnostics, l...)
 	var committed map[string]date.Date
 	var undated string // why no file is dated by its last commit
@@ -137,7 +140,7 @@ func (b *Builder) run(out output.Sink) (*Result, error) {
 			sb = newBuilder(opts, b.keep, sc.ID)
 			b.schools[sc.ID] = sb
 		}
-		own, l := source.ListSchool(fsys, sc.ID, files)
+		own, l := b.listing.ListSchool(fsys, sc.ID, files)
 		res.Diagnostics = append(res.Diagnostics, l...)
 		source.SetCommitted(own, committed)
 		sr := sb.centre(fsys, cfg, pre, own, output.Under(out, sc.ID+"/"))
@@ -254,9 +257,7 @@ func (b *Builder) centre(fsys fs.FS, cfg *config.Site, pre diag.List, files []so
 type parsed struct {
 	p   *site.Policy
 	rec *site.Record
-	// all is the policy, published here or not (a trust policy a school
-	// has a copy of, or not the trust centre's), for the rules comparing
-	// centres.
+	// all is the policy, published here or not, for check.Schools.
 	all     *site.Front
 	ids     string // the ids of the policy's parsed files, for the memo's keys
 	anchors *site.Anchors
@@ -338,7 +339,7 @@ func (r *running) write(i int) {
 // lists renders the pages listing every policy and the theme's assets,
 // and the files for machines, through their memos.
 func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, out output.Sink) error {
-	files, err := b.machine.Files(s.Config, s.Now, s.Records)
+	files, err := b.machine.Files(s)
 	if err != nil {
 		return err
 	}

@@ -137,6 +137,14 @@ func TestBuilderIncremental(t *testing.T) {
 			remove(t, dir, "content/visiting.md")
 			return []string{"content/visiting", "content/visiting.md"}
 		}, "", nil},
+		{"give a policy a slug", func() []string {
+			edit(t, dir, "content/service-statement.md", "weight: 1\n", "weight: 1\nslug: our-service\n")
+			return []string{"content/service-statement.md"}
+		}, "", nil},
+		{"and take it away", func() []string {
+			edit(t, dir, "content/service-statement.md", "weight: 1\nslug: our-service\n", "weight: 1\n")
+			return []string{"content/service-statement.md"}
+		}, "", nil},
 		{"delete a policy", func() []string {
 			remove(t, dir, "content/service-statement.md")
 			return []string{"content/service-statement.md"}

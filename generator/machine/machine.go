@@ -46,18 +46,18 @@ func Own(files []output.File) []output.File {
 //go:embed policies.schema.json
 var Schema []byte
 
-// Files returns the outputs for machines of the policies of records, in
+// Files returns the outputs for machines of the policies of s, in
 // index order, in this order: policies.json (Policies), its schema,
 // reviews.ics (when site.yaml asks for it), sitemap.xml and the Atom feed
 // (Feed; both with a base_url), robots.txt, _headers, .nojekyll,
 // .htaccess (for Apache) and .well-known/security.txt (with a security
 // contact).
-func Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
-	js, err := Policies(cfg, now, records)
+func Files(s *site.Site) ([]output.File, error) {
+	js, err := Policies(s.Config, s.Now, s.Records)
 	if err != nil {
 		return nil, err
 	}
-	rest, err := others(cfg, now, records)
+	rest, err := others(s)
 	return append([]output.File{js}, rest...), err
 }
 
@@ -162,7 +162,8 @@ func policies(cfg *config.Site, now date.Date, records []*site.Record, kept []js
 
 // others returns Files' outputs after policies.json, which read no
 // version's hash.
-func others(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
+func others(s *site.Site) ([]output.File, error) {
+	cfg, now, records := s.Config, s.Now, s.Records
 	outs := []output.File{{Path: "policies.schema.json", Body: Schema, Raw: true}}
 	if cfg.ReviewCalendar {
 		outs = append(outs, output.File{Path: "reviews.ics", Body: Calendar(cfg, now, records)})
@@ -174,7 +175,7 @@ func others(cfg *config.Site, now date.Date, records []*site.Record) ([]output.F
 			robots += "Sitemap: " + cfg.BaseURL + sc.ID + "/sitemap.xml\n"
 		}
 		outs = append(outs, output.File{Path: "sitemap.xml", Body: sitemap(cfg.BaseURL, len(cfg.Processors) > 0, records)})
-		feed, err := Feed(cfg, now, site.ChangesOf(records))
+		feed, err := Feed(cfg, now, s.Changes())
 		if err != nil {
 			return nil, err
 		}
@@ -268,33 +269,35 @@ func versions(base string, r *site.Record) []version {
 // A Memo keeps the files Files made while the settings, the day and every
 // policy's record stay the same (site.SameRecords): they read no more.
 // An edit of a policy's text changes its hash alone, which policies.json
-// alone shows: that is made again, and the other files kept. A nil *Memo
-// keeps nothing.
+// alone shows: that is made again, and the other files kept. Each entry
+// of policies.json is kept while its policy's record is the same. A nil
+// *Memo keeps nothing.
 type Memo struct {
 	cfg     *config.Site
 	now     date.Date
 	records []*site.Record
 	json    output.File
-	entries []json.RawMessage // each record's in json
+	entries map[*site.Record]json.RawMessage // each record's in json
 	others  []output.File
 }
 
-// Files returns Files(cfg, now, records) through m.
-func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([]output.File, error) {
+// Files returns Files(s) through m.
+func (m *Memo) Files(s *site.Site) ([]output.File, error) {
 	if m == nil {
-		return Files(cfg, now, records)
+		return Files(s)
 	}
+	cfg, now, records := s.Config, s.Now, s.Records
 	same := m.cfg == cfg && m.now == now && site.SameRecords(m.records, records)
 	if same && site.SameHashes(m.records, records) {
 		return append([]output.File{m.json}, m.others...), nil
 	}
+	// An entry of policies.json is kept while its record is the same one
+	// (site.RecordMemo), wherever the policy now is in the list.
 	var kept []json.RawMessage
-	if same {
+	if m.cfg == cfg && m.now == now {
 		kept = make([]json.RawMessage, len(records))
-		for i := range records {
-			if site.SameHashes(m.records[i:i+1], records[i:i+1]) {
-				kept[i] = m.entries[i]
-			}
+		for i, r := range records {
+			kept[i] = m.entries[r]
 		}
 	}
 	js, entries, err := policies(cfg, now, records, kept)
@@ -307,7 +310,7 @@ func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([
 	}
 	rest := m.others
 	if !same {
-		if rest, err = others(cfg, now, records); err != nil {
+		if rest, err = others(s); err != nil {
 			return nil, err
 		}
 		for i := range rest {
@@ -316,7 +319,11 @@ func (m *Memo) Files(cfg *config.Site, now date.Date, records []*site.Record) ([
 			}
 		}
 	}
-	*m = Memo{cfg, now, records, js, entries, rest}
+	byRecord := make(map[*site.Record]json.RawMessage, len(records))
+	for i, r := range records {
+		byRecord[r] = entries[i]
+	}
+	*m = Memo{cfg, now, records, js, byRecord, rest}
 	return append([]output.File{js}, rest...), nil
 }
 

@@ -98,11 +98,11 @@ func TestMemoRemakesWhatChanged(t *testing.T) {
 	for _, step := range []struct {
 		title, sha string
 	}{{"Alpha", "aaa"}, {"Alpha", "bbb"}, {"Beta", "bbb"}, {"Beta", "bbb"}} {
-		got, err := m.Files(cfg, now, record(step.title, step.sha))
+		got, err := m.Files(&site.Site{Config: cfg, Now: now, Records: record(step.title, step.sha)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := Files(cfg, now, record(step.title, step.sha))
+		want, err := Files(&site.Site{Config: cfg, Now: now, Records: record(step.title, step.sha)})
 		if err != nil {
 			t.Fatal(err)
 		}

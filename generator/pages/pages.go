@@ -191,6 +191,15 @@ func (ps *Set) page(p *site.Policy, canonicalPath string) *Page {
 // Site returns the pages that are no one policy's: the index, 404, the
 // request form and the list of processors.
 func (ps *Set) Site() []Spec {
+	specs := ps.ownPages()
+	for _, sp := range specs {
+		sp.Page.All = ps.listing()
+	}
+	return specs
+}
+
+// ownPages returns Site's pages without the listing of every policy.
+func (ps *Set) ownPages() []Spec {
 	index := ps.page(nil, "")
 	index.Certificates = ps.certs
 	specs := []Spec{{"index.html", "index.html", index}}
@@ -207,9 +216,6 @@ func (ps *Set) Site() []Spec {
 	}
 	if sp := ps.processorsPage(); sp != nil {
 		specs = append(specs, *sp)
-	}
-	for _, sp := range specs {
-		sp.Page.All = ps.listing()
 	}
 	return specs
 }
@@ -231,9 +237,10 @@ func (ps *Set) Lists(changes []site.Change) []Spec {
 // root-relative link may name.
 func (ps *Set) Paths(records []*site.Record) []string {
 	var out []string
-	for _, sp := range append(ps.Site(), ps.Changes(nil)) {
+	for _, sp := range ps.ownPages() {
 		out = append(out, sp.Path)
 	}
+	out = append(out, changesPath)
 	for _, r := range records {
 		out = append(out, r.Slug+"/index.html")
 		for _, vp := range versionPages(r) {
@@ -359,9 +366,12 @@ func (ps *Set) history(p *site.Policy, r *site.Record) []Spec {
 	return specs
 }
 
+// changesPath is where the list of changes goes.
+const changesPath = "changes/index.html"
+
 // Changes returns the site's list of changes, all of them, newest first.
 func (ps *Set) Changes(all []site.Change) Spec {
-	sp := ps.version("changes/index.html", "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed, Processors: site.ProcessorChanges(ps.site.Config, ps.site.Now)})
+	sp := ps.version(changesPath, "changes.html", "changes/", "What has changed in our policies, newest first.", false, &VersionView{Changes: all, Feed: ps.Feed, Processors: site.ProcessorChanges(ps.site.Config, ps.site.Now)})
 	sp.Page.All = ps.listing()
 	return sp
 }

@@ -134,7 +134,7 @@ func (m *Memo) file(f source.File, s Settings) *Parsed {
 	if m != nil {
 		m.mu.Lock()
 		if m.next == nil {
-			m.next = map[string]*Parsed{}
+			m.next = make(map[string]*Parsed, len(m.last))
 		}
 		m.next[f.Path] = e
 		m.mu.Unlock()
@@ -160,7 +160,7 @@ func (m *Memo) compare(prev, next *Parsed) *history.Comparison {
 	if m != nil {
 		m.mu.Lock()
 		if m.nextDiffs == nil {
-			m.nextDiffs = map[[2]uint64]*history.Comparison{}
+			m.nextDiffs = make(map[[2]uint64]*history.Comparison, len(m.diffs))
 		}
 		m.nextDiffs[k] = d
 		m.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/policysite/policysite/generator/config"
@@ -170,7 +171,13 @@ type Change struct {
 }
 
 // Changes lists every version of every policy, newest first (ChangesOf).
-func (s *Site) Changes() []Change { return ChangesOf(s.Records) }
+// A Site made by New makes the list once.
+func (s *Site) Changes() []Change {
+	if s.changes == nil {
+		return ChangesOf(s.Records)
+	}
+	return s.changes()
+}
 
 // An Entry is a line of a page's contents, with its subsections: a
 // heading's fields, and its children.
@@ -213,6 +220,9 @@ type Site struct {
 	// CertsExpired and CertsDueSoon count site.yaml's certifications
 	// that have expired on Now, or expire within warn_days of it.
 	CertsExpired, CertsDueSoon int
+	// changes are Changes, made once (New): the list of changes and the
+	// feed both read them.
+	changes func() []Change
 }
 
 // DefaultCategory holds policies that name no category, after the named
@@ -249,6 +259,7 @@ func New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record)
 		sort.Stable(o)
 	}
 	s.Records = records
+	s.changes = sync.OnceValue(func() []Change { return ChangesOf(records) })
 	byName := map[string]int{}
 	named := false // a policy names a category
 	for _, p := range policies {

@@ -135,7 +135,7 @@ func (m *RecordMemo) Record(p *Policy, ids string, now date.Date, warnDays int) 
 	}
 	m.mu.Lock()
 	if m.next == nil {
-		m.next = map[recordKey]*Record{}
+		m.next = make(map[recordKey]*Record, len(m.last))
 	}
 	m.next[k] = r
 	m.mu.Unlock()

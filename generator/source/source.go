@@ -73,25 +73,9 @@ func IsSlug(s string) bool {
 // Reserved are slugs the generator uses for its own pages.
 var Reserved = map[string]bool{"assets": true, "requests": true, "changes": true, "feed": true, "404": true}
 
-// Read returns the policies in content/ of fsys, sorted by path, as List
-// finds them, with their data. Files that cannot be read are left out.
-func Read(fsys fs.FS) ([]File, diag.List) {
-	files, l := List(fsys)
-	kept := files[:0]
-	for i := range files {
-		if fl := Load(fsys, &files[i]); len(fl) > 0 {
-			l = append(l, fl...)
-			continue
-		}
-		kept = append(kept, files[i])
-	}
-	return kept, l
-}
-
 // List finds the policies, their earlier versions and the files published
-// beside them, and reports what Read reports but unreadable files, leaving
-// Data nil. Load reads them, so a build can hold one policy's text at a
-// time.
+// beside them, leaving Data nil. Load reads them, so a build can hold one
+// policy's text at a time.
 //
 // A policy is content/<name>.md, content/<name>/index.md (its folder,
 // which may hold history/<version>.md and files published beside it), or
@@ -103,7 +87,10 @@ func Read(fsys fs.FS) ([]File, diag.List) {
 //
 // The folders content/<school>/ of schools are not read: they hold each
 // school's own policies (ListSchool).
-func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
+func List(fsys fs.FS, schools ...string) ([]File, diag.List) { return list(fsys, nil, schools) }
+
+// list is List, telling seen (when not nil) what it read.
+func list(fsys fs.FS, seen *seen, schools []string) ([]File, diag.List) {
 	skip := make(map[string]bool, len(schools))
 	for _, s := range schools {
 		skip[Dir+"/"+s] = true
@@ -126,7 +113,7 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 			return nil
 		}
 		name := d.Name()
-		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
+		if ignored(name) {
 			if d.IsDir() && p != Dir {
 				return fs.SkipDir
 			}
@@ -138,7 +125,9 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 			}
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
+		if d.Type()&fs.ModeSymlink != 0 {
+			seen.symlink()
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		rel := strings.TrimPrefix(p, Dir+"/")
@@ -152,14 +141,17 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 		case isMD && len(parts) <= 2:
 		case isMD:
 			nested = append(nested, p)
+			seen.file(p)
 			return nil
 		case len(parts) >= 2 && Published[strings.ToLower(path.Ext(name))]:
 			assets = append(assets, p)
+			seen.file(p)
 			return nil
 		default:
 			if len(parts) >= 2 {
 				unpublished = append(unpublished, p)
 			}
+			seen.file(p)
 			return nil
 		}
 		info, err := fs.Stat(fsys, p)
@@ -174,6 +166,7 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 			l.Errorf(diag.Pos{File: p}, "file is %d MiB; a policy may be at most %d MiB", info.Size()>>20, MaxSize>>20)
 			return nil
 		}
+		seen.file(p)
 		if isHistory {
 			history[parts[0]] = append(history[parts[0]], File{Path: p, Version: version})
 			return nil
@@ -193,6 +186,7 @@ func List(fsys fs.FS, schools ...string) ([]File, diag.List) {
 		}
 		named := SlugOf(f.Path)
 		slug, pos, ok := frontSlug(fsys, f.Path)
+		seen.peeked(f.Path, peek{slug, pos.Line, pos.Col, ok})
 		switch {
 		case !ok:
 			slug = named
@@ -295,12 +289,17 @@ func attachAssets(files []File, assets []string) []File {
 // trust (List's) that it has no copy of; a copy of a trust policy
 // (content/<school>/<slug>.md) holds the trust's file in Trust.
 func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
+	return listSchool(fsys, nil, school, trust)
+}
+
+// listSchool is ListSchool, telling seen (when not nil) what it read.
+func listSchool(fsys fs.FS, seen *seen, school string, trust []File) ([]File, diag.List) {
 	dir := Dir + "/" + school
 	if _, err := fs.Stat(fsys, dir); err != nil {
 		return trust, nil
 	}
 	u := &under{fsys: fsys, dir: dir}
-	own, l := List(u)
+	own, l := list(u, seen.under(u), nil)
 	real := u.path
 	for i := range l {
 		l[i].File = real(l[i].File)
@@ -327,6 +326,12 @@ func ListSchool(fsys fs.FS, school string, trust []File) ([]File, diag.List) {
 		out = append(out, f)
 	}
 	return append(out, own...), l
+}
+
+// ignored reports whether List passes over a file or folder of this name:
+// hidden, an editor's backup or lock file.
+func ignored(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#")
 }
 
 // under is fsys with dir in place of content/: List finds a school's
@@ -392,7 +397,7 @@ var slugLine = regexp.MustCompile(`^slug:[ \t]*(?:"([^"]*)"|'([^']*)'|([^#"'\s][
 
 // frontSlug returns the slug: of a policy file's front matter, where it is
 // and whether it has one. Only the front matter's first frontmatter
-// bytes are read; frontmatter.Parse checks the same line says the same.
+// bytes are read; frontmatter.ParseWith checks the same line says the same.
 func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
 	var data []byte
 	name := p

@@ -66,7 +66,7 @@ func (m *Memo) Policy(slug string, key Key, render func() ([]output.File, error)
 	}
 	m.mu.Lock()
 	if m.next == nil {
-		m.next = map[string]bundle{}
+		m.next = make(map[string]bundle, len(m.pages)) // most often the same policies
 	}
 	m.next[slug] = bundle{key: key, outs: outs}
 	m.mu.Unlock()
