@@ -362,8 +362,8 @@ func (m *LinkMemo) Check(s *site.Site, slugs, pages []string, ids map[*site.Poli
 	} else {
 		m.links, m.linkers, m.t = nil, map[string]map[string]bool{}, nil
 	}
-	t := m.t
-	if t == nil || !slices.Equal(m.slugs, slugs) {
+	t := m.t // its pages and certifications are these, or it is nil
+	if !slices.Equal(m.slugs, slugs) {
 		t = nil
 	}
 	links := make(map[string]*linkCheck, len(s.Policies))
