@@ -176,7 +176,7 @@ func planRevision(cmd *cobra.Command, cfg *config.Site, root, slug, version stri
 	// otherwise come before.
 	arch := fm.clone()
 	for _, k := range frontmatter.Required {
-		if meta.Pos[k] == meta.Start || k == "effective" && meta.EffectiveUnset && !meta.Effective.IsZero() {
+		if meta.Pos.At(k) == meta.Start || k == "effective" && meta.EffectiveUnset && !meta.Effective.IsZero() {
 			arch.set(k, defaultedValue(meta, k))
 		}
 	}
@@ -362,7 +362,7 @@ func relink(body []byte, from, to string) ([]byte, error) {
 }
 
 func pos(m *frontmatter.Meta, key string) string {
-	p := m.Pos[key]
+	p := m.Pos.At(key)
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 

@@ -343,7 +343,7 @@ func FrontMatterIgnores(path string, m *frontmatter.Meta) []Ignore {
 	if m == nil {
 		return nil
 	}
-	pos := m.Pos["check_ignore"]
+	pos := m.Pos.At("check_ignore")
 	if pos.File == "" {
 		pos.File = path
 	}

@@ -111,7 +111,7 @@ func unusedCategories(s *site.Site) diag.List {
 func at(p *site.Policy, key string) diag.Pos { return atMeta(p.File, p.Meta, key) }
 
 func atMeta(file string, m *frontmatter.Meta, key string) diag.Pos {
-	if pos, ok := m.Pos[key]; ok && pos.Line > 0 {
+	if pos, ok := m.Pos.Lookup(key); ok && pos.Line > 0 {
 		return pos
 	}
 	if m.Start.File != "" {

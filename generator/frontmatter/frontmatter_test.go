@@ -69,7 +69,7 @@ func TestParseGood(t *testing.T) {
 	if string(body) != "Body text.\n" || good[off:] != "Body text.\n" {
 		t.Errorf("body %q at %d", body, off)
 	}
-	if p := m.Pos["owner"]; p.Line != 6 || p.Col != 8 {
+	if p := m.Pos.At("owner"); p.Line != 6 || p.Col != 8 {
 		t.Errorf("owner at %v, want 6:8", p)
 	}
 }

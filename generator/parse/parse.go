@@ -117,7 +117,7 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 	if meta.Slug != "" && meta.Slug != f.Slug && f.Version == "" {
 		// source.List reads slug: from its line; one YAML reads otherwise
 		// (a folded or multi-line value) would publish at the wrong URL.
-		l.Errorf(meta.Pos["slug"], "slug: write it on one line of its own, as slug: %s", source.Slug(meta.Slug))
+		l.Errorf(meta.Pos.At("slug"), "slug: write it on one line of its own, as slug: %s", source.Slug(meta.Slug))
 		l[len(l)-1].Rule = "front-matter"
 	}
 	src := data // positions are the source's
@@ -220,7 +220,7 @@ func expand(path string, data []byte, bodyOff int, meta *frontmatter.Meta, v *va
 			var ps []vars.Problem
 			*f.s, ps = v.Text(*f.s)
 			report(func(int) diag.Pos {
-				if p, ok := meta.Pos[f.key]; ok {
+				if p, ok := meta.Pos.Lookup(f.key); ok {
 					return p
 				}
 				return meta.Start

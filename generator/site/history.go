@@ -36,7 +36,7 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 		if hp == nil {
 			continue
 		}
-		at := hp.Meta.Pos["version"]
+		at := hp.Meta.Pos.At("version")
 		if at.File == "" {
 			at = hp.Meta.Start
 		}
@@ -76,10 +76,10 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 		c, comparable := versions.Comparable(h.v.Version, p.Version)
 		switch {
 		case h.v.Version == p.Version || comparable && c == 0:
-			l.Errorf(p.Meta.Pos["version"], "version %s is also %s: each version needs its own number", p.Version, pos(h.v.Meta.Pos["version"]))
+			l.Errorf(p.Meta.Pos.At("version"), "version %s is also %s: each version needs its own number", p.Version, pos(h.v.Meta.Pos.At("version")))
 			ok = false
 		case comparable && c > 0:
-			l.Errorf(p.Meta.Pos["version"], "the current version %s is older than %s in %s: the current version must be the newest", p.Version, h.v.Version, h.v.File)
+			l.Errorf(p.Meta.Pos.At("version"), "the current version %s is older than %s in %s: the current version must be the newest", p.Version, h.v.Version, h.v.File)
 			ok = false
 		}
 	}
@@ -90,13 +90,13 @@ func (p *Policy) AttachHistory(earlier []Earlier, compare func(prev, next int) *
 	for i := 1; i < len(chain); i++ {
 		prev, next := chain[i-1].v, chain[i].v
 		if c, comparable := versions.Comparable(prev.Version, next.Version); prev.Version == next.Version || comparable && c == 0 {
-			l.Errorf(next.Meta.Pos["version"], "version %s is also %s: each version needs its own number", next.Version, pos(prev.Meta.Pos["version"]))
+			l.Errorf(next.Meta.Pos.At("version"), "version %s is also %s: each version needs its own number", next.Version, pos(prev.Meta.Pos.At("version")))
 			ok = false
 			continue
 		}
 		if !next.Effective.After(prev.Effective) {
-			l.Errorf(next.Meta.Pos["effective"], "version %s takes effect %s, not after version %s (%s, %s): versions must take effect in order",
-				next.Version, next.Effective, prev.Version, prev.Effective, pos(prev.Meta.Pos["effective"]))
+			l.Errorf(next.Meta.Pos.At("effective"), "version %s takes effect %s, not after version %s (%s, %s): versions must take effect in order",
+				next.Version, next.Effective, prev.Version, prev.Effective, pos(prev.Meta.Pos.At("effective")))
 			ok = false
 		}
 	}

@@ -25,7 +25,7 @@ func policyOf(t *testing.T, days ...string) *Policy {
 		if i == len(days)-1 {
 			file = "content/p/index.md"
 		}
-		m := &frontmatter.Meta{Title: "P", Version: v, Effective: eff, NextReview: eff.AddMonths(12), Pos: map[string]diag.Pos{"next_review": {File: file, Line: 5, Col: 14}}}
+		m := &frontmatter.Meta{Title: "P", Version: v, Effective: eff, NextReview: eff.AddMonths(12), Pos: frontmatter.Positions{{Key: "next_review", Pos: diag.Pos{File: file, Line: 5, Col: 14}}}}
 		return &Policy{Slug: "p", File: file, Meta: m, SHA256: "sha" + v}
 	}
 	var earlier []Earlier
@@ -53,7 +53,7 @@ func describeForce(p *Policy) string {
 	if !p.Until.IsZero() {
 		s += " to " + p.Until.String()
 	}
-	return s + "; upcoming [" + strings.Join(up, " ") + "]; earlier [" + strings.Join(past, " ") + "]; review " + p.NextReview.String() + " at " + p.Meta.Pos["next_review"].File
+	return s + "; upcoming [" + strings.Join(up, " ") + "]; earlier [" + strings.Join(past, " ") + "]; review " + p.NextReview.String() + " at " + p.Meta.Pos.At("next_review").File
 }
 
 func TestInForce(t *testing.T) {

@@ -6,7 +6,6 @@ package site
 import (
 	"cmp"
 	"html/template"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -356,8 +355,8 @@ func (p *Policy) InForce(now date.Date) {
 	// The newest version's review date is the policy's: approving it
 	// was the review, and its file is the one to edit.
 	m, newest := *cur.Meta, chain[len(chain)-1].Meta
-	m.NextReview, m.Pos = newest.NextReview, maps.Clone(cur.Meta.Pos)
-	m.Pos["next_review"] = newest.Pos["next_review"]
+	m.NextReview, m.Pos = newest.NextReview, slices.Clone(cur.Meta.Pos)
+	m.Pos.Set("next_review", newest.Pos.At("next_review"))
 	p.File, p.Meta, p.Body, p.Headings, p.Contents, p.Links, p.Diff, p.SHA256 = cur.File, &m, cur.Body, cur.Headings, cur.Contents, cur.Links, cur.Diff, cur.SHA256
 	p.Until, p.Upcoming, p.History = cur.Until, chain[k+1:], nil
 	for i := k - 1; i >= 0; i-- {
