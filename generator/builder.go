@@ -336,26 +336,24 @@ func (r *running) write(i int) {
 	}
 }
 
-// lists renders the pages listing every policy and the theme's assets,
-// and the files for machines, through their memos.
+// lists hands out the files for machines and the theme's assets, then
+// renders the pages listing every policy, through their memos. A Build
+// keeps none of them: each goes to out as it is made.
 func (b *Builder) lists(te *theme.Loaded, s *site.Site, set *pages.Set, out output.Sink) error {
 	files, err := b.machine.Files(s)
 	if err != nil {
 		return err
 	}
 	if b.school != "" {
-		files = machine.Own(files) // the trust's centre has the host's
+		files = machine.Own(files) // the trust's centre has the host's, and the assets
+	} else {
+		files = slices.Concat(files, te.Theme.Assets())
 	}
-	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
-	outs, err := b.pages.Lists(key, s.Records, func() ([]output.File, error) {
-		outs, err := te.Theme.RenderAll(set.Lists(s.Changes()))
-		if err == nil && b.school == "" {
-			outs = append(outs, te.Theme.Assets()...)
-		}
-		return outs, err
-	})
-	if err != nil {
+	if err := out.Emit(files...); err != nil {
 		return err
 	}
-	return out.Emit(append(files, outs...)...)
+	key := theme.Key{Theme: te.Theme, Cfg: s.Config, Now: s.Now}
+	return b.pages.Lists(key, s.Records, func(emit func(output.File) error) error {
+		return te.Theme.RenderEach(set.Lists(s.Changes()), emit)
+	}, out.Emit)
 }

@@ -81,20 +81,22 @@ func (m *Memo) Next() {
 	}
 }
 
-// Lists returns the pages listing every policy: the last render's when
-// they were rendered from key and records (site.SameRecords), or else
-// those render makes.
-func (m *Memo) Lists(key Key, records []*site.Record, render func() ([]output.File, error)) ([]output.File, error) {
+// Lists hands the pages listing every policy to emit: the last render's
+// when they were rendered from key and records (site.SameRecords), or
+// else those render makes. A nil Memo keeps none of them and hands each
+// to emit as render makes it: at 10,000 policies they are tens of
+// megabytes. A Memo hands them over once render has made them all.
+func (m *Memo) Lists(key Key, records []*site.Record, render func(emit func(output.File) error) error, emit func(...output.File) error) error {
 	if m == nil {
-		return render()
+		return render(func(f output.File) error { return emit(f) })
 	}
 	if e := m.listed; e != nil && e.key == key && site.SameRecords(e.records, records) {
-		return e.outs, nil
+		return emit(e.outs...)
 	}
-	outs, err := render()
-	if err != nil {
-		return nil, err
+	var outs []output.File
+	if err := render(func(f output.File) error { outs = append(outs, f); return nil }); err != nil {
+		return err
 	}
 	m.listed = &listEntry{key: key, records: records, outs: outs}
-	return outs, nil
+	return emit(outs...)
 }

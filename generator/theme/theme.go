@@ -344,15 +344,26 @@ func (t *Theme) Render(layout string, data *pages.Page) ([]byte, error) {
 
 // RenderAll renders each page with its layout.
 func (t *Theme) RenderAll(specs []pages.Spec) ([]output.File, error) {
-	outs := make([]output.File, len(specs))
-	for i, sp := range specs {
-		body, err := t.Render(sp.Layout, sp.Page)
-		if err != nil {
-			return nil, err
-		}
-		outs[i] = output.File{Path: sp.Path, Body: body}
+	outs := make([]output.File, 0, len(specs))
+	if err := t.RenderEach(specs, func(f output.File) error { outs = append(outs, f); return nil }); err != nil {
+		return nil, err
 	}
 	return outs, nil
+}
+
+// RenderEach renders specs in order, handing each page to emit as it is
+// made; it stops at the first failure to render or emit.
+func (t *Theme) RenderEach(specs []pages.Spec, emit func(output.File) error) error {
+	for _, sp := range specs {
+		body, err := t.Render(sp.Layout, sp.Page)
+		if err != nil {
+			return err
+		}
+		if err := emit(output.File{Path: sp.Path, Body: body}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Tel turns a phone number as written into a tel: URI body.
