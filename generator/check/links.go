@@ -113,7 +113,7 @@ func (t *Links) Policy(p *site.Policy) diag.List {
 func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, selfSet anchorSet, report func(diag.Pos, string, ...any), budget *int) {
 	for _, k := range links {
 		if k.Cert != "" {
-			t.cert(k, budget, report)
+			t.cert(k, k.At(self.File), budget, report)
 			continue
 		}
 		target := p
@@ -122,7 +122,7 @@ func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, self
 		}
 		switch {
 		case k.Path != "":
-			if target = t.page(k, budget, report); target == nil {
+			if target = t.page(k, k.At(self.File), budget, report); target == nil {
 				continue
 			}
 		case k.Target != "":
@@ -134,9 +134,9 @@ func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, self
 			}
 			if target == nil {
 				if t.exists[slug] {
-					report(k.Pos, "link to %s, which is a draft or failed to build", k.Target)
+					report(k.At(self.File), "link to %s, which is a draft or failed to build", k.Target)
 				} else {
-					report(k.Pos, "link to missing policy %s", k.Target)
+					report(k.At(self.File), "link to missing policy %s", k.Target)
 				}
 				continue
 			}
@@ -168,14 +168,14 @@ func (t *Links) links(p *site.Policy, links []site.Link, self *site.Policy, self
 				msg += fmt.Sprintf(" (did you mean #%s?)", near)
 			}
 		}
-		report(k.Pos, "%s", msg)
+		report(k.At(self.File), "%s", msg)
 	}
 }
 
 // cert reports a link to cert:ID that names no certification site.yaml
 // declares (config reports one whose id is not an id), with the nearest
 // declared id.
-func (t *Links) cert(k site.Link, budget *int, report func(diag.Pos, string, ...any)) {
+func (t *Links) cert(k site.Link, at diag.Pos, budget *int, report func(diag.Pos, string, ...any)) {
 	if slices.Contains(t.certs, k.Cert) {
 		return
 	}
@@ -186,7 +186,7 @@ func (t *Links) cert(k site.Link, budget *int, report func(diag.Pos, string, ...
 			msg += fmt.Sprintf(" (did you mean cert:%s?)", near)
 		}
 	}
-	report(k.Pos, "%s", msg)
+	report(at, "%s", msg)
 }
 
 func newAnchorSet(a site.Anchors) anchorSet {
@@ -208,7 +208,7 @@ func newAnchorSet(a site.Anchors) anchorSet {
 // version it never had) is reported with the nearest of its pages. A
 // root-relative image is reported: it names a file the build would have
 // to write beside its pages, and it writes none.
-func (t *Links) page(k site.Link, budget *int, report func(diag.Pos, string, ...any)) *site.Policy {
+func (t *Links) page(k site.Link, at diag.Pos, budget *int, report func(diag.Pos, string, ...any)) *site.Policy {
 	rel := strings.TrimPrefix(strings.TrimSuffix(k.Path, "index.html"), "/")
 	if k.Image {
 		// The build writes no file but its pages, machine files, the
@@ -218,7 +218,7 @@ func (t *Links) page(k site.Link, budget *int, report func(diag.Pos, string, ...
 		if u, err := url.PathUnescape(rel); err == nil && source.Published[strings.ToLower(path.Ext(u))] && t.pages[u] {
 			return nil
 		}
-		report(k.Pos, "image %s, which is no file of this site", k.Path)
+		report(at, "image %s, which is no file of this site", k.Path)
 		return nil
 	}
 	if t.pages[rel] || t.pages[rel+"/"] {
@@ -226,18 +226,18 @@ func (t *Links) page(k site.Link, budget *int, report func(diag.Pos, string, ...
 	}
 	for _, slug := range k.Slugs() {
 		if p := t.bySlug[slug]; p != nil {
-			report(k.Pos, "link to %s, which is no page of this site (did you mean %s?)", k.Path, t.nearestPage(slug, rel, budget))
+			report(at, "link to %s, which is no page of this site (did you mean %s?)", k.Path, t.nearestPage(slug, rel, budget))
 			return nil
 		}
 		if t.exists[slug] {
-			report(k.Pos, "link to %s, a policy that is a draft or failed to build", k.Path)
+			report(at, "link to %s, a policy that is a draft or failed to build", k.Path)
 			return nil
 		}
 	}
 	if strings.Contains(path.Base(rel), ".") {
 		return nil
 	}
-	report(k.Pos, "link to %s, which is no page of this site", k.Path)
+	report(at, "link to %s, which is no page of this site", k.Path)
 	return nil
 }
 

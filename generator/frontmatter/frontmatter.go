@@ -15,6 +15,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -281,9 +283,9 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		return m, body, bodyOff, tag(l)
 	}
 	// Decode has refused a key given twice, so each is appended once.
-	m.Pos = make(Positions, 0, len(root.Content)/2+len(Required))
+	m.Pos = newPositions(path, len(root.Content)/2+len(Required))
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		m.Pos = append(m.Pos, KeyPos{root.Content[i].Value, strictyaml.NodePos(path, offset, root.Content[i+1])})
+		m.Pos.add(root.Content[i].Value, strictyaml.NodePos(path, offset, root.Content[i+1]))
 	}
 	// A month alone means its last day for a review ("by October 2025") but
 	// its first day for when a policy took effect ("from October 2025").
@@ -482,8 +484,15 @@ func invalidUTF8(data []byte) int {
 
 // Positions holds where the value of each key is, in the order the keys
 // were read. A front matter has a handful of keys, so a search costs no
-// more than a map and keeps a tenth of its memory for every policy.
-type Positions []KeyPos
+// more than a map's; a position in the front matter's own file is kept
+// as a line and column, and the key's name as the field's own string
+// (known), as a build keeps every policy's positions to the end: a map
+// of diag.Pos was a fifth of a 10,000-policy build's live heap.
+type Positions struct {
+	file  string
+	own   []keyPos
+	other []KeyPos // in another file than file: a newer version's next_review
+}
 
 // A KeyPos is where the value of Key is.
 type KeyPos struct {
@@ -491,11 +500,28 @@ type KeyPos struct {
 	diag.Pos
 }
 
+// A keyPos is where, in the front matter's own file, the value of key is.
+// Lines and columns fit: front matter is at most MaxSize bytes.
+type keyPos struct {
+	key       string
+	line, col int32
+}
+
+// newPositions returns Positions of file with room for n keys.
+func newPositions(file string, n int) Positions {
+	return Positions{file: file, own: make([]keyPos, 0, n)}
+}
+
 // Lookup returns the position of key's value and whether there is one.
 func (ps Positions) Lookup(key string) (diag.Pos, bool) {
-	for _, p := range ps {
+	for _, p := range ps.other {
 		if p.Key == key {
 			return p.Pos, true
+		}
+	}
+	for _, p := range ps.own {
+		if p.key == key {
+			return diag.Pos{File: ps.file, Line: int(p.line), Col: int(p.col)}, true
 		}
 	}
 	return diag.Pos{}, false
@@ -507,13 +533,56 @@ func (ps Positions) At(key string) diag.Pos {
 	return p
 }
 
+// Clone returns a copy of ps that Set does not share.
+func (ps Positions) Clone() Positions {
+	return Positions{file: ps.file, own: slices.Clone(ps.own), other: slices.Clone(ps.other)}
+}
+
 // Set sets the position of key's value.
 func (ps *Positions) Set(key string, pos diag.Pos) {
-	for i := range *ps {
-		if (*ps)[i].Key == key {
-			(*ps)[i].Pos = pos
-			return
+	ps.own = slices.DeleteFunc(ps.own, func(p keyPos) bool { return p.key == key })
+	ps.other = slices.DeleteFunc(ps.other, func(p KeyPos) bool { return p.Key == key })
+	ps.add(key, pos)
+}
+
+// add adds the position of key's value, which has none yet.
+func (ps *Positions) add(key string, pos diag.Pos) {
+	if ps.file == "" && ps.own == nil && ps.other == nil {
+		ps.file = pos.File
+	}
+	if pos.File == ps.file && pos.Line == int(int32(pos.Line)) && pos.Col == int(int32(pos.Col)) {
+		ps.own = append(ps.own, keyPos{known(key), int32(pos.Line), int32(pos.Col)})
+		return
+	}
+	ps.other = append(ps.other, KeyPos{key, pos})
+}
+
+// knownKeys are the keys Meta reads, by name: a key found among them is
+// kept as the string here, not as the one the YAML parser made.
+var knownKeys = func() map[string]string {
+	m := map[string]string{}
+	t := reflect.TypeFor[Meta]()
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			switch {
+			case opts == "inline":
+				add(f.Type)
+			case name != "" && name != "-":
+				m[name] = name
+			}
 		}
 	}
-	*ps = append(*ps, KeyPos{key, pos})
+	add(t)
+	return m
+}()
+
+// known returns key, as the string of knownKeys when it is one.
+func known(key string) string {
+	if k, ok := knownKeys[key]; ok {
+		return k
+	}
+	return key
 }

@@ -219,3 +219,42 @@ func TestParseWithFallbacks(t *testing.T) {
 		}
 	}
 }
+
+// Positions finds each key's position, whether in the front matter's own
+// file or another's, after Set has moved it, and a clone is apart.
+func TestPositions(t *testing.T) {
+	m, _, _, l := ParseWith("content/p.md", []byte(good), Defaults{})
+	if len(l) != 0 {
+		t.Fatalf("diagnostics: %v", l)
+	}
+	at := func(ps Positions, key string) string {
+		p, ok := ps.Lookup(key)
+		if !ok {
+			return "none"
+		}
+		return p.String()
+	}
+	newer := diag.Pos{File: "content/p/history/2.md", Line: 5, Col: 14}
+	c := m.Pos.Clone()
+	c.Set("next_review", newer)
+	c.Set("version", diag.Pos{File: "content/p.md", Line: 9, Col: 2})
+	for _, tt := range []struct {
+		ps        Positions
+		key, want string
+	}{
+		{m.Pos, "title", "content/p.md:2:8"},
+		{m.Pos, "next_review", "content/p.md:5:14"},
+		{m.Pos, "version", "content/p.md:3:10"},
+		{m.Pos, "summary", "none"},
+		{c, "next_review", newer.String()},
+		{c, "version", "content/p.md:9:2"},
+		{c, "owner", "content/p.md:6:8"},
+	} {
+		if got := at(tt.ps, tt.key); got != tt.want {
+			t.Errorf("%s at %s, want %s", tt.key, got, tt.want)
+		}
+	}
+	if n := len(c.own) + len(c.other); n != 5 {
+		t.Errorf("%d positions after two Sets of five keys, want 5", n)
+	}
+}

@@ -81,8 +81,8 @@ func TestMemoRemakesWhatChanged(t *testing.T) {
 		a := site.Summary{Slug: "a", Title: title, Version: "1.0", Effective: date.New(2026, 1, 1)}
 		b := site.Summary{Slug: "b", Title: "Bravo", Version: "2", Effective: date.New(2026, 2, 1)}
 		return []*site.Record{
-			{Summary: a, Current: site.Change{Policy: a, Version: "1.0", Effective: a.Effective, Current: true, SHA256: sha}},
-			{Summary: b, Current: site.Change{Policy: b, Version: "2", Effective: b.Effective, Current: true, SHA256: "ccc"}},
+			{Summary: a, Current: site.Change{Policy: &a, Version: "1.0", Effective: a.Effective, Current: true, SHA256: sha}},
+			{Summary: b, Current: site.Change{Policy: &b, Version: "2", Effective: b.Effective, Current: true, SHA256: "ccc"}},
 		}
 	}
 	body := func(outs []output.File, path string) string {
@@ -129,7 +129,9 @@ func TestPoliciesJSONEntries(t *testing.T) {
 	now := date.New(2026, 6, 1)
 	rec := func(slug string) *site.Record {
 		sum := site.Summary{Slug: slug, Title: `A "policies":[] title`, Version: "1", Effective: date.New(2026, 1, 1)}
-		return &site.Record{Summary: sum, Current: site.Change{Policy: sum, Version: "1", Effective: sum.Effective, Current: true}}
+		r := &site.Record{Summary: sum, Current: site.Change{Version: "1", Effective: sum.Effective, Current: true}}
+		r.Current.Policy = &r.Summary
+		return r
 	}
 	for _, records := range [][]*site.Record{nil, {rec("a")}, {rec("a"), rec("b"), rec("c")}} {
 		cfg := &config.Site{Title: `Trust "policies":[] centre`}

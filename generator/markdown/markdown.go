@@ -95,7 +95,10 @@ type Link struct {
 	// rendered link finds under the site's base path.
 	Path     string
 	Fragment string
-	Offset   int
+	// Offset is the link's byte offset in the body: a policy file is at
+	// most source.MaxSize bytes, and a policy keeps its links to the end
+	// of a build.
+	Offset int32
 	// Image is set for an image's source (![crest](/crest.png)): it names
 	// a file the page shows, not a page to go to.
 	Image bool
@@ -275,6 +278,9 @@ type transformer struct {
 func (t *transformer) problem(n ast.Node, rule string, sev diag.Severity, format string, args ...any) {
 	t.res.Problems = append(t.res.Problems, Problem{Offset: Offset(n, t.src), Severity: sev, Message: fmt.Sprintf(format, args...), Rule: rule})
 }
+
+// offset is Offset(n) in the transformer's source, as a Link keeps it.
+func (t *transformer) offset(n ast.Node) int32 { return int32(Offset(n, t.src)) }
 
 // Offset returns a node's byte offset in source, or the nearest one known.
 func Offset(n ast.Node, source []byte) int {
@@ -774,7 +780,7 @@ func (t *transformer) link(n ast.Node) {
 	}
 	if l, ok := n.(*ast.Link); ok && scheme(dest) == "cert" {
 		id := strings.TrimSpace(dest[strings.IndexByte(dest, ':')+1:])
-		t.res.Links = append(t.res.Links, Link{Cert: id, Offset: Offset(n, t.src)})
+		t.res.Links = append(t.res.Links, Link{Cert: id, Offset: t.offset(n)})
 		l.Destination = []byte(t.opts.BasePath + "#" + ThemeIDPrefix + "cert-" + url.PathEscape(id))
 		return
 	}
@@ -809,7 +815,7 @@ func (t *transformer) link(n ast.Node) {
 	case image && !strings.HasPrefix(target, "/"):
 		// A relative image is a file beside the policy (image).
 	case target == "" && frag != "":
-		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: Offset(n, t.src)})
+		t.res.Links = append(t.res.Links, Link{Fragment: frag, Offset: t.offset(n)})
 	case strings.HasSuffix(strings.ToLower(target), ".md"):
 		if u, err := url.PathUnescape(target); err == nil {
 			target = u // Privacy%20Policies/Our%20Statement.md names a file with spaces
@@ -828,7 +834,7 @@ func (t *transformer) link(n ast.Node) {
 			return
 		}
 		slug := t.opts.slugOf(target)
-		t.res.Links = append(t.res.Links, Link{Target: target, Slug: slug, Fragment: frag, Offset: Offset(n, t.src)})
+		t.res.Links = append(t.res.Links, Link{Target: target, Slug: slug, Fragment: frag, Offset: t.offset(n)})
 		href := t.opts.BasePath + slug + "/"
 		if frag != "" {
 			href += "#" + frag
@@ -838,7 +844,7 @@ func (t *transformer) link(n ast.Node) {
 		// A page or file of the site by its URL: under the base path, as
 		// the theme's own links are.
 		p, _, _ := strings.Cut(target, "?")
-		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: Offset(n, t.src), Image: image})
+		t.res.Links = append(t.res.Links, Link{Path: p, Fragment: frag, Offset: t.offset(n), Image: image})
 		*rewrite = []byte(t.opts.BasePath + strings.TrimPrefix(dest, "/"))
 	}
 }
@@ -896,7 +902,7 @@ func (t *transformer) image(n *ast.Image, dest string) bool {
 		target = path.Join(path.Dir(base), p)
 	}
 	if !strings.HasPrefix(target, source.Dir+"/") || !strings.Contains(strings.TrimPrefix(target, source.Dir+"/"), "/") {
-		t.res.Images = append(t.res.Images, Link{Target: target, Offset: Offset(n, t.src)})
+		t.res.Images = append(t.res.Images, Link{Target: target, Offset: t.offset(n)})
 		return true
 	}
 	folder, _, _ := strings.Cut(strings.TrimPrefix(target, source.Dir+"/"), "/")
@@ -905,7 +911,7 @@ func (t *transformer) image(n *ast.Image, dest string) bool {
 		slug = t.opts.Slug
 	}
 	published := source.AssetPath(slug, target)
-	t.res.Images = append(t.res.Images, Link{Target: target, Path: published, Offset: Offset(n, t.src)})
+	t.res.Images = append(t.res.Images, Link{Target: target, Path: published, Offset: t.offset(n)})
 	segs := strings.Split(published, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)

@@ -241,7 +241,7 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		for _, l := range r.Links {
-			if l.Offset < 0 || l.Offset > len(body) {
+			if l.Offset < 0 || int(l.Offset) > len(body) {
 				t.Fatalf("link offset %d out of bounds", l.Offset)
 			}
 		}

@@ -48,7 +48,7 @@ func Samples(layout string) []*Page {
 		// the version in force, an upcoming and an earlier one.
 		ps, r := NewCentre(&site.Site{Config: cfg}, "/", nil, "/"), p.Record()
 		var out []*Page
-		for _, sp := range ps.history(p, &r) {
+		for _, sp := range ps.history(p, r) {
 			if sp.Layout == layout {
 				out = append(out, sp.Page)
 			}
@@ -62,7 +62,7 @@ func Samples(layout string) []*Page {
 		return []*Page{listing(cfg)}
 	case "changes.html":
 		pg := listing(cfg)
-		pg.Data = &VersionView{Changes: []site.Change{{Policy: sum}}, Processors: []site.ProcessorChange{{}}}
+		pg.Data = &VersionView{Changes: []site.Change{{Policy: &sum}}, Processors: []site.ProcessorChange{{}}}
 		return []*Page{pg}
 	case "processors.html":
 		pg := listing(cfg)

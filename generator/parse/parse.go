@@ -139,9 +139,9 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 		for _, im := range r.Images {
 			switch {
 			case im.Path == "":
-				l = append(l, diag.Diagnostic{Pos: pos(im.Offset), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s is not in the policy's folder, so it is not published: put it in %s/%s/", im.Target, source.Dir, folderHint(f))})
+				l = append(l, diag.Diagnostic{Pos: pos(int(im.Offset)), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s is not in the policy's folder, so it is not published: put it in %s/%s/", im.Target, source.Dir, folderHint(f))})
 			case !slices.ContainsFunc(f.Assets, func(a string) bool { return output.LinkPath(f, a) == im.Target }):
-				l = append(l, diag.Diagnostic{Pos: pos(im.Offset), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s does not exist", im.Target)})
+				l = append(l, diag.Diagnostic{Pos: pos(int(im.Offset)), Severity: diag.Error, Rule: "broken-image", Message: fmt.Sprintf("picture %s does not exist", im.Target)})
 			}
 		}
 	}
@@ -174,7 +174,7 @@ func File(f source.File, s Settings) (*site.Policy, diag.List) {
 		School: f.School, PerSchool: elsewhere}
 	p.Links = make([]site.Link, len(r.Links))
 	for i, k := range r.Links {
-		p.Links[i] = site.Link{Link: k, Pos: pos(k.Offset)}
+		p.Links[i] = site.NewLink(k, pos(int(k.Offset)))
 	}
 	return p, l
 }

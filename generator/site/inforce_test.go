@@ -25,7 +25,8 @@ func policyOf(t *testing.T, days ...string) *Policy {
 		if i == len(days)-1 {
 			file = "content/p/index.md"
 		}
-		m := &frontmatter.Meta{Title: "P", Version: v, Effective: eff, NextReview: eff.AddMonths(12), Pos: frontmatter.Positions{{Key: "next_review", Pos: diag.Pos{File: file, Line: 5, Col: 14}}}}
+		m := &frontmatter.Meta{Title: "P", Version: v, Effective: eff, NextReview: eff.AddMonths(12)}
+		m.Pos.Set("next_review", diag.Pos{File: file, Line: 5, Col: 14})
 		return &Policy{Slug: "p", File: file, Meta: m, SHA256: "sha" + v}
 	}
 	var earlier []Earlier

@@ -150,8 +150,9 @@ type Version struct {
 
 // A Change is one version of one policy in the site's list of changes.
 type Change struct {
-	// Policy is the summary of the policy's current version.
-	Policy    Summary
+	// Policy is the summary of the policy's current version: its
+	// Record's, which every Change of the policy shares.
+	Policy    *Summary
 	Version   string
 	Effective date.Date
 	Note      string
@@ -250,8 +251,7 @@ func New(cfg *config.Site, now date.Date, policies []*Policy, records []*Record)
 	if records == nil {
 		for _, p := range policies {
 			p.Prepare(now, cfg.Review.WarnDays)
-			r := p.Record()
-			records = append(records, &r)
+			records = append(records, p.Record())
 		}
 	}
 	if o := (inOrder{policies, records}); !sort.IsSorted(o) { // most often they come in the last render's order (Order)
@@ -355,7 +355,7 @@ func (p *Policy) InForce(now date.Date) {
 	// The newest version's review date is the policy's: approving it
 	// was the review, and its file is the one to edit.
 	m, newest := *cur.Meta, chain[len(chain)-1].Meta
-	m.NextReview, m.Pos = newest.NextReview, slices.Clone(cur.Meta.Pos)
+	m.NextReview, m.Pos = newest.NextReview, cur.Meta.Pos.Clone()
 	m.Pos.Set("next_review", newest.Pos.At("next_review"))
 	p.File, p.Meta, p.Body, p.Headings, p.Contents, p.Links, p.Diff, p.SHA256 = cur.File, &m, cur.Body, cur.Headings, cur.Contents, cur.Links, cur.Diff, cur.SHA256
 	p.Until, p.Upcoming, p.History = cur.Until, chain[k+1:], nil
@@ -419,10 +419,23 @@ func Contents(hs []markdown.Heading) []Entry {
 	return out
 }
 
-// A Link is a link in a policy to a policy or heading, with its position.
+// A Link is a link in a policy to a policy or heading, with its line and
+// column in the policy's file (At). A build keeps every policy's links
+// to the end, to check them.
 type Link struct {
 	markdown.Link
-	Pos diag.Pos
+	Line, Col int32
+}
+
+// NewLink returns k at pos.
+func NewLink(k markdown.Link, pos diag.Pos) Link {
+	return Link{Link: k, Line: int32(pos.Line), Col: int32(pos.Col)}
+}
+
+// At returns the link's position in file, the file of the policy or
+// version that has it.
+func (k Link) At(file string) diag.Pos {
+	return diag.Pos{File: file, Line: int(k.Line), Col: int(k.Col)}
 }
 
 // HasAnchor reports whether the policy's page has an element with id frag.

@@ -88,10 +88,11 @@ type Record struct {
 }
 
 // Record returns p's record.
-func (p *Policy) Record() Record {
-	sum := p.Summarize()
-	r := Record{Summary: sum, Current: Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
-		Until: p.Until, Approval: p.Approval, Reviews: p.Reviews, SHA256: p.SHA256}}
+func (p *Policy) Record() *Record {
+	r := &Record{Summary: p.Summarize()}
+	sum := &r.Summary
+	r.Current = Change{Policy: sum, Version: p.Version, Effective: p.Effective, Note: p.Meta.Changes, Current: true, Compare: p.Diff != nil,
+		Until: p.Until, Approval: p.Approval, Reviews: p.Reviews, SHA256: p.SHA256}
 	for _, v := range p.Upcoming {
 		r.Upcoming = append(r.Upcoming, v.change(sum, true))
 	}
@@ -122,16 +123,14 @@ type recordKey struct {
 // are the same as last render's.
 func (m *RecordMemo) Record(p *Policy, ids string, now date.Date, warnDays int) *Record {
 	if m == nil {
-		r := p.Record()
-		return &r
+		return p.Record()
 	}
 	k := recordKey{ids, now, warnDays}
 	m.mu.Lock()
 	r := m.last[k]
 	m.mu.Unlock()
 	if r == nil {
-		rec := p.Record()
-		r = &rec
+		r = p.Record()
 	}
 	m.mu.Lock()
 	if m.next == nil {
@@ -149,7 +148,7 @@ func (m *RecordMemo) Next() {
 	}
 }
 
-func (v *Version) change(p Summary, upcoming bool) Change {
+func (v *Version) change(p *Summary, upcoming bool) Change {
 	return Change{Policy: p, Version: v.Version, Effective: v.Effective, Note: v.Meta.Changes, Upcoming: upcoming, Compare: v.Diff != nil,
 		Until: v.Until, Approval: v.Approval, Reviews: v.Reviews, SHA256: v.SHA256}
 }
@@ -194,7 +193,7 @@ func ChangesOf(records []*Record) []Change {
 // shows: an edit of a policy's text leaves the pages listing it alone.
 func SameRecords(a, b []*Record) bool {
 	same := func(x, y Change) bool {
-		return x.Policy == y.Policy && x.Version == y.Version && x.Effective == y.Effective && x.Note == y.Note && x.Current == y.Current &&
+		return (x.Policy == y.Policy || x.Policy != nil && y.Policy != nil && *x.Policy == *y.Policy) && x.Version == y.Version && x.Effective == y.Effective && x.Note == y.Note && x.Current == y.Current &&
 			x.Upcoming == y.Upcoming && x.Compare == y.Compare && x.Until == y.Until && x.Approval == y.Approval && slices.Equal(x.Reviews, y.Reviews)
 	}
 	return slices.EqualFunc(a, b, func(x, y *Record) bool {

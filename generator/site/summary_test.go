@@ -17,7 +17,7 @@ func TestSameRecordsReadsEveryField(t *testing.T) {
 	if n := reflect.TypeFor[Record]().NumField(); n != 4 {
 		t.Fatalf("Record has %d fields: SameRecords compares Summary, Current, Upcoming and History", n)
 	}
-	base := Change{Policy: Summary{Slug: "a"}, Version: "1.0"}
+	base := Change{Policy: &Summary{Slug: "a"}, Version: "1.0"}
 	ct := reflect.TypeFor[Change]()
 	for i := range ct.NumField() {
 		c := base
@@ -25,7 +25,7 @@ func TestSameRecordsReadsEveryField(t *testing.T) {
 		name := ct.Field(i).Name
 		switch name {
 		case "Policy":
-			c.Policy.Title = "x"
+			c.Policy = &Summary{Slug: "a", Title: "x"}
 		case "Version", "Note":
 			f.SetString("x")
 		case "Current", "Upcoming", "Compare":
