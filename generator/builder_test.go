@@ -219,7 +219,7 @@ func TestBuilderIncremental(t *testing.T) {
 			}
 			writeFile(t, dir, "themes/default/layouts/index.html", strings.Replace(string(index), `{{- with .Summary}}`, `{{.Body}}{{- with .Summary}}`, 1))
 			return []string{"themes/default/layouts/index.html"}
-		}, `themes/default/layouts/index.html:28:2: executing "main" at <.Body>: can't evaluate field Body in type site.Summary`, nil},
+		}, `themes/default/layouts/index.html:28:2: executing "main" at <.Body>: can't evaluate field Body in type *site.Summary`, nil},
 		{"the index fixed, then a policy's text edited", func() []string {
 			remove(t, dir, "themes/default/layouts/index.html")
 			edit(t, dir, "content/safeguarding.md", "feel secure", "feel safe")

@@ -283,7 +283,7 @@ func ParseWith(path string, data []byte, d Defaults) (*Meta, []byte, int, diag.L
 		return m, body, bodyOff, tag(l)
 	}
 	// Decode has refused a key given twice, so each is appended once.
-	m.Pos = newPositions(path, len(root.Content)/2+len(Required))
+	m.Pos = newPositions(path, len(root.Content)/2) // defaults filled in are few
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		m.Pos.add(root.Content[i].Value, strictyaml.NodePos(path, offset, root.Content[i+1]))
 	}

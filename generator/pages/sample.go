@@ -34,7 +34,7 @@ func Samples(layout string) []*Page {
 	sum := site.Summary{}
 	listing := func(c *config.Site) *Page {
 		return &Page{Site: SiteView{Config: c}, CookiePolicy: &sum,
-			All: &site.Listing{Policies: []site.Summary{sum}, Categories: []site.ListedCategory{{Policies: []site.Summary{sum}}}}}
+			All: &site.Listing{Policies: []*site.Summary{&sum}, Categories: []site.ListedCategory{{Policies: []*site.Summary{&sum}}}}}
 	}
 	switch layout {
 	case "policy.html":

@@ -41,9 +41,10 @@ func (p *Policy) Summarize() Summary {
 }
 
 // A Listing is the site as the pages listing every policy see it: each
-// policy's summary, in index order and grouped, and the counts.
+// policy's summary (its Record's), in index order and grouped, and the
+// counts.
 type Listing struct {
-	Policies   []Summary
+	Policies   []*Summary
 	Categories []ListedCategory
 	Overdue    int
 	DueSoon    int
@@ -52,19 +53,22 @@ type Listing struct {
 // A ListedCategory is a Category of summaries.
 type ListedCategory struct {
 	Name     string
-	Policies []Summary
+	Policies []*Summary
 }
 
-// Listing returns s as the listing pages see it.
+// Listing returns s as the listing pages see it: the summaries of its
+// records, which are in its policies' order.
 func (s *Site) Listing() *Listing {
-	l := &Listing{Policies: make([]Summary, len(s.Policies)), Categories: make([]ListedCategory, len(s.Categories)), Overdue: s.Overdue, DueSoon: s.DueSoon}
+	l := &Listing{Policies: make([]*Summary, len(s.Policies)), Categories: make([]ListedCategory, len(s.Categories)), Overdue: s.Overdue, DueSoon: s.DueSoon}
+	of := make(map[*Policy]*Summary, len(s.Policies))
 	for i, p := range s.Policies {
-		l.Policies[i] = p.Summarize()
+		l.Policies[i] = &s.Records[i].Summary
+		of[p] = l.Policies[i]
 	}
 	for i, c := range s.Categories {
-		l.Categories[i] = ListedCategory{Name: c.Name, Policies: make([]Summary, len(c.Policies))}
+		l.Categories[i] = ListedCategory{Name: c.Name, Policies: make([]*Summary, len(c.Policies))}
 		for j, p := range c.Policies {
-			l.Categories[i].Policies[j] = p.Summarize()
+			l.Categories[i].Policies[j] = of[p]
 		}
 	}
 	return l

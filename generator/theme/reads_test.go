@@ -31,14 +31,14 @@ func TestLayoutsReadOnlyTheirData(t *testing.T) {
 		{"compare.html", "{{define \"main\"}}\n{{.Data.Version.Title}}{{end}}", "themes/x/layouts/compare.html:2:7: executing \"main\" at <.Data.Version.Title>: nil pointer"},
 		{"index.html", "{{define \"main\"}}{{len .All.Policies}}{{end}}", ""}, // the pages listing every policy may read them
 		{"index.html", "{{define \"main\"}}{{range .All.Categories}}{{.Name}}{{range .Policies}}{{.Title}} {{.Status.Label}} {{date .NextReview}}{{end}}{{end}}{{end}}", ""},
-		{"index.html", "{{define \"main\"}}\n{{range .All.Policies}}{{.Body}}{{end}}{{end}}", "themes/x/layouts/index.html:2:25: executing \"main\" at <.Body>: can't evaluate field Body in type site.Summary"},
+		{"index.html", "{{define \"main\"}}\n{{range .All.Policies}}{{.Body}}{{end}}{{end}}", "themes/x/layouts/index.html:2:25: executing \"main\" at <.Body>: can't evaluate field Body in type *site.Summary"},
 		{"index.html", "{{define \"main\"}}{{range .All.Categories}}{{range .Policies}}{{len .Headings}}{{end}}{{end}}{{end}}", "themes/x/layouts/index.html:1:"},
 		{"changes.html", "{{define \"main\"}}{{range .Data.Changes}}{{.Policy.Diff}}{{end}}{{end}}", "themes/x/layouts/changes.html:1:"},
 		{"404.html", "{{define \"main\"}}{{with .CookiePolicy}}{{.Contents}}{{end}}{{end}}", "themes/x/layouts/404.html:1:"},
 		// The request form and its thank-you page are listing pages too,
 		// sampled as a form posting to the relay and as the page of emails.
 		{"requests.html", "{{define \"main\"}}{{range .Data.Types}}{{.Label}}{{end}}{{range .Data.Fields}}{{.Label}}{{.Options}}{{end}}{{len .All.Policies}}{{end}}", ""},
-		{"requests.html", "{{define \"main\"}}\n{{range .All.Policies}}{{.Body}}{{end}}{{end}}", "themes/x/layouts/requests.html:2:25: executing \"main\" at <.Body>: can't evaluate field Body in type site.Summary"},
+		{"requests.html", "{{define \"main\"}}\n{{range .All.Policies}}{{.Body}}{{end}}{{end}}", "themes/x/layouts/requests.html:2:25: executing \"main\" at <.Body>: can't evaluate field Body in type *site.Summary"},
 		{"requests.html", "{{define \"main\"}}\n\n{{.Policy.Title}}{{end}}", "themes/x/layouts/requests.html:3:9: executing \"main\" at <.Policy.Title>: nil pointer evaluating *site.Policy.Title"},
 		{"requests.html", "{{define \"main\"}}{{if .Data.Email}}\n{{.Data.Nonesuch}}{{end}}{{end}}", "themes/x/layouts/requests.html:2:7: executing \"main\" at <.Data.Nonesuch>: can't evaluate field Nonesuch"},
 		{"thanks.html", "{{define \"main\"}}{{with .Site.Config.Requests.Thanks}}{{.Title}}{{range .Steps}}{{.URL}}{{end}}{{end}}{{end}}", ""},

@@ -272,8 +272,8 @@ func (t *Theme) funcs() template.FuncMap {
 func (t *Theme) statusView(of any, kind string) (StatusView, error) {
 	var p site.Summary
 	switch of := of.(type) {
-	case site.Summary:
-		p = of
+	case *site.Summary:
+		p = *of
 	case *site.Policy:
 		p = of.Summarize()
 	default:
