@@ -14,13 +14,17 @@ import (
 // its heap is small and the default collects every few megabytes
 // (docs/performance.md says what that costs).
 //
-// While the live heap is under half the budget, collection is by the
-// memory limit alone (GOGC off, the limit at the budget); past half, the
-// default would collect less often than the budget, and is put back. The
-// live heap is read at the end of every collection: one policy can alone
-// outgrow the budget, and under a memory limit the heap cannot reach the
-// runtime collects without end, so the budget gives way at the first
-// collection that finds it outgrown.
+// While the live heap is under two thirds of the budget, collection is by
+// the memory limit alone (GOGC off, the limit at the budget), so the heap
+// stays within the budget and each collection frees at least a third of
+// it; past two thirds, collections would come ever closer together, and
+// the default is put back, under which the heap grows to twice the live
+// heap. (Giving way at half, the default's heap would be the budget
+// there, but a build that ended just past it peaked a half higher than
+// one just under: docs/performance.md.) The live heap is read at the end
+// of every collection: one policy can alone outgrow the budget, and under
+// a memory limit the heap cannot reach the runtime collects without end,
+// so the budget gives way at the first collection that finds it outgrown.
 //
 // The settings are the process's: for a command that builds once.
 type gcBudget struct {
@@ -66,13 +70,13 @@ func (h *gcBudget) afterGC() {
 	h.watch()
 }
 
-// outgrown reports whether the live heap is past half the budget.
+// outgrown reports whether the live heap is past two thirds of the budget.
 func (h *gcBudget) outgrown() bool {
 	h.mu.Lock()
 	metrics.Read(h.live)
 	live := h.live[0].Value
 	h.mu.Unlock()
-	return live.Kind() == metrics.KindUint64 && live.Uint64() > uint64(h.budget/2)
+	return live.Kind() == metrics.KindUint64 && live.Uint64() > uint64(h.budget/3*2)
 }
 
 // stop puts the runtime's settings back.
