@@ -409,8 +409,10 @@ func frontSlug(fsys fs.FS, p string) (string, diag.Pos, bool) {
 	} else if f, err := fsys.Open(name); err == nil {
 		// Front matter is a few hundred bytes: read more only when its
 		// closing fence is not in the first 4 KiB.
-		data, _ = io.ReadAll(io.LimitReader(f, 4<<10))
-		if len(data) == 4<<10 && !bytes.Contains(data[3:], []byte("\n---")) {
+		data = make([]byte, 4<<10) // io.ReadAll would grow it from 512 bytes
+		n, _ := io.ReadFull(f, data)
+		data = data[:n]
+		if n == 4<<10 && !bytes.Contains(data[3:], []byte("\n---")) {
 			rest, _ := io.ReadAll(io.LimitReader(f, maxFront-int64(len(data))))
 			data = append(data, rest...)
 		}

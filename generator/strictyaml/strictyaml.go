@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/policysite/policysite/generator/diag"
 	"gopkg.in/yaml.v3"
@@ -279,8 +280,23 @@ func join(parent, key string) string {
 	return parent + "." + key
 }
 
-// structFields maps yaml keys to field indexes, following embedded structs.
+// fieldsOf holds structFields' maps by type: every policy's front matter
+// decodes into the same struct.
+var fieldsOf sync.Map // reflect.Type to map[string][]int
+
+// structFields maps yaml keys to field indexes, following embedded
+// structs. The map is shared: it is read, never changed.
 func structFields(t reflect.Type) map[string][]int {
+	if m, ok := fieldsOf.Load(t); ok {
+		return m.(map[string][]int)
+	}
+	m := fieldsIn(t)
+	fieldsOf.Store(t, m)
+	return m
+}
+
+// fieldsIn is structFields without the cache.
+func fieldsIn(t reflect.Type) map[string][]int {
 	m := map[string][]int{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
