@@ -2,7 +2,6 @@ package docx
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -51,18 +50,18 @@ func (d Day) last() date.Date {
 }
 
 var (
-	ordinalRE = regexp.MustCompile(`(?i)\b(\d{1,2})(st|nd|rd|th)\b`)
-	numDateRE = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$`)
-	dateInRE  = regexp.MustCompile(`(?i)\b(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b`)
+	ordinalRE = compiled(`(?i)\b(\d{1,2})(st|nd|rd|th)\b`)
+	numDateRE = compiled(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$`)
+	dateInRE  = compiled(`(?i)\b(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b`)
 )
 
 // parseDay reads a date as policies write them: "October 2024", "1st
 // September 2024", "2024-09-01", "01/09/2024" (day first, as in the UK).
 func parseDay(s string) (Day, bool) {
 	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ".,;()"))
-	s = ordinalRE.ReplaceAllString(s, "$1")
+	s = ordinalRE().ReplaceAllString(s, "$1")
 	s = strings.Join(strings.Fields(strings.ReplaceAll(strings.ReplaceAll(s, " of ", " "), ",", " ")), " ")
-	if m := numDateRE.FindStringSubmatch(s); m != nil {
+	if m := numDateRE().FindStringSubmatch(s); m != nil {
 		d, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
 		y, _ := strconv.Atoi(m[3])
@@ -83,7 +82,7 @@ func parseDay(s string) (Day, bool) {
 
 // findDay finds the last date written in s.
 func findDay(s string) (Day, bool) {
-	all := dateInRE.FindAllString(s, -1)
+	all := dateInRE().FindAllString(s, -1)
 	for i := len(all) - 1; i >= 0; i-- {
 		if d, ok := parseDay(all[i]); ok {
 			return d, true
@@ -101,9 +100,9 @@ const (
 )
 
 var (
-	versionRE = regexp.MustCompile(`(?i)^(?:dated\s*:?\s*)?(?:document\s+|policy\s+)?(?:version|issue)(?:\s+(?:no\.?|number))?\s*[:.#]?\s*v?(\d{1,4}(?:\.\d{1,4}){0,3}[a-z]?)(?:\s*[,;:–—-]\s*|\s+|$)(.*)$`)
-	vShortRE  = regexp.MustCompile(`(?i)^v(\d{1,4}(?:\.\d{1,4}){0,3})(?:\s+|$)(.*)$`)
-	labelRE   = regexp.MustCompile(`(?i)^(` +
+	versionRE = compiled(`(?i)^(?:dated\s*:?\s*)?(?:document\s+|policy\s+)?(?:version|issue)(?:\s+(?:no\.?|number))?\s*[:.#]?\s*v?(\d{1,4}(?:\.\d{1,4}){0,3}[a-z]?)(?:\s*[,;:–—-]\s*|\s+|$)(.*)$`)
+	vShortRE  = compiled(`(?i)^v(\d{1,4}(?:\.\d{1,4}){0,3})(?:\s+|$)(.*)$`)
+	labelRE   = compiled(`(?i)^(` +
 		`next\s+review(?:\s+date)?(?:\s+due)?|to\s+be\s+reviewed(?:\s+(?:by|on|in))?|review\s+date|date\s+of\s+(?:next\s+)?review|review\s+due(?:\s+date)?|due\s+for\s+review|review\s+by|renewal\s+date|next\s+due` +
 		`|date\s+approved|approved\s+on|date\s+of\s+approval|approval\s+date|date\s+adopted|adopted(?:\s+on)?|effective(?:\s+date|\s+from)?|date\s+effective|date\s+ratified|ratified\s+on|issue\s+date|date\s+(?:of\s+)?issue|date\s+issued|issued|dated?|last\s+(?:reviewed|updated|revised)|published|implementation\s+date|date\s+implemented` +
 		`|(?:policy\s+|document\s+)?owner|responsible\s+(?:officer|person|lead)|policy\s+lead` +
@@ -118,7 +117,7 @@ func titleLine(line string) map[string]string {
 	if l == "" || len([]rune(l)) > 120 {
 		return nil
 	}
-	if m := versionRE.FindStringSubmatch(l); m != nil {
+	if m := versionRE().FindStringSubmatch(l); m != nil {
 		out := map[string]string{fVersion: m[1]}
 		if rest := strings.TrimSpace(m[2]); rest != "" {
 			if d, ok := parseDay(rest); ok {
@@ -135,7 +134,7 @@ func titleLine(line string) map[string]string {
 		}
 		return out
 	}
-	if m := vShortRE.FindStringSubmatch(l); m != nil {
+	if m := vShortRE().FindStringSubmatch(l); m != nil {
 		out := map[string]string{fVersion: m[1]}
 		if rest := strings.TrimSpace(m[2]); rest != "" {
 			d, ok := parseDay(rest)
@@ -146,7 +145,7 @@ func titleLine(line string) map[string]string {
 		}
 		return out
 	}
-	if m := labelRE.FindStringSubmatch(l); m != nil {
+	if m := labelRE().FindStringSubmatch(l); m != nil {
 		label := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
 		val := strings.TrimSpace(m[2])
 		switch {

@@ -1,7 +1,6 @@
 package docx
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -86,11 +85,11 @@ func (s *styles) chain(id string, f func(id string, st *style) bool) {
 // headingNames match the names of heading styles in the languages Word and
 // LibreOffice are used in: "heading 1", "Überschrift 1", "Titre 1",
 // "Título 1", "Kop 1", "Rubrik 1", "Nagłówek 1", "Otsikko 1".
-var headingName = regexp.MustCompile(`^(?i:heading|überschrift|titre|título|titulo|titolo|kop|rubrik|overskrift|nagłówek|otsikko|nadpis|cím|заголовок|başlık)\s*([1-9])$`)
+var headingName = compiled(`^(?i:heading|überschrift|titre|título|titulo|titolo|kop|rubrik|overskrift|nagłówek|otsikko|nadpis|cím|заголовок|başlık)\s*([1-9])$`)
 
-var titleName = regexp.MustCompile(`^(?i:title|titel|titre|título|titulo|titolo|tytuł|otsikko|rubrik|nadpis|cím)$`)
-var subtitleName = regexp.MustCompile(`^(?i:subtitle|untertitel|sous-titre|subtítulo|sottotitolo|ondertitel|undertitel|podtytuł)$`)
-var tocName = regexp.MustCompile(`^(?i:toc|contents|inhaltsverzeichnis|verzeichnis|table des matières|tdm|índice|inhoudsopgave)\s*[1-9]$|^(?i:toc heading|contents heading)$`)
+var titleName = compiled(`^(?i:title|titel|titre|título|titulo|titolo|tytuł|otsikko|rubrik|nadpis|cím)$`)
+var subtitleName = compiled(`^(?i:subtitle|untertitel|sous-titre|subtítulo|sottotitolo|ondertitel|undertitel|podtytuł)$`)
+var tocName = compiled(`^(?i:toc|contents|inhaltsverzeichnis|verzeichnis|table des matières|tdm|índice|inhoudsopgave)\s*[1-9]$|^(?i:toc heading|contents heading)$`)
 
 // paraKind is what a paragraph style makes of a paragraph.
 type paraKind struct {
@@ -124,19 +123,19 @@ func (s *styles) resolvePara(id string) paraKind {
 			k.hasNum, k.numID, k.ilvl = true, st.numID, st.ilvl
 		}
 		if k.heading == 0 && !k.title && !k.toc {
-			switch m := headingName.FindStringSubmatch(name); {
+			switch m := headingName().FindStringSubmatch(name); {
 			case m != nil:
 				k.heading = int(m[1][0] - '0')
-			case titleName.MatchString(name) || sid == "Title":
+			case titleName().MatchString(name) || sid == "Title":
 				k.title = true
-			case subtitleName.MatchString(name) || sid == "Subtitle":
+			case subtitleName().MatchString(name) || sid == "Subtitle":
 				k.subtitle = true
-			case tocName.MatchString(name):
+			case tocName().MatchString(name):
 				k.toc = true
 			case st.outline >= 0 && st.outline < 9:
 				k.heading = st.outline + 1
 			default:
-				if m := headingName.FindStringSubmatch(strings.TrimSpace(splitCamel(sid))); m != nil {
+				if m := headingName().FindStringSubmatch(strings.TrimSpace(splitCamel(sid))); m != nil {
 					k.heading = int(m[1][0] - '0')
 				}
 			}
