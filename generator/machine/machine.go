@@ -190,6 +190,9 @@ func others(s *site.Site) ([]output.File, error) {
 	return outs, nil
 }
 
+// urlPath is the folder dir (site.VersionDir) as a URL path.
+func urlPath(dir string) string { return (&url.URL{Path: dir}).EscapedPath() }
+
 // sitemap is sitemap.xml of the site at base: its index, list of changes,
 // list of processors (when it has one) and every policy's pages.
 func sitemap(base string, processors bool, records []*site.Record) []byte {
@@ -217,22 +220,15 @@ func sitemap(base string, processors bool, records []*site.Record) []byte {
 	}
 	for _, r := range records {
 		writeURL(base+r.Slug+"/", r.Effective)
-		if r.HasHistory() {
-			writeURL(base+r.Slug+"/history/", r.Effective)
-		}
-		if r.Current.Compare {
-			writeURL(base+r.Slug+"/compare/"+url.PathEscape(r.Version)+"/", r.Effective)
-		}
-		for _, v := range r.History {
-			if v.Compare {
-				writeURL(base+r.Slug+"/compare/"+url.PathEscape(v.Version)+"/", v.Effective)
+		for _, pg := range r.Pages() {
+			if pg.NoIndex || pg.InForce {
+				continue // search engines are asked to skip it, or it is the policy's page
 			}
-		}
-		for _, v := range r.Upcoming {
-			writeURL(base+r.Slug+"/v/"+url.PathEscape(v.Version)+"/", r.Effective)
-			if v.Compare {
-				writeURL(base+r.Slug+"/compare/"+url.PathEscape(v.Version)+"/", r.Effective)
+			mod := r.Effective
+			if pg.Kind == site.ComparePage && !pg.Upcoming && pg.I >= 0 {
+				mod = r.History[pg.I].Effective
 			}
+			writeURL(base+urlPath(pg.Dir), mod)
 		}
 	}
 	b.WriteString("</urlset>\n")
@@ -256,12 +252,12 @@ func versions(base string, r *site.Record) []version {
 	var out []version
 	for i := len(r.Upcoming) - 1; i >= 0; i-- {
 		v := r.Upcoming[i]
-		out = append(out, version{v.Version, "upcoming", v.Effective, v.Until, base + r.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Note})
+		out = append(out, version{v.Version, "upcoming", v.Effective, v.Until, base + urlPath(site.VersionDir(r.Slug, v.Version)), v.SHA256, v.Approval, v.Note})
 	}
 	c := r.Current
 	out = append(out, version{c.Version, "in-force", c.Effective, c.Until, base + r.Slug + "/", c.SHA256, c.Approval, c.Note})
 	for _, v := range r.History {
-		out = append(out, version{v.Version, "superseded", v.Effective, v.Until, base + r.Slug + "/v/" + url.PathEscape(v.Version) + "/", v.SHA256, v.Approval, v.Note})
+		out = append(out, version{v.Version, "superseded", v.Effective, v.Until, base + urlPath(site.VersionDir(r.Slug, v.Version)), v.SHA256, v.Approval, v.Note})
 	}
 	return out
 }
@@ -375,12 +371,12 @@ func Feed(cfg *config.Site, now date.Date, changes []site.Change) ([]byte, error
 	stamp := func(c site.Change) string { return c.Effective.String() + "T00:00:00Z" }
 	f.Updated = "1970-01-01T00:00:00Z" // the newest entry's, below
 	for _, c := range changes {
-		link := base + c.Policy.Slug + "/v/" + url.PathEscape(c.Version) + "/"
+		link := base + urlPath(site.VersionDir(c.Policy.Slug, c.Version))
 		if c.Current {
 			link = base + c.Policy.Slug + "/"
 		}
 		if c.Compare {
-			link = base + c.Policy.Slug + "/compare/" + url.PathEscape(c.Version) + "/"
+			link = base + urlPath(site.CompareDir(c.Policy.Slug, c.Version))
 		}
 		note := c.Note
 		if note == "" {
@@ -397,7 +393,7 @@ func Feed(cfg *config.Site, now date.Date, changes []site.Change) ([]byte, error
 			note += " " + a
 		}
 		f.Entries = append(f.Entries, atomEntry{
-			ID:      base + c.Policy.Slug + "/v/" + url.PathEscape(c.Version) + "/",
+			ID:      base + urlPath(site.VersionDir(c.Policy.Slug, c.Version)),
 			Title:   title,
 			Updated: stamp(c),
 			Link:    atomLink{Rel: "alternate", Href: link},

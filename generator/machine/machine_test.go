@@ -156,3 +156,34 @@ func TestPoliciesJSONEntries(t *testing.T) {
 		}
 	}
 }
+
+// sitemap.xml lists a policy's pages besides its own as the pages stage
+// writes them (site.Record.Pages), but for a superseded version in full,
+// which search engines are asked to skip, and the version in force at its
+// own address, whose page is the policy's; a comparison of an earlier
+// version was last changed when that version took effect.
+func TestSitemapListsIndexedPages(t *testing.T) {
+	eff := date.New(2026, 9, 1)
+	r := &site.Record{Summary: site.Summary{Slug: "p", Version: "2.0", Effective: eff},
+		Current:  site.Change{Version: "2.0", Current: true, Compare: true, Effective: eff},
+		Upcoming: []site.Change{{Version: "3.0", Compare: true, Effective: date.New(2027, 1, 1)}},
+		History:  []site.Change{{Version: "1.1", Compare: true, Effective: date.New(2025, 9, 1)}, {Version: "1.0", Effective: date.New(2024, 9, 1)}}}
+	got := string(sitemap("https://x.example/", false, []*site.Record{r}))
+	for _, want := range []string{
+		"<loc>https://x.example/p/</loc><lastmod>2026-09-01</lastmod>",
+		"<loc>https://x.example/p/history/</loc><lastmod>2026-09-01</lastmod>",
+		"<loc>https://x.example/p/compare/2.0/</loc><lastmod>2026-09-01</lastmod>",
+		"<loc>https://x.example/p/v/3.0/</loc><lastmod>2026-09-01</lastmod>",
+		"<loc>https://x.example/p/compare/3.0/</loc><lastmod>2026-09-01</lastmod>",
+		"<loc>https://x.example/p/compare/1.1/</loc><lastmod>2025-09-01</lastmod>",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("sitemap lacks %s:\n%s", want, got)
+		}
+	}
+	for _, not := range []string{"p/v/2.0/", "p/v/1.1/", "p/v/1.0/", "p/compare/1.0/"} {
+		if strings.Contains(got, not) {
+			t.Errorf("sitemap lists %s:\n%s", not, got)
+		}
+	}
+}

@@ -243,8 +243,8 @@ func (ps *Set) Paths(records []*site.Record) []string {
 	out = append(out, changesPath)
 	for _, r := range records {
 		out = append(out, r.Slug+"/index.html")
-		for _, vp := range versionPages(r) {
-			out = append(out, vp.dir+"index.html")
+		for _, vp := range r.Pages() {
+			out = append(out, vp.Dir+"index.html")
 		}
 	}
 	return out
@@ -285,83 +285,42 @@ type VersionView struct {
 	Processors []site.ProcessorChange
 }
 
-// A versionPage is one of a policy's pages besides its own: its folder,
-// layout, whether search engines are asked to skip it, and the version it
-// shows: Policy.Upcoming[i] when upcoming, else Policy.History[i], or the
-// policy itself when i is -1.
-type versionPage struct {
-	dir, layout string
-	noIndex     bool
-	upcoming    bool
-	i           int
-}
+// layouts are the layouts of a policy's pages besides its own.
+var layouts = [...]string{site.HistoryPage: "history.html", site.VersionPage: "version.html", site.ComparePage: "compare.html"}
 
-// versionPages lists the pages of the policy of r besides its own: its
-// history page (when it has one: site.Record.HasHistory), each upcoming
-// and earlier version and each comparison.
-func versionPages(r *site.Record) []versionPage {
-	var out []versionPage
-	if r.HasHistory() {
-		out = append(out, versionPage{r.Slug + "/history/", "history.html", false, false, -1})
-	}
-	if r.Current.Compare && len(r.History) > 0 {
-		out = append(out, versionPage{r.Slug + "/compare/" + r.Version + "/", "compare.html", false, false, -1})
-	}
-	if len(r.History) > 0 {
-		// The version in force may have been published ahead of taking
-		// effect, at its own address, which the feed, the history and
-		// policies.json gave out: the address keeps showing it, and names
-		// the policy's page as the canonical one.
-		out = append(out, versionPage{r.Slug + "/v/" + r.Version + "/", "version.html", false, false, -1})
-	}
-	for i, v := range r.Upcoming {
-		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", false, true, i})
-		if v.Compare {
-			out = append(out, versionPage{r.Slug + "/compare/" + v.Version + "/", "compare.html", false, true, i})
-		}
-	}
-	for i, v := range r.History {
-		out = append(out, versionPage{r.Slug + "/v/" + v.Version + "/", "version.html", true, false, i})
-		if v.Compare {
-			out = append(out, versionPage{r.Slug + "/compare/" + v.Version + "/", "compare.html", false, false, i})
-		}
-	}
-	return out
-}
-
-// history returns p's pages besides its own (versionPages); r is p's
+// history returns p's pages besides its own (site.Record.Pages); r is p's
 // record.
 func (ps *Set) history(p *site.Policy, r *site.Record) []Spec {
 	var specs []Spec
-	for _, vp := range versionPages(r) {
+	for _, vp := range r.Pages() {
 		var desc string
 		var view *VersionView
-		canonical := vp.dir
+		canonical, layout := vp.Dir, layouts[vp.Kind]
 		switch {
-		case vp.layout == "version.html" && vp.i < 0:
+		case vp.InForce:
 			canonical, desc = p.Slug+"/", "Version "+p.Version+" of "+p.Title+", in force."
 			view = &VersionView{Policy: p, Version: p.AsVersion(), Number: p.Version, Note: p.Meta.Changes, Current: true}
-		case vp.layout == "history.html":
+		case vp.Kind == site.HistoryPage:
 			desc, view = "Every version of "+p.Title+" and what changed.", &VersionView{Policy: p, Number: p.Version, Changes: r.Changes(), Feed: ps.Feed}
-		case vp.i < 0:
+		case vp.I < 0:
 			desc, view = "What changed in version "+p.Version+" of "+p.Title+".",
 				&VersionView{Policy: p, Number: p.Version, Previous: p.History[0].Version, Note: p.Meta.Changes, Diff: p.Diff}
-		case vp.upcoming:
-			v := p.Upcoming[vp.i]
+		case vp.Upcoming:
+			v := p.Upcoming[vp.I]
 			view = &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes, Upcoming: true}
 			desc = "Version " + v.Version + " of " + p.Title + ", in force from " + v.Effective.Format(ps.site.Config.Language) + "."
-			if vp.layout == "compare.html" {
+			if vp.Kind == site.ComparePage {
 				desc, view.Previous, view.Diff = "What changes in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
 			}
 		default:
-			v := p.History[vp.i]
+			v := p.History[vp.I]
 			view = &VersionView{Policy: p, Version: v, Number: v.Version, Note: v.Meta.Changes}
 			desc = "Version " + v.Version + " of " + p.Title + ", superseded."
-			if vp.layout == "compare.html" {
+			if vp.Kind == site.ComparePage {
 				desc, view.Previous, view.Diff = "What changed in version "+v.Version+" of "+p.Title+".", v.Previous, v.Diff
 			}
 		}
-		specs = append(specs, ps.version(vp.dir+"index.html", vp.layout, canonical, desc, vp.noIndex, view))
+		specs = append(specs, ps.version(vp.Dir+"index.html", layout, canonical, desc, vp.NoIndex, view))
 	}
 	return specs
 }

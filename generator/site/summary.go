@@ -290,3 +290,66 @@ func (p *Policy) ShortSHA() string { return short(p.SHA256) }
 func (v *Version) ShortSHA() string { return short(v.SHA256) }
 
 func short(sha string) string { return sha[:min(12, len(sha))] }
+
+// A PageKind is what one of a policy's pages besides its own shows.
+type PageKind int
+
+const (
+	HistoryPage PageKind = iota // every version and what changed
+	VersionPage                 // one version in full
+	ComparePage                 // one version against the one before
+)
+
+// A RecordPage is one of a policy's pages besides its own, as the pages
+// stage writes them and sitemap.xml lists them: its folder under the
+// centre's root ("privacy/v/2.0/"), what it shows, and of which version:
+// the record's Upcoming[I] when Upcoming, else History[I], or the version
+// in force when I is -1. NoIndex asks search engines to skip it (a
+// superseded version in full); InForce is the version in force at its own
+// address, kept because the feed and policies.json gave it out before it
+// took effect: the policy's page is its canonical one.
+type RecordPage struct {
+	Dir              string
+	Kind             PageKind
+	NoIndex, InForce bool
+	Upcoming         bool
+	I                int
+}
+
+// VersionDir is the folder of version's page of the policy slug, and
+// CompareDir of its comparison with the version before, under the
+// centre's root.
+func VersionDir(slug, version string) string { return slug + "/v/" + version + "/" }
+
+// CompareDir: see VersionDir.
+func CompareDir(slug, version string) string { return slug + "/compare/" + version + "/" }
+
+// Pages lists the policy's pages besides its own: its history page (when
+// it has one: HasHistory), the comparison of the version in force and
+// its own address (when there is an earlier one), then each upcoming and
+// each earlier version with its comparison.
+func (r *Record) Pages() []RecordPage {
+	var out []RecordPage
+	if r.HasHistory() {
+		out = append(out, RecordPage{Dir: r.Slug + "/history/", Kind: HistoryPage, I: -1})
+	}
+	if r.Current.Compare && len(r.History) > 0 {
+		out = append(out, RecordPage{Dir: CompareDir(r.Slug, r.Version), Kind: ComparePage, I: -1})
+	}
+	if len(r.History) > 0 {
+		out = append(out, RecordPage{Dir: VersionDir(r.Slug, r.Version), Kind: VersionPage, InForce: true, I: -1})
+	}
+	for i, v := range r.Upcoming {
+		out = append(out, RecordPage{Dir: VersionDir(r.Slug, v.Version), Kind: VersionPage, Upcoming: true, I: i})
+		if v.Compare {
+			out = append(out, RecordPage{Dir: CompareDir(r.Slug, v.Version), Kind: ComparePage, Upcoming: true, I: i})
+		}
+	}
+	for i, v := range r.History {
+		out = append(out, RecordPage{Dir: VersionDir(r.Slug, v.Version), Kind: VersionPage, NoIndex: true, I: i})
+		if v.Compare {
+			out = append(out, RecordPage{Dir: CompareDir(r.Slug, v.Version), Kind: ComparePage, I: i})
+		}
+	}
+	return out
+}
