@@ -15,7 +15,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -482,12 +481,11 @@ func invalidUTF8(data []byte) int {
 	return 0
 }
 
-// Positions holds where the value of each key is, in the order the keys
-// were read. A front matter has a handful of keys, so a search costs no
-// more than a map's; a position in the front matter's own file is kept
-// as a line and column, and the key's name as the field's own string
-// (known), as a build keeps every policy's positions to the end: a map
-// of diag.Pos was a fifth of a 10,000-policy build's live heap.
+// Positions holds where the value of each key is. A front matter has a
+// handful of keys, so a search costs no more than a map's; a position in
+// the front matter's own file is kept as a line and column, as a build
+// keeps every policy's positions to the end: a map of diag.Pos was a
+// fifth of a 10,000-policy build's live heap.
 type Positions struct {
 	file  string
 	own   []keyPos
@@ -551,38 +549,8 @@ func (ps *Positions) add(key string, pos diag.Pos) {
 		ps.file = pos.File
 	}
 	if pos.File == ps.file && pos.Line == int(int32(pos.Line)) && pos.Col == int(int32(pos.Col)) {
-		ps.own = append(ps.own, keyPos{known(key), int32(pos.Line), int32(pos.Col)})
+		ps.own = append(ps.own, keyPos{key, int32(pos.Line), int32(pos.Col)})
 		return
 	}
 	ps.other = append(ps.other, KeyPos{key, pos})
-}
-
-// knownKeys are the keys Meta reads, by name: a key found among them is
-// kept as the string here, not as the one the YAML parser made.
-var knownKeys = func() map[string]string {
-	m := map[string]string{}
-	t := reflect.TypeFor[Meta]()
-	var add func(t reflect.Type)
-	add = func(t reflect.Type) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			switch {
-			case opts == "inline":
-				add(f.Type)
-			case name != "" && name != "-":
-				m[name] = name
-			}
-		}
-	}
-	add(t)
-	return m
-}()
-
-// known returns key, as the string of knownKeys when it is one.
-func known(key string) string {
-	if k, ok := knownKeys[key]; ok {
-		return k
-	}
-	return key
 }
